@@ -1,0 +1,189 @@
+/**
+ * @file common.h
+ * @brief Status codes, versions, initialisation, error details and the
+ *        allocator hook shared by every libvnfo module.
+ *
+ * Conventions (see docs/conventions.md): every public function is marked
+ * VNFO_API, returns a ::vnfo_status unless it cannot fail, writes results
+ * through an output parameter named @c out that comes first, and documents
+ * its thread-safety.
+ */
+#ifndef VNFO_COMMON_H
+#define VNFO_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vnfo/version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks a public, exported function.  Everything else is hidden. */
+#if defined(VNFO_BUILDING_LIBRARY) && defined(__GNUC__)
+#define VNFO_API __attribute__((visibility("default")))
+#else
+#define VNFO_API
+#endif
+
+/**
+ * @brief Result of every fallible libvnfo call.
+ *
+ * The numeric values are part of the ABI: they are explicit, never change and
+ * are never reused.  Each module owns a block of numbers; a new code takes the
+ * next free number of its block.  ::vnfo_strerror() names each code, and
+ * vnfo_error_message() gives the details of the last failure on this thread.
+ */
+typedef enum vnfo_status {
+    VNFO_OK = 0, /**< Success. */
+
+    /* common: 1-19 */
+    VNFO_E_INVALID_ARGUMENT = 1,  /**< A NULL pointer, a zero size or a value out of its documented range. */
+    VNFO_E_NO_MEMORY = 2,         /**< An allocation failed. */
+    VNFO_E_BUFFER_TOO_SMALL = 3,  /**< The caller's output buffer is too small; the needed size is reported. */
+    VNFO_E_IO = 4,                /**< Reading or writing a file failed (errno is in the message). */
+    VNFO_E_NOT_FOUND = 5,         /**< The named item (file, key, entry) does not exist. */
+    VNFO_E_UNSUPPORTED_VERSION = 6, /**< An encoded object has a newer format version than this library reads. */
+    VNFO_E_LIMIT_EXCEEDED = 7,    /**< An input exceeds a documented size, count or depth limit. */
+    VNFO_E_CRYPTO = 8,            /**< The cryptographic library failed to initialise or to operate. */
+    VNFO_E_STRUCT_VERSION = 9,    /**< An options struct carries a version this library does not know. */
+    VNFO_E_OVERFLOW = 10,         /**< An arithmetic result does not fit its type. */
+    VNFO_E_NOT_INITIALIZED = 11,  /**< vnfo_init() has not been called, or failed. */
+
+    /* packet: 20-39 */
+
+    /* sampler: 40-59 */
+
+    /* record: 60-79 */
+
+    /* log: 80-109 */
+
+    /* manifest: 110-139 */
+
+    /* flowtag: 140-159 */
+
+    /* account: 160-189 */
+
+    /* verify and report: 190-219 */
+
+    VNFO_STATUS_RESERVED_ = 0x7fffffff /**< Forces a 32-bit enum; not a status. */
+} vnfo_status;
+
+/**
+ * @brief The name of a status, for example "VNFO_E_NO_MEMORY", followed by a
+ *        short description.
+ * @return A static string; never NULL, also for unknown values.
+ * @par Thread safety: safe from any thread.
+ */
+VNFO_API const char *vnfo_strerror(vnfo_status status);
+
+/**
+ * @brief The symbolic name of a status alone, for example "VNFO_E_NO_MEMORY".
+ * @return A static string, or "VNFO_E_UNKNOWN" for a value no code has.
+ * @par Thread safety: safe from any thread.
+ */
+VNFO_API const char *vnfo_status_name(vnfo_status status);
+
+/**
+ * @brief Details of the last failure on the calling thread.
+ *
+ * Functions that fail on bad input record a message naming the place (file,
+ * record, JSON path with line and column).  Per-packet hot-path functions
+ * record nothing and report only their status, to stay allocation-free.
+ * @return A thread-local string, valid until the next libvnfo call on this
+ *         thread; "" when nothing was recorded.
+ * @par Thread safety: safe; each thread has its own message.
+ */
+VNFO_API const char *vnfo_error_message(void);
+
+/**
+ * @brief The status that goes with vnfo_error_message(), VNFO_OK if none.
+ * @par Thread safety: safe; each thread has its own record.
+ */
+VNFO_API vnfo_status vnfo_error_status(void);
+
+/**
+ * @brief Forget the calling thread's last error.
+ * @par Thread safety: safe; affects only the calling thread.
+ */
+VNFO_API void vnfo_error_clear(void);
+
+/**
+ * @brief Initialise the library (libsodium included).
+ *
+ * Idempotent: later calls return the first call's result.  Call it once
+ * before any other function that signs, verifies or draws random numbers.
+ * @return VNFO_OK, or VNFO_E_CRYPTO when libsodium cannot initialise.
+ * @par Thread safety: safe from any thread, also concurrently.
+ */
+VNFO_API vnfo_status vnfo_init(void);
+
+/**
+ * @brief The run-time library version as "MAJOR.MINOR.PATCH".
+ *
+ * Compare it with VNFO_VERSION_STRING to detect a header/library mismatch.
+ * @par Thread safety: safe from any thread.
+ */
+VNFO_API const char *vnfo_version_string(void);
+
+/**
+ * @brief The run-time library version as MAJOR * 10000 + MINOR * 100 + PATCH.
+ * @par Thread safety: safe from any thread.
+ */
+VNFO_API uint32_t vnfo_version_number(void);
+
+/**
+ * @brief An exact non-negative rational number num / den.
+ *
+ * Selection probabilities of the sampler are exact rationals because billing
+ * renormalises by them.  A 64-bit hash space has 2^64 values, one more than
+ * uint64_t holds, so @c den == 0 stands for 2^64.  A valid probability has
+ * num <= den (with den read as 2^64 when 0).
+ */
+typedef struct vnfo_rational {
+    uint64_t num; /**< Numerator. */
+    uint64_t den; /**< Denominator; 0 means 2^64. */
+} vnfo_rational;
+
+/**
+ * @brief The value of a rational as the nearest double (for display and
+ *        statistics only; decisions use the exact integers).
+ * @par Thread safety: safe from any thread.
+ */
+VNFO_API double vnfo_rational_to_double(vnfo_rational r);
+
+/** Version of ::vnfo_allocator understood by this library. */
+#define VNFO_ALLOCATOR_VERSION 1
+
+/**
+ * @brief Memory functions used for every allocation libvnfo makes itself.
+ *
+ * Allocations made inside libsodium, msgpack-c and jansson are not routed
+ * through this hook.
+ */
+typedef struct vnfo_allocator {
+    unsigned version; /**< VNFO_ALLOCATOR_VERSION. */
+    void *(*alloc)(void *ctx, size_t size);            /**< Like malloc(). */
+    void *(*realloc)(void *ctx, void *ptr, size_t size); /**< Like realloc(). */
+    void (*free)(void *ctx, void *ptr);                /**< Like free(); gets NULL too. */
+    void *ctx;                                         /**< Passed to each function. */
+} vnfo_allocator;
+
+/**
+ * @brief Replace the allocator; NULL restores malloc/realloc/free.
+ *
+ * Memory must be freed by the allocator that allocated it, so set this before
+ * creating any object.  Tests use it to inject allocation failures.
+ * @return VNFO_OK, VNFO_E_STRUCT_VERSION for an unknown version, or
+ *         VNFO_E_INVALID_ARGUMENT when a function pointer is NULL.
+ * @par Thread safety: not thread-safe; call it before other threads use the
+ *      library.
+ */
+VNFO_API vnfo_status vnfo_allocator_set(const vnfo_allocator *allocator);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VNFO_COMMON_H */

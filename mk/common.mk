@@ -1,0 +1,13 @@
+# common: status codes, versions, init, error details, allocator hook.
+libvnfo_la_SOURCES += src/common/status.c src/common/version.c src/common/alloc.c
+vnfoinclude_HEADERS += include/vnfo/vnfo.h include/vnfo/common.h
+noinst_HEADERS += src/internal.h tests/testutil.h bench/bench.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_common
+tests_check_common_CFLAGS = $(TEST_CFLAGS)
+tests_check_common_LDADD = $(TEST_LIBS)
+endif
+
+# The exported dynamic symbols are exactly the VNFO_API declarations.
+TESTS += tests/check-symbols.sh

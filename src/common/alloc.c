@@ -1,0 +1,86 @@
+/* Allocation through a replaceable hook (vnfo_allocator_set). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void *default_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return malloc(size);
+}
+
+static void *default_realloc(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    return realloc(ptr, size);
+}
+
+static void default_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    free(ptr);
+}
+
+static vnfo_allocator current = {
+    VNFO_ALLOCATOR_VERSION, default_alloc, default_realloc, default_free, NULL,
+};
+
+vnfo_status vnfo_allocator_set(const vnfo_allocator *allocator)
+{
+    if (!allocator) {
+        current = (vnfo_allocator){VNFO_ALLOCATOR_VERSION, default_alloc, default_realloc,
+                                   default_free, NULL};
+        return VNFO_OK;
+    }
+    if (allocator->version != VNFO_ALLOCATOR_VERSION)
+        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_allocator_set: version %u, expected %u",
+                           allocator->version, VNFO_ALLOCATOR_VERSION);
+    if (!allocator->alloc || !allocator->realloc || !allocator->free)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT,
+                           "vnfo_allocator_set: alloc, realloc and free must all be set");
+    current = *allocator;
+    return VNFO_OK;
+}
+
+void *vnfo__malloc(size_t size)
+{
+    return current.alloc(current.ctx, size ? size : 1);
+}
+
+void *vnfo__calloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = vnfo__malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *vnfo__realloc(void *ptr, size_t size)
+{
+    return current.realloc(current.ctx, ptr, size ? size : 1);
+}
+
+void *vnfo__reallocarray(void *ptr, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return vnfo__realloc(ptr, n * size);
+}
+
+void vnfo__free(void *ptr)
+{
+    if (ptr)
+        current.free(current.ctx, ptr);
+}
+
+char *vnfo__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = vnfo__malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

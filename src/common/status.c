@@ -1,0 +1,108 @@
+/* Status names and the thread-local last-error record. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct status_entry {
+    vnfo_status status;
+    const char *name;
+    const char *text;
+};
+
+/* One table, grouped by module block as in common.h.  Lookup is linear: it
+ * only runs on error paths. */
+static const struct status_entry status_table[] = {
+    {VNFO_OK, "VNFO_OK", "success"},
+
+    /* common */
+    {VNFO_E_INVALID_ARGUMENT, "VNFO_E_INVALID_ARGUMENT", "invalid argument"},
+    {VNFO_E_NO_MEMORY, "VNFO_E_NO_MEMORY", "out of memory"},
+    {VNFO_E_BUFFER_TOO_SMALL, "VNFO_E_BUFFER_TOO_SMALL", "output buffer too small"},
+    {VNFO_E_IO, "VNFO_E_IO", "input/output error"},
+    {VNFO_E_NOT_FOUND, "VNFO_E_NOT_FOUND", "not found"},
+    {VNFO_E_UNSUPPORTED_VERSION, "VNFO_E_UNSUPPORTED_VERSION", "format version newer than this library reads"},
+    {VNFO_E_LIMIT_EXCEEDED, "VNFO_E_LIMIT_EXCEEDED", "input exceeds a size, count or depth limit"},
+    {VNFO_E_CRYPTO, "VNFO_E_CRYPTO", "cryptographic library failure"},
+    {VNFO_E_STRUCT_VERSION, "VNFO_E_STRUCT_VERSION", "unknown options struct version"},
+    {VNFO_E_OVERFLOW, "VNFO_E_OVERFLOW", "arithmetic overflow"},
+    {VNFO_E_NOT_INITIALIZED, "VNFO_E_NOT_INITIALIZED", "vnfo_init() has not succeeded"},
+
+    /* packet */
+
+    /* sampler */
+
+    /* record */
+
+    /* log */
+
+    /* manifest */
+
+    /* flowtag */
+
+    /* account */
+
+    /* verify and report */
+};
+
+static const struct status_entry *status_find(vnfo_status status)
+{
+    for (size_t i = 0; i < sizeof status_table / sizeof status_table[0]; i++)
+        if (status_table[i].status == status)
+            return &status_table[i];
+    return NULL;
+}
+
+const char *vnfo_status_name(vnfo_status status)
+{
+    const struct status_entry *e = status_find(status);
+    return e ? e->name : "VNFO_E_UNKNOWN";
+}
+
+const char *vnfo_strerror(vnfo_status status)
+{
+    const struct status_entry *e = status_find(status);
+    return e ? e->text : "unknown status";
+}
+
+/* ---- thread-local last error ------------------------------------------ */
+
+#define ERROR_MESSAGE_MAX 512
+
+static _Thread_local vnfo_status last_status;
+static _Thread_local char last_message[ERROR_MESSAGE_MAX];
+
+vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap)
+{
+    last_status = status;
+    if (fmt)
+        vsnprintf(last_message, sizeof last_message, fmt, ap);
+    else
+        snprintf(last_message, sizeof last_message, "%s", vnfo_strerror(status));
+    return status;
+}
+
+vnfo_status vnfo__error(vnfo_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vnfo__verror(status, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *vnfo_error_message(void)
+{
+    return last_message;
+}
+
+vnfo_status vnfo_error_status(void)
+{
+    return last_status;
+}
+
+void vnfo_error_clear(void)
+{
+    last_status = VNFO_OK;
+    last_message[0] = '\0';
+}

@@ -1,0 +1,41 @@
+/* Internal helpers shared by several modules.  Never installed; nothing here
+ * is exported (the library is built with -fvisibility=hidden). */
+#ifndef VNFO_INTERNAL_H
+#define VNFO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vnfo/common.h>
+
+#if defined(__GNUC__)
+#define VNFO_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define VNFO_LIKELY(x) __builtin_expect(!!(x), 1)
+#define VNFO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VNFO_PRINTF(fmt, args)
+#define VNFO_LIKELY(x) (x)
+#define VNFO_UNLIKELY(x) (x)
+#endif
+
+/* Allocation through the hook set by vnfo_allocator_set().  vnfo__calloc and
+ * vnfo__reallocarray check n * size for overflow. */
+void *vnfo__malloc(size_t size);
+void *vnfo__calloc(size_t n, size_t size);
+void *vnfo__realloc(void *ptr, size_t size);
+void *vnfo__reallocarray(void *ptr, size_t n, size_t size);
+void vnfo__free(void *ptr);
+char *vnfo__strdup(const char *s);
+
+/* Records status and a formatted message as the calling thread's last error
+ * and returns status, so a failing path reads
+ *     return vnfo__error(VNFO_E_IO, "%s: %s", path, strerror(errno));
+ * Never pass secrets to it. */
+vnfo_status vnfo__error(vnfo_status status, const char *fmt, ...) VNFO_PRINTF(2, 3);
+vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap);
+
+/* Whether vnfo_init() has succeeded. */
+int vnfo__initialized(void);
+
+#endif /* VNFO_INTERNAL_H */

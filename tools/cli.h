@@ -1,0 +1,26 @@
+/* Shared declarations of the vnfo command-line tool.  Each command lives in
+ * tools/cmd_<name>.c and is listed once in the table in tools/vnfo.c. */
+#ifndef VNFO_CLI_H
+#define VNFO_CLI_H
+
+#include <vnfo/vnfo.h>
+
+/* Exit codes of every command (also printed by `vnfo --help`). */
+enum cli_exit {
+    CLI_OK = 0,           /* success; every check passed */
+    CLI_FAILED = 1,       /* a check failed or the input is invalid */
+    CLI_INCONCLUSIVE = 2, /* only inconclusive checks remain */
+    CLI_INPUT_ERROR = 3,  /* unreadable or corrupt input, missing file */
+    CLI_USAGE = 64,       /* bad command line */
+};
+
+/* A subcommand: argv[0] is the command name. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+/* Prints "vnfo: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "vnfo <cmd>: <status name>: <last error message>" for a failed call. */
+void cli_status_error(const char *cmd, vnfo_status status);
+
+#endif

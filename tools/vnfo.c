@@ -1,0 +1,90 @@
+/* vnfo: command-line front end of libvnfo. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+struct command {
+    const char *name;
+    cli_command_fn run;
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"version", cmd_version, "print the library version"},
+    {"help", cmd_help, "print this help"},
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vnfo: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_status_error(const char *cmd, vnfo_status status)
+{
+    const char *msg = vnfo_error_message();
+    fprintf(stderr, "vnfo %s: %s: %s\n", cmd, vnfo_status_name(status),
+            *msg ? msg : vnfo_strerror(status));
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: vnfo <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n'vnfo <command> --help' describes a command.\n\n"
+            "exit codes:\n"
+            "  0   success; every check passed\n"
+            "  1   a check failed, or the input is invalid (e.g. a manifest error)\n"
+            "  2   only inconclusive checks remain\n"
+            "  3   input error: unreadable, corrupt or missing input\n"
+            "  64  usage error\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    usage(stdout);
+    return CLI_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("vnfo %s (library %s)\n", VNFO_VERSION_STRING, vnfo_version_string());
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(argc - 1, argv + 1);
+    if (vnfo_init() != VNFO_OK) {
+        cli_status_error("init", vnfo_error_status());
+        return CLI_INPUT_ERROR;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}
