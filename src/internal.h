@@ -35,6 +35,14 @@ char *vnfo__strdup(const char *s);
 vnfo_status vnfo__error(vnfo_status status, const char *fmt, ...) VNFO_PRINTF(2, 3);
 vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap);
 
+/* Reads a whole regular file of at most max_size bytes into a new buffer
+ * (freed with vnfo__free) that is NUL-terminated one past *out_len.
+ * VNFO_E_NOT_FOUND, VNFO_E_IO or VNFO_E_LIMIT_EXCEEDED name the path. */
+vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len);
+
+/* Writes (creating or replacing) a file with the given mode bits. */
+vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode);
+
 /* Whether vnfo_init() has succeeded. */
 int vnfo__initialized(void);
 

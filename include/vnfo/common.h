@@ -67,6 +67,11 @@ typedef enum vnfo_status {
 
     /* verify and report: 190-219 */
 
+    /* key: 220-239 */
+    VNFO_E_KEY_FORMAT = 220,        /**< A key or key file is malformed (wrong prefix, length or encoding). */
+    VNFO_E_SIGNATURE_INVALID = 221, /**< A signature does not verify under the given public key. */
+    VNFO_E_KEY_PERMISSIONS = 222,   /**< A secret key file is readable by group or others. */
+
     VNFO_STATUS_RESERVED_ = 0x7fffffff /**< Forces a 32-bit enum; not a status. */
 } vnfo_status;
 
@@ -145,6 +150,22 @@ typedef struct vnfo_rational {
     uint64_t num; /**< Numerator. */
     uint64_t den; /**< Denominator; 0 means 2^64. */
 } vnfo_rational;
+
+/**
+ * @brief A flow key: the 5-tuple that names a transport flow.
+ *
+ * Addresses are in network byte order; an IPv4 address occupies the first 4
+ * bytes and the other 12 are zero.  Ports are in host byte order and zero for
+ * protocols without ports.  Fixed layout: this struct never grows.
+ */
+typedef struct vnfo_flow_key {
+    uint8_t ip_version; /**< 4 or 6. */
+    uint8_t proto;      /**< IP protocol number (6 TCP, 17 UDP, 132 SCTP, ...). */
+    uint16_t src_port;  /**< Source port, host order; 0 when none. */
+    uint16_t dst_port;  /**< Destination port, host order; 0 when none. */
+    uint8_t src[16];    /**< Source address. */
+    uint8_t dst[16];    /**< Destination address. */
+} vnfo_flow_key;
 
 /**
  * @brief The value of a rational as the nearest double (for display and

@@ -7,5 +7,6 @@
 
 #include <vnfo/version.h>
 #include <vnfo/common.h>
+#include <vnfo/key.h>
 
 #endif /* VNFO_VNFO_H */

@@ -43,6 +43,11 @@ static const struct status_entry status_table[] = {
     /* account */
 
     /* verify and report */
+
+    /* key */
+    {VNFO_E_KEY_FORMAT, "VNFO_E_KEY_FORMAT", "malformed key or key file"},
+    {VNFO_E_SIGNATURE_INVALID, "VNFO_E_SIGNATURE_INVALID", "signature does not verify"},
+    {VNFO_E_KEY_PERMISSIONS, "VNFO_E_KEY_PERMISSIONS", "secret key file is readable by others"},
 };
 
 static const struct status_entry *status_find(vnfo_status status)

@@ -1,0 +1,92 @@
+/* Whole-file reads with a size cap, shared by every module that loads files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static vnfo_status open_error(const char *path)
+{
+    int err = errno;
+    return vnfo__error(err == ENOENT ? VNFO_E_NOT_FOUND : VNFO_E_IO, "%s: %s", path, strerror(err));
+}
+
+vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return open_error(path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        vnfo_status s = open_error(path);
+        close(fd);
+        return s;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return vnfo__error(VNFO_E_IO, "%s: not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        close(fd);
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %lld bytes, more than the limit of %zu",
+                           path, (long long)st.st_size, max_size);
+    }
+    size_t size = (size_t)st.st_size;
+    uint8_t *buf = vnfo__malloc(size + 1);
+    if (!buf) {
+        close(fd);
+        return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate %zu bytes", path, size + 1);
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            vnfo_status s = n < 0 ? open_error(path)
+                                  : vnfo__error(VNFO_E_IO, "%s: file shrank while reading", path);
+            vnfo__free(buf);
+            close(fd);
+            return s;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[size] = '\0'; /* text readers may treat the buffer as a C string */
+    *out = buf;
+    *out_len = size;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0)
+        return open_error(path);
+    /* An existing file keeps its old mode through O_CREAT: set it anyway. */
+    if (fchmod(fd, (mode_t)mode) != 0) {
+        vnfo_status s = open_error(path);
+        close(fd);
+        return s;
+    }
+    const uint8_t *p = data;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            vnfo_status s = open_error(path);
+            close(fd);
+            return s;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0)
+        return open_error(path);
+    return VNFO_OK;
+}
