@@ -9,5 +9,6 @@
 #include <vnfo/common.h>
 #include <vnfo/key.h>
 #include <vnfo/packet.h>
+#include <vnfo/sampler.h>
 
 #endif /* VNFO_VNFO_H */
