@@ -8,3 +8,25 @@ check_PROGRAMS += tests/check_sampler
 tests_check_sampler_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS) $(XXHASH_CFLAGS)
 tests_check_sampler_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS) $(XXHASH_LIBS) -lpthread
 endif
+
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_sample.c tools/cmd_generate.c tools/cmd_demo.c \
+	tools/sample_common.c tools/sample_common.h
+tools_vnfo_CFLAGS += $(TRAFFIC_CFLAGS)
+tools_vnfo_LDADD += $(TRAFFIC_LIBS)
+endif
+
+# Real captures (VNFO_PCAP_DIR) through parser, digest and sampler; needs libpcap.
+if BUILD_CLI
+if HAVE_CHECK
+check_PROGRAMS += tests/check_pcaps
+tests_check_pcaps_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS)
+tests_check_pcaps_LDADD = $(TEST_LIBS) $(PCAP_LIBS)
+endif
+endif
+
+# The CLI end to end (generate, sample, demo).
+if BUILD_CLI
+TESTS += tests/check-cli-sample.sh
+endif
+EXTRA_DIST += tests/check-cli-sample.sh
