@@ -30,3 +30,9 @@ if BUILD_CLI
 TESTS += tests/check-cli-sample.sh
 endif
 EXTRA_DIST += tests/check-cli-sample.sh
+
+# make bench: decisions per packet against the bare hash.
+EXTRA_PROGRAMS += bench/bench_sampler
+VNFO_BENCHMARKS += bench/bench_sampler
+bench_bench_sampler_CFLAGS = $(BENCH_CFLAGS) $(TRAFFIC_CFLAGS) $(SODIUM_CFLAGS) $(XXHASH_CFLAGS)
+bench_bench_sampler_LDADD = $(TRAFFIC_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS) $(XXHASH_LIBS)

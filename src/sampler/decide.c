@@ -8,6 +8,8 @@
 
 #include "sampler_internal.h"
 #include "internal.h"
+#include "packet/fields_core.h"
+#include "packet/parse_core.h"
 
 static inline uint64_t hash_with(const struct vnfo_sampler *s, const struct sampler_key *k,
                                  const uint8_t *data, size_t len, int label)
@@ -42,9 +44,9 @@ static inline int in_ranges(const struct vnfo_sampler *s, uint64_t h)
 static inline vnfo_status decide_view(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
                                       const vnfo_packet_view *v, uint32_t flowtag)
 {
-    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES];
+    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES + 8]; /* + room for the final 8-byte store */
     size_t n;
-    vnfo_status st = vnfo_packet_fields_extract(buf, sizeof buf, &n, v, &s->fields, flowtag);
+    vnfo_status st = pkt_extract(buf, sizeof buf, &n, v, &s->fields, flowtag);
     if (VNFO_UNLIKELY(st != VNFO_OK)) {
         out->status = st;
         return st;
@@ -79,7 +81,7 @@ static inline vnfo_status decide_one(vnfo_sampler_decision *out, const struct vn
 {
     decision_reset(out, s);
     vnfo_packet_view v;
-    vnfo_status st = vnfo_packet_parse(&v, pkt, len, linktype);
+    vnfo_status st = pkt_parse(&v, pkt, len, linktype);
     if (VNFO_UNLIKELY(st != VNFO_OK)) {
         out->status = st;
         return st;
@@ -121,12 +123,12 @@ vnfo_status vnfo_sampler_label(uint64_t *out, const vnfo_sampler *s, const uint8
         return VNFO_E_INVALID_ARGUMENT;
     *out = 0;
     vnfo_packet_view v;
-    vnfo_status st = vnfo_packet_parse(&v, pkt, len, linktype);
+    vnfo_status st = pkt_parse(&v, pkt, len, linktype);
     if (st != VNFO_OK)
         return st;
-    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES];
+    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES + 8];
     size_t n;
-    st = vnfo_packet_fields_extract(buf, sizeof buf, &n, &v, &s->fields, flowtag);
+    st = pkt_extract(buf, sizeof buf, &n, &v, &s->fields, flowtag);
     if (st != VNFO_OK)
         return st;
     *out = hash_with(s, &s->label, buf, n, 1);
