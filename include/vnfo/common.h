@@ -52,6 +52,11 @@ typedef enum vnfo_status {
     VNFO_E_NOT_INITIALIZED = 11,  /**< vnfo_init() has not been called, or failed. */
 
     /* packet: 20-39 */
+    VNFO_E_PACKET_NOT_IP = 20,        /**< A well-formed frame that carries neither IPv4 nor IPv6. */
+    VNFO_E_PACKET_TRUNCATED = 21,     /**< The capture ends before a header or field the parser needs. */
+    VNFO_E_PACKET_MALFORMED = 22,     /**< Packet headers contradict themselves (bad lengths, bad version). */
+    VNFO_E_PACKET_UNSUPPORTED = 23,   /**< A link type or encapsulation the parser does not read. */
+    VNFO_E_PACKET_FIELD_UNKNOWN = 24, /**< A field-set specification names an unknown field. */
 
     /* sampler: 40-59 */
 

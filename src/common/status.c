@@ -29,6 +29,11 @@ static const struct status_entry status_table[] = {
     {VNFO_E_NOT_INITIALIZED, "VNFO_E_NOT_INITIALIZED", "vnfo_init() has not succeeded"},
 
     /* packet */
+    {VNFO_E_PACKET_NOT_IP, "VNFO_E_PACKET_NOT_IP", "packet carries neither IPv4 nor IPv6"},
+    {VNFO_E_PACKET_TRUNCATED, "VNFO_E_PACKET_TRUNCATED", "captured packet is truncated"},
+    {VNFO_E_PACKET_MALFORMED, "VNFO_E_PACKET_MALFORMED", "malformed packet headers"},
+    {VNFO_E_PACKET_UNSUPPORTED, "VNFO_E_PACKET_UNSUPPORTED", "unsupported link type or encapsulation"},
+    {VNFO_E_PACKET_FIELD_UNKNOWN, "VNFO_E_PACKET_FIELD_UNKNOWN", "unknown packet field name"},
 
     /* sampler */
 
