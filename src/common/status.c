@@ -38,8 +38,22 @@ static const struct status_entry status_table[] = {
     /* sampler */
 
     /* record */
+    {VNFO_E_RECORD_MALFORMED, "VNFO_E_RECORD_MALFORMED", "malformed record"},
+    {VNFO_E_RECORD_NONCANONICAL, "VNFO_E_RECORD_NONCANONICAL", "record is not canonically encoded"},
+    {VNFO_E_RECORD_UNKNOWN_TYPE, "VNFO_E_RECORD_UNKNOWN_TYPE", "unknown record type"},
 
     /* log */
+    {VNFO_E_LOG_MALFORMED, "VNFO_E_LOG_MALFORMED", "malformed batch or log file"},
+    {VNFO_E_LOG_BROKEN_CHAIN, "VNFO_E_LOG_BROKEN_CHAIN", "batch does not link to the previous batch"},
+    {VNFO_E_LOG_SEQUENCE_GAP, "VNFO_E_LOG_SEQUENCE_GAP", "records missing from the sequence"},
+    {VNFO_E_LOG_DUPLICATE, "VNFO_E_LOG_DUPLICATE", "duplicated or replayed batch"},
+    {VNFO_E_LOG_REORDERED, "VNFO_E_LOG_REORDERED", "batch out of order"},
+    {VNFO_E_LOG_TRUNCATED, "VNFO_E_LOG_TRUNCATED", "log ends inside a batch"},
+    {VNFO_E_LOG_MANIFEST_MISMATCH, "VNFO_E_LOG_MANIFEST_MISMATCH", "batch names another manifest"},
+    {VNFO_E_LOG_ROOT_MISMATCH, "VNFO_E_LOG_ROOT_MISMATCH", "records do not match the signed Merkle root"},
+    {VNFO_E_LOG_NODE_MISMATCH, "VNFO_E_LOG_NODE_MISMATCH", "batch from an unexpected node"},
+    {VNFO_E_LOG_SINK, "VNFO_E_LOG_SINK", "log sink failed; records lost"},
+    {VNFO_E_LOG_PROOF_INVALID, "VNFO_E_LOG_PROOF_INVALID", "inclusion proof does not verify"},
 
     /* manifest */
 
