@@ -56,3 +56,16 @@ settings.load_profile("vnfo")
 def source_dir() -> pathlib.Path:
     """The libvnfo source tree (headers for the cdef drift check)."""
     return pathlib.Path(os.environ.get("VNFO_SOURCE_DIR", REPO_ROOT))
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A LocalCluster of 2 worker processes (1 thread each), shared by the
+    session: results that cross it were pickled to another process."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
