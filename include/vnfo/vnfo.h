@@ -8,5 +8,6 @@
 #include <vnfo/version.h>
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/report.h>
 
 #endif /* VNFO_VNFO_H */

@@ -1,0 +1,12 @@
+# verify and report: reports with evidence (report), the provider's bill,
+# the reference middleboxes, the end-to-end verifier and its CLI commands.
+libvnfo_la_SOURCES += src/report/report.c src/report/strbuf.c src/report/render_json.c \
+	src/report/render_text.c
+vnfoinclude_HEADERS += include/vnfo/report.h
+noinst_HEADERS += src/report/report_private.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_report
+tests_check_report_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_report_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
+endif
