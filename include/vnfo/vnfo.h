@@ -9,5 +9,6 @@
 #include <vnfo/common.h>
 #include <vnfo/key.h>
 #include <vnfo/report.h>
+#include <vnfo/bill.h>
 
 #endif /* VNFO_VNFO_H */
