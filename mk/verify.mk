@@ -21,3 +21,20 @@ check_PROGRAMS += tests/check_bill
 tests_check_bill_CFLAGS = $(TEST_CFLAGS)
 tests_check_bill_LDADD = $(TEST_LIBS)
 endif
+
+# Reference middleboxes (examples/middleboxes): the provider's functions in
+# `vnfo simulate`, the customer's references in `vnfo verify --reference`.
+noinst_LTLIBRARIES += examples/middleboxes/libmiddlebox.la
+examples_middleboxes_libmiddlebox_la_SOURCES = examples/middleboxes/middlebox.h \
+	examples/middleboxes/mb_packet.h examples/middleboxes/mb_packet.c \
+	examples/middleboxes/common.c examples/middleboxes/firewall.c examples/middleboxes/nat.c \
+	examples/middleboxes/ids.c
+examples_middleboxes_libmiddlebox_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+EXTRA_DIST += examples/middleboxes/acl.txt
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_middlebox
+tests_check_middlebox_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleboxes
+tests_check_middlebox_CFLAGS = $(TEST_CFLAGS)
+tests_check_middlebox_LDADD = examples/middleboxes/libmiddlebox.la $(TEST_LIBS)
+endif

@@ -10,5 +10,6 @@
 #include <vnfo/key.h>
 #include <vnfo/report.h>
 #include <vnfo/bill.h>
+#include <vnfo/verify.h>
 
 #endif /* VNFO_VNFO_H */
