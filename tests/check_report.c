@@ -36,17 +36,17 @@ static char *text_of(const vnfo_report *r, unsigned flags)
 
 START_TEST(test_names_and_exit_codes)
 {
-    ck_assert_str_eq(vnfo_verdict_name(VNFO_VERDICT_PASS), "PASS");
-    ck_assert_str_eq(vnfo_verdict_name(VNFO_VERDICT_FAIL), "FAIL");
-    ck_assert_str_eq(vnfo_verdict_name(VNFO_VERDICT_INCONCLUSIVE), "INCONCLUSIVE");
-    ck_assert_str_eq(vnfo_verdict_name(VNFO_VERDICT_ERROR), "ERROR");
-    ck_assert_str_eq(vnfo_verdict_name((vnfo_verdict)9), "UNKNOWN");
-    ck_assert_str_eq(vnfo_check_category_name(VNFO_CHECK_ACCOUNTING), "accounting");
-    ck_assert_str_eq(vnfo_check_category_name((vnfo_check_category)7), "unknown");
-    ck_assert_int_eq(vnfo_verdict_exit_code(VNFO_VERDICT_PASS), 0);
-    ck_assert_int_eq(vnfo_verdict_exit_code(VNFO_VERDICT_FAIL), 1);
-    ck_assert_int_eq(vnfo_verdict_exit_code(VNFO_VERDICT_INCONCLUSIVE), 2);
-    ck_assert_int_eq(vnfo_verdict_exit_code(VNFO_VERDICT_ERROR), 3);
+    ck_assert_str_eq(vnfo_report_verdict_name(VNFO_REPORT_PASS), "PASS");
+    ck_assert_str_eq(vnfo_report_verdict_name(VNFO_REPORT_FAIL), "FAIL");
+    ck_assert_str_eq(vnfo_report_verdict_name(VNFO_REPORT_INCONCLUSIVE), "INCONCLUSIVE");
+    ck_assert_str_eq(vnfo_report_verdict_name(VNFO_REPORT_ERROR), "ERROR");
+    ck_assert_str_eq(vnfo_report_verdict_name((vnfo_report_verdict)9), "UNKNOWN");
+    ck_assert_str_eq(vnfo_report_category_name(VNFO_REPORT_ACCOUNTING), "accounting");
+    ck_assert_str_eq(vnfo_report_category_name((vnfo_report_category)7), "unknown");
+    ck_assert_int_eq(vnfo_report_verdict_exit_code(VNFO_REPORT_PASS), 0);
+    ck_assert_int_eq(vnfo_report_verdict_exit_code(VNFO_REPORT_FAIL), 1);
+    ck_assert_int_eq(vnfo_report_verdict_exit_code(VNFO_REPORT_INCONCLUSIVE), 2);
+    ck_assert_int_eq(vnfo_report_verdict_exit_code(VNFO_REPORT_ERROR), 3);
     ck_assert_uint_eq(vnfo_report_format_version(), 1);
 }
 END_TEST
@@ -56,19 +56,19 @@ START_TEST(test_overall_verdict_rule)
     vnfo_report *r = make_report();
     vnfo_report_entry *e, *f;
     /* No check at all proves nothing. */
-    ck_assert_int_eq(vnfo_report_verdict(r), VNFO_VERDICT_INCONCLUSIVE);
-    ck_assert_status(vnfo_report_entry_add(&e, r, "chain.order", VNFO_CHECK_FUNCTIONALITY,
-                                           VNFO_VERDICT_PASS, "ok"), VNFO_OK);
-    ck_assert_int_eq(vnfo_report_verdict(r), VNFO_VERDICT_PASS);
-    ck_assert_status(vnfo_report_entry_add(&f, r, "bill.cpu_cycles", VNFO_CHECK_ACCOUNTING,
-                                           VNFO_VERDICT_INCONCLUSIVE, NULL), VNFO_OK);
-    ck_assert_int_eq(vnfo_report_verdict(r), VNFO_VERDICT_INCONCLUSIVE);
-    ck_assert_status(vnfo_report_entry_verdict_set(f, VNFO_VERDICT_ERROR), VNFO_OK);
-    ck_assert_int_eq(vnfo_report_verdict(r), VNFO_VERDICT_ERROR);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_INCONCLUSIVE);
+    ck_assert_status(vnfo_report_entry_add(&e, r, "chain.order", VNFO_REPORT_FUNCTIONALITY,
+                                           VNFO_REPORT_PASS, "ok"), VNFO_OK);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_PASS);
+    ck_assert_status(vnfo_report_entry_add(&f, r, "bill.cpu_cycles", VNFO_REPORT_ACCOUNTING,
+                                           VNFO_REPORT_INCONCLUSIVE, NULL), VNFO_OK);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_INCONCLUSIVE);
+    ck_assert_status(vnfo_report_entry_verdict_set(f, VNFO_REPORT_ERROR), VNFO_OK);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_ERROR);
     /* A violation outranks everything: it is what the customer must see. */
-    ck_assert_status(vnfo_report_entry_verdict_set(e, VNFO_VERDICT_FAIL), VNFO_OK);
-    ck_assert_int_eq(vnfo_report_verdict(r), VNFO_VERDICT_FAIL);
-    ck_assert_int_eq(vnfo_report_verdict(NULL), VNFO_VERDICT_ERROR);
+    ck_assert_status(vnfo_report_entry_verdict_set(e, VNFO_REPORT_FAIL), VNFO_OK);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_FAIL);
+    ck_assert_int_eq(vnfo_report_overall(NULL), VNFO_REPORT_ERROR);
     vnfo_report_free(r);
     vnfo_report_free(NULL);
 }
@@ -78,15 +78,15 @@ START_TEST(test_bad_arguments)
 {
     vnfo_report *r = make_report();
     vnfo_report_entry *e;
-    ck_assert_status(vnfo_report_entry_add(&e, r, "", VNFO_CHECK_INTEGRITY, VNFO_VERDICT_PASS, NULL),
+    ck_assert_status(vnfo_report_entry_add(&e, r, "", VNFO_REPORT_INTEGRITY, VNFO_REPORT_PASS, NULL),
                      VNFO_E_INVALID_ARGUMENT);
     ck_assert_ptr_null(e);
-    ck_assert_status(vnfo_report_entry_add(&e, r, "x", (vnfo_check_category)4, VNFO_VERDICT_PASS, NULL),
+    ck_assert_status(vnfo_report_entry_add(&e, r, "x", (vnfo_report_category)4, VNFO_REPORT_PASS, NULL),
                      VNFO_E_INVALID_ARGUMENT);
     ck_assert_str_eq(vnfo_error_message(), "x: unknown category 4 or verdict 0");
-    ck_assert_status(vnfo_report_entry_add(&e, r, "x", VNFO_CHECK_INTEGRITY, VNFO_VERDICT_PASS, NULL),
+    ck_assert_status(vnfo_report_entry_add(&e, r, "x", VNFO_REPORT_INTEGRITY, VNFO_REPORT_PASS, NULL),
                      VNFO_OK);
-    ck_assert_status(vnfo_report_entry_add(&e, r, "x", VNFO_CHECK_INTEGRITY, VNFO_VERDICT_PASS, NULL),
+    ck_assert_status(vnfo_report_entry_add(&e, r, "x", VNFO_REPORT_INTEGRITY, VNFO_REPORT_PASS, NULL),
                      VNFO_E_INVALID_ARGUMENT);
     ck_assert_str_eq(vnfo_error_message(), "x: the report already has this check");
     char longname[80];
@@ -95,7 +95,7 @@ START_TEST(test_bad_arguments)
     ck_assert_status(vnfo_report_evidence_uint((vnfo_report_entry *)vnfo_report_entry_find(r, "x"),
                                                longname, 1), VNFO_E_INVALID_ARGUMENT);
     ck_assert_status(vnfo_report_max_examples_set(r, 5000), VNFO_E_INVALID_ARGUMENT);
-    ck_assert_status(vnfo_report_entry_verdict_set(NULL, VNFO_VERDICT_PASS), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_report_entry_verdict_set(NULL, VNFO_REPORT_PASS), VNFO_E_INVALID_ARGUMENT);
     ck_assert_status(vnfo_report_render_json(NULL, 10, NULL, r, 0), VNFO_E_INVALID_ARGUMENT);
     char small[8];
     size_t need = 0;
@@ -110,7 +110,7 @@ START_TEST(test_examples_are_capped_and_counted)
     vnfo_report *r = make_report();
     ck_assert_status(vnfo_report_max_examples_set(r, 3), VNFO_OK);
     vnfo_report_entry *e;
-    vnfo_report_entry_add(&e, r, "hop.digest", VNFO_CHECK_FUNCTIONALITY, VNFO_VERDICT_FAIL, "x");
+    vnfo_report_entry_add(&e, r, "hop.digest", VNFO_REPORT_FUNCTIONALITY, VNFO_REPORT_FAIL, "x");
     for (uint64_t i = 0; i < 10; i++)
         ck_assert_status(vnfo_report_example_add(e, 0x100 + i, i ? NULL : "first"), VNFO_OK);
     ck_assert_uint_eq(vnfo_report_entry_examples_total(e), 10);
@@ -129,10 +129,10 @@ static vnfo_report *sample_report(void)
     vnfo_report_entry *a, *b;
     ck_assert_status(vnfo_report_subject_set(r, "manifest_id", "acme-edge"), VNFO_OK);
     ck_assert_status(vnfo_report_subject_set(r, "manifest_id", "acme-edge-2026-11"), VNFO_OK);
-    vnfo_report_entry_add(&a, r, "chain.order", VNFO_CHECK_FUNCTIONALITY, VNFO_VERDICT_PASS,
+    vnfo_report_entry_add(&a, r, "chain.order", VNFO_REPORT_FUNCTIONALITY, VNFO_REPORT_PASS,
                           "412 sampled packets crossed fw, nat, ids in order");
     ck_assert_status(vnfo_report_evidence_uint(a, "sampled_packets", 412), VNFO_OK);
-    vnfo_report_entry_add(&b, r, "bill.cpu_cycles", VNFO_CHECK_ACCOUNTING, VNFO_VERDICT_FAIL, NULL);
+    vnfo_report_entry_add(&b, r, "bill.cpu_cycles", VNFO_REPORT_ACCOUNTING, VNFO_REPORT_FAIL, NULL);
     ck_assert_status(vnfo_report_entry_summary_set(b, "billed %.3g outside the %g%% interval",
                                                    4.1e12, 99.0), VNFO_OK);
     ck_assert_status(vnfo_report_evidence_uint(b, "billed", UINT64_MAX), VNFO_OK);

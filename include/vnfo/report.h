@@ -8,7 +8,7 @@
  * category, a verdict, a one-line summary, typed evidence (numbers,
  * intervals, method names, counts) and example packet labels of violations
  * (capped; the total is kept).  The overall verdict is derived by the rule
- * of vnfo_report_verdict().  The JSON schema is docs/REPORT.md.
+ * of vnfo_report_overall().  The JSON schema is docs/REPORT.md.
  */
 #ifndef VNFO_REPORT_H
 #define VNFO_REPORT_H
@@ -30,20 +30,20 @@ extern "C" {
 #define VNFO_REPORT_JSON_COMPACT 1u /**< One line, no indentation. */
 
 /** The verdict of one check, or of the whole report.  Values are pinned. */
-typedef enum vnfo_verdict {
-    VNFO_VERDICT_PASS = 0,         /**< The check holds, at the stated confidence. */
-    VNFO_VERDICT_FAIL = 1,         /**< A violation was found; the evidence says where. */
-    VNFO_VERDICT_INCONCLUSIVE = 2, /**< Too little data to decide either way. */
-    VNFO_VERDICT_ERROR = 3         /**< The check could not run (unreadable or invalid input). */
-} vnfo_verdict;
+typedef enum vnfo_report_verdict {
+    VNFO_REPORT_PASS = 0,         /**< The check holds, at the stated confidence. */
+    VNFO_REPORT_FAIL = 1,         /**< A violation was found; the evidence says where. */
+    VNFO_REPORT_INCONCLUSIVE = 2, /**< Too little data to decide either way. */
+    VNFO_REPORT_ERROR = 3         /**< The check could not run (unreadable or invalid input). */
+} vnfo_report_verdict;
 
 /** What a check is about.  Values are pinned. */
-typedef enum vnfo_check_category {
-    VNFO_CHECK_FUNCTIONALITY = 0, /**< Chain traversal and per-function behaviour. */
-    VNFO_CHECK_PERFORMANCE = 1,   /**< Delay against the SLA slack. */
-    VNFO_CHECK_ACCOUNTING = 2,    /**< Bill consistency and minimality. */
-    VNFO_CHECK_INTEGRITY = 3      /**< Logs: signatures, chains, completeness. */
-} vnfo_check_category;
+typedef enum vnfo_report_category {
+    VNFO_REPORT_FUNCTIONALITY = 0, /**< Chain traversal and per-function behaviour. */
+    VNFO_REPORT_PERFORMANCE = 1,   /**< Delay against the SLA slack. */
+    VNFO_REPORT_ACCOUNTING = 2,    /**< Bill consistency and minimality. */
+    VNFO_REPORT_INTEGRITY = 3      /**< Logs: signatures, chains, completeness. */
+} vnfo_report_category;
 
 /** The type of one evidence value.  Values are pinned. */
 typedef enum vnfo_evidence_type {
@@ -68,14 +68,14 @@ VNFO_API unsigned vnfo_report_format_version(void);
  *        ("UNKNOWN" for other values).
  * @par Thread safety: safe.
  */
-VNFO_API const char *vnfo_verdict_name(vnfo_verdict verdict);
+VNFO_API const char *vnfo_report_verdict_name(vnfo_report_verdict verdict);
 
 /**
  * @brief Name of a category: "functionality", "performance", "accounting"
  *        or "integrity" ("unknown" for other values).
  * @par Thread safety: safe.
  */
-VNFO_API const char *vnfo_check_category_name(vnfo_check_category category);
+VNFO_API const char *vnfo_report_category_name(vnfo_report_category category);
 
 /**
  * @brief Create an empty report.
@@ -122,15 +122,15 @@ VNFO_API vnfo_status vnfo_report_subject_set(vnfo_report *report, const char *ke
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_report_entry_add(vnfo_report_entry **out, vnfo_report *report,
-                                           const char *name, vnfo_check_category category,
-                                           vnfo_verdict verdict, const char *summary);
+                                           const char *name, vnfo_report_category category,
+                                           vnfo_report_verdict verdict, const char *summary);
 
 /**
  * @brief Change an entry's verdict.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: per handle (of the report).
  */
-VNFO_API vnfo_status vnfo_report_entry_verdict_set(vnfo_report_entry *entry, vnfo_verdict verdict);
+VNFO_API vnfo_status vnfo_report_entry_verdict_set(vnfo_report_entry *entry, vnfo_report_verdict verdict);
 
 /**
  * @brief Replace an entry's summary (printf-style; at most 512 bytes kept).
@@ -182,17 +182,17 @@ VNFO_API vnfo_status vnfo_report_example_add(vnfo_report_entry *entry, uint64_t 
  * @brief The overall verdict: FAIL when any check failed; otherwise ERROR
  *        when any check could not run; otherwise INCONCLUSIVE when any check
  *        is inconclusive or there is no check at all; otherwise PASS.
- * @return The verdict; VNFO_VERDICT_ERROR for a NULL report.
+ * @return The verdict; VNFO_REPORT_ERROR for a NULL report.
  * @par Thread safety: safe while no thread modifies the report.
  */
-VNFO_API vnfo_verdict vnfo_report_verdict(const vnfo_report *report);
+VNFO_API vnfo_report_verdict vnfo_report_overall(const vnfo_report *report);
 
 /**
  * @brief The CLI exit code of a verdict: 0 PASS, 1 FAIL, 2 INCONCLUSIVE,
  *        3 ERROR (input errors).
  * @par Thread safety: safe.
  */
-VNFO_API int vnfo_verdict_exit_code(vnfo_verdict verdict);
+VNFO_API int vnfo_report_verdict_exit_code(vnfo_report_verdict verdict);
 
 /** @brief Number of entries.  @par Thread safety: safe while unmodified. */
 VNFO_API size_t vnfo_report_entry_count(const vnfo_report *report);
@@ -215,9 +215,9 @@ VNFO_API const char *vnfo_report_entry_name(const vnfo_report_entry *entry);
 /** @brief Summary of an entry ("" when none).  @par Thread safety: safe while unmodified. */
 VNFO_API const char *vnfo_report_entry_summary(const vnfo_report_entry *entry);
 /** @brief Verdict of an entry (ERROR for NULL).  @par Thread safety: safe while unmodified. */
-VNFO_API vnfo_verdict vnfo_report_entry_verdict(const vnfo_report_entry *entry);
+VNFO_API vnfo_report_verdict vnfo_report_entry_verdict(const vnfo_report_entry *entry);
 /** @brief Category of an entry.  @par Thread safety: safe while unmodified. */
-VNFO_API vnfo_check_category vnfo_report_entry_category(const vnfo_report_entry *entry);
+VNFO_API vnfo_report_category vnfo_report_entry_category(const vnfo_report_entry *entry);
 /** @brief Examples recorded in total (kept or not).  @par Thread safety: safe while unmodified. */
 VNFO_API uint64_t vnfo_report_entry_examples_total(const vnfo_report_entry *entry);
 

@@ -85,8 +85,8 @@ static json_t *entry_json(const vnfo_report_entry *e, int *failed)
         return NULL;
     }
     put(o, "check", json_string(e->name), failed);
-    put(o, "category", json_string(vnfo_check_category_name(e->category)), failed);
-    put(o, "verdict", json_string(vnfo_verdict_name(e->verdict)), failed);
+    put(o, "category", json_string(vnfo_report_category_name(e->category)), failed);
+    put(o, "verdict", json_string(vnfo_report_verdict_name(e->verdict)), failed);
     put(o, "summary", json_string(e->summary ? e->summary : ""), failed);
     for (size_t i = 0; i < e->n_evidence; i++)
         put(ev, e->evidence[i].key, evidence_value(&e->evidence[i], failed), failed);
@@ -108,18 +108,18 @@ static json_t *report_json(const vnfo_report *r, int *failed)
         *failed = 1;
         return NULL;
     }
-    vnfo_verdict overall = vnfo_report_verdict(r);
+    vnfo_report_verdict overall = vnfo_report_overall(r);
     put(root, "vnfo_report", json_integer(VNFO_REPORT_FORMAT_VERSION), failed);
     put(root, "library_version", json_string(vnfo_version_string()), failed);
-    put(root, "verdict", json_string(vnfo_verdict_name(overall)), failed);
-    put(root, "exit_code", json_integer(vnfo_verdict_exit_code(overall)), failed);
+    put(root, "verdict", json_string(vnfo_report_verdict_name(overall)), failed);
+    put(root, "exit_code", json_integer(vnfo_report_verdict_exit_code(overall)), failed);
     for (size_t i = 0; i < r->n_subject; i++)
         put(subject, r->subject[i].key, json_string(r->subject[i].value), failed);
     put(root, "subject", subject, failed);
     size_t c[4];
     vnfo__report_counts(r, c);
-    for (int v = VNFO_VERDICT_PASS; v <= VNFO_VERDICT_ERROR; v++)
-        put(counts, vnfo_verdict_name((vnfo_verdict)v), json_integer((json_int_t)c[v]), failed);
+    for (int v = VNFO_REPORT_PASS; v <= VNFO_REPORT_ERROR; v++)
+        put(counts, vnfo_report_verdict_name((vnfo_report_verdict)v), json_integer((json_int_t)c[v]), failed);
     put(root, "counts", counts, failed);
     for (size_t i = 0; i < r->n_entries; i++)
         if (json_array_append_new(checks, entry_json(r->entries[i], failed)) != 0)

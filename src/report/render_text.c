@@ -12,31 +12,31 @@ static void headline(struct strbuf *b, const vnfo_report *r)
 {
     size_t c[4];
     vnfo__report_counts(r, c);
-    vnfo_verdict v = vnfo_report_verdict(r);
-    vnfo__strbuf_printf(b, "%s: ", vnfo_verdict_name(v));
+    vnfo_report_verdict v = vnfo_report_overall(r);
+    vnfo__strbuf_printf(b, "%s: ", vnfo_report_verdict_name(v));
     switch (v) {
-    case VNFO_VERDICT_PASS:
+    case VNFO_REPORT_PASS:
         vnfo__strbuf_printf(b, "all %zu checks passed", r->n_entries);
         break;
-    case VNFO_VERDICT_FAIL:
-        vnfo__strbuf_printf(b, "%zu of %zu checks found a violation", c[VNFO_VERDICT_FAIL],
+    case VNFO_REPORT_FAIL:
+        vnfo__strbuf_printf(b, "%zu of %zu checks found a violation", c[VNFO_REPORT_FAIL],
                             r->n_entries);
         break;
-    case VNFO_VERDICT_ERROR:
-        vnfo__strbuf_printf(b, "%zu of %zu checks could not run", c[VNFO_VERDICT_ERROR],
+    case VNFO_REPORT_ERROR:
+        vnfo__strbuf_printf(b, "%zu of %zu checks could not run", c[VNFO_REPORT_ERROR],
                             r->n_entries);
         break;
-    case VNFO_VERDICT_INCONCLUSIVE:
+    case VNFO_REPORT_INCONCLUSIVE:
         if (r->n_entries == 0)
             vnfo__strbuf_printf(b, "the report has no checks");
         else
             vnfo__strbuf_printf(b, "%zu of %zu checks inconclusive, no violation",
-                                c[VNFO_VERDICT_INCONCLUSIVE], r->n_entries);
+                                c[VNFO_REPORT_INCONCLUSIVE], r->n_entries);
         break;
     }
     vnfo__strbuf_printf(b, " (%zu pass, %zu fail, %zu inconclusive, %zu error)\n",
-                        c[VNFO_VERDICT_PASS], c[VNFO_VERDICT_FAIL], c[VNFO_VERDICT_INCONCLUSIVE],
-                        c[VNFO_VERDICT_ERROR]);
+                        c[VNFO_REPORT_PASS], c[VNFO_REPORT_FAIL], c[VNFO_REPORT_INCONCLUSIVE],
+                        c[VNFO_REPORT_ERROR]);
 }
 
 static void real_text(struct strbuf *b, double v)
@@ -96,10 +96,10 @@ vnfo_status vnfo_report_render_text(char *out, size_t size, size_t *needed,
     headline(&b, report);
     for (size_t i = 0; i < report->n_entries; i++) {
         const vnfo_report_entry *e = report->entries[i];
-        vnfo__strbuf_printf(&b, "  %-12s %-13s %-24s %s\n", vnfo_verdict_name(e->verdict),
-                            vnfo_check_category_name(e->category), e->name,
+        vnfo__strbuf_printf(&b, "  %-12s %-13s %-24s %s\n", vnfo_report_verdict_name(e->verdict),
+                            vnfo_report_category_name(e->category), e->name,
                             e->summary ? e->summary : "");
-        if (e->verdict != VNFO_VERDICT_PASS || (flags & VNFO_REPORT_TEXT_VERBOSE))
+        if (e->verdict != VNFO_REPORT_PASS || (flags & VNFO_REPORT_TEXT_VERBOSE))
             details(&b, e);
     }
     vnfo_status s = b.failed ? vnfo__error(VNFO_E_NO_MEMORY, "vnfo_report_render_text: out of memory")

@@ -8,40 +8,40 @@
 
 unsigned vnfo_report_format_version(void) { return VNFO_REPORT_FORMAT_VERSION; }
 
-const char *vnfo_verdict_name(vnfo_verdict verdict)
+const char *vnfo_report_verdict_name(vnfo_report_verdict verdict)
 {
     switch (verdict) {
-    case VNFO_VERDICT_PASS: return "PASS";
-    case VNFO_VERDICT_FAIL: return "FAIL";
-    case VNFO_VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
-    case VNFO_VERDICT_ERROR: return "ERROR";
+    case VNFO_REPORT_PASS: return "PASS";
+    case VNFO_REPORT_FAIL: return "FAIL";
+    case VNFO_REPORT_INCONCLUSIVE: return "INCONCLUSIVE";
+    case VNFO_REPORT_ERROR: return "ERROR";
     }
     return "UNKNOWN";
 }
 
-const char *vnfo_check_category_name(vnfo_check_category category)
+const char *vnfo_report_category_name(vnfo_report_category category)
 {
     switch (category) {
-    case VNFO_CHECK_FUNCTIONALITY: return "functionality";
-    case VNFO_CHECK_PERFORMANCE: return "performance";
-    case VNFO_CHECK_ACCOUNTING: return "accounting";
-    case VNFO_CHECK_INTEGRITY: return "integrity";
+    case VNFO_REPORT_FUNCTIONALITY: return "functionality";
+    case VNFO_REPORT_PERFORMANCE: return "performance";
+    case VNFO_REPORT_ACCOUNTING: return "accounting";
+    case VNFO_REPORT_INTEGRITY: return "integrity";
     }
     return "unknown";
 }
 
-int vnfo_verdict_exit_code(vnfo_verdict verdict)
+int vnfo_report_verdict_exit_code(vnfo_report_verdict verdict)
 {
     switch (verdict) {
-    case VNFO_VERDICT_PASS: return 0;
-    case VNFO_VERDICT_FAIL: return 1;
-    case VNFO_VERDICT_INCONCLUSIVE: return 2;
-    case VNFO_VERDICT_ERROR: break;
+    case VNFO_REPORT_PASS: return 0;
+    case VNFO_REPORT_FAIL: return 1;
+    case VNFO_REPORT_INCONCLUSIVE: return 2;
+    case VNFO_REPORT_ERROR: break;
     }
     return 3;
 }
 
-static int verdict_valid(vnfo_verdict v) { return v >= VNFO_VERDICT_PASS && v <= VNFO_VERDICT_ERROR; }
+static int verdict_valid(vnfo_report_verdict v) { return v >= VNFO_REPORT_PASS && v <= VNFO_REPORT_ERROR; }
 
 static int name_valid(const char *name)
 {
@@ -144,7 +144,7 @@ static vnfo_status entries_grow(vnfo_report *report)
 }
 
 vnfo_status vnfo_report_entry_add(vnfo_report_entry **out, vnfo_report *report, const char *name,
-                                  vnfo_check_category category, vnfo_verdict verdict,
+                                  vnfo_report_category category, vnfo_report_verdict verdict,
                                   const char *summary)
 {
     if (out)
@@ -153,7 +153,7 @@ vnfo_status vnfo_report_entry_add(vnfo_report_entry **out, vnfo_report *report, 
         return vnfo__error(VNFO_E_INVALID_ARGUMENT,
                            "vnfo_report_entry_add: NULL argument or name empty or over %d bytes",
                            REPORT_NAME_MAX);
-    if (category < VNFO_CHECK_FUNCTIONALITY || category > VNFO_CHECK_INTEGRITY ||
+    if (category < VNFO_REPORT_FUNCTIONALITY || category > VNFO_REPORT_INTEGRITY ||
         !verdict_valid(verdict))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: unknown category %d or verdict %d", name,
                            (int)category, (int)verdict);
@@ -178,7 +178,7 @@ vnfo_status vnfo_report_entry_add(vnfo_report_entry **out, vnfo_report *report, 
     return VNFO_OK;
 }
 
-vnfo_status vnfo_report_entry_verdict_set(vnfo_report_entry *entry, vnfo_verdict verdict)
+vnfo_status vnfo_report_entry_verdict_set(vnfo_report_entry *entry, vnfo_report_verdict verdict)
 {
     if (!entry || !verdict_valid(verdict))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT,
@@ -339,19 +339,19 @@ void vnfo__report_counts(const vnfo_report *report, size_t counts[4])
         counts[report->entries[i]->verdict]++;
 }
 
-vnfo_verdict vnfo_report_verdict(const vnfo_report *report)
+vnfo_report_verdict vnfo_report_overall(const vnfo_report *report)
 {
     if (!report)
-        return VNFO_VERDICT_ERROR;
+        return VNFO_REPORT_ERROR;
     size_t c[4];
     vnfo__report_counts(report, c);
-    if (c[VNFO_VERDICT_FAIL])
-        return VNFO_VERDICT_FAIL;
-    if (c[VNFO_VERDICT_ERROR])
-        return VNFO_VERDICT_ERROR;
-    if (c[VNFO_VERDICT_INCONCLUSIVE] || report->n_entries == 0)
-        return VNFO_VERDICT_INCONCLUSIVE;
-    return VNFO_VERDICT_PASS;
+    if (c[VNFO_REPORT_FAIL])
+        return VNFO_REPORT_FAIL;
+    if (c[VNFO_REPORT_ERROR])
+        return VNFO_REPORT_ERROR;
+    if (c[VNFO_REPORT_INCONCLUSIVE] || report->n_entries == 0)
+        return VNFO_REPORT_INCONCLUSIVE;
+    return VNFO_REPORT_PASS;
 }
 
 /* ---- accessors ------------------------------------------------------------ */
@@ -370,14 +370,14 @@ const char *vnfo_report_entry_summary(const vnfo_report_entry *entry)
     return entry && entry->summary ? entry->summary : "";
 }
 
-vnfo_verdict vnfo_report_entry_verdict(const vnfo_report_entry *entry)
+vnfo_report_verdict vnfo_report_entry_verdict(const vnfo_report_entry *entry)
 {
-    return entry ? entry->verdict : VNFO_VERDICT_ERROR;
+    return entry ? entry->verdict : VNFO_REPORT_ERROR;
 }
 
-vnfo_check_category vnfo_report_entry_category(const vnfo_report_entry *entry)
+vnfo_report_category vnfo_report_entry_category(const vnfo_report_entry *entry)
 {
-    return entry ? entry->category : VNFO_CHECK_INTEGRITY;
+    return entry ? entry->category : VNFO_REPORT_INTEGRITY;
 }
 
 uint64_t vnfo_report_entry_examples_total(const vnfo_report_entry *entry)

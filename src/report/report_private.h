@@ -30,8 +30,8 @@ struct example {
 struct vnfo_report_entry {
     const struct vnfo_report *report;
     char name[REPORT_NAME_MAX + 1];
-    vnfo_check_category category;
-    vnfo_verdict verdict;
+    vnfo_report_category category;
+    vnfo_report_verdict verdict;
     char *summary;
     struct evidence *evidence;
     size_t n_evidence, cap_evidence;
@@ -69,7 +69,7 @@ void vnfo__strbuf_free(struct strbuf *b);
 vnfo_status vnfo__report_output(char *out, size_t size, size_t *needed, const char *text,
                                 size_t len, const char *what);
 
-/* Counts of entries by verdict, indexed by vnfo_verdict. */
+/* Counts of entries by verdict, indexed by vnfo_report_verdict. */
 void vnfo__report_counts(const vnfo_report *report, size_t counts[4]);
 
 #endif
