@@ -46,14 +46,14 @@ typedef enum vnfo_report_category {
 } vnfo_report_category;
 
 /** The type of one evidence value.  Values are pinned. */
-typedef enum vnfo_evidence_type {
-    VNFO_EVIDENCE_UINT = 0,     /**< An unsigned 64-bit count or amount. */
-    VNFO_EVIDENCE_INT = 1,      /**< A signed 64-bit number. */
-    VNFO_EVIDENCE_REAL = 2,     /**< A double (estimates, p-values); NaN and infinities render as null. */
-    VNFO_EVIDENCE_TEXT = 3,     /**< A short string (method names, node names, reasons). */
-    VNFO_EVIDENCE_INTERVAL = 4, /**< A closed interval [lo, hi] of doubles. */
-    VNFO_EVIDENCE_BOOL = 5      /**< true or false. */
-} vnfo_evidence_type;
+typedef enum vnfo_report_evidence_type {
+    VNFO_REPORT_EVIDENCE_UINT = 0,     /**< An unsigned 64-bit count or amount. */
+    VNFO_REPORT_EVIDENCE_INT = 1,      /**< A signed 64-bit number. */
+    VNFO_REPORT_EVIDENCE_REAL = 2,     /**< A double (estimates, p-values); NaN and infinities render as null. */
+    VNFO_REPORT_EVIDENCE_TEXT = 3,     /**< A short string (method names, node names, reasons). */
+    VNFO_REPORT_EVIDENCE_INTERVAL = 4, /**< A closed interval [lo, hi] of doubles. */
+    VNFO_REPORT_EVIDENCE_BOOL = 5      /**< true or false. */
+} vnfo_report_evidence_type;
 
 /** A report (opaque). */
 typedef struct vnfo_report vnfo_report;

@@ -35,12 +35,12 @@ static json_t *uint_value(uint64_t v)
 static json_t *evidence_value(const struct evidence *ev, int *failed)
 {
     switch (ev->type) {
-    case VNFO_EVIDENCE_UINT: return uint_value(ev->v.u);
-    case VNFO_EVIDENCE_INT: return json_integer((json_int_t)ev->v.i);
-    case VNFO_EVIDENCE_REAL: return real_or_null(ev->v.r);
-    case VNFO_EVIDENCE_BOOL: return json_boolean(ev->v.b);
-    case VNFO_EVIDENCE_TEXT: return json_string(ev->text);
-    case VNFO_EVIDENCE_INTERVAL: {
+    case VNFO_REPORT_EVIDENCE_UINT: return uint_value(ev->v.u);
+    case VNFO_REPORT_EVIDENCE_INT: return json_integer((json_int_t)ev->v.i);
+    case VNFO_REPORT_EVIDENCE_REAL: return real_or_null(ev->v.r);
+    case VNFO_REPORT_EVIDENCE_BOOL: return json_boolean(ev->v.b);
+    case VNFO_REPORT_EVIDENCE_TEXT: return json_string(ev->text);
+    case VNFO_REPORT_EVIDENCE_INTERVAL: {
         json_t *iv = json_array();
         if (!iv || json_array_append_new(iv, real_or_null(ev->v.iv[0])) != 0 ||
             json_array_append_new(iv, real_or_null(ev->v.iv[1])) != 0)

@@ -51,12 +51,12 @@ static void evidence_text(struct strbuf *b, const struct evidence *ev)
 {
     vnfo__strbuf_printf(b, "%s=", ev->key);
     switch (ev->type) {
-    case VNFO_EVIDENCE_UINT: vnfo__strbuf_printf(b, "%" PRIu64, ev->v.u); break;
-    case VNFO_EVIDENCE_INT: vnfo__strbuf_printf(b, "%" PRId64, ev->v.i); break;
-    case VNFO_EVIDENCE_REAL: real_text(b, ev->v.r); break;
-    case VNFO_EVIDENCE_BOOL: vnfo__strbuf_printf(b, "%s", ev->v.b ? "true" : "false"); break;
-    case VNFO_EVIDENCE_TEXT: vnfo__strbuf_printf(b, "%s", ev->text); break;
-    case VNFO_EVIDENCE_INTERVAL:
+    case VNFO_REPORT_EVIDENCE_UINT: vnfo__strbuf_printf(b, "%" PRIu64, ev->v.u); break;
+    case VNFO_REPORT_EVIDENCE_INT: vnfo__strbuf_printf(b, "%" PRId64, ev->v.i); break;
+    case VNFO_REPORT_EVIDENCE_REAL: real_text(b, ev->v.r); break;
+    case VNFO_REPORT_EVIDENCE_BOOL: vnfo__strbuf_printf(b, "%s", ev->v.b ? "true" : "false"); break;
+    case VNFO_REPORT_EVIDENCE_TEXT: vnfo__strbuf_printf(b, "%s", ev->text); break;
+    case VNFO_REPORT_EVIDENCE_INTERVAL:
         vnfo__strbuf_printf(b, "[");
         real_text(b, ev->v.iv[0]);
         vnfo__strbuf_printf(b, ", ");

@@ -239,7 +239,7 @@ vnfo_status vnfo_report_evidence_uint(vnfo_report_entry *entry, const char *key,
     struct evidence *ev;
     vnfo_status s = evidence_slot(&ev, entry, key);
     if (s == VNFO_OK) {
-        ev->type = VNFO_EVIDENCE_UINT;
+        ev->type = VNFO_REPORT_EVIDENCE_UINT;
         ev->v.u = value;
     }
     return s;
@@ -250,7 +250,7 @@ vnfo_status vnfo_report_evidence_int(vnfo_report_entry *entry, const char *key, 
     struct evidence *ev;
     vnfo_status s = evidence_slot(&ev, entry, key);
     if (s == VNFO_OK) {
-        ev->type = VNFO_EVIDENCE_INT;
+        ev->type = VNFO_REPORT_EVIDENCE_INT;
         ev->v.i = value;
     }
     return s;
@@ -261,7 +261,7 @@ vnfo_status vnfo_report_evidence_real(vnfo_report_entry *entry, const char *key,
     struct evidence *ev;
     vnfo_status s = evidence_slot(&ev, entry, key);
     if (s == VNFO_OK) {
-        ev->type = VNFO_EVIDENCE_REAL;
+        ev->type = VNFO_REPORT_EVIDENCE_REAL;
         ev->v.r = value;
     }
     return s;
@@ -272,7 +272,7 @@ vnfo_status vnfo_report_evidence_bool(vnfo_report_entry *entry, const char *key,
     struct evidence *ev;
     vnfo_status s = evidence_slot(&ev, entry, key);
     if (s == VNFO_OK) {
-        ev->type = VNFO_EVIDENCE_BOOL;
+        ev->type = VNFO_REPORT_EVIDENCE_BOOL;
         ev->v.b = value != 0;
     }
     return s;
@@ -284,7 +284,7 @@ vnfo_status vnfo_report_evidence_interval(vnfo_report_entry *entry, const char *
     struct evidence *ev;
     vnfo_status s = evidence_slot(&ev, entry, key);
     if (s == VNFO_OK) {
-        ev->type = VNFO_EVIDENCE_INTERVAL;
+        ev->type = VNFO_REPORT_EVIDENCE_INTERVAL;
         ev->v.iv[0] = lo;
         ev->v.iv[1] = hi;
     }
@@ -306,7 +306,7 @@ vnfo_status vnfo_report_evidence_text(vnfo_report_entry *entry, const char *key,
         vnfo__free(copy);
         return s;
     }
-    ev->type = VNFO_EVIDENCE_TEXT;
+    ev->type = VNFO_REPORT_EVIDENCE_TEXT;
     ev->text = copy;
     return VNFO_OK;
 }
@@ -403,12 +403,12 @@ vnfo_status vnfo_report_evidence_number(double *out, const vnfo_report_entry *en
         if (strcmp(ev->key, key) != 0)
             continue;
         switch (ev->type) {
-        case VNFO_EVIDENCE_UINT: *out = (double)ev->v.u; return VNFO_OK;
-        case VNFO_EVIDENCE_INT: *out = (double)ev->v.i; return VNFO_OK;
-        case VNFO_EVIDENCE_REAL: *out = ev->v.r; return VNFO_OK;
-        case VNFO_EVIDENCE_BOOL: *out = ev->v.b; return VNFO_OK;
-        case VNFO_EVIDENCE_INTERVAL: *out = ev->v.iv[0]; return VNFO_OK;
-        case VNFO_EVIDENCE_TEXT: break;
+        case VNFO_REPORT_EVIDENCE_UINT: *out = (double)ev->v.u; return VNFO_OK;
+        case VNFO_REPORT_EVIDENCE_INT: *out = (double)ev->v.i; return VNFO_OK;
+        case VNFO_REPORT_EVIDENCE_REAL: *out = ev->v.r; return VNFO_OK;
+        case VNFO_REPORT_EVIDENCE_BOOL: *out = ev->v.b; return VNFO_OK;
+        case VNFO_REPORT_EVIDENCE_INTERVAL: *out = ev->v.iv[0]; return VNFO_OK;
+        case VNFO_REPORT_EVIDENCE_TEXT: break;
         }
         break;
     }

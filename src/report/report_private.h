@@ -11,7 +11,7 @@
 
 struct evidence {
     char key[REPORT_NAME_MAX + 1];
-    vnfo_evidence_type type;
+    vnfo_report_evidence_type type;
     union {
         uint64_t u;
         int64_t i;
@@ -19,7 +19,7 @@ struct evidence {
         int b;
         double iv[2];
     } v;
-    char *text; /* VNFO_EVIDENCE_TEXT only */
+    char *text; /* VNFO_REPORT_EVIDENCE_TEXT only */
 };
 
 struct example {
