@@ -63,6 +63,9 @@ START_TEST(test_good_bill)
     ck_assert_uint_eq(vnfo_bill_resource_count(b, "fw"), 2);
     ck_assert_int_eq(vnfo_bill_resource_known("bytes"), 1);
     ck_assert_int_eq(vnfo_bill_resource_known("cpu_ticks"), 0);
+    ck_assert_int_eq(vnfo_bill_resource_known("vendor:tls_handshakes"), 1);
+    ck_assert_int_eq(vnfo_bill_resource_known("vendor:"), 0);
+    ck_assert_int_eq(vnfo_bill_resource_known("vendor:Bad Name"), 0);
     vnfo_bill_free(b);
     vnfo_bill_free(NULL);
 }
@@ -73,10 +76,10 @@ START_TEST(test_unknown_resources)
     expect_error("\"cpu_cycles\": 4100000000000", "\"cpu_cycels\": 4100000000000",
                  VNFO_E_BILL_UNKNOWN_RESOURCE,
                  "bill.json:6:33: totals.cpu_cycels: unknown resource \"cpu_cycels\" (did you mean "
-                 "\"cpu_cycles\"?) (known: packets, bytes, cpu_cycles, mem_bytes)");
+                 "\"cpu_cycles\"?) (known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)");
     expect_error("\"ids\": {\"cpu_cycles\"", "\"ids\": {\"gpu_hours\"", VNFO_E_BILL_UNKNOWN_RESOURCE,
                  "bill.json:9:13: functions.ids.gpu_hours: unknown resource \"gpu_hours\" "
-                 "(known: packets, bytes, cpu_cycles, mem_bytes)");
+                 "(known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)");
 }
 END_TEST
 

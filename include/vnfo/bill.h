@@ -34,7 +34,8 @@ VNFO_API unsigned vnfo_bill_format_version(void);
 
 /**
  * @brief Whether a resource name is one a bill may use: "packets",
- *        "bytes", "cpu_cycles" or "mem_bytes".
+ *        "bytes", "cpu_cycles", "mem_bytes" or "vendor:<name>" (a vendor
+ *        counter, 1 to 48 of a-z 0-9 _ . -), as in the manifest.
  * @return 1 or 0.
  * @par Thread safety: safe.
  */

@@ -12,14 +12,16 @@
 
 #define NAME_MAX_BYTES 64
 #define N_RESOURCES 4
+#define MAX_RESOURCES 16 /* per totals object: the 4 named ones and vendor counters */
+#define VENDOR_PREFIX "vendor:"
 
 static const char *const RESOURCES[N_RESOURCES] = {"packets", "bytes", "cpu_cycles", "mem_bytes"};
 
 struct totals {
     char name[NAME_MAX_BYTES + 1]; /* function name; "" for the chain */
     size_t n;
-    const char *resource[N_RESOURCES]; /* points into RESOURCES, document order */
-    uint64_t value[N_RESOURCES];
+    char resource[MAX_RESOURCES][NAME_MAX_BYTES + 1]; /* document order */
+    uint64_t value[MAX_RESOURCES];
 };
 
 struct vnfo_bill {
@@ -49,7 +51,19 @@ static const char *resource_lookup(const char *name)
     return NULL;
 }
 
-int vnfo_bill_resource_known(const char *name) { return name && resource_lookup(name) != NULL; }
+/* "vendor:<name>" names a vendor counter: 1 to 48 of [a-z0-9_.-]. */
+static int vendor_name(const char *name)
+{
+    size_t plen = sizeof VENDOR_PREFIX - 1, n = strlen(name);
+    if (strncmp(name, VENDOR_PREFIX, plen) != 0 || n == plen || n > plen + 48)
+        return 0;
+    return strspn(name + plen, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n - plen;
+}
+
+int vnfo_bill_resource_known(const char *name)
+{
+    return name && (resource_lookup(name) != NULL || vendor_name(name));
+}
 
 /* ---- error messages ------------------------------------------------------- */
 
@@ -253,20 +267,21 @@ static vnfo_status parse_totals(struct totals *t, struct ctx *c, json_t *obj)
     json_t *v;
     json_object_foreach(obj, key, v) {
         push(c, key);
-        const char *r = resource_lookup(key);
         vnfo_status s = VNFO_OK;
-        if (!r) {
+        if (!vnfo_bill_resource_known(key)) {
             const char *near = closest(key, RESOURCES, N_RESOURCES);
             s = fail(c, VNFO_E_BILL_UNKNOWN_RESOURCE, 1,
-                     "unknown resource \"%s\"%s%s%s (known: packets, bytes, cpu_cycles, mem_bytes)",
+                     "unknown resource \"%s\"%s%s%s (known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)",
                      key, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
         } else if (!json_is_integer(v) || json_integer_value(v) < 0) {
             s = fail(c, VNFO_E_BILL_FORMAT, 0, "expected a non-negative integer");
+        } else if (t->n == MAX_RESOURCES) {
+            s = fail(c, VNFO_E_LIMIT_EXCEEDED, 1, "more than %d resources", MAX_RESOURCES);
         }
         pop(c);
         if (s != VNFO_OK)
             return s;
-        t->resource[t->n] = r;
+        snprintf(t->resource[t->n], sizeof t->resource[0], "%s", key);
         t->value[t->n++] = (uint64_t)json_integer_value(v);
     }
     if (t->n == 0)
