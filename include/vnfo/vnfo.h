@@ -8,6 +8,8 @@
 #include <vnfo/version.h>
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/packet.h>
+#include <vnfo/record.h>
 #include <vnfo/report.h>
 #include <vnfo/bill.h>
 #include <vnfo/verify.h>
