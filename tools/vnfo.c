@@ -17,6 +17,9 @@ struct command {
 static const struct command commands[] = {
     {"version", cmd_version, "print the library version"},
     {"help", cmd_help, "print this help"},
+    {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
+    {"generate", cmd_generate, "write a deterministic synthetic capture"},
+    {"demo", cmd_demo, "a short demonstration of trajectory sampling"},
 };
 
 void cli_error(const char *fmt, ...)

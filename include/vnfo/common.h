@@ -59,6 +59,9 @@ typedef enum vnfo_status {
     VNFO_E_PACKET_FIELD_UNKNOWN = 24, /**< A field-set specification names an unknown field. */
 
     /* sampler: 40-59 */
+    VNFO_E_SAMPLER_HASH_UNKNOWN = 40, /**< An unknown sampling hash function name or number. */
+    VNFO_E_SAMPLER_RATE = 41,         /**< A sampling rate that is malformed, not in (0, 1], or too small for the hash space. */
+    VNFO_E_SAMPLER_RANGES = 42,       /**< Selection ranges that are malformed, overlap, or leave the hash space. */
 
     /* record: 60-79 */
     VNFO_E_RECORD_MALFORMED = 60,    /**< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, trailing bytes). */

@@ -13,5 +13,6 @@
 #include <vnfo/report.h>
 #include <vnfo/bill.h>
 #include <vnfo/verify.h>
+#include <vnfo/sampler.h>
 
 #endif /* VNFO_VNFO_H */

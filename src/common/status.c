@@ -36,6 +36,9 @@ static const struct status_entry status_table[] = {
     {VNFO_E_PACKET_FIELD_UNKNOWN, "VNFO_E_PACKET_FIELD_UNKNOWN", "unknown packet field name"},
 
     /* sampler */
+    {VNFO_E_SAMPLER_HASH_UNKNOWN, "VNFO_E_SAMPLER_HASH_UNKNOWN", "unknown sampling hash function"},
+    {VNFO_E_SAMPLER_RATE, "VNFO_E_SAMPLER_RATE", "invalid sampling rate"},
+    {VNFO_E_SAMPLER_RANGES, "VNFO_E_SAMPLER_RANGES", "invalid selection ranges"},
 
     /* record */
     {VNFO_E_RECORD_MALFORMED, "VNFO_E_RECORD_MALFORMED", "malformed record"},
