@@ -9,5 +9,6 @@
 #include <vnfo/common.h>
 #include <vnfo/key.h>
 #include <vnfo/record.h>
+#include <vnfo/log.h>
 
 #endif /* VNFO_VNFO_H */
