@@ -52,6 +52,11 @@ typedef enum vnfo_status {
     VNFO_E_NOT_INITIALIZED = 11,  /**< vnfo_init() has not been called, or failed. */
 
     /* packet: 20-39 */
+    VNFO_E_PACKET_NOT_IP = 20,        /**< A well-formed frame that carries neither IPv4 nor IPv6. */
+    VNFO_E_PACKET_TRUNCATED = 21,     /**< The capture ends before a header or field the parser needs. */
+    VNFO_E_PACKET_MALFORMED = 22,     /**< Packet headers contradict themselves (bad lengths, bad version). */
+    VNFO_E_PACKET_UNSUPPORTED = 23,   /**< A link type or encapsulation the parser does not read. */
+    VNFO_E_PACKET_FIELD_UNKNOWN = 24, /**< A field-set specification names an unknown field. */
 
     /* sampler: 40-59 */
 
@@ -80,6 +85,9 @@ typedef enum vnfo_status {
     /* account: 160-189 */
 
     /* verify and report: 190-219 */
+    VNFO_E_BILL_FORMAT = 190,           /**< A bill is not valid JSON or breaks its schema (docs/bill.md). */
+    VNFO_E_BILL_UNKNOWN_RESOURCE = 191, /**< A bill names a resource this library does not know. */
+    VNFO_E_BILL_MISMATCH = 192,         /**< A bill does not match the manifest (id, period, resources, functions). */
 
     /* key: 220-239 */
     VNFO_E_KEY_FORMAT = 220,        /**< A key or key file is malformed (wrong prefix, length or encoding). */

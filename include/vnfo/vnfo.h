@@ -8,7 +8,11 @@
 #include <vnfo/version.h>
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/packet.h>
 #include <vnfo/record.h>
 #include <vnfo/log.h>
+#include <vnfo/report.h>
+#include <vnfo/bill.h>
+#include <vnfo/verify.h>
 
 #endif /* VNFO_VNFO_H */

@@ -29,6 +29,11 @@ static const struct status_entry status_table[] = {
     {VNFO_E_NOT_INITIALIZED, "VNFO_E_NOT_INITIALIZED", "vnfo_init() has not succeeded"},
 
     /* packet */
+    {VNFO_E_PACKET_NOT_IP, "VNFO_E_PACKET_NOT_IP", "packet carries neither IPv4 nor IPv6"},
+    {VNFO_E_PACKET_TRUNCATED, "VNFO_E_PACKET_TRUNCATED", "captured packet is truncated"},
+    {VNFO_E_PACKET_MALFORMED, "VNFO_E_PACKET_MALFORMED", "malformed packet headers"},
+    {VNFO_E_PACKET_UNSUPPORTED, "VNFO_E_PACKET_UNSUPPORTED", "unsupported link type or encapsulation"},
+    {VNFO_E_PACKET_FIELD_UNKNOWN, "VNFO_E_PACKET_FIELD_UNKNOWN", "unknown packet field name"},
 
     /* sampler */
 
@@ -57,6 +62,9 @@ static const struct status_entry status_table[] = {
     /* account */
 
     /* verify and report */
+    {VNFO_E_BILL_FORMAT, "VNFO_E_BILL_FORMAT", "malformed bill"},
+    {VNFO_E_BILL_UNKNOWN_RESOURCE, "VNFO_E_BILL_UNKNOWN_RESOURCE", "bill names an unknown resource"},
+    {VNFO_E_BILL_MISMATCH, "VNFO_E_BILL_MISMATCH", "bill does not match the manifest"},
 
     /* key */
     {VNFO_E_KEY_FORMAT, "VNFO_E_KEY_FORMAT", "malformed key or key file"},
