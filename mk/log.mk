@@ -41,3 +41,10 @@ fuzz-log:
 	@echo "fuzz-log: configure with CC=clang --enable-fuzzers"; exit 1
 endif
 .PHONY: fuzz-log
+
+# vnfo keygen and vnfo log (verify, dump, prove, check-proof).
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_keygen.c tools/cmd_log.c
+TESTS += tests/log_cli.sh
+EXTRA_DIST += tests/log_cli.sh
+endif

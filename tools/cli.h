@@ -23,4 +23,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "vnfo <cmd>: <status name>: <last error message>" for a failed call. */
 void cli_status_error(const char *cmd, vnfo_status status);
 
+/* vnfo keygen (tools/cmd_keygen.c) and vnfo log (tools/cmd_log.c). */
+int cmd_keygen(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+
 #endif

@@ -17,6 +17,8 @@ struct command {
 static const struct command commands[] = {
     {"version", cmd_version, "print the library version"},
     {"help", cmd_help, "print this help"},
+    {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
+    {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
 };
 
 void cli_error(const char *fmt, ...)
