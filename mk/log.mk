@@ -48,3 +48,9 @@ tools_vnfo_SOURCES += tools/cmd_keygen.c tools/cmd_log.c
 TESTS += tests/log_cli.sh
 EXTRA_DIST += tests/log_cli.sh
 endif
+
+# make bench: append+sign and verify+decode throughput against the hash floor.
+EXTRA_PROGRAMS += bench/bench_log
+VNFO_BENCHMARKS += bench/bench_log
+bench_bench_log_CFLAGS = $(BENCH_CFLAGS) $(SODIUM_CFLAGS)
+bench_bench_log_LDADD = $(BENCH_LIBS) $(SODIUM_LIBS)
