@@ -29,5 +29,8 @@ int cmd_generate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 /* Writes a deterministic synthetic capture; returns a CLI exit code. */
 int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_t seed);
+/* vnfo keygen (tools/cmd_keygen.c) and vnfo log (tools/cmd_log.c). */
+int cmd_keygen(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

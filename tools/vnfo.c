@@ -20,6 +20,8 @@ static const struct command commands[] = {
     {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"generate", cmd_generate, "write a deterministic synthetic capture"},
     {"demo", cmd_demo, "a short demonstration of trajectory sampling"},
+    {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
+    {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
 };
 
 void cli_error(const char *fmt, ...)

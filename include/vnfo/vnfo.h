@@ -10,6 +10,7 @@
 #include <vnfo/key.h>
 #include <vnfo/packet.h>
 #include <vnfo/record.h>
+#include <vnfo/log.h>
 #include <vnfo/report.h>
 #include <vnfo/bill.h>
 #include <vnfo/verify.h>
