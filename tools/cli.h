@@ -23,4 +23,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "vnfo <cmd>: <status name>: <last error message>" for a failed call. */
 void cli_status_error(const char *cmd, vnfo_status status);
 
+/* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
+int cli_cmd_manifest(int argc, char **argv);
+
 #endif
