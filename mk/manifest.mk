@@ -35,3 +35,9 @@ tools_vnfo_SOURCES += tools/cmd_manifest.c
 TESTS += tests/manifest_cli.sh
 EXTRA_DIST += tests/manifest_cli.sh
 endif
+
+# make bench: parse and signature verification against in-run baselines.
+EXTRA_PROGRAMS += bench/bench_manifest
+VNFO_BENCHMARKS += bench/bench_manifest
+bench_bench_manifest_CFLAGS = $(BENCH_CFLAGS) $(JANSSON_CFLAGS)
+bench_bench_manifest_LDADD = $(BENCH_LIBS) $(JANSSON_LIBS)
