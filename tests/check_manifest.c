@@ -221,6 +221,14 @@ static const struct rule_case rule_cases[] = {
      VNFO_E_MANIFEST_MALFORMED, "m.json:5:24: customer.name: malformed name \"\": expected 1 to 64 characters from A-Z a-z 0-9 _ . -"},
     {"\"hash\": \"siphash-2-4\", \"key_id\": \"k2026-11\"", "\"hash\": \"bob\", \"key_id\": \"k2026-11\"", "\"rate\": \"1/64\"", "\"ranges\": [[0, 4294967296]]",
      VNFO_E_MANIFEST_RANGE, "m.json:14:31: sampling.ranges[0][1]: bound 0x100000000 exceeds the 32-bit output of bob (largest 0xffffffff)"},
+    {"\"name\": \"nat\"", "\"name\": \"chain\"", NULL, NULL, VNFO_E_MANIFEST_MALFORMED,
+     "m.json:9:14: chain[1].name: the name \"chain\" is reserved: SLA scopes use it for the whole chain"},
+    {"\"rate\": \"1/64\"", "\"rate\": 0.015625", NULL, NULL, VNFO_E_MANIFEST_TYPE,
+     "m.json:14:24: sampling.rate: expected a string with an exact fraction such as \"1/64\", found a number"},
+    {"\"scope\": \"ids\"", "\"scope\": \"deep-packet-inspection\"", NULL, NULL, VNFO_E_MANIFEST_UNKNOWN_NAME,
+     "m.json:18:40: sla[1].scope: unknown function \"deep-packet-inspection\" (expected a chain name: fw, nat, ids)"},
+    {"\"fields\": \"nat-safe\", \"payload_bytes\": 16", "\"fields\": \"psamp\", \"payload_bytes\": 4", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE, "m.json:14:68: sampling.payload_bytes: expected an integer from 8 to 32, found 4"},
 };
 
 START_TEST(test_validation_rule)

@@ -10,6 +10,11 @@ static vnfo_status parse_entry(mf_ctx *c, json_t *o, struct mf_function *f)
 {
     MF_TRY(mf_expect_object(c, o, chain_keys));
     MF_TRY(mf_identifier(c, o, "name", &f->name));
+    if (strcmp(f->name, "chain") == 0) {
+        mf_push_key(c, "name");
+        return mf_fail(c, VNFO_E_MANIFEST_MALFORMED,
+                       "the name \"chain\" is reserved: SLA scopes use it for the whole chain");
+    }
     MF_TRY(mf_identifier(c, o, "function", &f->function));
     uint64_t id = 0;
     MF_TRY(mf_uint(c, o, "node_id", true, 0, UINT32_MAX, &id));

@@ -38,6 +38,11 @@ static vnfo_status parse_commitment(mf_ctx *c, json_t *o, uint8_t *out)
 static vnfo_status parse_rate(mf_ctx *c, json_t *o, vnfo_rational *out)
 {
     const char *s;
+    json_t *v = json_object_get(o, "rate");
+    if (!json_is_string(v)) {
+        mf_push_key(c, "rate");
+        return mf_type_error(c, "a string with an exact fraction such as \"1/64\"", v);
+    }
     MF_TRY(mf_string(c, o, "rate", &s));
     mf_push_key(c, "rate");
     char q[MF_QUOTE_SIZE];

@@ -15,25 +15,29 @@ static size_t min3(size_t a, size_t b, size_t c)
 }
 
 /* Distance between a and b (both at most WORD_MAX bytes), case-insensitive
- * so "P95" suggests "p95". */
+ * so "P95" suggests "p95".  Keeps three rows of the table (the swap looks
+ * two rows back), 1.5 KB of stack. */
 static size_t distance(const char *a, size_t n, const char *b, size_t m)
 {
-    static _Thread_local size_t d[WORD_MAX + 1][WORD_MAX + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
+    size_t rows[3][WORD_MAX + 1];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
+        prev[j] = j;
     for (size_t i = 1; i <= n; i++) {
+        cur[0] = i;
         for (size_t j = 1; j <= m; j++) {
             char x = a[i - 1] | 0x20, y = b[j - 1] | 0x20;
-            size_t cost = x == y ? 0 : 1;
-            d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x == y ? 0 : 1));
             if (i > 1 && j > 1 && x == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == y &&
-                d[i - 2][j - 2] + 1 < d[i][j])
-                d[i][j] = d[i - 2][j - 2] + 1;
+                prev2[j - 2] + 1 < cur[j])
+                cur[j] = prev2[j - 2] + 1;
         }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
     }
-    return d[n][m];
+    return prev[m];
 }
 
 const char *mf_suggest(const char *word, const char *const *candidates)
