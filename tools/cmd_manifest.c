@@ -130,9 +130,14 @@ static void print_summary(const vnfo_manifest *m)
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     printf("manifest      %s (schema %u): valid\n", vnfo_manifest_id(m), vnfo_manifest_version(m));
     printf("digest        blake2b256:%s\n", hex);
-    printf("parties       customer %s, provider %s\n",
-           vnfo_manifest_party_name(m, VNFO_MANIFEST_PARTY_CUSTOMER),
-           vnfo_manifest_party_name(m, VNFO_MANIFEST_PARTY_PROVIDER));
+    for (int p = 0; p < 2; p++) {
+        vnfo_public_key pk;
+        char fp[VNFO_KEY_FINGERPRINT_SIZE];
+        vnfo_manifest_party_key(&pk, m, (vnfo_manifest_party)p);
+        vnfo_public_key_fingerprint(fp, sizeof fp, &pk);
+        printf("%-13s %s (key %s)\n", vnfo_manifest_party_role_name((vnfo_manifest_party)p),
+               vnfo_manifest_party_name(m, (vnfo_manifest_party)p), fp);
+    }
     print_chain(m);
     print_sampling(m);
     print_logging_sla(m);

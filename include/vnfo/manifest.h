@@ -459,17 +459,29 @@ VNFO_API double vnfo_manifest_minimality_absolute(const vnfo_manifest *manifest,
  *  Each returns a static string, or NULL for a value out of range.
  *  @par Thread safety: safe.
  *  @{ */
+/** @brief Name of a modify value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_modify_name(vnfo_manifest_modify value);
+/** @brief Name of a hash value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_hash_name(vnfo_manifest_hash value);
+/** @brief Name of a fields value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_fields_name(vnfo_manifest_fields value);
+/** @brief Name of a field value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_field_name(vnfo_manifest_field value);
+/** @brief Name of a granularity value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_granularity_name(vnfo_manifest_granularity value);
+/** @brief Name of a tree hash value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_tree_hash_name(vnfo_manifest_tree_hash value);
+/** @brief Name of a carrier value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_carrier_name(vnfo_manifest_carrier value);
+/** @brief Name of a metric value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_metric_name(vnfo_manifest_metric value);
+/** @brief Name of a statistic value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_statistic_name(vnfo_manifest_statistic value);
+/** @brief Name of a resource value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_resource_name(vnfo_manifest_resource value);
+/** @brief Name of a summary value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_summary_name(vnfo_manifest_summary value);
+/** @brief Name of a party role value, NULL when out of range.  @par Thread safety: safe. */
 VNFO_API const char *vnfo_manifest_party_role_name(vnfo_manifest_party value);
 /** @} */
 
