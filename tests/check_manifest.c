@@ -100,7 +100,7 @@ static const struct rule_case rule_cases[] = {
     {"\"1/64\"", "\"0/5\"", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:14:24: sampling.rate: rate 0/5 is outside (0, 1]"},
     {"\"1/64\"", "\"0.5\"", NULL, NULL,
-     VNFO_E_MANIFEST_MALFORMED, "m.json:14:24: sampling.rate: malformed rate \"0.5\": expected an exact fraction such as \"1/64\""},
+     VNFO_E_MANIFEST_MALFORMED, "m.json:14:24: sampling.rate: malformed rate \"0.5\": expected an exact fraction such as \"1/64\" or \"3/2^10\""},
     {"10000", "-5", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:17:94: sla[0].max_over_reference_us: negative slack -5 us (expected at least 0)"},
     {"1.2}", "0.9}", NULL, NULL,
@@ -382,16 +382,16 @@ START_TEST(test_limit_array_lengths)
     ck_assert_str_eq(vnfo_error_message(), "m.json:7:12: chain: 68 entries, more than the limit of 64");
     free(text);
     free(chain);
-    /* 257 selection ranges (the limit is 256). */
-    char *ranges = malloc(257 * 12 + 32);
+    /* 17 selection ranges (the limit is 16, what a sampler holds). */
+    char *ranges = malloc(17 * 12 + 32);
     strcpy(ranges, "\"ranges\": [");
-    for (int i = 0; i < 257; i++)
+    for (int i = 0; i < 17; i++)
         sprintf(ranges + strlen(ranges), "%s[%d, %d]", i ? "," : "", 2 * i, 2 * i);
     strcat(ranges, "]");
     text = replace(base, "\"rate\": \"1/64\"", ranges);
     ck_assert_status(vnfo_manifest_parse(&m, text, strlen(text), "m.json"), VNFO_E_LIMIT_EXCEEDED);
     ck_assert_str_eq(vnfo_error_message(),
-                     "m.json:14:26: sampling.ranges: 257 entries, more than the limit of 256");
+                     "m.json:14:26: sampling.ranges: 17 entries, more than the limit of 16");
     free(text);
     free(ranges);
     free(base);
@@ -557,10 +557,47 @@ START_TEST(test_custom_fields_and_full_ranges)
 }
 END_TEST
 
+START_TEST(test_rate_forms)
+{
+    static const struct {
+        const char *text;
+        uint64_t num, den;
+    } forms[] = {
+        {"\"1/64\"", 1, 64},          {"\"4/256\"", 1, 64},   {"\"3/2^10\"", 3, 1024},
+        {"\"8/2^10\"", 1, 128},       {"\"1/2^64\"", 1, 0},   {"\"2/2^64\"", 1, UINT64_C(1) << 63},
+        {"\"1/1\"", 1, 1},            {"\"7/7\"", 1, 1},      {"\"1/2^0\"", 1, 1},
+        {"\"18446744073709551615/2^64\"", UINT64_MAX, 0},
+    };
+    char *base = example();
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *t = replace(base, "\"1/64\"", forms[i].text);
+        vnfo_manifest *m = parse_ok(t);
+        vnfo_rational r = vnfo_manifest_sampling_rate(m);
+        ck_assert_msg(r.num == forms[i].num && r.den == forms[i].den, "%s", forms[i].text);
+        vnfo_manifest_free(m);
+        free(t);
+    }
+    static const char *const bad[] = {"\"2/2^0\"", "\"1/2^65\"", "\"01/64\"", "\"1/-64\"",
+                                      "\"1/0\"", "\"1/2^\"", "\" 1/64\"", "\"1/18446744073709551616\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *t = replace(base, "\"1/64\"", bad[i]);
+        vnfo_manifest *m;
+        vnfo_status s = vnfo_manifest_parse(&m, t, strlen(t), "m.json");
+        ck_assert_msg(s == VNFO_E_MANIFEST_MALFORMED || s == VNFO_E_MANIFEST_RANGE, "%s: %s", bad[i],
+                      vnfo_status_name(s));
+        free(t);
+    }
+    free(base);
+}
+END_TEST
+
 START_TEST(test_names)
 {
     ck_assert_str_eq(vnfo_manifest_hash_name(VNFO_MANIFEST_HASH_BOB), "bob");
-    ck_assert_ptr_null(vnfo_manifest_hash_name((vnfo_manifest_hash)3));
+    ck_assert_str_eq(vnfo_manifest_hash_name(VNFO_MANIFEST_HASH_XXH3_64), "xxh3-64");
+    ck_assert_ptr_null(vnfo_manifest_hash_name((vnfo_manifest_hash)0));
+    ck_assert_ptr_null(vnfo_manifest_hash_name((vnfo_manifest_hash)4));
+    ck_assert_str_eq(vnfo_manifest_fields_name(VNFO_MANIFEST_FIELDS_CUSTOM), "custom");
     ck_assert_str_eq(vnfo_manifest_fields_name(VNFO_MANIFEST_FIELDS_NAT_SAFE), "nat-safe");
     ck_assert_str_eq(vnfo_manifest_field_name(VNFO_MANIFEST_FIELD_FLOWTAG), "flowtag");
     ck_assert_ptr_null(vnfo_manifest_field_name((vnfo_manifest_field)17));
@@ -603,7 +640,7 @@ START_TEST(test_digest_known_answer)
     char hex[65];
     digest_of(d, base);
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-    ck_assert_str_eq(hex, "ac21549495a37411d6a374339e8d3caf9129219e15f5de75cee2f6e74954e1b4");
+    ck_assert_str_eq(hex, "87f09e432af5eefb73e24368e8fae2dc14ef2a593070196ca8a9794e02f8a798");
     free(base);
 }
 END_TEST
@@ -810,7 +847,7 @@ START_TEST(test_signature_files)
                      VNFO_OK);
     ck_assert_int_eq(strncmp(text,
                              "vnfo-manifest-signature v1\nparty: provider\n"
-                             "digest: blake2b256:ac21549495a37411d6a374339e8d3caf9129219e15f5de75cee2f6e74954e1b4\n"
+                             "digest: blake2b256:87f09e432af5eefb73e24368e8fae2dc14ef2a593070196ca8a9794e02f8a798\n"
                              "public-key: ed25519:gTl3Dqh9F19Wo1Rmw0x+zMuNipG07jeiXfYPW4/Js5Q=\nsignature: ",
                              174), 0);
     vnfo_manifest_party party;
@@ -937,6 +974,7 @@ static Suite *manifest_suite(void)
     tcase_add_test(tc, test_accessors_three_functions);
     tcase_add_test(tc, test_accessors_psamp_and_single);
     tcase_add_test(tc, test_custom_fields_and_full_ranges);
+    tcase_add_test(tc, test_rate_forms);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_template_passes);
     tcase_add_test(tc, test_digest_known_answer);

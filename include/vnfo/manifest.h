@@ -46,8 +46,10 @@ extern "C" {
 #define VNFO_MANIFEST_MAX_DEPTH 16
 /** Most chain entries. */
 #define VNFO_MANIFEST_MAX_FUNCTIONS 64
-/** Most entries in any other array (sla, billing resources, ranges, fields). */
+/** Most entries in any other array (sla, billing resources, custom fields). */
 #define VNFO_MANIFEST_MAX_ENTRIES 256
+/** Most selection ranges (what a sampler holds, VNFO_SAMPLER_MAX_RANGES). */
+#define VNFO_MANIFEST_MAX_RANGES 16
 /** Buffer size for a signature file written by vnfo_manifest_signature_format(). */
 #define VNFO_MANIFEST_SIGNATURE_TEXT_SIZE 320
 /** Returned by vnfo_manifest_sla_scope_index() for an SLA on the whole chain. */
@@ -64,19 +66,20 @@ typedef enum vnfo_manifest_modify {
     VNFO_MANIFEST_MODIFY_ANY = 3,     /**< "any": may rewrite anything (proxies). */
 } vnfo_manifest_modify;
 
-/** Sampling hash function. */
+/** Sampling hash function (numbers equal the sampler's ::vnfo_sampler_hash). */
 typedef enum vnfo_manifest_hash {
-    VNFO_MANIFEST_HASH_XXH3_64 = 0,     /**< "xxh3-64": keyed (seeded) XXH3, 64-bit output. */
-    VNFO_MANIFEST_HASH_SIPHASH_2_4 = 1, /**< "siphash-2-4": SipHash-2-4, 64-bit output. */
-    VNFO_MANIFEST_HASH_BOB = 2,         /**< "bob": the BOB hash of RFC 5475, 32-bit output. */
+    VNFO_MANIFEST_HASH_XXH3_64 = 1,     /**< "xxh3-64": keyed (seeded) XXH3, 64-bit output. */
+    VNFO_MANIFEST_HASH_SIPHASH_2_4 = 2, /**< "siphash-2-4": SipHash-2-4, 64-bit output. */
+    VNFO_MANIFEST_HASH_BOB = 3,         /**< "bob": the BOB hash of RFC 5475, 32-bit output. */
 } vnfo_manifest_hash;
 
-/** The set of packet fields the sampling hash reads. */
+/** The set of packet fields the sampling hash reads (numbers equal the
+ *  packet module's field-set presets, ::vnfo_packet_preset). */
 typedef enum vnfo_manifest_fields {
-    VNFO_MANIFEST_FIELDS_PSAMP = 0,     /**< "psamp": the RFC 5475 hash-input fields. */
-    VNFO_MANIFEST_FIELDS_INVARIANT = 1, /**< "invariant": every field no hop may change. */
-    VNFO_MANIFEST_FIELDS_NAT_SAFE = 2,  /**< "nat-safe": invariant fields NAT leaves alone. */
-    VNFO_MANIFEST_FIELDS_CUSTOM = 3,    /**< "custom": the list in "custom_fields". */
+    VNFO_MANIFEST_FIELDS_CUSTOM = 0,    /**< "custom": the list in "custom_fields". */
+    VNFO_MANIFEST_FIELDS_PSAMP = 1,     /**< "psamp": the RFC 5475 hash-input fields. */
+    VNFO_MANIFEST_FIELDS_INVARIANT = 2, /**< "invariant": every field no hop may change. */
+    VNFO_MANIFEST_FIELDS_NAT_SAFE = 3,  /**< "nat-safe": invariant fields NAT leaves alone. */
 } vnfo_manifest_fields;
 
 /**

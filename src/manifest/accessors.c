@@ -69,7 +69,7 @@ vnfo_status vnfo_manifest_chain_find(size_t *out, const vnfo_manifest *m, const 
 
 /* ---- sampling ------------------------------------------------------------------ */
 
-vnfo_manifest_hash vnfo_manifest_sampling_hash(const vnfo_manifest *m) { return m ? m->sampling.hash : VNFO_MANIFEST_HASH_XXH3_64; }
+vnfo_manifest_hash vnfo_manifest_sampling_hash(const vnfo_manifest *m) { return m ? m->sampling.hash : VNFO_MANIFEST_HASH_SIPHASH_2_4; }
 const char *vnfo_manifest_sampling_key_id(const vnfo_manifest *m) { return m ? m->sampling.key_id : NULL; }
 size_t vnfo_manifest_sampling_range_count(const vnfo_manifest *m) { return m ? m->sampling.range_count : 0; }
 vnfo_manifest_fields vnfo_manifest_sampling_fields(const vnfo_manifest *m) { return m ? m->sampling.fields : VNFO_MANIFEST_FIELDS_PSAMP; }

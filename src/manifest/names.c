@@ -3,8 +3,9 @@
 #include "manifest_internal.h"
 
 const char *const mf_modify_names[] = {"nothing", "headers", "payload", "any", NULL};
+/* Hash names start at vnfo_manifest_hash 1: index = value - 1. */
 const char *const mf_hash_names[] = {"xxh3-64", "siphash-2-4", "bob", NULL};
-const char *const mf_fields_names[] = {"psamp", "invariant", "nat-safe", "custom", NULL};
+const char *const mf_fields_names[] = {"custom", "psamp", "invariant", "nat-safe", NULL};
 const char *const mf_field_names[] = {
     "ip.version", "ip.src",   "ip.dst",   "ip.proto",  "ip.id",      "ip.frag",
     "ip.length",  "ipv6.flow_label", "l4.sport", "l4.dport", "tcp.seq", "tcp.ack",
@@ -31,7 +32,7 @@ static const char *name_of(const char *const *table, size_t count, int value)
 #define COUNT(t) (sizeof t / sizeof t[0] - 1)
 
 const char *vnfo_manifest_modify_name(vnfo_manifest_modify v) { return name_of(mf_modify_names, COUNT(mf_modify_names), (int)v); }
-const char *vnfo_manifest_hash_name(vnfo_manifest_hash v) { return name_of(mf_hash_names, COUNT(mf_hash_names), (int)v); }
+const char *vnfo_manifest_hash_name(vnfo_manifest_hash v) { return name_of(mf_hash_names, COUNT(mf_hash_names), (int)v - 1); }
 const char *vnfo_manifest_fields_name(vnfo_manifest_fields v) { return name_of(mf_fields_names, COUNT(mf_fields_names), (int)v); }
 const char *vnfo_manifest_field_name(vnfo_manifest_field v) { return name_of(mf_field_names, COUNT(mf_field_names), (int)v); }
 const char *vnfo_manifest_granularity_name(vnfo_manifest_granularity v) { return name_of(mf_granularity_names, COUNT(mf_granularity_names), (int)v); }

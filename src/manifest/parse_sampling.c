@@ -49,8 +49,8 @@ static vnfo_status parse_rate(mf_ctx *c, json_t *o, vnfo_rational *out)
     mf_quote(q, sizeof q, s);
     if (!mf_rational_parse(s, out))
         return mf_fail(c, VNFO_E_MANIFEST_MALFORMED,
-                       "malformed rate \"%s\": expected an exact fraction such as \"1/64\"", q);
-    if (out->num == 0 || out->num > out->den)
+                       "malformed rate \"%s\": expected an exact fraction such as \"1/64\" or \"3/2^10\"", q);
+    if (out->num == 0 || (out->den != 0 && out->num > out->den)) /* den 0: 2^64 */
         return mf_fail(c, VNFO_E_MANIFEST_RANGE, "rate %s is outside (0, 1]", q);
     mf_pop(c);
     return VNFO_OK;
@@ -79,7 +79,7 @@ static vnfo_status parse_bound(mf_ctx *c, json_t *v, vnfo_manifest_hash hash, ui
         return mf_fail(c, VNFO_E_MANIFEST_RANGE,
                        "bound 0x%llx exceeds the %d-bit output of %s (largest 0x%llx)",
                        (unsigned long long)*out, hash == VNFO_MANIFEST_HASH_BOB ? 32 : 64,
-                       mf_hash_names[hash], (unsigned long long)hash_max(hash));
+                       mf_hash_names[hash - 1], (unsigned long long)hash_max(hash));
     return VNFO_OK;
 }
 
@@ -130,7 +130,7 @@ static vnfo_status parse_ranges(mf_ctx *c, json_t *o)
 {
     vnfo_manifest *m = c->m;
     json_t *arr;
-    MF_TRY(mf_array(c, o, "ranges", 1, VNFO_MANIFEST_MAX_ENTRIES, &arr));
+    MF_TRY(mf_array(c, o, "ranges", 1, VNFO_MANIFEST_MAX_RANGES, &arr));
     size_t n = json_array_size(arr);
     m->sampling.ranges = vnfo__calloc(n, sizeof *m->sampling.ranges);
     if (!m->sampling.ranges)
@@ -235,7 +235,7 @@ vnfo_status mf_parse_sampling(mf_ctx *c, json_t *root)
     MF_TRY(mf_keys_check(c, o, sampling_keys));
     int hash = 0;
     MF_TRY(mf_enum(c, o, "hash", "hash", mf_hash_names, &hash));
-    m->sampling.hash = (vnfo_manifest_hash)hash;
+    m->sampling.hash = (vnfo_manifest_hash)(hash + 1);
     MF_TRY(mf_identifier(c, o, "key_id", &m->sampling.key_id));
     MF_TRY(parse_commitment(c, o, m->sampling.commitment));
     MF_TRY(parse_selection(c, o));

@@ -33,14 +33,37 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
     return true;
 }
 
+/* "2^n" with 0 <= n <= 64: the denominators of hash-space shares.  2^64
+ * does not fit uint64_t; *shift carries n. */
+static bool parse_power_of_two(const char *s, unsigned *shift)
+{
+    uint64_t n;
+    if (s[0] != '2' || s[1] != '^' || !parse_u64(s + 2, strlen(s + 2), &n) || n > 64)
+        return false;
+    *shift = (unsigned)n;
+    return true;
+}
+
 bool mf_rational_parse(const char *text, vnfo_rational *out)
 {
     const char *slash = strchr(text, '/');
     if (!slash)
         return false;
     uint64_t num, den;
-    if (!parse_u64(text, (size_t)(slash - text), &num) ||
-        !parse_u64(slash + 1, strlen(slash + 1), &den) || den == 0)
+    unsigned shift;
+    if (!parse_u64(text, (size_t)(slash - text), &num))
+        return false;
+    if (parse_power_of_two(slash + 1, &shift)) {
+        /* Reduce by halving while both are even; den 0 stands for 2^64. */
+        while (shift > 0 && num % 2 == 0 && num != 0) {
+            num /= 2;
+            shift--;
+        }
+        out->num = num;
+        out->den = shift == 64 ? 0 : UINT64_C(1) << shift;
+        return true;
+    }
+    if (!parse_u64(slash + 1, strlen(slash + 1), &den) || den == 0)
         return false;
     uint64_t g = gcd(num, den);
     out->num = g ? num / g : num;
