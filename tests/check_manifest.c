@@ -229,6 +229,8 @@ static const struct rule_case rule_cases[] = {
      "m.json:18:40: sla[1].scope: unknown function \"deep-packet-inspection\" (expected a chain name: fw, nat, ids)"},
     {"\"fields\": \"nat-safe\", \"payload_bytes\": 16", "\"fields\": \"psamp\", \"payload_bytes\": 4", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:14:68: sampling.payload_bytes: expected an integer from 8 to 32, found 4"},
+    {"\"vnfo_manifest\": 1", "\"vnfo_manfest\": 1", NULL, NULL, VNFO_E_MANIFEST_UNKNOWN_KEY,
+     "m.json:2:3: vnfo_manfest: unknown key (did you mean \"vnfo_manifest\"?)"},
 };
 
 START_TEST(test_validation_rule)

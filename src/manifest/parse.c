@@ -63,6 +63,10 @@ static vnfo_status parse_root(mf_ctx *c, json_t *root)
 {
     if (!json_is_object(root))
         return mf_type_error(c, "an object", root);
+    /* Without a version, a misspelt "vnfo_manifest" is the likely cause:
+     * report the unknown key, with its suggestion, first. */
+    if (!json_object_get(root, "vnfo_manifest"))
+        MF_TRY(mf_keys_check(c, root, top_keys));
     MF_TRY(parse_version(c, root));
     MF_TRY(mf_keys_check(c, root, top_keys));
     MF_TRY(mf_identifier(c, root, "id", &c->m->id));
