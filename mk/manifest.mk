@@ -6,7 +6,7 @@ libvnfo_la_SOURCES += src/manifest/parse.c src/manifest/parse_chain.c \
 	src/manifest/digest.c src/manifest/signature.c src/manifest/template.c
 vnfoinclude_HEADERS += include/vnfo/manifest.h
 noinst_HEADERS += src/manifest/manifest_internal.h
-EXTRA_DIST += examples/manifests tests/corpus/manifest
+EXTRA_DIST += examples/manifests
 
 if HAVE_CHECK
 check_PROGRAMS += tests/check_manifest
@@ -14,16 +14,16 @@ tests_check_manifest_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_check_manifest_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
 endif
 
-# The fuzz target's corpus is replayed by an ordinary program in make check;
-# with clang and --enable-fuzzers the same source becomes a libFuzzer binary
-# (make tests/fuzz_manifest; ./tests/fuzz_manifest $(srcdir)/tests/corpus/manifest).
-check_PROGRAMS += tests/fuzz_manifest_replay
-tests_fuzz_manifest_replay_SOURCES = tests/fuzz_manifest.c
-tests_fuzz_manifest_replay_CFLAGS = $(AM_CFLAGS) -DVNFO_FUZZ_REPLAY
-tests_fuzz_manifest_replay_LDADD = libvnfo.la
+# The fuzz harness's corpus, replayed by every build (gcc included); with
+# clang and --enable-fuzzers the harness is also a libFuzzer binary
+# (make tests/fuzz_manifest; docs/manifest.md, "Fuzzing").
+check_PROGRAMS += tests/replay_manifest
+tests_replay_manifest_SOURCES = tests/fuzz/fuzz_manifest.c tests/fuzz/replay.c
+tests_replay_manifest_CFLAGS = $(AM_CFLAGS) -DFUZZ_CORPUS=\"manifest\"
+tests_replay_manifest_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz_manifest
-tests_fuzz_manifest_SOURCES = tests/fuzz_manifest.c
+tests_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c
 tests_fuzz_manifest_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
 tests_fuzz_manifest_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_manifest_LDADD = libvnfo.la

@@ -3,19 +3,15 @@
  * the text form) or fail with a status and a positioned message; nothing
  * may crash, leak or read out of bounds.
  *
- * Built two ways from this one file:
- * - with clang and --enable-fuzzers: a libFuzzer binary, tests/fuzz_manifest
- *   (make tests/fuzz_manifest; ./tests/fuzz_manifest ../tests/corpus/manifest);
- * - always (-DVNFO_FUZZ_REPLAY): tests/fuzz_manifest_replay, which make
- *   check runs over every file of tests/corpus/manifest. */
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
+ * Built two ways: with clang and --enable-fuzzers, a libFuzzer binary
+ * (make tests/fuzz_manifest; see docs/manifest.md, "Fuzzing"); always,
+ * with tests/fuzz/replay.c, tests/replay_manifest, which make check runs
+ * over every file of tests/corpus/manifest. */
 #include <string.h>
 
 #include <vnfo/vnfo.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static void walk(const vnfo_manifest *m)
 {
@@ -44,11 +40,11 @@ static void walk(const vnfo_manifest *m)
     uint8_t sig[VNFO_MANIFEST_SIGNATURE_BYTES] = {0}, back[VNFO_MANIFEST_SIGNATURE_BYTES];
     char text[VNFO_MANIFEST_SIGNATURE_TEXT_SIZE];
     vnfo_manifest_party party;
-    if (vnfo_manifest_signature_format(text, sizeof text, m, VNFO_MANIFEST_PARTY_CUSTOMER, sig) ==
-            VNFO_OK &&
-        (vnfo_manifest_signature_parse(back, &party, m, text, strlen(text), NULL) != VNFO_OK ||
-         memcmp(back, sig, sizeof sig) != 0))
-        abort(); /* the text form must round-trip */
+    /* The signature file text must round-trip. */
+    FUZZ_ASSERT(vnfo_manifest_signature_format(text, sizeof text, m, VNFO_MANIFEST_PARTY_CUSTOMER,
+                                               sig) == VNFO_OK);
+    FUZZ_ASSERT(vnfo_manifest_signature_parse(back, &party, m, text, strlen(text), NULL) == VNFO_OK);
+    FUZZ_ASSERT(memcmp(back, sig, sizeof sig) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,49 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (s == VNFO_OK) {
         walk(m);
         vnfo_manifest_free(m);
-    } else if (m != NULL || vnfo_error_message()[0] == '\0') {
-        abort(); /* a failure must leave no object and must say why */
+    } else {
+        /* A failure leaves no object and says why. */
+        FUZZ_ASSERT(m == NULL);
+        FUZZ_ASSERT(vnfo_error_message()[0] != '\0');
     }
     return 0;
 }
-
-#ifdef VNFO_FUZZ_REPLAY
-static int replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return 1;
-    }
-    static uint8_t buf[2 * 1024 * 1024];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    LLVMFuzzerTestOneInput(buf, n);
-    return 0;
-}
-
-int main(int argc, char **argv)
-{
-    const char *top = getenv("top_srcdir");
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/tests/corpus/manifest", argc > 1 ? argv[1] : top ? top : ".");
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "fuzz_manifest_replay: cannot open %s\n", dir);
-        return 1;
-    }
-    int files = 0, failed = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        failed |= replay_file(path);
-        files++;
-    }
-    closedir(d);
-    printf("fuzz_manifest_replay: %d corpus files replayed\n", files);
-    return failed || files == 0;
-}
-#endif
