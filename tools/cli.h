@@ -32,5 +32,7 @@ int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_
 /* vnfo keygen (tools/cmd_keygen.c) and vnfo log (tools/cmd_log.c). */
 int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+/* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
+int cli_cmd_manifest(int argc, char **argv);
 
 #endif

@@ -82,6 +82,19 @@ typedef enum vnfo_status {
     VNFO_E_LOG_PROOF_INVALID = 90,     /**< An inclusion proof does not lead to the signed root. */
 
     /* manifest: 110-139 */
+    VNFO_E_MANIFEST_SYNTAX = 110, /**< The manifest is not valid JSON. */
+    VNFO_E_MANIFEST_TYPE = 111, /**< A manifest value has the wrong JSON type. */
+    VNFO_E_MANIFEST_MISSING = 112, /**< A required manifest key is missing. */
+    VNFO_E_MANIFEST_UNKNOWN_KEY = 113, /**< A manifest object has a key the schema does not define. */
+    VNFO_E_MANIFEST_UNKNOWN_NAME = 114, /**< A manifest names an unknown hash, field, carrier, statistic, resource or function. */
+    VNFO_E_MANIFEST_DUPLICATE = 115, /**< A manifest repeats a node id, name or entry that must be unique. */
+    VNFO_E_MANIFEST_RANGE = 116, /**< A manifest number is outside its allowed range (rate, confidence, slack, bits, ...). */
+    VNFO_E_MANIFEST_MALFORMED = 117, /**< A manifest string is malformed (key, rational, timestamp, commitment, identifier). */
+    VNFO_E_MANIFEST_INCONSISTENT = 118, /**< Manifest values contradict each other (overlapping or inverted ranges, period end before start, ...). */
+    VNFO_E_MANIFEST_KEY_MISMATCH = 119, /**< A sampling key does not match the manifest's key commitment. */
+    VNFO_E_MANIFEST_PARTY_MISMATCH = 120, /**< A key is not the one the manifest lists for that party. */
+    VNFO_E_MANIFEST_DIGEST_MISMATCH = 121, /**< A signature file belongs to a different manifest. */
+    VNFO_E_MANIFEST_SIGNATURE_FORMAT = 122, /**< A manifest signature file is malformed. */
 
     /* flowtag: 140-159 */
 

@@ -8,6 +8,7 @@
 #include <vnfo/version.h>
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/manifest.h>
 #include <vnfo/packet.h>
 #include <vnfo/record.h>
 #include <vnfo/log.h>

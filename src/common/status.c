@@ -59,6 +59,19 @@ static const struct status_entry status_table[] = {
     {VNFO_E_LOG_PROOF_INVALID, "VNFO_E_LOG_PROOF_INVALID", "inclusion proof does not verify"},
 
     /* manifest */
+    {VNFO_E_MANIFEST_SYNTAX, "VNFO_E_MANIFEST_SYNTAX", "manifest is not valid JSON"},
+    {VNFO_E_MANIFEST_TYPE, "VNFO_E_MANIFEST_TYPE", "manifest value has the wrong type"},
+    {VNFO_E_MANIFEST_MISSING, "VNFO_E_MANIFEST_MISSING", "required manifest key is missing"},
+    {VNFO_E_MANIFEST_UNKNOWN_KEY, "VNFO_E_MANIFEST_UNKNOWN_KEY", "unknown manifest key"},
+    {VNFO_E_MANIFEST_UNKNOWN_NAME, "VNFO_E_MANIFEST_UNKNOWN_NAME", "unknown name in manifest"},
+    {VNFO_E_MANIFEST_DUPLICATE, "VNFO_E_MANIFEST_DUPLICATE", "duplicate manifest entry"},
+    {VNFO_E_MANIFEST_RANGE, "VNFO_E_MANIFEST_RANGE", "manifest value out of range"},
+    {VNFO_E_MANIFEST_MALFORMED, "VNFO_E_MANIFEST_MALFORMED", "malformed manifest value"},
+    {VNFO_E_MANIFEST_INCONSISTENT, "VNFO_E_MANIFEST_INCONSISTENT", "inconsistent manifest values"},
+    {VNFO_E_MANIFEST_KEY_MISMATCH, "VNFO_E_MANIFEST_KEY_MISMATCH", "sampling key does not match the manifest commitment"},
+    {VNFO_E_MANIFEST_PARTY_MISMATCH, "VNFO_E_MANIFEST_PARTY_MISMATCH", "key is not the manifest party's key"},
+    {VNFO_E_MANIFEST_DIGEST_MISMATCH, "VNFO_E_MANIFEST_DIGEST_MISMATCH", "signature file is for a different manifest"},
+    {VNFO_E_MANIFEST_SIGNATURE_FORMAT, "VNFO_E_MANIFEST_SIGNATURE_FORMAT", "malformed manifest signature file"},
 
     /* flowtag */
 
