@@ -364,7 +364,7 @@ typedef struct vnfo_account_result {
     uint64_t n;                   /**< Sampled values (or packets) used. */
     double billed;                /**< Billed total / count / quantile value. */
     double estimate;              /**< T̂, N̂, sample quantile, mean or violation rate. */
-    double lower;                 /**< Interval lower end (-inf when unbounded). */
+    double lower;                 /**< Interval lower end (0 when unbounded: values are non-negative). */
     double upper;                 /**< Interval upper end (+inf when unbounded). */
     double p_value;               /**< Two-sided p-value of "bill = truth"; NaN when n/a. */
     double std_error;             /**< √V̂, or s/√n; NaN when n/a. */
