@@ -13,6 +13,8 @@
  *     ranks N Q CONF           order-statistic ranks: l u
  *     count N BILLED NUM DEN CONF   public check: verdict lower upper p rate_lower rate_upper
  *     quantile Q BILLED CONF V...   public check: verdict lower upper l u p
+ *     total B NUM DEN CONF METHOD M V...  public check: verdict method
+ *                              estimate se lower upper p skewness cochran_ok
  *   Failures print "error <STATUS> <message>".
  *   account_probe           (as run by make check) checks a few textbook
  *                           values and exits 1 on a mismatch.
@@ -86,7 +88,34 @@ static void run_quantile(double *a, int n)
     vnfo_account_acc_free(acc);
 }
 
-static void run_command(const char *cmd, double *a, int n)
+/* total BILLED NUM DEN CONF METHOD M V...: METHOD 0 auto, 1 normal, 2 bernstein. */
+static void run_total(double *a, int n, char **raw)
+{
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = a[3];
+    o.method = (vnfo_account_method)a[4];
+    o.max_value = strtoull(raw[5], NULL, 10);
+    vnfo_rational p = {strtoull(raw[1], NULL, 10), strtoull(raw[2], NULL, 10)};
+    vnfo_account_acc *acc;
+    if (vnfo_account_acc_create(&acc, NULL) != VNFO_OK) {
+        print_error(vnfo_error_status());
+        return;
+    }
+    for (int i = 6; i < n; i++)
+        vnfo_account_acc_add(acc, strtoull(raw[i], NULL, 10));
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    vnfo_status s = vnfo_account_total_check(&r, acc, strtoull(raw[0], NULL, 10), p, &o);
+    if (s != VNFO_OK)
+        print_error(s);
+    else
+        printf("%s %s %.17g %.17g %.17g %.17g %.17g %.17g %d\n",
+               vnfo_account_verdict_name(r.verdict), vnfo_account_method_name(r.method),
+               r.estimate, r.std_error, r.lower, r.upper, r.p_value, r.skewness, r.cochran_ok);
+    vnfo_account_acc_free(acc);
+}
+
+static void run_command(const char *cmd, double *a, int n, char **raw)
 {
     if (strcmp(cmd, "normq") == 0 && n == 1) {
         printf("%.17g\n", vnfo__normal_quantile(a[0]));
@@ -114,6 +143,8 @@ static void run_command(const char *cmd, double *a, int n)
             printf("%llu %llu\n", (unsigned long long)l, (unsigned long long)u);
     } else if (strcmp(cmd, "count") == 0 && n == 5) {
         run_count(a);
+    } else if (strcmp(cmd, "total") == 0 && n >= 6) {
+        run_total(a, n, raw);
     } else if (strcmp(cmd, "quantile") == 0 && n >= 3) {
         run_quantile(a, n);
     } else {
@@ -125,14 +156,17 @@ static int read_commands(void)
 {
     static char line[1 << 20];
     static double args[MAX_ARGS];
+    static char *raw[MAX_ARGS];
     while (fgets(line, sizeof line, stdin)) {
         char *save = NULL, *cmd = strtok_r(line, " \t\n", &save);
         if (!cmd)
             continue;
         int n = 0;
-        for (char *t; n < MAX_ARGS && (t = strtok_r(NULL, " \t\n", &save));)
-            args[n++] = strtod(t, NULL);
-        run_command(cmd, args, n);
+        for (char *t; n < MAX_ARGS && (t = strtok_r(NULL, " \t\n", &save)); n++) {
+            raw[n] = t; /* integers are read from the text, exactly */
+            args[n] = strtod(t, NULL);
+        }
+        run_command(cmd, args, n, raw);
         fflush(stdout);
     }
     return 0;

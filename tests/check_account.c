@@ -300,6 +300,88 @@ START_TEST(test_deserialize_hostile)
 }
 END_TEST
 
+static void put_le(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A valid shard of 2^64 - 1 zeros (docs/accounting.md layout): the count
+ * cannot grow any further. */
+START_TEST(test_count_overflow)
+{
+    uint8_t b[136] = {'V', 'N', 'F', 'A', 1, 6, 0, 0};
+    put_le(b + 24, UINT64_MAX); /* n */
+    put_le(b + 32, 0);          /* min */
+    put_le(b + 128, UINT64_MAX); /* the one bucket, index 0 */
+    vnfo_account_acc *full, *one = acc_new(0);
+    ck_assert_status(vnfo_account_acc_deserialize(&full, b, sizeof b), VNFO_OK);
+    ck_assert_uint_eq(vnfo_account_acc_count(full), UINT64_MAX);
+    ck_assert_uint_eq(vnfo_account_acc_resource(full), 0);
+    ck_assert_status(vnfo_account_acc_add(full, 1), VNFO_E_OVERFLOW);
+    vnfo_account_acc_add(one, 1);
+    vnfo_account_acc_options o = VNFO_ACCOUNT_ACC_OPTIONS_INIT;
+    o.max_values = 0;
+    vnfo_account_acc *same;
+    ck_assert_status(vnfo_account_acc_create(&same, &o), VNFO_OK);
+    vnfo_account_acc_add(same, 1);
+    ck_assert_status(vnfo_account_acc_merge(full, same), VNFO_E_OVERFLOW);
+    ck_assert_str_eq(vnfo_error_message(), "vnfo_account_acc_merge: more than 2^64 - 1 values");
+    ck_assert_uint_eq(vnfo_account_acc_count(full), UINT64_MAX);
+    ck_assert_status(vnfo_account_acc_merge(full, one), VNFO_E_ACCOUNT_MISMATCH);
+    vnfo_account_acc_free(full);
+    vnfo_account_acc_free(one);
+    vnfo_account_acc_free(same);
+}
+END_TEST
+
+/* An empty shard travels and merges; checks on it say there is nothing. */
+START_TEST(test_empty_shard)
+{
+    vnfo_account_acc *e = acc_new(10), *back;
+    size_t len;
+    uint8_t *bytes = serialize(e, &len);
+    ck_assert_uint_eq(len, 128);
+    ck_assert_status(vnfo_account_acc_deserialize(&back, bytes, len), VNFO_OK);
+    ck_assert_uint_eq(vnfo_account_acc_resource(back), 7);
+    ck_assert_uint_eq(vnfo_account_acc_scope(back), 3);
+    ck_assert_status(vnfo_account_acc_merge(e, back), VNFO_OK);
+    ck_assert_uint_eq(vnfo_account_acc_count(e), 0);
+    ck_assert_uint_eq(vnfo_account_acc_min(e), 0);
+    vnfo_account_result r = result_new();
+    ck_assert_status(vnfo_account_quantile_check(&r, e, 0.5, 1, NULL), VNFO_E_ACCOUNT_EMPTY);
+    ck_assert_str_eq(vnfo_error_message(), "vnfo_account_quantile_check: no sampled values (n = 0)");
+    ck_assert_status(vnfo_account_performance_check(&r, e, VNFO_ACCOUNT_METRIC_P95, 1, NULL),
+                     VNFO_E_ACCOUNT_EMPTY);
+    free(bytes);
+    vnfo_account_acc_free(e);
+    vnfo_account_acc_free(back);
+}
+END_TEST
+
+/* Random bytes behind a valid magic and version never crash the decoder. */
+START_TEST(test_deserialize_garbage)
+{
+    uint8_t buf[512];
+    for (int t = 0; t < 20000; t++) {
+        size_t len = rng() % sizeof buf;
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)rng();
+        if (len >= 8) {
+            memcpy(buf, "VNFA\x01", 5);
+            buf[5] = (uint8_t)(2 + rng() % 9);
+            buf[6] = (uint8_t)(rng() % 2);
+            buf[7] = 0;
+        }
+        vnfo_account_acc *a = NULL;
+        vnfo_status s = vnfo_account_acc_deserialize(&a, buf, len);
+        ck_assert_msg(s == VNFO_E_ACCOUNT_FORMAT || s == VNFO_OK, "trial %d: %s", t,
+                      vnfo_status_name(s));
+        vnfo_account_acc_free(a);
+    }
+}
+END_TEST
+
 START_TEST(test_value_and_delay_input)
 {
     uint64_t v;
@@ -734,6 +816,9 @@ static Suite *account_suite(void)
     tcase_add_test(tc, test_merge_errors);
     tcase_add_test(tc, test_serialize_round_trip);
     tcase_add_test(tc, test_deserialize_hostile);
+    tcase_add_test(tc, test_count_overflow);
+    tcase_add_test(tc, test_empty_shard);
+    tcase_add_test(tc, test_deserialize_garbage);
     tcase_add_test(tc, test_value_and_delay_input);
     tcase_add_test(tc, test_total_bad_input);
     tcase_add_test(tc, test_total_exact_decisions);

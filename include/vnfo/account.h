@@ -131,6 +131,11 @@ VNFO_API uint64_t vnfo_account_acc_count(const vnfo_account_acc *acc);
 VNFO_API uint64_t vnfo_account_acc_min(const vnfo_account_acc *acc);
 /** @brief Largest value added, 0 when empty.  @par Thread safety: per handle. */
 VNFO_API uint64_t vnfo_account_acc_max(const vnfo_account_acc *acc);
+/** @brief The resource id of the options, 0 for NULL (also after decoding).
+ *  @par Thread safety: per handle. */
+VNFO_API uint32_t vnfo_account_acc_resource(const vnfo_account_acc *acc);
+/** @brief The scope id of the options, 0 for NULL.  @par Thread safety: per handle. */
+VNFO_API uint32_t vnfo_account_acc_scope(const vnfo_account_acc *acc);
 /** @brief 1 when every value is kept (quantiles are exact), else 0.
  *  @par Thread safety: per handle. */
 VNFO_API int vnfo_account_acc_values_exact(const vnfo_account_acc *acc);

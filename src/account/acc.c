@@ -274,6 +274,16 @@ uint64_t vnfo_account_acc_max(const vnfo_account_acc *acc)
     return acc && acc->n ? acc->max : 0;
 }
 
+uint32_t vnfo_account_acc_resource(const vnfo_account_acc *acc)
+{
+    return acc ? acc->resource : 0;
+}
+
+uint32_t vnfo_account_acc_scope(const vnfo_account_acc *acc)
+{
+    return acc ? acc->scope : 0;
+}
+
 int vnfo_account_acc_values_exact(const vnfo_account_acc *acc)
 {
     return acc ? acc->values_exact : 0;

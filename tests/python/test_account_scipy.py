@@ -169,3 +169,71 @@ def test_count_check_against_binomial_tails():
         hi = 1.0 if n == big_n else stats.beta.ppf(0.975, n + 1, big_n - n)
         assert row[3] == pytest.approx(lo, rel=1e-9, abs=1e-15)
         assert row[4] == pytest.approx(hi, rel=1e-9, abs=1e-15)
+
+
+def total_cases(seed, count):
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        n = int(rng.integers(5, 400))
+        x = np.round(rng.lognormal(8, rng.uniform(0.1, 1.5), n)).astype(np.int64)
+        den = int(rng.integers(2, 10000))
+        num = int(rng.integers(1, den))
+        p = num / den
+        t_hat = x.sum() / p
+        se = np.sqrt((1 - p) / p**2 * float((x.astype(float) ** 2).sum()))
+        billed = max(int(x.sum()), int(round(t_hat + rng.normal(0, 3) * se)))
+        yield x, num, den, p, billed
+
+
+def test_total_normal_against_numpy():
+    lines, expected = [], []
+    for x, num, den, p, billed in total_cases(11, 150):
+        lines.append(f"total {billed} {num} {den} 0.95 1 0 " + " ".join(map(str, x)))
+        s1, s2 = float(x.sum()), float((x.astype(float) ** 2).sum())
+        t_hat = s1 / p
+        se = np.sqrt((1 - p) / p**2 * s2)
+        z = stats.norm.ppf(0.975)
+        expected.append((t_hat, se, max(t_hat - z * se, s1), t_hat + z * se,
+                         2 * stats.norm.sf(abs(t_hat - billed) / se),
+                         stats.skew(x, bias=False), len(x) > 25 * stats.skew(x, bias=False) ** 2))
+    for line, answer, want in zip(lines, probe(lines), expected):
+        verdict, method, *nums = answer.split()
+        got = [float(v) for v in nums]
+        if method == "exact":  # B equal to the estimate, or below Σx
+            continue
+        assert method == "normal"
+        np.testing.assert_allclose(got[:6], want[:6], rtol=1e-9, atol=1e-12, err_msg=line[:60])
+        assert bool(int(got[6])) == want[6]
+        billed = float(line.split()[1])
+        inside = want[2] <= billed <= want[3]
+        assert (verdict == "CONSISTENT") == inside
+
+
+def test_total_bernstein_against_formula():
+    lines, expected = [], []
+    for x, num, den, p, billed in total_cases(12, 150):
+        m = int(x.max()) * 2
+        lines.append(f"total {billed} {num} {den} 0.99 2 {m} " + " ".join(map(str, x)))
+        s1 = float(x.sum())
+        t_hat, alpha, c = s1 / p, 0.01, (1 - p) * m / p
+        t = abs(billed - t_hat)
+        rng_bound = m if billed > t_hat else c
+        bound = np.exp(-t * t / (2 * (c * billed + rng_bound * t / 3))) if t > 0 else 1.0
+        L = np.log(2 / alpha)
+        a = L * m / 3 + L * c
+        b = L * c / 3 - L * c
+        upper = t_hat + a + np.sqrt(a * a + 2 * L * c * t_hat)
+        lower = max(s1, t_hat - (b + np.sqrt(b * b + 2 * L * c * t_hat)))
+        expected.append((lower, upper, min(1.0, 2 * bound)))
+    for line, answer, want in zip(lines, probe(lines), expected):
+        verdict, method, *nums = answer.split()
+        if method == "exact":
+            continue
+        assert method == "bernstein"
+        got = [float(v) for v in nums]
+        np.testing.assert_allclose(got[2:5], want, rtol=1e-9, atol=1e-300, err_msg=line[:60])
+        # The verdict and the interval agree: the billed total is inside iff not rejected.
+        billed = float(line.split()[1])
+        assert (verdict == "CONSISTENT") == (want[2] > 0.01)
+        if abs(want[2] - 0.01) > 1e-9:
+            assert (want[0] <= billed <= want[1]) == (want[2] > 0.01)
