@@ -25,3 +25,9 @@ EXTRA_PROGRAMS += bench/bench_account
 VNFO_BENCHMARKS += bench/bench_account
 bench_bench_account_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_account_LDADD = $(BENCH_LIBS)
+
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_account.c
+TESTS += tests/cli_account.sh
+endif
+EXTRA_DIST += tests/cli_account.sh

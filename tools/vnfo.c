@@ -16,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the library version"},
+    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
     {"help", cmd_help, "print this help"},
 };
 
