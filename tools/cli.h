@@ -17,6 +17,9 @@ enum cli_exit {
 /* A subcommand: argv[0] is the command name. */
 typedef int (*cli_command_fn)(int argc, char **argv);
 
+/* vnfo account: accounting and performance checks on sampled values. */
+int cmd_account(int argc, char **argv);
+
 /* Prints "vnfo: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

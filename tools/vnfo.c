@@ -17,6 +17,7 @@ struct command {
 static const struct command commands[] = {
     {"version", cmd_version, "print the library version"},
     {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
+    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
     {"help", cmd_help, "print this help"},
     {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"generate", cmd_generate, "write a deterministic synthetic capture"},

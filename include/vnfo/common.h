@@ -99,6 +99,15 @@ typedef enum vnfo_status {
     /* flowtag: 140-159 */
 
     /* account: 160-189 */
+    VNFO_E_ACCOUNT_PROBABILITY = 160, /**< A sampling probability is 0 or above 1. */
+    VNFO_E_ACCOUNT_EMPTY = 161,       /**< No sampled values (n = 0): nothing to estimate from. */
+    VNFO_E_ACCOUNT_VALUE = 162,       /**< A value is negative, not an integer, or a delay runs backwards. */
+    VNFO_E_ACCOUNT_SLACK = 163,       /**< A slack is NaN, infinite or negative, or its mode is unknown. */
+    VNFO_E_ACCOUNT_CONFIDENCE = 164,  /**< A confidence level is not strictly between 0 and 1. */
+    VNFO_E_ACCOUNT_MISMATCH = 165,    /**< Accumulators with different resource, scope or configuration. */
+    VNFO_E_ACCOUNT_FORMAT = 166,      /**< A serialised accumulator is malformed or inconsistent. */
+    VNFO_E_ACCOUNT_BOUND = 167,       /**< A sampled value exceeds the declared per-packet maximum M. */
+    VNFO_E_ACCOUNT_NO_CONVERGENCE = 168, /**< A special function did not converge for these arguments. */
 
     /* verify and report: 190-219 */
     VNFO_E_BILL_FORMAT = 190,           /**< A bill is not valid JSON or breaks its schema (docs/bill.md). */

@@ -9,6 +9,7 @@
 #include <vnfo/common.h>
 #include <vnfo/key.h>
 #include <vnfo/manifest.h>
+#include <vnfo/account.h>
 #include <vnfo/packet.h>
 #include <vnfo/record.h>
 #include <vnfo/log.h>

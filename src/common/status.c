@@ -76,6 +76,15 @@ static const struct status_entry status_table[] = {
     /* flowtag */
 
     /* account */
+    {VNFO_E_ACCOUNT_PROBABILITY, "VNFO_E_ACCOUNT_PROBABILITY", "sampling probability is 0 or above 1"},
+    {VNFO_E_ACCOUNT_EMPTY, "VNFO_E_ACCOUNT_EMPTY", "no sampled values"},
+    {VNFO_E_ACCOUNT_VALUE, "VNFO_E_ACCOUNT_VALUE", "negative or non-integer value"},
+    {VNFO_E_ACCOUNT_SLACK, "VNFO_E_ACCOUNT_SLACK", "slack is NaN, infinite or negative"},
+    {VNFO_E_ACCOUNT_CONFIDENCE, "VNFO_E_ACCOUNT_CONFIDENCE", "confidence not strictly between 0 and 1"},
+    {VNFO_E_ACCOUNT_MISMATCH, "VNFO_E_ACCOUNT_MISMATCH", "accumulators of different resource, scope or configuration"},
+    {VNFO_E_ACCOUNT_FORMAT, "VNFO_E_ACCOUNT_FORMAT", "malformed serialised accumulator"},
+    {VNFO_E_ACCOUNT_BOUND, "VNFO_E_ACCOUNT_BOUND", "sampled value above the per-packet maximum"},
+    {VNFO_E_ACCOUNT_NO_CONVERGENCE, "VNFO_E_ACCOUNT_NO_CONVERGENCE", "special function did not converge"},
 
     /* verify and report */
     {VNFO_E_BILL_FORMAT, "VNFO_E_BILL_FORMAT", "malformed bill"},
