@@ -62,6 +62,11 @@ typedef enum vnfo_status {
     /* manifest: 110-139 */
 
     /* flowtag: 140-159 */
+    VNFO_E_FLOWTAG_FULL = 140,    /**< Every tag of the table is live (or the IPv6 room is used up); nothing was overwritten. */
+    VNFO_E_FLOWTAG_UNKNOWN = 141, /**< The tag is not bound to any flow (never, or no longer). */
+    VNFO_E_FLOWTAG_WIDTH = 142,   /**< The carrier cannot hold a tag of the configured width. */
+    VNFO_E_FLOWTAG_CARRIER = 143, /**< The packet has no such carrier where it was expected, or it is truncated or malformed. */
+    VNFO_E_FLOWTAG_FORMAT = 144,  /**< A serialised tag table is malformed (the message names the byte offset). */
 
     /* account: 160-189 */
 

@@ -8,5 +8,6 @@
 #include <vnfo/version.h>
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/flowtag.h>
 
 #endif /* VNFO_VNFO_H */

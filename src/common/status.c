@@ -39,6 +39,11 @@ static const struct status_entry status_table[] = {
     /* manifest */
 
     /* flowtag */
+    {VNFO_E_FLOWTAG_FULL, "VNFO_E_FLOWTAG_FULL", "tag table full"},
+    {VNFO_E_FLOWTAG_UNKNOWN, "VNFO_E_FLOWTAG_UNKNOWN", "tag not bound to any flow"},
+    {VNFO_E_FLOWTAG_WIDTH, "VNFO_E_FLOWTAG_WIDTH", "carrier too narrow for the tag width"},
+    {VNFO_E_FLOWTAG_CARRIER, "VNFO_E_FLOWTAG_CARRIER", "tag carrier missing, truncated or malformed"},
+    {VNFO_E_FLOWTAG_FORMAT, "VNFO_E_FLOWTAG_FORMAT", "malformed serialised tag table"},
 
     /* account */
 
