@@ -243,6 +243,42 @@ START_TEST(test_ipv6_room)
 }
 END_TEST
 
+START_TEST(test_adopt_upstream_tag)
+{
+    /* A NAT tags; the load balancer after it keeps the tag. */
+    vnfo_flowtag_table *nat = ft_table(24, 50, 0), *lb = ft_table(24, 50, 0);
+    vnfo_flow_key in = ft_key4(1, 1), mid = ft_nat(&in, 1), out = mid;
+    out.dst[3] = 99; /* the backend */
+    vnfo_flowtag_event ev, lev;
+    vnfo_flow_key other = ft_key4(2, 1);
+    gen(nat, &other, &other, 1); /* takes tag 1 upstream */
+    ev = gen(nat, &in, &mid, 2);
+    ck_assert_uint_eq(ev.context.tag, 2);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, ev.context.tag, &mid, &out, 42, 3, 2), VNFO_OK);
+    ck_assert_uint_eq(lev.kind, VNFO_FLOWTAG_EVENT_BIND);
+    ck_assert_uint_eq(lev.context.tag, 2);
+    ck_assert_mem_eq(&lev.context.original, &mid, sizeof mid);
+    ck_assert_mem_eq(&lev.context.rewritten, &out, sizeof out);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 2, &mid, &out, 42, 3, 3), VNFO_OK);
+    ck_assert_uint_eq(lev.kind, VNFO_FLOWTAG_EVENT_NONE);
+    /* The same tag for another flow, or another tag for this flow: conflict. */
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 2, &other, &other, 42, 3, 4), VNFO_E_FLOWTAG_CONFLICT);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 3, &mid, &out, 42, 3, 4), VNFO_E_FLOWTAG_CONFLICT);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 1u << 6 | 2, &other, &other, 42, 3, 4), VNFO_E_FLOWTAG_CONFLICT);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 51, &other, &other, 42, 3, 4), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_flowtag_adopt(&lev, lb, 0, &other, &other, 42, 3, 4), VNFO_E_INVALID_ARGUMENT);
+    /* The adopted slot left the free list: local allocation skips it. */
+    vnfo_flow_key local = ft_key4(3, 1);
+    ck_assert_uint_eq(gen(lb, &local, &local, 5).context.tag, 1);
+    ck_assert_uint_eq(gen(lb, &other, &other, 5).context.tag, 3);
+    vnfo_flowtag_stats st;
+    vnfo_flowtag_table_stats(&st, lb);
+    ck_assert_uint_eq(st.live, 3);
+    vnfo_flowtag_table_free(nat);
+    vnfo_flowtag_table_free(lb);
+}
+END_TEST
+
 /* ---- against a reference model ------------------------------------------ */
 
 #define MODEL_CAP 64
@@ -385,6 +421,7 @@ int main(void)
     tcase_add_test(tc, test_expiry_and_reuse);
     tcase_add_test(tc, test_reserved_all_ones_tag);
     tcase_add_test(tc, test_ipv6_room);
+    tcase_add_test(tc, test_adopt_upstream_tag);
     tcase_add_test(tc, test_model_and_determinism);
     tcase_add_test(tc, test_allocation_failure);
     suite_add_tcase(s, tc);

@@ -67,6 +67,8 @@ typedef enum vnfo_status {
     VNFO_E_FLOWTAG_WIDTH = 142,   /**< The carrier cannot hold a tag of the configured width. */
     VNFO_E_FLOWTAG_CARRIER = 143, /**< The packet has no such carrier where it was expected, or it is truncated or malformed. */
     VNFO_E_FLOWTAG_FORMAT = 144,  /**< A serialised tag table is malformed (the message names the byte offset). */
+    VNFO_E_FLOWTAG_CONFLICT = 145, /**< A tag is bound to two different origin flows at the same time. */
+    VNFO_E_FLOWTAG_REWRITE_FORBIDDEN = 146, /**< A function that may not modify headers rewrote a flow. */
 
     /* account: 160-189 */
 

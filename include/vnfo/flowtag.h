@@ -185,6 +185,28 @@ VNFO_API vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag
                                            uint32_t service_path_id, uint32_t epoch, uint64_t now);
 
 /**
+ * @brief Bind a flow to the tag an upstream node gave it, and record the
+ *        in->out mapping (for chains whose rewriting nodes keep the tag, as
+ *        the `nat-safe` sampling field set needs; docs/flowtags.md, "Chains").
+ *
+ * Configure the table with the upstream table's width and capacity: then a
+ * tag's slot here is free whenever the tag is new upstream.  A flow that
+ * already holds @p tag is refreshed as by vnfo_flowtag_generate() (event
+ * NONE or UPDATE).  Per-packet: allocates nothing, records no message.
+ * @param tag The tag read from the packet.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL, a bad ip_version, or a tag
+ *         that is not valid for this table's width and capacity),
+ *         VNFO_E_FLOWTAG_CONFLICT (the tag's slot holds another binding, or
+ *         the flow holds another tag here: release the stale one first;
+ *         nothing changed) or VNFO_E_FLOWTAG_FULL (no IPv6 room).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_flowtag_adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *table,
+                                        uint32_t tag, const vnfo_flow_key *original,
+                                        const vnfo_flow_key *rewritten, uint32_t service_path_id,
+                                        uint32_t epoch, uint64_t now);
+
+/**
  * @brief Resolve a tag to its binding.  Per-packet: one array access, no
  *        allocation, no error message.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL) or VNFO_E_FLOWTAG_UNKNOWN

@@ -44,6 +44,8 @@ static const struct status_entry status_table[] = {
     {VNFO_E_FLOWTAG_WIDTH, "VNFO_E_FLOWTAG_WIDTH", "carrier too narrow for the tag width"},
     {VNFO_E_FLOWTAG_CARRIER, "VNFO_E_FLOWTAG_CARRIER", "tag carrier missing, truncated or malformed"},
     {VNFO_E_FLOWTAG_FORMAT, "VNFO_E_FLOWTAG_FORMAT", "malformed serialised tag table"},
+    {VNFO_E_FLOWTAG_CONFLICT, "VNFO_E_FLOWTAG_CONFLICT", "tag bound to two origin flows at once"},
+    {VNFO_E_FLOWTAG_REWRITE_FORBIDDEN, "VNFO_E_FLOWTAG_REWRITE_FORBIDDEN", "headers rewritten by a function not allowed to"},
 
     /* account */
 

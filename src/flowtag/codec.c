@@ -225,8 +225,7 @@ static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint64_
         (s = vnfo__mpread_nil(r, WHERE, "binding reserved")) != VNFO_OK)
         return s;
     uint32_t slot = tag & t->slot_mask;
-    if (!vnfo__flowtag_tag_valid(t, slot, tag) || slot > t->opts.capacity ||
-        (t->entries[slot].flags & FT_SEEN))
+    if (!vnfo__flowtag_tag_valid(t, slot, tag) || (t->entries[slot].flags & FT_SEEN))
         return vnfo__mpread_fail(r, WHERE, "binding tag", "invalid, or its slot is listed twice");
     /* Expiry walks the bindings oldest first and relies on this order. */
     if (seen < *prev_seen || seen > t->now)

@@ -65,7 +65,7 @@ void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
 {
     struct ft_entry *e = &t->entries[slot];
     e->next = 0;
-    e->prev = 0;
+    e->prev = t->free_tail;
     if (t->free_tail)
         t->entries[t->free_tail].next = slot;
     else
@@ -73,14 +73,26 @@ void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
     t->free_tail = slot;
 }
 
+/* Takes a free slot out of the free FIFO, wherever it is. */
+static void free_unlink(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    if (e->prev)
+        t->entries[e->prev].next = e->next;
+    else
+        t->free_head = e->next;
+    if (e->next)
+        t->entries[e->next].prev = e->prev;
+    else
+        t->free_tail = e->prev;
+    e->prev = e->next = 0;
+}
+
 static uint32_t free_pop(vnfo_flowtag_table *t)
 {
     uint32_t slot = t->free_head;
-    if (slot) {
-        t->free_head = t->entries[slot].next;
-        if (!t->free_head)
-            t->free_tail = 0;
-    }
+    if (slot)
+        free_unlink(t, slot);
     return slot;
 }
 
@@ -200,8 +212,8 @@ uint32_t vnfo__flowtag_next_tag(const vnfo_flowtag_table *t, uint32_t slot, uint
 
 int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t tag)
 {
-    return tag != 0 && tag != t->tag_mask && (tag & ~t->tag_mask) == 0 &&
-           (tag & t->slot_mask) == slot;
+    return slot != 0 && slot <= t->opts.capacity && tag != 0 && tag != t->tag_mask &&
+           (tag & ~t->tag_mask) == 0 && (tag & t->slot_mask) == slot;
 }
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -425,6 +437,50 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
     uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
     vnfo_status s = slot ? update_known(out, table, slot, &orig, &rew, service_path_id, now)
                          : bind_new(out, table, &orig, &rew, service_path_id, epoch, now);
+    if (s == VNFO_OK)
+        table->now = now;
+    return s;
+}
+
+/* A flow arriving with the tag an upstream node gave it, in a chain where
+ * rewriting nodes keep the tag (docs/flowtags.md, "Chains"). */
+static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t tag,
+                         const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                         uint32_t epoch, uint64_t now)
+{
+    uint32_t slot = tag & t->slot_mask;
+    struct ft_entry *e = &t->entries[slot];
+    uint32_t known = vnfo__flowtag_index_find(t, orig, vnfo__flowtag_hash(orig));
+    if (e->flags & FT_LIVE) {
+        if (e->tag != tag || known != slot)
+            return VNFO_E_FLOWTAG_CONFLICT;
+        return update_known(out, t, slot, orig, rew, spi, now);
+    }
+    if (known)
+        return VNFO_E_FLOWTAG_CONFLICT; /* the flow holds another tag here */
+    if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
+        return VNFO_E_FLOWTAG_FULL;
+    free_unlink(t, slot);
+    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, e);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *table, uint32_t tag,
+                               const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
+                               uint32_t service_path_id, uint32_t epoch, uint64_t now)
+{
+    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (VNFO_UNLIKELY(!vnfo__flowtag_tag_valid(table, tag & table->slot_mask, tag)))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_flow_key orig, rew;
+    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0 ||
+                      vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (now < table->now)
+        now = table->now;
+    vnfo_status s = adopt(out, table, tag, &orig, &rew, service_path_id, epoch, now);
     if (s == VNFO_OK)
         table->now = now;
     return s;
