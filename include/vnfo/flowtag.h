@@ -286,6 +286,93 @@ VNFO_API vnfo_status vnfo_flowtag_table_serialize(uint8_t *out, size_t size, siz
 VNFO_API vnfo_status vnfo_flowtag_table_deserialize(vnfo_flowtag_table **out, const uint8_t *data,
                                                     size_t len);
 
+/* ---- verifier side: resolving records ---------------------------------- */
+
+/** One function of the chain, in order, as the manifest lists it.  Fixed layout. */
+typedef struct vnfo_flowtag_hop {
+    uint32_t node_id;            /**< The node running the function. */
+    uint32_t may_modify_headers; /**< 1 when the manifest lets the function rewrite headers. */
+} vnfo_flowtag_hop;
+
+/** A packet record as the resolver needs it.  Fixed layout. */
+typedef struct vnfo_flowtag_observation {
+    uint32_t node_id;   /**< The node whose shim logged the packet, after the node handled it. */
+    uint32_t tag;       /**< The tag the packet carried; 0 when none. */
+    uint64_t time;      /**< When it was logged (the mapping records' time base). */
+    vnfo_flow_key flow; /**< The flow key as logged. */
+} vnfo_flowtag_observation;
+
+/** Where a packet record comes from.  Fixed layout. */
+typedef struct vnfo_flowtag_resolution {
+    vnfo_flow_key original;   /**< The flow as it entered the chain. */
+    uint32_t position;        /**< Chain position of the logging node, from 0. */
+    uint32_t rewrites;        /**< Header rewrites between chain entry and this record. */
+    uint32_t tagging_node;    /**< The first node upstream that bound the tag; 0 if none. */
+    uint32_t service_path_id; /**< The service path of that binding; 0 if none. */
+    uint32_t offender_node;   /**< On CONFLICT or REWRITE_FORBIDDEN: the node at fault. */
+    uint32_t reserved;        /**< Zero. */
+} vnfo_flowtag_resolution;
+
+/** Mapping records indexed for resolving packet records (opaque). */
+typedef struct vnfo_flowtag_resolver vnfo_flowtag_resolver;
+
+/**
+ * @brief Create a resolver for one chain.
+ * @param chain The functions in chain order (node ids distinct).
+ * @param n How many, at least 1.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL, empty, or a node listed
+ *         twice; the message names it) or VNFO_E_NO_MEMORY.
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_flowtag_resolver_create(vnfo_flowtag_resolver **out,
+                                                  const vnfo_flowtag_hop *chain, size_t n);
+
+/** @brief Free a resolver.  Accepts NULL.  @par Thread safety: per handle. */
+VNFO_API void vnfo_flowtag_resolver_free(vnfo_flowtag_resolver *resolver);
+
+/**
+ * @brief Add one mapping record (a ::vnfo_flowtag_event as the tagging node
+ *        logged it).  Records of one node and tag must come in time order.
+ *
+ * A BIND opens a binding of (node, tag) to its original flow, an UPDATE
+ * replaces the rewritten flow from its time on, an EXPIRE closes it; NONE is
+ * ignored.  Violations are reported, never dropped silently:
+ * @return VNFO_OK;
+ *         VNFO_E_FLOWTAG_CONFLICT when the tag is bound to another origin flow
+ *         at that time (the first binding is kept and marked: records with the
+ *         tag from then on resolve to CONFLICT);
+ *         VNFO_E_FLOWTAG_REWRITE_FORBIDDEN when the node may not modify
+ *         headers and the mapping rewrites the flow (the mapping is kept, so
+ *         records still resolve);
+ *         VNFO_E_FLOWTAG_UNKNOWN for an UPDATE or EXPIRE of an unbound tag;
+ *         VNFO_E_NOT_FOUND for a node outside the chain; VNFO_E_INVALID_ARGUMENT
+ *         (NULL, unknown kind, bad key, time going back); VNFO_E_NO_MEMORY.
+ *         Each failure records a message naming the node, tag and time.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_flowtag_resolver_add(vnfo_flowtag_resolver *resolver,
+                                               const vnfo_flowtag_event *mapping);
+
+/**
+ * @brief Resolve a packet record to its original flow and chain position.
+ *
+ * Walks the chain upstream from the logging node: at each node holding a
+ * binding of the record's tag at the record's time, the flow must equal the
+ * binding's rewritten flow, and continues as its original flow.  Records
+ * without a tag resolve to their own flow.  Records no message (batch use).
+ * @return VNFO_OK; VNFO_E_FLOWTAG_UNKNOWN (a tag no node upstream had bound at
+ *         that time); VNFO_E_FLOWTAG_CONFLICT (the tag was bound to two origin
+ *         flows then); VNFO_E_FLOWTAG_REWRITE_FORBIDDEN (the flow changed
+ *         between two points with no mapping for it; offender_node is the
+ *         first function in between that may not modify headers);
+ *         VNFO_E_NOT_FOUND (node outside the chain); VNFO_E_INVALID_ARGUMENT.
+ *         On a failure @p out still carries position and offender_node.
+ * @par Thread safety: safe for concurrent readers of one resolver.
+ */
+VNFO_API vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
+                                                   const vnfo_flowtag_resolver *resolver,
+                                                   const vnfo_flowtag_observation *obs);
+
 /* ---- carriers ------------------------------------------------------------ */
 
 /** Where in a packet a tag travels. */
