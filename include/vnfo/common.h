@@ -52,12 +52,31 @@ typedef enum vnfo_status {
     VNFO_E_NOT_INITIALIZED = 11,  /**< vnfo_init() has not been called, or failed. */
 
     /* packet: 20-39 */
+    VNFO_E_PACKET_NOT_IP = 20,        /**< A well-formed frame that carries neither IPv4 nor IPv6. */
+    VNFO_E_PACKET_TRUNCATED = 21,     /**< The capture ends before a header or field the parser needs. */
+    VNFO_E_PACKET_MALFORMED = 22,     /**< Packet headers contradict themselves (bad lengths, bad version). */
+    VNFO_E_PACKET_UNSUPPORTED = 23,   /**< A link type or encapsulation the parser does not read. */
+    VNFO_E_PACKET_FIELD_UNKNOWN = 24, /**< A field-set specification names an unknown field. */
 
     /* sampler: 40-59 */
 
     /* record: 60-79 */
+    VNFO_E_RECORD_MALFORMED = 60,    /**< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, trailing bytes). */
+    VNFO_E_RECORD_NONCANONICAL = 61, /**< Record bytes are valid msgpack but not the one canonical encoding (longer integer or length form, unsorted counters). */
+    VNFO_E_RECORD_UNKNOWN_TYPE = 62, /**< A record type this library does not know. */
 
     /* log: 80-109 */
+    VNFO_E_LOG_MALFORMED = 80,         /**< Batch or log-file bytes are not well-formed (bad magic, inconsistent lengths). */
+    VNFO_E_LOG_BROKEN_CHAIN = 81,      /**< A batch does not link to the hash of the batch before it. */
+    VNFO_E_LOG_SEQUENCE_GAP = 82,      /**< Sequence numbers are missing that no signed loss count explains (deletion). */
+    VNFO_E_LOG_DUPLICATE = 83,         /**< A batch already seen appears again (duplicated or replayed). */
+    VNFO_E_LOG_REORDERED = 84,         /**< A batch appears out of sequence order. */
+    VNFO_E_LOG_TRUNCATED = 85,         /**< The log ends inside a batch (crash-truncated tail). */
+    VNFO_E_LOG_MANIFEST_MISMATCH = 86, /**< A batch names another manifest digest than the expected one. */
+    VNFO_E_LOG_ROOT_MISMATCH = 87,     /**< The records do not hash to the Merkle root the batch header signs. */
+    VNFO_E_LOG_NODE_MISMATCH = 88,     /**< A batch comes from another node than expected. */
+    VNFO_E_LOG_SINK = 89,              /**< The writer's sink failed; the batch's records are lost and counted in the next header. */
+    VNFO_E_LOG_PROOF_INVALID = 90,     /**< An inclusion proof does not lead to the signed root. */
 
     /* manifest: 110-139 */
 
@@ -73,6 +92,9 @@ typedef enum vnfo_status {
     /* account: 160-189 */
 
     /* verify and report: 190-219 */
+    VNFO_E_BILL_FORMAT = 190,           /**< A bill is not valid JSON or breaks its schema (docs/bill.md). */
+    VNFO_E_BILL_UNKNOWN_RESOURCE = 191, /**< A bill names a resource this library does not know. */
+    VNFO_E_BILL_MISMATCH = 192,         /**< A bill does not match the manifest (id, period, resources, functions). */
 
     /* key: 220-239 */
     VNFO_E_KEY_FORMAT = 220,        /**< A key or key file is malformed (wrong prefix, length or encoding). */

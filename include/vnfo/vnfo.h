@@ -9,5 +9,10 @@
 #include <vnfo/common.h>
 #include <vnfo/key.h>
 #include <vnfo/flowtag.h>
+#include <vnfo/packet.h>
+#include <vnfo/record.h>
+#include <vnfo/report.h>
+#include <vnfo/bill.h>
+#include <vnfo/verify.h>
 
 #endif /* VNFO_VNFO_H */

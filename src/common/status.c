@@ -29,12 +29,31 @@ static const struct status_entry status_table[] = {
     {VNFO_E_NOT_INITIALIZED, "VNFO_E_NOT_INITIALIZED", "vnfo_init() has not succeeded"},
 
     /* packet */
+    {VNFO_E_PACKET_NOT_IP, "VNFO_E_PACKET_NOT_IP", "packet carries neither IPv4 nor IPv6"},
+    {VNFO_E_PACKET_TRUNCATED, "VNFO_E_PACKET_TRUNCATED", "captured packet is truncated"},
+    {VNFO_E_PACKET_MALFORMED, "VNFO_E_PACKET_MALFORMED", "malformed packet headers"},
+    {VNFO_E_PACKET_UNSUPPORTED, "VNFO_E_PACKET_UNSUPPORTED", "unsupported link type or encapsulation"},
+    {VNFO_E_PACKET_FIELD_UNKNOWN, "VNFO_E_PACKET_FIELD_UNKNOWN", "unknown packet field name"},
 
     /* sampler */
 
     /* record */
+    {VNFO_E_RECORD_MALFORMED, "VNFO_E_RECORD_MALFORMED", "malformed record"},
+    {VNFO_E_RECORD_NONCANONICAL, "VNFO_E_RECORD_NONCANONICAL", "record is not canonically encoded"},
+    {VNFO_E_RECORD_UNKNOWN_TYPE, "VNFO_E_RECORD_UNKNOWN_TYPE", "unknown record type"},
 
     /* log */
+    {VNFO_E_LOG_MALFORMED, "VNFO_E_LOG_MALFORMED", "malformed batch or log file"},
+    {VNFO_E_LOG_BROKEN_CHAIN, "VNFO_E_LOG_BROKEN_CHAIN", "batch does not link to the previous batch"},
+    {VNFO_E_LOG_SEQUENCE_GAP, "VNFO_E_LOG_SEQUENCE_GAP", "records missing from the sequence"},
+    {VNFO_E_LOG_DUPLICATE, "VNFO_E_LOG_DUPLICATE", "duplicated or replayed batch"},
+    {VNFO_E_LOG_REORDERED, "VNFO_E_LOG_REORDERED", "batch out of order"},
+    {VNFO_E_LOG_TRUNCATED, "VNFO_E_LOG_TRUNCATED", "log ends inside a batch"},
+    {VNFO_E_LOG_MANIFEST_MISMATCH, "VNFO_E_LOG_MANIFEST_MISMATCH", "batch names another manifest"},
+    {VNFO_E_LOG_ROOT_MISMATCH, "VNFO_E_LOG_ROOT_MISMATCH", "records do not match the signed Merkle root"},
+    {VNFO_E_LOG_NODE_MISMATCH, "VNFO_E_LOG_NODE_MISMATCH", "batch from an unexpected node"},
+    {VNFO_E_LOG_SINK, "VNFO_E_LOG_SINK", "log sink failed; records lost"},
+    {VNFO_E_LOG_PROOF_INVALID, "VNFO_E_LOG_PROOF_INVALID", "inclusion proof does not verify"},
 
     /* manifest */
 
@@ -50,6 +69,9 @@ static const struct status_entry status_table[] = {
     /* account */
 
     /* verify and report */
+    {VNFO_E_BILL_FORMAT, "VNFO_E_BILL_FORMAT", "malformed bill"},
+    {VNFO_E_BILL_UNKNOWN_RESOURCE, "VNFO_E_BILL_UNKNOWN_RESOURCE", "bill names an unknown resource"},
+    {VNFO_E_BILL_MISMATCH, "VNFO_E_BILL_MISMATCH", "bill does not match the manifest"},
 
     /* key */
     {VNFO_E_KEY_FORMAT, "VNFO_E_KEY_FORMAT", "malformed key or key file"},

@@ -1,0 +1,157 @@
+"""cffi builder of the extension module ``vnfo._vnfo`` (out-of-line API mode).
+
+The C compiler checks every declaration of ``vnfo/_cdefs/*.h`` against the
+real headers, so a wrong prototype fails the build instead of corrupting
+memory at run time.  Where the headers and the library come from:
+
+- ``VNFO_BUILD_DIR`` set: an uninstalled build tree.  Headers from
+  ``<src>/include`` and ``<build>/include`` (the generated version.h), the
+  library from ``<build>/.libs``, with an rpath so the module loads without
+  ``LD_LIBRARY_PATH``.  ``<src>`` is ``VNFO_SOURCE_DIR`` or the checkout
+  this file lives in.
+- otherwise: the installed library, located with ``pkg-config vnfo``.
+
+Run as a script (``python vnfo/_build.py [tmpdir]``) it compiles in place.
+"""
+
+import os
+import pathlib
+import shlex
+import subprocess
+import sys
+
+from cffi import FFI
+
+HERE = pathlib.Path(__file__).resolve().parent
+CDEF_DIR = HERE / "_cdefs"
+
+# The bound modules, in dependency order (later cdefs use earlier types).
+# A module is listed here once its header is in main and its cdef written.
+MODULES = ("common", "key")
+
+# Helpers compiled into the extension itself (not part of libvnfo): the
+# version of the headers the extension was compiled against, and an
+# allocator that counts live allocations and can fail after N of them
+# (vnfo.testing uses it for real VNFO_E_NO_MEMORY failures and leak checks; it delegates to malloc, so objects made
+# before or after it is installed stay compatible).
+EXTRA_SOURCE = """
+#include <stdlib.h>
+static const uint32_t vnfo_py_header_version = VNFO_VERSION_NUMBER;
+/* Allocations left before failing (-1: never fail) and live allocations. */
+static long long vnfo_py_alloc_budget = -1;
+static long long vnfo_py_alloc_count = 0;
+static int vnfo_py_alloc_take(void)
+{
+    if (vnfo_py_alloc_budget == 0)
+        return 0;
+    if (vnfo_py_alloc_budget > 0)
+        vnfo_py_alloc_budget--;
+    return 1;
+}
+static void *vnfo_py_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    void *p = vnfo_py_alloc_take() ? malloc(size) : NULL;
+    vnfo_py_alloc_count += p != NULL;
+    return p;
+}
+static void *vnfo_py_realloc(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    void *p = vnfo_py_alloc_take() ? realloc(ptr, size) : NULL;
+    vnfo_py_alloc_count += p != NULL && ptr == NULL;
+    return p;
+}
+static void vnfo_py_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    vnfo_py_alloc_count -= ptr != NULL;
+    free(ptr);
+}
+/* n >= 0: fail after n allocations; -1: count only; -2: restore malloc. */
+static vnfo_status vnfo_py_alloc_install(long long n)
+{
+    static const vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, vnfo_py_alloc, vnfo_py_realloc,
+                                     vnfo_py_free, NULL};
+    vnfo_py_alloc_budget = n < 0 ? -1 : n;
+    vnfo_py_alloc_count = 0;
+    return vnfo_allocator_set(n == -2 ? NULL : &a);
+}
+static long long vnfo_py_alloc_live(void) { return vnfo_py_alloc_count; }
+"""
+EXTRA_CDEF = """
+static const uint32_t vnfo_py_header_version;
+static vnfo_status vnfo_py_alloc_install(long long n);
+static long long vnfo_py_alloc_live(void);
+"""
+
+
+def cdef_text():
+    """The concatenated cdef of every bound module."""
+    parts = [(CDEF_DIR / f"{m}.h").read_text() for m in MODULES]
+    return "\n".join(parts) + EXTRA_CDEF
+
+
+def _source_dir():
+    env = os.environ.get("VNFO_SOURCE_DIR")
+    root = pathlib.Path(env) if env else HERE.parents[2]
+    if not (root / "include" / "vnfo" / "common.h").is_file():
+        raise RuntimeError(
+            f"vnfo build: {root}/include/vnfo/common.h not found; set VNFO_SOURCE_DIR "
+            "to the libvnfo source tree (VNFO_BUILD_DIR is set)")
+    return root
+
+
+def _in_tree(build):
+    build = pathlib.Path(build).resolve()
+    libs = build / ".libs"
+    if not (libs / "libvnfo.so").exists():
+        raise RuntimeError(f"vnfo build: {libs}/libvnfo.so not found; run make in {build}")
+    src = _source_dir()
+    return {
+        "include_dirs": [str(src / "include"), str(build / "include")],
+        "library_dirs": [str(libs)],
+        "extra_link_args": [f"-Wl,-rpath,{libs}"],
+    }
+
+
+def _pkg_config():
+    try:
+        out = subprocess.run(["pkg-config", "--cflags", "--libs", "vnfo"], check=True,
+                             capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise RuntimeError(
+            "vnfo build: `pkg-config vnfo` failed; install libvnfo (make install) and "
+            "set PKG_CONFIG_PATH, or set VNFO_BUILD_DIR to a build tree: "
+            + detail.strip()) from exc
+    flags = shlex.split(out)
+    libdirs = [f[2:] for f in flags if f.startswith("-L")]
+    return {
+        "include_dirs": [f[2:] for f in flags if f.startswith("-I")],
+        "library_dirs": libdirs,
+        # An rpath to a prefix such as /usr/local/lib spares users ldconfig.
+        "extra_link_args": [f"-Wl,-rpath,{d}" for d in libdirs],
+    }
+
+
+def build_options():
+    build = os.environ.get("VNFO_BUILD_DIR")
+    return _in_tree(build) if build else _pkg_config()
+
+
+def make_ffibuilder():
+    builder = FFI()
+    builder.cdef(cdef_text())
+    builder.set_source(
+        "vnfo._vnfo",
+        "#include <vnfo/vnfo.h>\n" + EXTRA_SOURCE,
+        libraries=["vnfo"],
+        extra_compile_args=["-O2"],
+        **build_options())
+    return builder
+
+
+if __name__ == "__main__":
+    tmpdir = sys.argv[1] if len(sys.argv) > 1 else str(HERE.parent / "build" / "cffi")
+    print(make_ffibuilder().compile(tmpdir=tmpdir, verbose=False))

@@ -1,0 +1,1 @@
+# log: signed Merkle batches, writer, reader/verifier, inclusion proofs.
