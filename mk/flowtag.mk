@@ -2,8 +2,7 @@
 libvnfo_la_SOURCES += src/flowtag/table.c src/flowtag/index.c src/flowtag/carrier.c \
 	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c
 vnfoinclude_HEADERS += include/vnfo/flowtag.h
-noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/fuzz/fuzz_flowtag.h \
-	tests/flowtag_testutil.h
+noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h
 EXTRA_DIST += tests/corpus/flowtag
 
 if HAVE_CHECK
@@ -22,9 +21,10 @@ endif
 # The decoder's fuzz target.  make check replays tests/corpus/flowtag through
 # it; --enable-fuzzers (clang) also builds a libFuzzer binary:
 #   make tests/fuzz/fuzz_flowtag && tests/fuzz/fuzz_flowtag -max_len=4096 <dir>
-check_PROGRAMS += tests/fuzz/replay_flowtag
-tests_fuzz_replay_flowtag_SOURCES = tests/fuzz/replay_flowtag.c tests/fuzz/fuzz_flowtag.c
-tests_fuzz_replay_flowtag_LDADD = libvnfo.la
+check_PROGRAMS += tests/replay_flowtag
+tests_replay_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c tests/fuzz/replay.c
+tests_replay_flowtag_CFLAGS = $(AM_CFLAGS) -DFUZZ_CORPUS=\"flowtag\"
+tests_replay_flowtag_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_flowtag
 tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c
