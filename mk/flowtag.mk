@@ -1,6 +1,7 @@
 # flowtag: tag table, carriers, serialisation (docs/flowtags.md).
 libvnfo_la_SOURCES += src/flowtag/table.c src/flowtag/index.c src/flowtag/carrier.c \
-	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c
+	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c \
+	src/flowtag/records.c
 vnfoinclude_HEADERS += include/vnfo/flowtag.h
 noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h
 EXTRA_DIST += tests/corpus/flowtag
@@ -14,8 +15,8 @@ tests_check_flowtag_carrier_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_carrier_LDADD = $(TEST_LIBS)
 tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
-tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS)
-tests_check_flowtag_resolve_LDADD = $(TEST_LIBS)
+tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
+tests_check_flowtag_resolve_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
 endif
 
 # The decoder's fuzz target.  make check replays tests/corpus/flowtag through

@@ -4,6 +4,7 @@
 #include <vnfo/flowtag.h>
 
 #include "flowtag_testutil.h"
+#include "traffic.h"
 
 /* firewall (1) -> NAT (2, rewrites) -> load balancer (3, rewrites) -> IDS (4) */
 static const vnfo_flowtag_hop CHAIN[] = {{1, 0}, {2, 1}, {3, 1}, {4, 0}};
@@ -46,6 +47,7 @@ static vnfo_flowtag_observation obs(uint32_t node, uint32_t tag, uint64_t t, con
     o.tag = tag;
     o.time = t;
     o.flow = *k;
+    o.has_flow = 1;
     return o;
 }
 
@@ -305,6 +307,96 @@ START_TEST(test_many_flows_with_reuse)
 }
 END_TEST
 
+/* Events through flowtag_map records and the record codec, and packet
+ * records with headers, resolve like the events themselves. */
+START_TEST(test_records)
+{
+    vnfo_flowtag_resolver *r = resolver();
+    vnfo_flowtag_table *nat = node_table(2);
+    vnfo_flow_key in = ft_key4(4, 1234), mid = ft_nat(&in, 4);
+    vnfo_flowtag_event ev, back;
+    ck_assert_status(vnfo_flowtag_generate(&ev, nat, &in, &mid, 9, 1, 1000), VNFO_OK);
+    vnfo_record rec, dec;
+    ck_assert_status(vnfo_flowtag_event_to_record(&rec, &ev), VNFO_OK);
+    ck_assert_int_eq(rec.type, VNFO_RECORD_FLOWTAG_MAP);
+    rec.node_id = 2;
+    rec.epoch = 1;
+    uint8_t buf[512];
+    size_t n;
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &rec), VNFO_OK);
+    ck_assert_status(vnfo_record_decode(&dec, buf, n), VNFO_OK);
+    ck_assert_status(vnfo_flowtag_event_from_record(&back, &dec), VNFO_OK);
+    ck_assert_uint_eq(back.kind, VNFO_FLOWTAG_EVENT_BIND);
+    ck_assert_mem_eq(&back.context.original, &in, sizeof in);
+    ck_assert_mem_eq(&back.context.rewritten, &mid, sizeof mid);
+    ck_assert_uint_eq(back.context.tag, ev.context.tag);
+    ck_assert_uint_eq(back.context.node_id, 2);
+    ck_assert_uint_eq(back.context.service_path_id, 9);
+    ck_assert_uint_eq(back.time, 1000);
+    ck_assert_status(vnfo_flowtag_resolver_add(r, &back), VNFO_OK);
+
+    /* A packet record with headers, after the NAT. */
+    traffic_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.linktype = 1;
+    sp.ip_version = 4;
+    sp.proto = 6;
+    memcpy(sp.src, mid.src, 4);
+    memcpy(sp.dst, mid.dst, 4);
+    sp.sport = mid.src_port;
+    sp.dport = mid.dst_port;
+    sp.ttl = 64;
+    uint8_t frame[TRAFFIC_FRAME_MAX];
+    size_t flen = traffic_build(frame, sizeof frame, &sp);
+    ck_assert_uint_gt(flen, 0);
+    vnfo_record pr;
+    ck_assert_status(vnfo_record_init(&pr, VNFO_RECORD_PACKET), VNFO_OK);
+    pr.node_id = 2;
+    pr.u.packet.hop = 1;
+    pr.u.packet.flowtag = ev.context.tag;
+    pr.u.packet.t_out_ns = 1001;
+    pr.u.packet.granularity = VNFO_GRANULARITY_HEADERS;
+    pr.u.packet.bytes_out = frame;
+    pr.u.packet.bytes_out_len = flen;
+    vnfo_flowtag_observation o;
+    ck_assert_status(vnfo_flowtag_observation_from_record(&o, &pr, VNFO_LINKTYPE_ETHERNET), VNFO_OK);
+    ck_assert_uint_eq(o.has_flow, 1);
+    ck_assert_mem_eq(&o.flow, &mid, sizeof mid);
+    vnfo_flowtag_resolution res;
+    ck_assert_status(vnfo_flowtag_resolver_resolve(&res, r, &o), VNFO_OK);
+    ck_assert_mem_eq(&res.original, &in, sizeof in);
+    /* Digest granularity: no flow, resolved by the tag alone. */
+    pr.u.packet.granularity = VNFO_GRANULARITY_DIGEST;
+    pr.u.packet.bytes_out = NULL;
+    pr.u.packet.bytes_out_len = 0;
+    ck_assert_status(vnfo_flowtag_observation_from_record(&o, &pr, VNFO_LINKTYPE_ETHERNET), VNFO_OK);
+    ck_assert_uint_eq(o.has_flow, 0);
+    ck_assert_status(vnfo_flowtag_resolver_resolve(&res, r, &o), VNFO_OK);
+    ck_assert_mem_eq(&res.original, &in, sizeof in);
+
+    /* An expiry travels as the null rewritten flow, and closes the binding. */
+    ck_assert_status(vnfo_flowtag_release(&ev, nat, ev.context.tag, 2000), VNFO_OK);
+    ck_assert_status(vnfo_flowtag_event_to_record(&rec, &ev), VNFO_OK);
+    ck_assert_uint_eq(rec.u.flowtag_map.rewritten.ip_version, 4);
+    ck_assert_uint_eq(rec.u.flowtag_map.rewritten.src_port, 0);
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &rec), VNFO_OK);
+    ck_assert_status(vnfo_record_decode(&dec, buf, n), VNFO_OK);
+    ck_assert_status(vnfo_flowtag_event_from_record(&back, &dec), VNFO_OK);
+    ck_assert_uint_eq(back.kind, VNFO_FLOWTAG_EVENT_EXPIRE);
+    ck_assert_status(vnfo_flowtag_resolver_add(r, &back), VNFO_OK);
+    o.time = 2000;
+    ck_assert_status(vnfo_flowtag_resolver_resolve(&res, r, &o), VNFO_E_FLOWTAG_UNKNOWN);
+
+    ev.kind = VNFO_FLOWTAG_EVENT_NONE;
+    ck_assert_status(vnfo_flowtag_event_to_record(&rec, &ev), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(vnfo_error_message(), "vnfo_flowtag_event_to_record: event kind 0 is not logged");
+    ck_assert_status(vnfo_flowtag_event_from_record(&back, &pr), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_flowtag_observation_from_record(&o, &rec, 1), VNFO_E_INVALID_ARGUMENT);
+    vnfo_flowtag_table_free(nat);
+    vnfo_flowtag_resolver_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("flowtag resolver");
@@ -316,6 +408,7 @@ int main(void)
     tcase_add_test(tc, test_forbidden_rewrites);
     tcase_add_test(tc, test_create_refusals);
     tcase_add_test(tc, test_many_flows_with_reuse);
+    tcase_add_test(tc, test_records);
     suite_add_tcase(s, tc);
     return vnfo_test_run(s);
 }

@@ -29,6 +29,7 @@
 #define VNFO_FLOWTAG_H
 
 #include <vnfo/common.h>
+#include <vnfo/record.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -298,8 +299,10 @@ typedef struct vnfo_flowtag_hop {
 typedef struct vnfo_flowtag_observation {
     uint32_t node_id;   /**< The node whose shim logged the packet, after the node handled it. */
     uint32_t tag;       /**< The tag the packet carried; 0 when none. */
+    uint32_t has_flow;  /**< 1 when @c flow is known (records that keep packet headers). */
+    uint32_t reserved;  /**< Zero. */
     uint64_t time;      /**< When it was logged (the mapping records' time base). */
-    vnfo_flow_key flow; /**< The flow key as logged. */
+    vnfo_flow_key flow; /**< The flow key as logged, when has_flow. */
 } vnfo_flowtag_observation;
 
 /** Where a packet record comes from.  Fixed layout. */
@@ -358,8 +361,10 @@ VNFO_API vnfo_status vnfo_flowtag_resolver_add(vnfo_flowtag_resolver *resolver,
  *
  * Walks the chain upstream from the logging node: at each node holding a
  * binding of the record's tag at the record's time, the flow must equal the
- * binding's rewritten flow, and continues as its original flow.  Records
- * without a tag resolve to their own flow.  Records no message (batch use).
+ * binding's rewritten flow, and continues as its original flow (a record
+ * without a flow key skips the first comparison).  Records without a tag
+ * resolve to their own flow (all zero when they have no flow key either).
+ * Records no message (batch use).
  * @return VNFO_OK; VNFO_E_FLOWTAG_UNKNOWN (a tag no node upstream had bound at
  *         that time); VNFO_E_FLOWTAG_CONFLICT (the tag was bound to two origin
  *         flows then); VNFO_E_FLOWTAG_REWRITE_FORBIDDEN (the flow changed
@@ -372,6 +377,48 @@ VNFO_API vnfo_status vnfo_flowtag_resolver_add(vnfo_flowtag_resolver *resolver,
 VNFO_API vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
                                                    const vnfo_flowtag_resolver *resolver,
                                                    const vnfo_flowtag_observation *obs);
+
+/* ---- log records -------------------------------------------------------- */
+
+/**
+ * @brief The `flowtag_map` log record of a mapping event, ready for the log
+ *        writer (which sets node_id, epoch and seq).
+ *
+ * BIND and UPDATE events map to their fields one to one.  The record type
+ * has no event kind, so an EXPIRE event is written with the null rewritten
+ * flow (every field zero but ip_version, which is the original's): no real
+ * flow leaves a function as 0.0.0.0:0 -> 0.0.0.0:0 with protocol 0.  The
+ * event's creation epoch is not carried (the record's epoch is the writer's
+ * key epoch).  docs/flowtags.md, "Log records".
+ * @param[out] out A record of type VNFO_RECORD_FLOWTAG_MAP.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL, a NONE event, which is
+ *         not logged, an unknown kind or a tag 0).
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_flowtag_event_to_record(vnfo_record *out, const vnfo_flowtag_event *event);
+
+/**
+ * @brief The mapping event of a decoded `flowtag_map` record (the inverse of
+ *        vnfo_flowtag_event_to_record(): a null rewritten flow reads as
+ *        EXPIRE, anything else as BIND, which the resolver treats as an
+ *        update when the tag is already bound to the same origin).
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL or another record type).
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_flowtag_event_from_record(vnfo_flowtag_event *out, const vnfo_record *rec);
+
+/**
+ * @brief The observation of a decoded packet record: its node, FlowTag and
+ *        exit time, and its flow key when the record keeps the packet's
+ *        headers (bytes_out, else bytes_in, parsed with @p linktype).
+ * @param linktype The VNFO_LINKTYPE_* of the logged bytes (the shim's
+ *        capture link type).
+ * @return VNFO_OK (has_flow 0 when the record keeps no bytes or they do not
+ *         parse as IP) or VNFO_E_INVALID_ARGUMENT (NULL or another record type).
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_flowtag_observation_from_record(vnfo_flowtag_observation *out,
+                                                          const vnfo_record *rec, uint32_t linktype);
 
 /* ---- carriers ------------------------------------------------------------ */
 

@@ -256,7 +256,9 @@ vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
         return VNFO_E_NOT_FOUND;
     out->position = (uint32_t)p;
     vnfo_flow_key k;
-    if (vnfo__flowtag_key_canon(&k, &obs->flow) != 0)
+    memset(&k, 0, sizeof k);
+    int known = obs->has_flow != 0; /* whether k holds a flow yet */
+    if (known && vnfo__flowtag_key_canon(&k, &obs->flow) != 0)
         return VNFO_E_INVALID_ARGUMENT;
     /* k is the flow leaving position `last`; walk upstream. */
     size_t last = (size_t)p;
@@ -268,7 +270,7 @@ vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
             out->offender_node = resolver->chain[q].node_id;
             return VNFO_E_FLOWTAG_CONFLICT;
         }
-        if (memcmp(&b->rew, &k, sizeof k) != 0) {
+        if (known && memcmp(&b->rew, &k, sizeof k) != 0) {
             out->offender_node = offender(resolver, (size_t)q + 1, last);
             return VNFO_E_FLOWTAG_REWRITE_FORBIDDEN;
         }
@@ -276,6 +278,7 @@ vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
         out->tagging_node = resolver->chain[q].node_id;
         out->service_path_id = b->spi;
         k = b->orig;
+        known = 1;
         last = q > 0 ? (size_t)q - 1 : 0;
     }
     if (obs->tag && !out->tagging_node)
