@@ -97,6 +97,13 @@ typedef enum vnfo_status {
     VNFO_E_MANIFEST_SIGNATURE_FORMAT = 122, /**< A manifest signature file is malformed. */
 
     /* flowtag: 140-159 */
+    VNFO_E_FLOWTAG_FULL = 140,    /**< Every tag of the table is live (or the IPv6 room is used up); nothing was overwritten. */
+    VNFO_E_FLOWTAG_UNKNOWN = 141, /**< The tag is not bound to any flow (never, or no longer). */
+    VNFO_E_FLOWTAG_WIDTH = 142,   /**< The carrier cannot hold a tag of the configured width. */
+    VNFO_E_FLOWTAG_CARRIER = 143, /**< The packet has no such carrier where it was expected, or it is truncated or malformed. */
+    VNFO_E_FLOWTAG_FORMAT = 144,  /**< A serialised tag table is malformed (the message names the byte offset). */
+    VNFO_E_FLOWTAG_CONFLICT = 145, /**< A tag is bound to two different origin flows at the same time. */
+    VNFO_E_FLOWTAG_REWRITE_FORBIDDEN = 146, /**< A function that may not modify headers rewrote a flow. */
 
     /* account: 160-189 */
     VNFO_E_ACCOUNT_PROBABILITY = 160, /**< A sampling probability is 0 or above 1. */

@@ -10,6 +10,7 @@
 #include <vnfo/key.h>
 #include <vnfo/manifest.h>
 #include <vnfo/account.h>
+#include <vnfo/flowtag.h>
 #include <vnfo/packet.h>
 #include <vnfo/record.h>
 #include <vnfo/log.h>

@@ -74,6 +74,13 @@ static const struct status_entry status_table[] = {
     {VNFO_E_MANIFEST_SIGNATURE_FORMAT, "VNFO_E_MANIFEST_SIGNATURE_FORMAT", "malformed manifest signature file"},
 
     /* flowtag */
+    {VNFO_E_FLOWTAG_FULL, "VNFO_E_FLOWTAG_FULL", "tag table full"},
+    {VNFO_E_FLOWTAG_UNKNOWN, "VNFO_E_FLOWTAG_UNKNOWN", "tag not bound to any flow"},
+    {VNFO_E_FLOWTAG_WIDTH, "VNFO_E_FLOWTAG_WIDTH", "carrier too narrow for the tag width"},
+    {VNFO_E_FLOWTAG_CARRIER, "VNFO_E_FLOWTAG_CARRIER", "tag carrier missing, truncated or malformed"},
+    {VNFO_E_FLOWTAG_FORMAT, "VNFO_E_FLOWTAG_FORMAT", "malformed serialised tag table"},
+    {VNFO_E_FLOWTAG_CONFLICT, "VNFO_E_FLOWTAG_CONFLICT", "tag bound to two origin flows at once"},
+    {VNFO_E_FLOWTAG_REWRITE_FORBIDDEN, "VNFO_E_FLOWTAG_REWRITE_FORBIDDEN", "headers rewritten by a function not allowed to"},
 
     /* account */
     {VNFO_E_ACCOUNT_PROBABILITY, "VNFO_E_ACCOUNT_PROBABILITY", "sampling probability is 0 or above 1"},
