@@ -27,7 +27,7 @@ CDEF_DIR = HERE / "_cdefs"
 
 # The bound modules, in dependency order (later cdefs use earlier types).
 # A module is listed here once its header is in main and its cdef written.
-MODULES = ("common", "key", "packet", "record", "report", "bill")
+MODULES = ("common", "key", "packet", "record", "report", "bill", "verify")
 
 # Helpers compiled into the extension itself (not part of libvnfo): the
 # version of the headers the extension was compiled against, and an
