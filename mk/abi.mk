@@ -14,7 +14,7 @@ check-abi: libvnfo.la
 	if [ $$((rc & 8)) -ne 0 ]; then echo "check-abi: INCOMPATIBLE ABI change against abi/libvnfo.abi"; exit 1; \
 	elif [ $$((rc & 3)) -ne 0 ]; then echo "check-abi: abidiff failed ($$rc)"; exit 1; \
 	elif [ $$((rc & 4)) -ne 0 ]; then echo "check-abi: compatible changes only (rc $$rc); refresh the baseline at release"; \
-	else echo "check-abi: ABI identical to abi/libvnfo.abi"; fi
+	else echo "check-abi: no incompatible change against abi/libvnfo.abi"; fi
 
 abi-baseline: libvnfo.la
 	$(AM_V_GEN)$(ABIDW) $(ABIDW_FLAGS) --out-file $(top_srcdir)/abi/libvnfo.abi .libs/libvnfo.so

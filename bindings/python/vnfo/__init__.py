@@ -1,0 +1,37 @@
+"""vnfo: Python bindings of libvnfo, verifiable outsourced network functions.
+
+Importing the package loads the compiled extension, checks that the loaded
+libvnfo is compatible (same major, at least the expected minor; otherwise
+``vnfo.IncompatibleLibraryError``, an ``ImportError``) and calls
+``vnfo_init()``.  See docs/python.md.
+"""
+
+from __future__ import annotations
+
+from ._ffi import (EXPECTED_MAJOR, EXPECTED_MINOR, IncompatibleLibraryError, Status,
+                   initialize as _initialize, lib as _lib, ffi as _ffi_obj, status_name,
+                   strerror)
+from .errors import *  # noqa: F401,F403  (the Error hierarchy)
+from .errors import __all__ as _errors_all
+from .keys import PublicKey, SigningKey
+from .packet import FieldSet, FlowKey, LinkType, Packet
+from .record import EpochStart, FlowTagMapRecord, LossNotice, PacketRecord
+from .report import Category, Check, Report, Verdict
+from .bill import Bill
+from . import bill, keys, packet, record, report  # noqa: F401  (submodules)
+
+__version__ = "0.1.0"
+
+_initialize()
+
+
+def library_version() -> str:
+    """The run-time libvnfo version, "MAJOR.MINOR.PATCH"."""
+    return _ffi_obj.string(_lib.vnfo_version_string()).decode()
+
+
+__all__ = ["__version__", "library_version", "Status", "status_name", "strerror",
+           "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
+           "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType",
+           "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
+           "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)

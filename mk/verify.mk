@@ -1,0 +1,40 @@
+# verify and report: reports with evidence (report), the provider's bill,
+# the reference middleboxes, the end-to-end verifier and its CLI commands.
+libvnfo_la_SOURCES += src/report/report.c src/report/strbuf.c src/report/render_json.c \
+	src/report/render_text.c
+vnfoinclude_HEADERS += include/vnfo/report.h
+noinst_HEADERS += src/report/report_private.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_report
+tests_check_report_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_report_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
+endif
+
+# The provider's bill (docs/bill.md).
+libvnfo_la_SOURCES += src/verify/bill.c src/verify/jsonpos.c
+vnfoinclude_HEADERS += include/vnfo/bill.h
+noinst_HEADERS += src/verify/jsonpos.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_bill
+tests_check_bill_CFLAGS = $(TEST_CFLAGS)
+tests_check_bill_LDADD = $(TEST_LIBS)
+endif
+
+# Reference middleboxes (examples/middleboxes): the provider's functions in
+# `vnfo simulate`, the customer's references in `vnfo verify --reference`.
+noinst_LTLIBRARIES += examples/middleboxes/libmiddlebox.la
+examples_middleboxes_libmiddlebox_la_SOURCES = examples/middleboxes/middlebox.h \
+	examples/middleboxes/mb_packet.h examples/middleboxes/mb_packet.c \
+	examples/middleboxes/common.c examples/middleboxes/firewall.c examples/middleboxes/nat.c \
+	examples/middleboxes/ids.c
+examples_middleboxes_libmiddlebox_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+EXTRA_DIST += examples/middleboxes/acl.txt
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_middlebox
+tests_check_middlebox_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleboxes
+tests_check_middlebox_CFLAGS = $(TEST_CFLAGS)
+tests_check_middlebox_LDADD = examples/middleboxes/libmiddlebox.la $(TEST_LIBS)
+endif

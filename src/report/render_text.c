@@ -1,0 +1,110 @@
+/* Concise text rendering of a report: the first line gives the overall
+ * verdict, then one line per check; checks that did not pass (or all of them
+ * with VNFO_REPORT_TEXT_VERBOSE) add their evidence and examples. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "report_private.h"
+
+static void headline(struct strbuf *b, const vnfo_report *r)
+{
+    size_t c[4];
+    vnfo__report_counts(r, c);
+    vnfo_report_verdict v = vnfo_report_overall(r);
+    vnfo__strbuf_printf(b, "%s: ", vnfo_report_verdict_name(v));
+    switch (v) {
+    case VNFO_REPORT_PASS:
+        vnfo__strbuf_printf(b, "all %zu checks passed", r->n_entries);
+        break;
+    case VNFO_REPORT_FAIL:
+        vnfo__strbuf_printf(b, "%zu of %zu checks found a violation", c[VNFO_REPORT_FAIL],
+                            r->n_entries);
+        break;
+    case VNFO_REPORT_ERROR:
+        vnfo__strbuf_printf(b, "%zu of %zu checks could not run", c[VNFO_REPORT_ERROR],
+                            r->n_entries);
+        break;
+    case VNFO_REPORT_INCONCLUSIVE:
+        if (r->n_entries == 0)
+            vnfo__strbuf_printf(b, "the report has no checks");
+        else
+            vnfo__strbuf_printf(b, "%zu of %zu checks inconclusive, no violation",
+                                c[VNFO_REPORT_INCONCLUSIVE], r->n_entries);
+        break;
+    }
+    vnfo__strbuf_printf(b, " (%zu pass, %zu fail, %zu inconclusive, %zu error)\n",
+                        c[VNFO_REPORT_PASS], c[VNFO_REPORT_FAIL], c[VNFO_REPORT_INCONCLUSIVE],
+                        c[VNFO_REPORT_ERROR]);
+}
+
+static void real_text(struct strbuf *b, double v)
+{
+    if (isfinite(v))
+        vnfo__strbuf_printf(b, "%.6g", v);
+    else
+        vnfo__strbuf_printf(b, "%s", isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+}
+
+static void evidence_text(struct strbuf *b, const struct evidence *ev)
+{
+    vnfo__strbuf_printf(b, "%s=", ev->key);
+    switch (ev->type) {
+    case VNFO_REPORT_EVIDENCE_UINT: vnfo__strbuf_printf(b, "%" PRIu64, ev->v.u); break;
+    case VNFO_REPORT_EVIDENCE_INT: vnfo__strbuf_printf(b, "%" PRId64, ev->v.i); break;
+    case VNFO_REPORT_EVIDENCE_REAL: real_text(b, ev->v.r); break;
+    case VNFO_REPORT_EVIDENCE_BOOL: vnfo__strbuf_printf(b, "%s", ev->v.b ? "true" : "false"); break;
+    case VNFO_REPORT_EVIDENCE_TEXT: vnfo__strbuf_printf(b, "%s", ev->text); break;
+    case VNFO_REPORT_EVIDENCE_INTERVAL:
+        vnfo__strbuf_printf(b, "[");
+        real_text(b, ev->v.iv[0]);
+        vnfo__strbuf_printf(b, ", ");
+        real_text(b, ev->v.iv[1]);
+        vnfo__strbuf_printf(b, "]");
+        break;
+    }
+}
+
+static void details(struct strbuf *b, const vnfo_report_entry *e)
+{
+    if (e->n_evidence) {
+        vnfo__strbuf_printf(b, "      evidence:");
+        for (size_t i = 0; i < e->n_evidence; i++) {
+            vnfo__strbuf_printf(b, i ? ", " : " ");
+            evidence_text(b, &e->evidence[i]);
+        }
+        vnfo__strbuf_printf(b, "\n");
+    }
+    if (e->examples_total) {
+        vnfo__strbuf_printf(b, "      examples (%" PRIu64 " in all):", e->examples_total);
+        for (size_t i = 0; i < e->n_examples; i++) {
+            vnfo__strbuf_printf(b, "%s%016" PRIx64, i ? ", " : " ", e->examples[i].label);
+            if (e->examples[i].note)
+                vnfo__strbuf_printf(b, " (%s)", e->examples[i].note);
+        }
+        vnfo__strbuf_printf(b, "\n");
+    }
+}
+
+vnfo_status vnfo_report_render_text(char *out, size_t size, size_t *needed,
+                                    const vnfo_report *report, unsigned flags)
+{
+    if (!report || (!out && size))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_report_render_text: NULL argument");
+    struct strbuf b = {0};
+    headline(&b, report);
+    for (size_t i = 0; i < report->n_entries; i++) {
+        const vnfo_report_entry *e = report->entries[i];
+        vnfo__strbuf_printf(&b, "  %-12s %-13s %-24s %s\n", vnfo_report_verdict_name(e->verdict),
+                            vnfo_report_category_name(e->category), e->name,
+                            e->summary ? e->summary : "");
+        if (e->verdict != VNFO_REPORT_PASS || (flags & VNFO_REPORT_TEXT_VERBOSE))
+            details(&b, e);
+    }
+    vnfo_status s = b.failed ? vnfo__error(VNFO_E_NO_MEMORY, "vnfo_report_render_text: out of memory")
+                             : vnfo__report_output(out, size, needed, b.p, b.len,
+                                                   "vnfo_report_render_text");
+    vnfo__strbuf_free(&b);
+    return s;
+}
