@@ -196,12 +196,13 @@ typedef struct vnfo_log_writer_options {
     uint8_t prev_hash[VNFO_LOG_HASH_BYTES]; /**< Hash of the batch before the first one (zero for a new log). */
     vnfo_log_clock_fn clock;       /**< Creation-time source; NULL = CLOCK_REALTIME. */
     void *clock_ctx;               /**< Passed to clock. */
+    uint64_t lost_before;          /**< Sequence numbers lost just before first_seq (a continued log's vnfo_log_writer_pending_lost()); signed into the first batch. */
 } vnfo_log_writer_options;
 
 /** Initialiser of ::vnfo_log_writer_options with the defaults. */
 #define VNFO_LOG_WRITER_OPTIONS_INIT                                                            \
     {VNFO_LOG_WRITER_OPTIONS_VERSION, 0, NULL, {0}, 1024, 4u << 20, VNFO_LOG_TREE_BLAKE2B_256,  \
-     NULL, NULL, 0, 0, {0}, NULL, NULL}
+     NULL, NULL, 0, 0, {0}, NULL, NULL, 0}
 
 /**
  * @brief Fill @p out with the defaults of the given options version.
@@ -266,13 +267,21 @@ VNFO_API uint64_t vnfo_log_writer_next_seq(const vnfo_log_writer *w);
 
 /**
  * @brief Hash of the last batch the sink accepted (or the options' prev_hash).
- *        Give it, with vnfo_log_writer_next_seq(), to a writer that continues
- *        this log.
+ *        Give it, with vnfo_log_writer_next_seq() and
+ *        vnfo_log_writer_pending_lost(), to a writer that continues this log.
  * @param[out] out VNFO_LOG_HASH_BYTES bytes.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_log_writer_last_hash(uint8_t *out, const vnfo_log_writer *w);
+
+/**
+ * @brief Sequence numbers lost since the last delivered batch, not yet
+ *        signed into a header.  Non-zero after the last flush failed: give
+ *        it as lost_before to a writer that continues this log.
+ * @par Thread safety: per handle.
+ */
+VNFO_API uint64_t vnfo_log_writer_pending_lost(const vnfo_log_writer *w);
 
 /**
  * @brief Records lost to sink failures so far, in total.
