@@ -878,6 +878,9 @@ START_TEST(test_inclusion_proofs)
             }
             vnfo_log_proof p;
             ck_assert_status(vnfo_log_proof_create(&p, bs.b[0], bs.len[0], (uint32_t)n), VNFO_E_NOT_FOUND);
+            /* A header claiming more records than the bytes can hold. */
+            ck_assert_status(vnfo_log_proof_create(&p, bs.b[0], VNFO_LOG_SIGNED_HEADER_BYTES + 4 * n - 1, 0),
+                             VNFO_E_LOG_MALFORMED);
             batches_free(&bs);
         }
     }
