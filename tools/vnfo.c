@@ -15,10 +15,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"version", cmd_version, "print the library version"},
-    {"help", cmd_help, "print this help"},
+    {"demo", cmd_demo, "a short demonstration of trajectory sampling"},
+    {"generate", cmd_generate, "write a deterministic synthetic capture"},
+    {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
     {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
+    {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
+    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
+    {"version", cmd_version, "print the library version"},
+    {"help", cmd_help, "print this help"},
 };
 
 void cli_error(const char *fmt, ...)
