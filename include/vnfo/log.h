@@ -18,6 +18,31 @@
  *
  * Log files are batches, each preceded by its length (4 bytes, big-endian),
  * appended one after the other.
+ *
+ * Writing (the shim), with the file sink:
+ * @code
+ * int fd = open("node1.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+ * vnfo_log_writer_options o = VNFO_LOG_WRITER_OPTIONS_INIT;
+ * o.node_id = 1; o.key = key; o.sink = vnfo_log_file_sink; o.sink_ctx = &fd;
+ * vnfo_log_writer *w;
+ * vnfo_log_writer_create(&w, &o);
+ * vnfo_log_writer_append(w, &record);   // per sampled packet; never allocates
+ * vnfo_log_writer_flush(w);             // at shutdown or on a timer
+ * vnfo_log_writer_free(w);
+ * @endcode
+ * Verifying (the customer), then reading the records:
+ * @code
+ * vnfo_log_reader_options o = VNFO_LOG_READER_OPTIONS_INIT;
+ * vnfo_public_key_load(&o.public_key, "node1.pub");
+ * vnfo_log_reader *r;
+ * vnfo_log_reader_create(&r, &o);
+ * vnfo_log_reader_add_file(r, "node1.log");
+ * vnfo_status s = vnfo_log_reader_verify(r);   // VNFO_OK or the first fault
+ * vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
+ * vnfo_record rec;
+ * while (vnfo_log_reader_next_record(&rec, r, &cur) != VNFO_E_NOT_FOUND) { ... }
+ * vnfo_log_reader_free(r);
+ * @endcode
  */
 #ifndef VNFO_LOG_H
 #define VNFO_LOG_H
