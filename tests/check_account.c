@@ -502,8 +502,14 @@ START_TEST(test_total_normal_evidence)
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 - (uint64_t)(3 * se), p, NULL), VNFO_OK);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_UNDERCHARGED);
-    /* The Bernstein bound is wider: 3 SE is not enough with M = 1000. */
+    /* The largest confidence below 1 still gives a finite interval. */
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = nextafter(1.0, 0.0);
+    ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, &o), VNFO_OK);
+    ck_assert(isfinite(r.upper) && r.upper > t_hat + 8 * se);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    o.confidence = 0.99;
+    /* The Bernstein bound is wider: 3 SE is not enough with M = 1000. */
     o.method = VNFO_ACCOUNT_METHOD_BERNSTEIN;
     o.max_value = 1000;
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, &o), VNFO_OK);
