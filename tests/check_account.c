@@ -604,6 +604,16 @@ START_TEST(test_quantile_check)
     ck_assert_uint_eq(r.rank_upper, 21);
     ck_assert(isinf(r.upper));
     vnfo_account_acc_free(a);
+    /* Values beyond 2^53 compare as integers, not as rounded doubles. */
+    a = acc_new(100000);
+    for (uint64_t v = 1; v <= 100; v++)
+        vnfo_account_acc_add(a, (1ull << 60) + 2 * v);
+    ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, (1ull << 60) + 1, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_UNDERCHARGED);
+    ck_assert_double_eq(r.lower, r.billed); /* equal as doubles, yet below */
+    ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, (1ull << 60) + 100, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    vnfo_account_acc_free(a);
     /* Sketch mode widens the interval by the sketch error. */
     a = acc_new(0);
     for (uint64_t v = 1; v <= 1000; v++)

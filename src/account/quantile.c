@@ -85,11 +85,18 @@ vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_a
         return s;
     if (acc->values_exact)
         out->p_value = quantile_p_value(acc, q, billed_value);
-    double b = out->billed;
-    if (out->rank_lower >= 1 && b < out->lower) {
+    int below, above;
+    if (acc->values_exact) { /* integers: exact beyond 2^53 too */
+        below = out->rank_lower >= 1 && billed_value < acc->values[out->rank_lower - 1];
+        above = out->rank_upper <= acc->n && billed_value > acc->values[out->rank_upper - 1];
+    } else {
+        below = out->rank_lower >= 1 && out->billed < out->lower;
+        above = out->rank_upper <= acc->n && out->billed > out->upper;
+    }
+    if (below) {
         out->verdict = VNFO_ACCOUNT_UNDERCHARGED;
         out->reason = VNFO_ACCOUNT_REASON_BELOW_INTERVAL;
-    } else if (out->rank_upper <= acc->n && b > out->upper) {
+    } else if (above) {
         out->verdict = VNFO_ACCOUNT_OVERCHARGED;
         out->reason = VNFO_ACCOUNT_REASON_ABOVE_INTERVAL;
     } else if (out->rank_lower == 0 || out->rank_upper > acc->n) {
