@@ -1,0 +1,40 @@
+# flowtag: tag table, carriers, serialisation (docs/flowtags.md).
+libvnfo_la_SOURCES += src/flowtag/table.c src/flowtag/index.c src/flowtag/carrier.c \
+	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c \
+	src/flowtag/records.c
+vnfoinclude_HEADERS += include/vnfo/flowtag.h
+noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h
+EXTRA_DIST += tests/corpus/flowtag
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_flowtag tests/check_flowtag_carrier tests/check_flowtag_codec \
+	tests/check_flowtag_resolve
+tests_check_flowtag_CFLAGS = $(TEST_CFLAGS)
+tests_check_flowtag_LDADD = $(TEST_LIBS)
+tests_check_flowtag_carrier_CFLAGS = $(TEST_CFLAGS)
+tests_check_flowtag_carrier_LDADD = $(TEST_LIBS)
+tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
+tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
+tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
+tests_check_flowtag_resolve_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
+endif
+
+# The decoder's fuzz target.  make check replays tests/corpus/flowtag through
+# it; --enable-fuzzers (clang) also builds a libFuzzer binary:
+#   make tests/fuzz/fuzz_flowtag && tests/fuzz/fuzz_flowtag -max_len=4096 <dir>
+check_PROGRAMS += tests/replay_flowtag
+tests_replay_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c tests/fuzz/replay.c
+tests_replay_flowtag_CFLAGS = $(AM_CFLAGS) -DFUZZ_CORPUS=\"flowtag\"
+tests_replay_flowtag_LDADD = libvnfo.la
+if FUZZERS
+EXTRA_PROGRAMS += tests/fuzz/fuzz_flowtag
+tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c
+tests_fuzz_fuzz_flowtag_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_flowtag_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_flowtag_LDADD = libvnfo.la
+endif
+
+EXTRA_PROGRAMS += bench/bench_flowtag
+VNFO_BENCHMARKS += bench/bench_flowtag
+bench_bench_flowtag_CFLAGS = $(BENCH_CFLAGS) $(XXHASH_CFLAGS)
+bench_bench_flowtag_LDADD = $(BENCH_LIBS) $(XXHASH_LIBS)

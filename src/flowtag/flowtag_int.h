@@ -1,0 +1,111 @@
+/* Private layout of the flowtag table, shared by table.c, index.c and
+ * codec.c.  docs/flowtags.md explains the memory budget this layout keeps:
+ * 56 bytes per slot plus 6 bytes of index, so a table sized for 1M flows
+ * costs about 62 bytes per flow when its flows are IPv4. */
+#ifndef VNFO_FLOWTAG_INT_H
+#define VNFO_FLOWTAG_INT_H
+
+#include <vnfo/flowtag.h>
+
+#include "internal.h"
+
+/* An IPv4 endpoint pair, stored inline in the entry (12 bytes). */
+struct ft_v4 {
+    uint8_t src[4];
+    uint8_t dst[4];
+    uint16_t src_port;
+    uint16_t dst_port;
+};
+
+/* Both keys of a flow that involves IPv6, kept out of line (76 bytes). */
+struct ft_v6pair {
+    vnfo_flow_key orig;
+    vnfo_flow_key rew;
+};
+
+#define FT_LIVE 0x01u /* the slot holds a live binding */
+#define FT_V6 0x02u   /* the keys are in the IPv6 pool at k.v6 */
+#define FT_SEEN 0x80u /* decoder only: the slot was already listed */
+
+/* One slot, indexed directly by the low bits of its tag (56 bytes).  Slots
+ * are numbered from 1; 0 means "none" in links and in the index. */
+struct ft_entry {
+    uint64_t last_seen;
+    uint32_t prev, next; /* live: LRU list (oldest first); free: FIFO of free slots */
+    uint32_t tag;        /* live: its tag; free: the last tag it had, 0 if never used */
+    uint32_t spi;
+    uint32_t epoch;
+    uint8_t flags;
+    uint8_t orig_proto, rew_proto; /* IPv4 entries (IPv6 pairs keep their own) */
+    uint8_t pad_;
+    union {
+        struct {
+            struct ft_v4 orig, rew;
+        } v4;
+        uint32_t v6; /* index into the IPv6 pool, from 1 */
+    } k;
+};
+
+_Static_assert(sizeof(struct ft_entry) == 56, "ft_entry is 56 bytes (docs/flowtags.md)");
+
+struct vnfo_flowtag_table {
+    vnfo_flowtag_options opts;
+    unsigned slot_bits;     /* bits of a slot number: bit length of capacity */
+    uint32_t slot_mask;     /* (1 << slot_bits) - 1 */
+    uint32_t gen_mask;      /* generations: (1 << (width - slot_bits)) - 1 */
+    uint32_t tag_mask;      /* (1 << width) - 1; never handed out */
+    uint64_t now;           /* latest time seen */
+    uint32_t live, ipv6_live;
+    uint32_t lru_head, lru_tail;
+    uint32_t free_head, free_tail;
+    uint32_t v6_free;       /* stack of free IPv6 pool slots */
+    uint32_t index_size;    /* positions in the index */
+    struct ft_entry *entries; /* capacity + 1 */
+    uint32_t *index;          /* index_size: fingerprint << 24 | slot, 0 = empty */
+    struct ft_v6pair *v6;     /* ipv6_capacity + 1 (or NULL) */
+};
+
+/* Table set-up shared by create and the decoder: validates the options and
+ * allocates an empty table with every slot free in order 1..capacity. */
+vnfo_status vnfo__flowtag_table_alloc(vnfo_flowtag_table **out, const vnfo_flowtag_options *opts,
+                                      const char *where);
+
+/* Canonical form of a key (unused IPv4 address bytes zeroed); -1 when the IP
+ * version is neither 4 nor 6. */
+int vnfo__flowtag_key_canon(vnfo_flow_key *out, const vnfo_flow_key *in);
+
+/* Keys of an entry. */
+void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry *e,
+                              vnfo_flow_key *orig, vnfo_flow_key *rew);
+
+/* Binds a free slot to a flow: stores keys (VNFO_E_FLOWTAG_FULL when an IPv6
+ * pair finds no room), links it at the LRU tail, indexes it. */
+vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
+                               const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                               uint32_t epoch, uint64_t time);
+
+/* Appends a slot to the free FIFO. */
+void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot);
+
+/* The next tag of a slot after its last tag. */
+uint32_t vnfo__flowtag_next_tag(const vnfo_flowtag_table *t, uint32_t slot, uint32_t last);
+
+/* Whether a tag is well-formed for a slot in this table. */
+int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t tag);
+
+/* ---- the flow-key index (index.c) ---- */
+
+/* 64-bit hash of a canonical key. */
+uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key);
+
+/* The slot bound to the canonical original key, or 0. */
+uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
+                                  uint64_t hash);
+
+/* Adds slot (whose key is not indexed yet). */
+void vnfo__flowtag_index_insert(vnfo_flowtag_table *t, uint64_t hash, uint32_t slot);
+
+/* Removes slot, keeping probe sequences intact (backward shift). */
+void vnfo__flowtag_index_remove(vnfo_flowtag_table *t, uint32_t slot);
+
+#endif

@@ -1,0 +1,563 @@
+/* The FlowTag table: tag allocation, bindings, idle expiry.
+ *
+ * Slots live in one dense array indexed by the low bits of the tag, so a
+ * consume is a mask and one array access.  Free slots form a FIFO threaded
+ * through the same array (the slot freed longest ago is reused first); live
+ * slots form an LRU list ordered by last use, so expiry only looks at the
+ * head.  Nothing here allocates after vnfo_flowtag_table_create(). */
+#include <string.h>
+
+#include "flowtag_int.h"
+
+size_t vnfo_flowtag_nsh_tlv_bytes(void) { return VNFO_FLOWTAG_NSH_TLV_BYTES; }
+uint32_t vnfo_flowtag_capacity_max(void) { return VNFO_FLOWTAG_CAPACITY_MAX; }
+
+vnfo_status vnfo_flowtag_options_init(vnfo_flowtag_options *out, unsigned version)
+{
+    if (!out)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_flowtag_options_init: out is NULL");
+    if (version != VNFO_FLOWTAG_OPTIONS_VERSION)
+        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_flowtag_options_init: version %u, expected %u",
+                           version, VNFO_FLOWTAG_OPTIONS_VERSION);
+    *out = (vnfo_flowtag_options)VNFO_FLOWTAG_OPTIONS_INIT;
+    return VNFO_OK;
+}
+
+static int width_valid(unsigned w)
+{
+    return w == 6 || w == 12 || w == 20 || w == 24 || w == 32;
+}
+
+static unsigned bit_length(uint32_t v)
+{
+    unsigned n = 0;
+    while (v) {
+        n++;
+        v >>= 1;
+    }
+    return n;
+}
+
+static vnfo_status options_check(vnfo_flowtag_options *o, const char *where)
+{
+    if (o->version != VNFO_FLOWTAG_OPTIONS_VERSION)
+        return vnfo__error(VNFO_E_STRUCT_VERSION, "%s: options version %u, expected %u", where,
+                           o->version, VNFO_FLOWTAG_OPTIONS_VERSION);
+    if (!width_valid(o->width_bits))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: width_bits %u is not 6, 12, 20, 24 or 32",
+                           where, o->width_bits);
+    /* Tags 0 and all-ones are never handed out, so a width holds 2^w - 2 slots. */
+    uint64_t limit = (1ull << o->width_bits) - 2;
+    if (limit > VNFO_FLOWTAG_CAPACITY_MAX)
+        limit = VNFO_FLOWTAG_CAPACITY_MAX;
+    if (o->capacity == 0 || o->capacity > limit)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: capacity %u outside 1..%llu for %u-bit tags",
+                           where, o->capacity, (unsigned long long)limit, o->width_bits);
+    if (o->ipv6_capacity == VNFO_FLOWTAG_IPV6_ALL)
+        o->ipv6_capacity = o->capacity;
+    if (o->ipv6_capacity > o->capacity)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: ipv6_capacity %u above capacity %u", where,
+                           o->ipv6_capacity, o->capacity);
+    return VNFO_OK;
+}
+
+void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    e->next = 0;
+    e->prev = t->free_tail;
+    if (t->free_tail)
+        t->entries[t->free_tail].next = slot;
+    else
+        t->free_head = slot;
+    t->free_tail = slot;
+}
+
+/* Takes a free slot out of the free FIFO, wherever it is. */
+static void free_unlink(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    if (e->prev)
+        t->entries[e->prev].next = e->next;
+    else
+        t->free_head = e->next;
+    if (e->next)
+        t->entries[e->next].prev = e->prev;
+    else
+        t->free_tail = e->prev;
+    e->prev = e->next = 0;
+}
+
+static uint32_t free_pop(vnfo_flowtag_table *t)
+{
+    uint32_t slot = t->free_head;
+    if (slot)
+        free_unlink(t, slot);
+    return slot;
+}
+
+static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
+{
+    uint32_t cap = t->opts.capacity;
+    /* Load at most 2/3: short linear probes, 6 bytes per flow. */
+    t->index_size = cap + cap / 2 + 1;
+    t->entries = vnfo__calloc((size_t)cap + 1, sizeof *t->entries);
+    t->index = vnfo__calloc(t->index_size, sizeof *t->index);
+    if (t->opts.ipv6_capacity)
+        t->v6 = vnfo__calloc((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
+    if (!t->entries || !t->index || (t->opts.ipv6_capacity && !t->v6))
+        return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
+    return VNFO_OK;
+}
+
+/* The IPv6 pool's free slots are a stack threaded through the first bytes
+ * of each unused pair. */
+static void v6_push(vnfo_flowtag_table *t, uint32_t i)
+{
+    memcpy(&t->v6[i], &t->v6_free, sizeof t->v6_free);
+    t->v6_free = i;
+}
+
+static uint32_t v6_pop(vnfo_flowtag_table *t)
+{
+    uint32_t i = t->v6_free;
+    if (i)
+        memcpy(&t->v6_free, &t->v6[i], sizeof t->v6_free);
+    return i;
+}
+
+vnfo_status vnfo__flowtag_table_alloc(vnfo_flowtag_table **out, const vnfo_flowtag_options *opts,
+                                      const char *where)
+{
+    *out = NULL;
+    vnfo_flowtag_options o = VNFO_FLOWTAG_OPTIONS_INIT;
+    if (opts)
+        o = *opts;
+    vnfo_status s = options_check(&o, where);
+    if (s != VNFO_OK)
+        return s;
+    vnfo_flowtag_table *t = vnfo__calloc(1, sizeof *t);
+    if (!t)
+        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", where);
+    t->opts = o;
+    t->slot_bits = bit_length(o.capacity);
+    t->slot_mask = (uint32_t)((1ull << t->slot_bits) - 1);
+    t->gen_mask = (uint32_t)((1ull << (o.width_bits - t->slot_bits)) - 1);
+    t->tag_mask = (uint32_t)((1ull << o.width_bits) - 1);
+    s = table_arrays(t, where);
+    if (s != VNFO_OK) {
+        vnfo_flowtag_table_free(t);
+        return s;
+    }
+    for (uint32_t i = 1; i <= o.capacity; i++)
+        vnfo__flowtag_free_push(t, i);
+    for (uint32_t i = o.ipv6_capacity; i >= 1; i--)
+        v6_push(t, i);
+    *out = t;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_table_create(vnfo_flowtag_table **out, const vnfo_flowtag_options *opts)
+{
+    if (!out)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_flowtag_table_create: out is NULL");
+    return vnfo__flowtag_table_alloc(out, opts, "vnfo_flowtag_table_create");
+}
+
+void vnfo_flowtag_table_free(vnfo_flowtag_table *table)
+{
+    if (!table)
+        return;
+    vnfo__free(table->entries);
+    vnfo__free(table->index);
+    vnfo__free(table->v6);
+    vnfo__free(table);
+}
+
+vnfo_status vnfo_flowtag_table_options(vnfo_flowtag_options *out, const vnfo_flowtag_table *table)
+{
+    if (!out || !table)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_flowtag_table_options: NULL argument");
+    *out = table->opts;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_table_stats(vnfo_flowtag_stats *out, const vnfo_flowtag_table *table)
+{
+    if (!out || !table)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_flowtag_table_stats: NULL argument");
+    const vnfo_flowtag_table *t = table;
+    out->capacity = t->opts.capacity;
+    out->live = t->live;
+    out->ipv6_capacity = t->opts.ipv6_capacity;
+    out->ipv6_live = t->ipv6_live;
+    out->memory_bytes = sizeof *t + ((uint64_t)t->opts.capacity + 1) * sizeof *t->entries +
+                        (uint64_t)t->index_size * sizeof *t->index +
+                        (t->v6 ? ((uint64_t)t->opts.ipv6_capacity + 1) * sizeof *t->v6 : 0);
+    return VNFO_OK;
+}
+
+/* ---- tags ---------------------------------------------------------------- */
+
+uint32_t vnfo__flowtag_next_tag(const vnfo_flowtag_table *t, uint32_t slot, uint32_t last)
+{
+    uint32_t gen = last ? ((last >> t->slot_bits) + 1) & t->gen_mask : 0;
+    uint32_t tag = (uint32_t)(((uint64_t)gen << t->slot_bits) | slot);
+    /* All ones is reserved (VLAN id 4095).  It needs slot == slot_mask, so the
+     * next generation differs; with no generation bits slot < slot_mask. */
+    if (tag == t->tag_mask)
+        tag = (uint32_t)(((uint64_t)((gen + 1) & t->gen_mask) << t->slot_bits) | slot);
+    return tag;
+}
+
+int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t tag)
+{
+    return slot != 0 && slot <= t->opts.capacity && tag != 0 && tag != t->tag_mask &&
+           (tag & ~t->tag_mask) == 0 && (tag & t->slot_mask) == slot;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+int vnfo__flowtag_key_canon(vnfo_flow_key *out, const vnfo_flow_key *in)
+{
+    if (in->ip_version != 4 && in->ip_version != 6)
+        return -1;
+    *out = *in;
+    if (in->ip_version == 4) {
+        memset(out->src + 4, 0, 12);
+        memset(out->dst + 4, 0, 12);
+    }
+    return 0;
+}
+
+static void v4_store(struct ft_v4 *d, uint8_t *proto, const vnfo_flow_key *k)
+{
+    memcpy(d->src, k->src, 4);
+    memcpy(d->dst, k->dst, 4);
+    d->src_port = k->src_port;
+    d->dst_port = k->dst_port;
+    *proto = k->proto;
+}
+
+static void v4_load(vnfo_flow_key *k, const struct ft_v4 *s, uint8_t proto)
+{
+    memset(k, 0, sizeof *k);
+    k->ip_version = 4;
+    k->proto = proto;
+    memcpy(k->src, s->src, 4);
+    memcpy(k->dst, s->dst, 4);
+    k->src_port = s->src_port;
+    k->dst_port = s->dst_port;
+}
+
+void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry *e,
+                              vnfo_flow_key *orig, vnfo_flow_key *rew)
+{
+    if (e->flags & FT_V6) {
+        if (orig)
+            *orig = t->v6[e->k.v6].orig;
+        if (rew)
+            *rew = t->v6[e->k.v6].rew;
+        return;
+    }
+    if (orig)
+        v4_load(orig, &e->k.v4.orig, e->orig_proto);
+    if (rew)
+        v4_load(rew, &e->k.v4.rew, e->rew_proto);
+}
+
+/* Stores both keys, moving them in or out of the IPv6 pool as needed. */
+static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
+                                    const vnfo_flow_key *orig, const vnfo_flow_key *rew)
+{
+    int want_v6 = orig->ip_version == 6 || rew->ip_version == 6;
+    if (want_v6 && !(e->flags & FT_V6)) {
+        uint32_t i = v6_pop(t);
+        if (!i)
+            return VNFO_E_FLOWTAG_FULL;
+        e->flags |= FT_V6;
+        e->k.v6 = i;
+        t->ipv6_live++;
+    } else if (!want_v6 && (e->flags & FT_V6)) {
+        v6_push(t, e->k.v6);
+        e->flags &= (uint8_t)~FT_V6;
+        t->ipv6_live--;
+    }
+    if (want_v6) {
+        t->v6[e->k.v6].orig = *orig;
+        t->v6[e->k.v6].rew = *rew;
+    } else {
+        v4_store(&e->k.v4.orig, &e->orig_proto, orig);
+        v4_store(&e->k.v4.rew, &e->rew_proto, rew);
+    }
+    return VNFO_OK;
+}
+
+/* ---- LRU list ------------------------------------------------------------ */
+
+static void lru_unlink(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    if (e->prev)
+        t->entries[e->prev].next = e->next;
+    else
+        t->lru_head = e->next;
+    if (e->next)
+        t->entries[e->next].prev = e->prev;
+    else
+        t->lru_tail = e->prev;
+    e->prev = e->next = 0;
+}
+
+static void lru_append(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    e->prev = t->lru_tail;
+    e->next = 0;
+    if (t->lru_tail)
+        t->entries[t->lru_tail].next = slot;
+    else
+        t->lru_head = slot;
+    t->lru_tail = slot;
+}
+
+/* ---- bindings ------------------------------------------------------------ */
+
+vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
+                               const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                               uint32_t epoch, uint64_t time)
+{
+    struct ft_entry *e = &t->entries[slot];
+    e->flags &= (uint8_t)~FT_V6;
+    vnfo_status s = entry_store_keys(t, e, orig, rew);
+    if (s != VNFO_OK)
+        return s;
+    e->flags |= FT_LIVE;
+    e->tag = tag;
+    e->spi = spi;
+    e->epoch = epoch;
+    e->last_seen = time;
+    lru_append(t, slot);
+    vnfo__flowtag_index_insert(t, vnfo__flowtag_hash(orig), slot);
+    t->live++;
+    return VNFO_OK;
+}
+
+static void context_fill(vnfo_flowtag_context *c, const vnfo_flowtag_table *t,
+                         const struct ft_entry *e)
+{
+    vnfo__flowtag_entry_keys(t, e, &c->original, &c->rewritten);
+    c->tag = e->tag;
+    c->node_id = t->opts.node_id;
+    c->service_path_id = e->spi;
+    c->epoch = e->epoch;
+    c->reserved = 0;
+    c->last_seen = e->last_seen;
+}
+
+static void event_fill(vnfo_flowtag_event *ev, uint32_t kind, uint64_t time,
+                       const vnfo_flowtag_table *t, const struct ft_entry *e)
+{
+    ev->kind = kind;
+    ev->reserved = 0;
+    ev->time = time;
+    context_fill(&ev->context, t, e);
+}
+
+/* Unbinds a live slot and queues it as the newest free slot. */
+static void unbind(vnfo_flowtag_table *t, uint32_t slot)
+{
+    struct ft_entry *e = &t->entries[slot];
+    vnfo__flowtag_index_remove(t, slot);
+    lru_unlink(t, slot);
+    if (e->flags & FT_V6) {
+        v6_push(t, e->k.v6);
+        t->ipv6_live--;
+    }
+    e->flags = 0;
+    t->live--;
+    vnfo__flowtag_free_push(t, slot);
+}
+
+static int key_pair_equal(const vnfo_flowtag_table *t, const struct ft_entry *e,
+                          const vnfo_flow_key *rew)
+{
+    vnfo_flow_key cur;
+    vnfo__flowtag_entry_keys(t, e, NULL, &cur);
+    return memcmp(&cur, rew, sizeof cur) == 0;
+}
+
+static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t slot,
+                                const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                                uint64_t now)
+{
+    struct ft_entry *e = &t->entries[slot];
+    uint32_t kind = VNFO_FLOWTAG_EVENT_NONE;
+    if (e->spi != spi || !key_pair_equal(t, e, rew)) {
+        vnfo_status s = entry_store_keys(t, e, orig, rew);
+        if (s != VNFO_OK)
+            return s;
+        e->spi = spi;
+        kind = VNFO_FLOWTAG_EVENT_UPDATE;
+    }
+    e->last_seen = now;
+    lru_unlink(t, slot);
+    lru_append(t, slot);
+    event_fill(out, kind, now, t, e);
+    return VNFO_OK;
+}
+
+static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
+                            const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                            uint32_t epoch, uint64_t now)
+{
+    if (!t->free_head)
+        return VNFO_E_FLOWTAG_FULL;
+    if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
+        return VNFO_E_FLOWTAG_FULL;
+    uint32_t slot = free_pop(t);
+    uint32_t tag = vnfo__flowtag_next_tag(t, slot, t->entries[slot].tag);
+    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, &t->entries[slot]);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *table,
+                                  const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
+                                  uint32_t service_path_id, uint32_t epoch, uint64_t now)
+{
+    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_flow_key orig, rew;
+    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0 ||
+                      vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (now < table->now)
+        now = table->now;
+    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
+    vnfo_status s = slot ? update_known(out, table, slot, &orig, &rew, service_path_id, now)
+                         : bind_new(out, table, &orig, &rew, service_path_id, epoch, now);
+    if (s == VNFO_OK)
+        table->now = now;
+    return s;
+}
+
+/* A flow arriving with the tag an upstream node gave it, in a chain where
+ * rewriting nodes keep the tag (docs/flowtags.md, "Chains"). */
+static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t tag,
+                         const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
+                         uint32_t epoch, uint64_t now)
+{
+    uint32_t slot = tag & t->slot_mask;
+    struct ft_entry *e = &t->entries[slot];
+    uint32_t known = vnfo__flowtag_index_find(t, orig, vnfo__flowtag_hash(orig));
+    if (e->flags & FT_LIVE) {
+        if (e->tag != tag || known != slot)
+            return VNFO_E_FLOWTAG_CONFLICT;
+        return update_known(out, t, slot, orig, rew, spi, now);
+    }
+    if (known)
+        return VNFO_E_FLOWTAG_CONFLICT; /* the flow holds another tag here */
+    if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
+        return VNFO_E_FLOWTAG_FULL;
+    free_unlink(t, slot);
+    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, e);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *table, uint32_t tag,
+                               const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
+                               uint32_t service_path_id, uint32_t epoch, uint64_t now)
+{
+    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (VNFO_UNLIKELY(!vnfo__flowtag_tag_valid(table, tag & table->slot_mask, tag)))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_flow_key orig, rew;
+    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0 ||
+                      vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (now < table->now)
+        now = table->now;
+    vnfo_status s = adopt(out, table, tag, &orig, &rew, service_path_id, epoch, now);
+    if (s == VNFO_OK)
+        table->now = now;
+    return s;
+}
+
+static const struct ft_entry *live_entry(const vnfo_flowtag_table *t, uint32_t tag)
+{
+    uint32_t slot = tag & t->slot_mask;
+    if (slot == 0 || slot > t->opts.capacity)
+        return NULL;
+    const struct ft_entry *e = &t->entries[slot];
+    return ((e->flags & FT_LIVE) && e->tag == tag) ? e : NULL;
+}
+
+vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
+                                 uint32_t tag)
+{
+    if (VNFO_UNLIKELY(!out || !table))
+        return VNFO_E_INVALID_ARGUMENT;
+    const struct ft_entry *e = live_entry(table, tag);
+    if (!e)
+        return VNFO_E_FLOWTAG_UNKNOWN;
+    context_fill(out, table, e);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
+                                const vnfo_flow_key *original)
+{
+    if (!out || !table || !original)
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_flow_key orig;
+    if (vnfo__flowtag_key_canon(&orig, original) != 0)
+        return VNFO_E_INVALID_ARGUMENT;
+    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
+    if (!slot)
+        return VNFO_E_FLOWTAG_UNKNOWN;
+    context_fill(out, table, &table->entries[slot]);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, size_t max,
+                                      vnfo_flowtag_table *table, uint64_t now)
+{
+    if (!count || !table || (max && !out))
+        return VNFO_E_INVALID_ARGUMENT;
+    *count = 0;
+    if (now < table->now)
+        now = table->now;
+    table->now = now;
+    uint64_t timeout = table->opts.idle_timeout;
+    if (!timeout)
+        return VNFO_OK;
+    while (*count < max && table->lru_head) {
+        uint32_t slot = table->lru_head;
+        struct ft_entry *e = &table->entries[slot];
+        if (now - e->last_seen < timeout)
+            break; /* the list is in last-use order: nothing further is idle */
+        event_fill(&out[*count], VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
+        unbind(table, slot);
+        (*count)++;
+    }
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_release(vnfo_flowtag_event *out, vnfo_flowtag_table *table, uint32_t tag,
+                                 uint64_t now)
+{
+    if (!out || !table)
+        return VNFO_E_INVALID_ARGUMENT;
+    const struct ft_entry *e = live_entry(table, tag);
+    if (!e)
+        return VNFO_E_FLOWTAG_UNKNOWN;
+    if (now < table->now)
+        now = table->now;
+    table->now = now;
+    event_fill(out, VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
+    unbind(table, tag & table->slot_mask);
+    return VNFO_OK;
+}
