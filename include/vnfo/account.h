@@ -481,7 +481,8 @@ VNFO_API vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t
  * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (q outside (0, 1)),
  *         VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY,
- *         VNFO_E_ACCOUNT_CONFIDENCE or VNFO_E_ACCOUNT_NO_CONVERGENCE.
+ *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_LIMIT_EXCEEDED (more than 2^53
+ *         values) or VNFO_E_ACCOUNT_NO_CONVERGENCE.
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc,
@@ -562,7 +563,9 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
  * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (metric, reference NaN or
  *         negative, quantile), VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY,
- *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_SLACK or VNFO_E_NO_MEMORY.
+ *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_SLACK, VNFO_E_NO_MEMORY,
+ *         VNFO_E_LIMIT_EXCEEDED (more than 2^53 values for a quantile) or
+ *         VNFO_E_ACCOUNT_NO_CONVERGENCE.
  * @par Thread safety: per handle (sorts the kept values).
  */
 VNFO_API vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_account_acc *acc,
