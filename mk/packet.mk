@@ -1,6 +1,7 @@
 # packet: bounded parsing, field sets, flow keys, packet digests.
 libvnfo_la_SOURCES += src/packet/parse.c src/packet/fields.c src/packet/digest.c \
-	src/packet/packet_internal.h
+	src/packet/packet_internal.h src/packet/parse_core.h \
+	src/packet/fields_core.h
 vnfoinclude_HEADERS += include/vnfo/packet.h
 
 # Synthetic traffic and a pcap writer shared by tests, benchmarks and the CLI

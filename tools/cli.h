@@ -17,10 +17,25 @@ enum cli_exit {
 /* A subcommand: argv[0] is the command name. */
 typedef int (*cli_command_fn)(int argc, char **argv);
 
+/* vnfo account: accounting and performance checks on sampled values. */
+int cmd_account(int argc, char **argv);
+
 /* Prints "vnfo: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "vnfo <cmd>: <status name>: <last error message>" for a failed call. */
 void cli_status_error(const char *cmd, vnfo_status status);
+
+/* Commands of the sampler module (tools/cmd_sample.c, cmd_generate.c, cmd_demo.c). */
+int cmd_sample(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+/* Writes a deterministic synthetic capture; returns a CLI exit code. */
+int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_t seed);
+/* vnfo keygen (tools/cmd_keygen.c) and vnfo log (tools/cmd_log.c). */
+int cmd_keygen(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+/* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
+int cli_cmd_manifest(int argc, char **argv);
 
 #endif

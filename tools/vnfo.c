@@ -16,7 +16,14 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the library version"},
+    {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
+    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
     {"help", cmd_help, "print this help"},
+    {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
+    {"generate", cmd_generate, "write a deterministic synthetic capture"},
+    {"demo", cmd_demo, "a short demonstration of trajectory sampling"},
+    {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
+    {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
 };
 
 void cli_error(const char *fmt, ...)

@@ -59,6 +59,9 @@ typedef enum vnfo_status {
     VNFO_E_PACKET_FIELD_UNKNOWN = 24, /**< A field-set specification names an unknown field. */
 
     /* sampler: 40-59 */
+    VNFO_E_SAMPLER_HASH_UNKNOWN = 40, /**< An unknown sampling hash function name or number. */
+    VNFO_E_SAMPLER_RATE = 41,         /**< A sampling rate that is malformed, not in (0, 1], or too small for the hash space. */
+    VNFO_E_SAMPLER_RANGES = 42,       /**< Selection ranges that are malformed, overlap, or leave the hash space. */
 
     /* record: 60-79 */
     VNFO_E_RECORD_MALFORMED = 60,    /**< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, trailing bytes). */
@@ -79,6 +82,19 @@ typedef enum vnfo_status {
     VNFO_E_LOG_PROOF_INVALID = 90,     /**< An inclusion proof does not lead to the signed root. */
 
     /* manifest: 110-139 */
+    VNFO_E_MANIFEST_SYNTAX = 110, /**< The manifest is not valid JSON. */
+    VNFO_E_MANIFEST_TYPE = 111, /**< A manifest value has the wrong JSON type. */
+    VNFO_E_MANIFEST_MISSING = 112, /**< A required manifest key is missing. */
+    VNFO_E_MANIFEST_UNKNOWN_KEY = 113, /**< A manifest object has a key the schema does not define. */
+    VNFO_E_MANIFEST_UNKNOWN_NAME = 114, /**< A manifest names an unknown hash, field, carrier, statistic, resource or function. */
+    VNFO_E_MANIFEST_DUPLICATE = 115, /**< A manifest repeats a node id, name or entry that must be unique. */
+    VNFO_E_MANIFEST_RANGE = 116, /**< A manifest number is outside its allowed range (rate, confidence, slack, bits, ...). */
+    VNFO_E_MANIFEST_MALFORMED = 117, /**< A manifest string is malformed (key, rational, timestamp, commitment, identifier). */
+    VNFO_E_MANIFEST_INCONSISTENT = 118, /**< Manifest values contradict each other (overlapping or inverted ranges, period end before start, ...). */
+    VNFO_E_MANIFEST_KEY_MISMATCH = 119, /**< A sampling key does not match the manifest's key commitment. */
+    VNFO_E_MANIFEST_PARTY_MISMATCH = 120, /**< A key is not the one the manifest lists for that party. */
+    VNFO_E_MANIFEST_DIGEST_MISMATCH = 121, /**< A signature file belongs to a different manifest. */
+    VNFO_E_MANIFEST_SIGNATURE_FORMAT = 122, /**< A manifest signature file is malformed. */
 
     /* flowtag: 140-159 */
     VNFO_E_FLOWTAG_FULL = 140,    /**< Every tag of the table is live (or the IPv6 room is used up); nothing was overwritten. */
@@ -90,6 +106,15 @@ typedef enum vnfo_status {
     VNFO_E_FLOWTAG_REWRITE_FORBIDDEN = 146, /**< A function that may not modify headers rewrote a flow. */
 
     /* account: 160-189 */
+    VNFO_E_ACCOUNT_PROBABILITY = 160, /**< A sampling probability is 0 or above 1. */
+    VNFO_E_ACCOUNT_EMPTY = 161,       /**< No sampled values (n = 0): nothing to estimate from. */
+    VNFO_E_ACCOUNT_VALUE = 162,       /**< A value is negative, not an integer, or a delay runs backwards. */
+    VNFO_E_ACCOUNT_SLACK = 163,       /**< A slack is NaN, infinite or negative, or its mode is unknown. */
+    VNFO_E_ACCOUNT_CONFIDENCE = 164,  /**< A confidence level is not strictly between 0 and 1. */
+    VNFO_E_ACCOUNT_MISMATCH = 165,    /**< Accumulators with different resource, scope or configuration. */
+    VNFO_E_ACCOUNT_FORMAT = 166,      /**< A serialised accumulator is malformed or inconsistent. */
+    VNFO_E_ACCOUNT_BOUND = 167,       /**< A sampled value exceeds the declared per-packet maximum M. */
+    VNFO_E_ACCOUNT_NO_CONVERGENCE = 168, /**< A special function did not converge for these arguments. */
 
     /* verify and report: 190-219 */
     VNFO_E_BILL_FORMAT = 190,           /**< A bill is not valid JSON or breaks its schema (docs/bill.md). */

@@ -174,7 +174,7 @@ typedef enum vnfo_packet_field {
     VNFO_FIELD_IP_DST = 2,      /**< (ip.dst) 4 or 16 bytes. */
     VNFO_FIELD_IP_PROTO = 3,    /**< (ip.proto) 1 byte: upper-layer protocol. */
     VNFO_FIELD_IP_ID = 4,       /**< (ip.id) IPv4: 2 bytes; IPv6: 4 bytes of the fragment header. */
-    VNFO_FIELD_IP_FRAG = 5,     /**< (ip.frag) 2 bytes: IPv4 flags and offset, IPv6 fragment offset and M. */
+    VNFO_FIELD_IP_FRAG = 5,     /**< (ip.frag) 2 bytes: IPv4 flags and offset; IPv6 fragment offset (flags cleared). */
     VNFO_FIELD_IP_LENGTH = 6,   /**< (ip.length) 2 bytes: IPv4 total length, IPv6 payload length. */
     VNFO_FIELD_IPV6_FLOW = 7,   /**< (ipv6.flow_label) 3 bytes, the 20-bit flow label (IPv6 only). */
     VNFO_FIELD_L4_SPORT = 8,    /**< (l4.sport) 2 bytes. */

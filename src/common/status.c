@@ -36,6 +36,9 @@ static const struct status_entry status_table[] = {
     {VNFO_E_PACKET_FIELD_UNKNOWN, "VNFO_E_PACKET_FIELD_UNKNOWN", "unknown packet field name"},
 
     /* sampler */
+    {VNFO_E_SAMPLER_HASH_UNKNOWN, "VNFO_E_SAMPLER_HASH_UNKNOWN", "unknown sampling hash function"},
+    {VNFO_E_SAMPLER_RATE, "VNFO_E_SAMPLER_RATE", "invalid sampling rate"},
+    {VNFO_E_SAMPLER_RANGES, "VNFO_E_SAMPLER_RANGES", "invalid selection ranges"},
 
     /* record */
     {VNFO_E_RECORD_MALFORMED, "VNFO_E_RECORD_MALFORMED", "malformed record"},
@@ -56,6 +59,19 @@ static const struct status_entry status_table[] = {
     {VNFO_E_LOG_PROOF_INVALID, "VNFO_E_LOG_PROOF_INVALID", "inclusion proof does not verify"},
 
     /* manifest */
+    {VNFO_E_MANIFEST_SYNTAX, "VNFO_E_MANIFEST_SYNTAX", "manifest is not valid JSON"},
+    {VNFO_E_MANIFEST_TYPE, "VNFO_E_MANIFEST_TYPE", "manifest value has the wrong type"},
+    {VNFO_E_MANIFEST_MISSING, "VNFO_E_MANIFEST_MISSING", "required manifest key is missing"},
+    {VNFO_E_MANIFEST_UNKNOWN_KEY, "VNFO_E_MANIFEST_UNKNOWN_KEY", "unknown manifest key"},
+    {VNFO_E_MANIFEST_UNKNOWN_NAME, "VNFO_E_MANIFEST_UNKNOWN_NAME", "unknown name in manifest"},
+    {VNFO_E_MANIFEST_DUPLICATE, "VNFO_E_MANIFEST_DUPLICATE", "duplicate manifest entry"},
+    {VNFO_E_MANIFEST_RANGE, "VNFO_E_MANIFEST_RANGE", "manifest value out of range"},
+    {VNFO_E_MANIFEST_MALFORMED, "VNFO_E_MANIFEST_MALFORMED", "malformed manifest value"},
+    {VNFO_E_MANIFEST_INCONSISTENT, "VNFO_E_MANIFEST_INCONSISTENT", "inconsistent manifest values"},
+    {VNFO_E_MANIFEST_KEY_MISMATCH, "VNFO_E_MANIFEST_KEY_MISMATCH", "sampling key does not match the manifest commitment"},
+    {VNFO_E_MANIFEST_PARTY_MISMATCH, "VNFO_E_MANIFEST_PARTY_MISMATCH", "key is not the manifest party's key"},
+    {VNFO_E_MANIFEST_DIGEST_MISMATCH, "VNFO_E_MANIFEST_DIGEST_MISMATCH", "signature file is for a different manifest"},
+    {VNFO_E_MANIFEST_SIGNATURE_FORMAT, "VNFO_E_MANIFEST_SIGNATURE_FORMAT", "malformed manifest signature file"},
 
     /* flowtag */
     {VNFO_E_FLOWTAG_FULL, "VNFO_E_FLOWTAG_FULL", "tag table full"},
@@ -67,6 +83,15 @@ static const struct status_entry status_table[] = {
     {VNFO_E_FLOWTAG_REWRITE_FORBIDDEN, "VNFO_E_FLOWTAG_REWRITE_FORBIDDEN", "headers rewritten by a function not allowed to"},
 
     /* account */
+    {VNFO_E_ACCOUNT_PROBABILITY, "VNFO_E_ACCOUNT_PROBABILITY", "sampling probability is 0 or above 1"},
+    {VNFO_E_ACCOUNT_EMPTY, "VNFO_E_ACCOUNT_EMPTY", "no sampled values"},
+    {VNFO_E_ACCOUNT_VALUE, "VNFO_E_ACCOUNT_VALUE", "negative or non-integer value"},
+    {VNFO_E_ACCOUNT_SLACK, "VNFO_E_ACCOUNT_SLACK", "slack is NaN, infinite or negative"},
+    {VNFO_E_ACCOUNT_CONFIDENCE, "VNFO_E_ACCOUNT_CONFIDENCE", "confidence not strictly between 0 and 1"},
+    {VNFO_E_ACCOUNT_MISMATCH, "VNFO_E_ACCOUNT_MISMATCH", "accumulators of different resource, scope or configuration"},
+    {VNFO_E_ACCOUNT_FORMAT, "VNFO_E_ACCOUNT_FORMAT", "malformed serialised accumulator"},
+    {VNFO_E_ACCOUNT_BOUND, "VNFO_E_ACCOUNT_BOUND", "sampled value above the per-packet maximum"},
+    {VNFO_E_ACCOUNT_NO_CONVERGENCE, "VNFO_E_ACCOUNT_NO_CONVERGENCE", "special function did not converge"},
 
     /* verify and report */
     {VNFO_E_BILL_FORMAT, "VNFO_E_BILL_FORMAT", "malformed bill"},

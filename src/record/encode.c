@@ -208,7 +208,9 @@ static void pack_body(msgpack_packer *pk, const vnfo_record *rec, const uint8_t 
     }
 }
 
-vnfo_status vnfo_record_encode(uint8_t *out, size_t size, size_t *written, const vnfo_record *rec)
+vnfo_status vnfo__record_encode_as(uint8_t *out, size_t size, size_t *written,
+                                   const vnfo_record *rec, uint32_t node_id, uint64_t epoch,
+                                   uint64_t seq)
 {
     if (!written || !rec || (!out && size))
         return VNFO_E_INVALID_ARGUMENT;
@@ -225,12 +227,19 @@ vnfo_status vnfo_record_encode(uint8_t *out, size_t size, size_t *written, const
     msgpack_pack_array(&pk, record_field_count(rec->type));
     msgpack_pack_uint32(&pk, rec->format_version);
     msgpack_pack_uint32(&pk, (uint32_t)rec->type);
-    msgpack_pack_uint32(&pk, rec->node_id);
-    msgpack_pack_uint64(&pk, rec->epoch);
-    msgpack_pack_uint64(&pk, rec->seq);
+    msgpack_pack_uint32(&pk, node_id);
+    msgpack_pack_uint64(&pk, epoch);
+    msgpack_pack_uint64(&pk, seq);
     pack_body(&pk, rec, order);
     *written = o.len;
     return o.len <= size ? VNFO_OK : VNFO_E_BUFFER_TOO_SMALL;
+}
+
+vnfo_status vnfo_record_encode(uint8_t *out, size_t size, size_t *written, const vnfo_record *rec)
+{
+    if (!rec)
+        return VNFO_E_INVALID_ARGUMENT;
+    return vnfo__record_encode_as(out, size, written, rec, rec->node_id, rec->epoch, rec->seq);
 }
 
 vnfo_status vnfo_record_encoded_size(size_t *out, const vnfo_record *rec)

@@ -65,6 +65,25 @@ def trigger_signature(tmp_path):
     key.public_key.verify(b"a", key.sign(b"b"))
 
 
+def trigger_packet(tmp_path):
+    from pktutil import arp
+    vnfo.Packet(arp())
+
+
+def trigger_record(tmp_path):
+    vnfo.record.decode(b"\x93\x01\x01")
+
+
+def trigger_unsupported_version(tmp_path):
+    data = bytearray(vnfo.record.encode(vnfo.LossNotice()))
+    data[1] = 9
+    vnfo.record.decode(bytes(data))
+
+
+def trigger_bill(tmp_path):
+    vnfo.Bill('{"vnfo_bill": 1, "manifest_id": 3}', name="b.json")
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -77,6 +96,10 @@ TRIGGERS = {
     errors.KeyFormatError: (trigger_key_format, "VNFO_E_KEY_FORMAT"),
     errors.LimitExceeded: (trigger_limit_exceeded, "VNFO_E_LIMIT_EXCEEDED"),
     errors.SignatureError: (trigger_signature, "VNFO_E_SIGNATURE_INVALID"),
+    errors.PacketError: (trigger_packet, "VNFO_E_PACKET_NOT_IP"),
+    errors.RecordError: (trigger_record, "VNFO_E_RECORD_MALFORMED"),
+    errors.UnsupportedVersion: (trigger_unsupported_version, "VNFO_E_UNSUPPORTED_VERSION"),
+    errors.BillError: (trigger_bill, "VNFO_E_BILL_FORMAT"),
 }
 
 # Classes no public operation of the bound modules can provoke: base and
@@ -85,7 +108,8 @@ TRIGGERS = {
 NOT_TRIGGERABLE = {
     errors.Error, errors.FormatError, errors.UnsupportedVersion, errors.CryptoError,
     errors.ArithmeticOverflow, errors.NotInitialized, errors.PacketError,
-    errors.SamplerError, errors.RecordError, errors.LogError, errors.ManifestError,
+    errors.SamplerError, errors.RecordError, errors.LogError, errors.LogFormatError,
+    errors.LogIntegrityError, errors.BillError, errors.ManifestError,
     errors.FlowTagError, errors.AccountError, errors.VerificationError,
 }
 NOT_TRIGGERABLE -= set(TRIGGERS)

@@ -27,69 +27,24 @@ CDEF_DIR = HERE / "_cdefs"
 
 # The bound modules, in dependency order (later cdefs use earlier types).
 # A module is listed here once its header is in main and its cdef written.
-MODULES = ("common", "key")
+MODULES = ("common", "key", "packet", "record", "report", "bill", "verify")
 
-# Helpers compiled into the extension itself (not part of libvnfo): the
-# version of the headers the extension was compiled against, and an
-# allocator that counts live allocations and can fail after N of them
-# (vnfo.testing uses it for real VNFO_E_NO_MEMORY failures and leak checks; it delegates to malloc, so objects made
-# before or after it is installed stay compatible).
-EXTRA_SOURCE = """
-#include <stdlib.h>
-static const uint32_t vnfo_py_header_version = VNFO_VERSION_NUMBER;
-/* Allocations left before failing (-1: never fail) and live allocations. */
-static long long vnfo_py_alloc_budget = -1;
-static long long vnfo_py_alloc_count = 0;
-static int vnfo_py_alloc_take(void)
-{
-    if (vnfo_py_alloc_budget == 0)
-        return 0;
-    if (vnfo_py_alloc_budget > 0)
-        vnfo_py_alloc_budget--;
-    return 1;
-}
-static void *vnfo_py_alloc(void *ctx, size_t size)
-{
-    (void)ctx;
-    void *p = vnfo_py_alloc_take() ? malloc(size) : NULL;
-    vnfo_py_alloc_count += p != NULL;
-    return p;
-}
-static void *vnfo_py_realloc(void *ctx, void *ptr, size_t size)
-{
-    (void)ctx;
-    void *p = vnfo_py_alloc_take() ? realloc(ptr, size) : NULL;
-    vnfo_py_alloc_count += p != NULL && ptr == NULL;
-    return p;
-}
-static void vnfo_py_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    vnfo_py_alloc_count -= ptr != NULL;
-    free(ptr);
-}
-/* n >= 0: fail after n allocations; -1: count only; -2: restore malloc. */
-static vnfo_status vnfo_py_alloc_install(long long n)
-{
-    static const vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, vnfo_py_alloc, vnfo_py_realloc,
-                                     vnfo_py_free, NULL};
-    vnfo_py_alloc_budget = n < 0 ? -1 : n;
-    vnfo_py_alloc_count = 0;
-    return vnfo_allocator_set(n == -2 ? NULL : &a);
-}
-static long long vnfo_py_alloc_live(void) { return vnfo_py_alloc_count; }
-"""
-EXTRA_CDEF = """
-static const uint32_t vnfo_py_header_version;
-static vnfo_status vnfo_py_alloc_install(long long n);
-static long long vnfo_py_alloc_live(void);
-"""
+# Each module may bring glue C compiled into the extension itself
+# (_cdefs/<module>.c, declared as static functions in its cdef): helpers that
+# are not libvnfo API, such as the burst loop over offsets of one buffer.
 
 
 def cdef_text():
     """The concatenated cdef of every bound module."""
-    parts = [(CDEF_DIR / f"{m}.h").read_text() for m in MODULES]
-    return "\n".join(parts) + EXTRA_CDEF
+    return "\n".join((CDEF_DIR / f"{m}.h").read_text() for m in MODULES)
+
+
+def glue_source():
+    """The extension's C source: the umbrella header, then each module's glue."""
+    parts = ["#include <vnfo/vnfo.h>"]
+    parts += [(CDEF_DIR / f"{m}.c").read_text() for m in MODULES
+              if (CDEF_DIR / f"{m}.c").exists()]
+    return "\n".join(parts)
 
 
 def _source_dir():
@@ -145,7 +100,7 @@ def make_ffibuilder():
     builder.cdef(cdef_text())
     builder.set_source(
         "vnfo._vnfo",
-        "#include <vnfo/vnfo.h>\n" + EXTRA_SOURCE,
+        glue_source(),
         libraries=["vnfo"],
         extra_compile_args=["-O2"],
         **build_options())

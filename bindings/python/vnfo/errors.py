@@ -23,12 +23,15 @@ __all__ = [
     "FileError", "NotFound", "KeyPermissionsError", "FormatError", "UnsupportedVersion",
     "KeyFormatError", "LimitExceeded", "CryptoError", "ArithmeticOverflow",
     "NotInitialized", "SignatureError", "PacketError", "SamplerError", "RecordError",
-    "LogError", "ManifestError", "FlowTagError", "AccountError", "VerificationError",
+    "LogError", "LogFormatError", "LogIntegrityError", "BillError", "ManifestError", "FlowTagError", "AccountError", "VerificationError",
     "error_class",
 ]
 
 # "path:line:column: rest": the place a parser names (manifest, JSON files).
-_PLACE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<column>\d+): ")
+# "... byte 54: ..." / "... offset 54 ...": a byte offset in the input.
+_OFFSET = re.compile(r"\b(?:byte|offset) (\d+)\b")
+_PLACE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<column>\d+): "
+                    r"(?:(?P<json_path>[A-Za-z_$][\w.\[\]:$-]*): )?")
 
 
 class Error(Exception):
@@ -41,6 +44,9 @@ class Error(Exception):
             status description when the library recorded none.
         path: the file involved, when known.
         line, column: the 1-based position in that file, when known.
+        offset: the byte offset in the input (records, logs), when named.
+        json_path: the member of a JSON document (manifest, bill) that is
+            wrong, e.g. ``"chain[1].node_id"``, when the message names one.
     """
 
     def __init__(self, status: int, message: str, *, status_name: str = "",
@@ -51,6 +57,9 @@ class Error(Exception):
         self.status_name = status_name
         self.message = message
         m = _PLACE.match(message)
+        self.json_path = m["json_path"] if m else None
+        o = _OFFSET.search(message)
+        self.offset = int(o.group(1)) if o else None
         if m and line is None:
             line, column = int(m["line"]), int(m["column"])
             path = path or m["path"]
@@ -148,6 +157,17 @@ class LogError(Error):
     """Log batches, chains, sequences and log files (log block 80-109)."""
 
 
+class LogFormatError(LogError, FormatError):
+    """Log bytes are not well-formed, or end inside a batch (VNFO_E_LOG_MALFORMED,
+    VNFO_E_LOG_TRUNCATED)."""
+
+
+class LogIntegrityError(LogError):
+    """Well-formed log batches that do not add up: a broken chain, a sequence
+    gap, a duplicate or reordered batch, a wrong manifest digest, node or
+    Merkle root, an invalid inclusion proof."""
+
+
 class ManifestError(FormatError):
     """The verification manifest is malformed or invalid (block 110-139).
 
@@ -167,6 +187,12 @@ class VerificationError(Error):
     """Verification and report failures (block 190-219)."""
 
 
+class BillError(VerificationError, FormatError):
+    """A provider's bill is malformed, names an unknown resource or does not
+    match the manifest (VNFO_E_BILL_*); ``.path``, ``.line``, ``.column``
+    locate syntax and schema errors."""
+
+
 # Name -> class, for codes whose family is not their module's block.
 _BY_NAME: Dict[str, Type[Error]] = {
     "VNFO_E_INVALID_ARGUMENT": InvalidArgument,
@@ -183,6 +209,19 @@ _BY_NAME: Dict[str, Type[Error]] = {
     "VNFO_E_KEY_FORMAT": KeyFormatError,
     "VNFO_E_SIGNATURE_INVALID": SignatureError,
     "VNFO_E_KEY_PERMISSIONS": KeyPermissionsError,
+    "VNFO_E_LOG_MALFORMED": LogFormatError,
+    "VNFO_E_LOG_TRUNCATED": LogFormatError,
+    "VNFO_E_LOG_BROKEN_CHAIN": LogIntegrityError,
+    "VNFO_E_LOG_SEQUENCE_GAP": LogIntegrityError,
+    "VNFO_E_LOG_DUPLICATE": LogIntegrityError,
+    "VNFO_E_LOG_REORDERED": LogIntegrityError,
+    "VNFO_E_LOG_MANIFEST_MISMATCH": LogIntegrityError,
+    "VNFO_E_LOG_ROOT_MISMATCH": LogIntegrityError,
+    "VNFO_E_LOG_NODE_MISMATCH": LogIntegrityError,
+    "VNFO_E_LOG_PROOF_INVALID": LogIntegrityError,
+    "VNFO_E_BILL_FORMAT": BillError,
+    "VNFO_E_BILL_UNKNOWN_RESOURCE": BillError,
+    "VNFO_E_BILL_MISMATCH": BillError,
 }
 
 # Module blocks of common.h, for every other code.

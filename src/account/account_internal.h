@@ -1,0 +1,154 @@
+/* Private declarations of the account module: the accumulator layout, the
+ * sketch index mapping, exact big-integer helpers and the pure special
+ * functions.  Never installed. */
+#ifndef VNFO_ACCOUNT_INTERNAL_H
+#define VNFO_ACCOUNT_INTERNAL_H
+
+#include <stdint.h>
+
+#include <vnfo/account.h>
+
+#include "internal.h"
+
+typedef unsigned __int128 vnfo__u128;
+
+/* Exact sums in fixed words.  With n <= 2^64 - 1 values below 2^64:
+ *   Σx  < 2^128  (one u128),
+ *   Σx² < 2^192  (u128 low part + u64 count of 2^128 carries),
+ *   Σx³ < 2^256  (two u128 halves).
+ * So no width is ever exceeded; libtommath takes over for the products the
+ * statistics and exact decisions need (up to 2^448). */
+struct vnfo_account_acc {
+    uint32_t resource;
+    uint32_t scope;
+    unsigned sketch_bits;
+    uint64_t max_values;
+    uint64_t n;
+    uint64_t min; /* UINT64_MAX while empty */
+    uint64_t max; /* 0 while empty */
+    vnfo__u128 s1;
+    vnfo__u128 s2_lo;
+    uint64_t s2_hi;
+    vnfo__u128 s3_lo;
+    vnfo__u128 s3_hi;
+    uint64_t *counts; /* sketch buckets, vnfo__sketch_buckets(sketch_bits) of them */
+    uint64_t *values; /* kept values while values_exact */
+    uint64_t nvalues;
+    uint64_t cap;
+    int values_exact;
+    int sorted;
+};
+
+/* Adds x³ (192 bits) to a 256-bit sum hi·2^128 + lo; sq = x². */
+static inline void vnfo__add_cube(vnfo__u128 *lo_sum, vnfo__u128 *hi_sum, uint64_t x, vnfo__u128 sq)
+{
+    vnfo__u128 t0 = (vnfo__u128)(uint64_t)sq * x;         /* low half of x² times x */
+    vnfo__u128 t1 = (vnfo__u128)(uint64_t)(sq >> 64) * x; /* high half of x² times x */
+    vnfo__u128 lo = t0 + (t1 << 64);
+    vnfo__u128 hi = (t1 >> 64) + (lo < t0);
+    *lo_sum += lo;
+    *hi_sum += hi + (*lo_sum < lo);
+}
+
+/* ---- sketch (sketch.c) ------------------------------------------------- */
+
+/* Buckets of a sketch with k sub-bucket bits: values below 2^k each have
+ * their own bucket; above, each octave [2^e, 2^(e+1)) has 2^k buckets. */
+static inline size_t vnfo__sketch_buckets(unsigned k)
+{
+    return (size_t)(65 - k) << k;
+}
+
+static inline size_t vnfo__sketch_index(uint64_t x, unsigned k)
+{
+    if (x < ((uint64_t)1 << k))
+        return (size_t)x;
+    unsigned e = 63u - (unsigned)__builtin_clzll(x);
+    uint64_t j = (x >> (e - k)) - ((uint64_t)1 << k);
+    return ((size_t)(e - k + 1) << k) + (size_t)j;
+}
+
+/* The value a bucket stands for: within 2^-(k+1) of every integer in it. */
+double vnfo__sketch_value(size_t index, unsigned k);
+/* The sketch's value of the r-th smallest value (1 <= r <= n), clamped to
+ * [min, max]. */
+double vnfo__sketch_rank_value(const vnfo_account_acc *acc, uint64_t r);
+
+/* ---- accumulator helpers (acc.c) --------------------------------------- */
+
+/* Sorts the kept values if needed. */
+void vnfo__acc_sort(vnfo_account_acc *acc);
+/* The r-th smallest value (1-based), exact or from the sketch. */
+double vnfo__acc_rank_value(vnfo_account_acc *acc, uint64_t r);
+/* Allocates an accumulator with the given (checked) configuration. */
+vnfo_status vnfo__acc_alloc(vnfo_account_acc **out, uint32_t resource, uint32_t scope,
+                            unsigned sketch_bits, uint64_t max_values, uint64_t cap);
+
+/* ---- exact arithmetic (exact.c, libtommath) ---------------------------- */
+
+/* Σx^power as a double: the exact words converted, within 2 ulp. */
+double vnfo__acc_sum_double(const vnfo_account_acc *acc, unsigned power);
+/* Exact n·Σx² - (Σx)², as a double (n² times the biased variance). */
+vnfo_status vnfo__acc_spread(double *out, const vnfo_account_acc *acc);
+/* Sample skewness G1 from the exact sums; NaN when n < 3 or no spread. */
+vnfo_status vnfo__acc_skewness(double *out, const vnfo_account_acc *acc);
+/* Sign of billed·num - Σx·den (den 0 meaning 2^64), exactly. */
+vnfo_status vnfo__acc_compare_scaled(int *out, const vnfo_account_acc *acc, uint64_t billed,
+                                     vnfo_rational p);
+/* Checks the sums of a decoded accumulator against n, min, max and the
+ * kept values; returns a message-free status (the caller names the place). */
+vnfo_status vnfo__acc_sums_plausible(const vnfo_account_acc *acc, const char **why);
+
+/* ---- special functions (special.c; pure, no messages) ------------------ */
+
+double vnfo__normal_cdf(double x);
+/* Φ^-1(p) for p in (0, 1): Acklam's rational approximation refined by one
+ * Halley step on erfc; NaN outside (0, 1). */
+double vnfo__normal_quantile(double p);
+/* log B(a, b). */
+double vnfo__log_beta(double a, double b);
+/* Regularised incomplete beta I_x(a, b) by Lentz's continued fraction;
+ * NaN when it does not converge. */
+double vnfo__beta_inc(double x, double a, double b);
+/* x with I_x(a, b) = p, by safeguarded bisection; NaN on failure. */
+double vnfo__beta_quantile(double p, double a, double b);
+/* Student t quantile with nu degrees of freedom. */
+double vnfo__t_quantile(double p, double nu);
+/* P(X <= k) for X ~ Binomial(n, p); k may be negative (gives 0). */
+double vnfo__binom_cdf(double k, double n, double p);
+
+/* ---- interval helpers (stats.c; pure, no messages) --------------------- */
+
+/* Clopper-Pearson bounds for k successes in n trials: lower end at one-sided
+ * level tail (lower = 0 when k = 0) and upper end likewise (1 when k = n). */
+double vnfo__cp_lower(uint64_t k, uint64_t n, double tail);
+double vnfo__cp_upper(uint64_t k, uint64_t n, double tail);
+/* P(X >= j) for X ~ Binomial(n, q), computed directly (small tails keep
+ * their precision). */
+double vnfo__binom_sf(uint64_t j, uint64_t n, double q);
+/* Ranks of the distribution-free interval of the q-quantile from n values:
+ * the largest l with P(Bin(n, q) <= l - 1) <= tail (0 = unbounded below)
+ * and the smallest u with P(Bin(n, q) <= u - 1) >= 1 - tail (n + 1 =
+ * unbounded above).  Returns 0, or -1 when a binomial tail failed. */
+int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, double tail);
+
+/* ---- shared check plumbing (options.c) --------------------------------- */
+
+/* Validates opts (or takes the defaults when NULL) into *eff; names the
+ * caller in messages.  Checks the result version and resets it. */
+vnfo_status vnfo__account_begin(vnfo_account_result *out, vnfo_account_options *eff,
+                                const vnfo_account_options *opts, const char *where);
+/* Validates a sampling probability; sets *value to it as a double. */
+vnfo_status vnfo__account_probability(double *value, vnfo_rational p, const char *where);
+/* Validates the slack fields of opts. */
+vnfo_status vnfo__account_slack_valid(const vnfo_account_options *opts, const char *where);
+
+/* ---- order-statistic intervals (quantile.c) ---------------------------- */
+
+/* Interval of the population q-quantile at the result's confidence: fills
+ * rank_lower, rank_upper, lower (0 when unbounded), upper (+inf when
+ * unbounded), estimate, quantile and method. */
+vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *acc, double q,
+                                    const char *where);
+
+#endif

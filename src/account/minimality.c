@@ -1,0 +1,149 @@
+/* Minimality: each sampled packet's provider measurement R against the
+ * reference R̂ plus slack; exact Clopper-Pearson bounds on the violation
+ * rate of the population. */
+#include <math.h>
+
+#include "account/account_internal.h"
+
+static const char WHERE[] = "vnfo_account_minimality_check";
+
+/* d <= s for an integer d and a finite double s >= 0: d <= floor(s). */
+static int within_abs(uint64_t d, double s)
+{
+    if (s >= 18446744073709551616.0)
+        return 1;
+    return d <= (uint64_t)s;
+}
+
+/* d <= rel·ref exactly: rel = m·2^e with an integer m < 2^53, so the test
+ * is d·2^-e <= m·ref, done in 128-bit integers. */
+static int within_rel(uint64_t d, uint64_t ref, double rel)
+{
+    if (d == 0)
+        return 1;
+    if (rel == 0.0 || ref == 0)
+        return 0;
+    int e;
+    double frac = frexp(rel, &e);               /* rel = frac·2^e, frac in [0.5, 1) */
+    uint64_t m = (uint64_t)ldexp(frac, 53);     /* exact */
+    e -= 53;                                    /* rel = m·2^e */
+    vnfo__u128 prod = (vnfo__u128)m * ref;      /* < 2^117 */
+    if (e >= 0) {
+        if (e >= 64 || (e > 0 && (prod >> (128 - e)) != 0))
+            return 1; /* m·ref·2^e >= 2^64 > d, or would not fit 128 bits */
+        return (vnfo__u128)d <= (prod << e);
+    }
+    if (-e >= 117)
+        return 0; /* m·ref·2^e < 1 <= d */
+    return (vnfo__u128)d <= (prod >> -e);
+}
+
+static vnfo_status slack_options(vnfo_account_options *o, const vnfo_account_options *opts,
+                                 const char *where)
+{
+    *o = (vnfo_account_options)VNFO_ACCOUNT_OPTIONS_INIT;
+    if (opts) {
+        if (opts->version != VNFO_ACCOUNT_OPTIONS_VERSION)
+            return vnfo__error(VNFO_E_STRUCT_VERSION, "%s: options version %u, expected %u", where,
+                               opts->version, VNFO_ACCOUNT_OPTIONS_VERSION);
+        *o = *opts;
+    }
+    return vnfo__account_slack_valid(o, where);
+}
+
+static int exceeded(uint64_t provider, uint64_t reference, const vnfo_account_options *o)
+{
+    uint64_t d = provider > reference ? provider - reference : 0;
+    int abs_ok = within_abs(d, o->slack_abs), rel_ok = within_rel(d, reference, o->slack_rel);
+    switch (o->slack_mode) {
+    case VNFO_ACCOUNT_SLACK_ABS:
+        return !abs_ok;
+    case VNFO_ACCOUNT_SLACK_REL:
+        return !rel_ok;
+    case VNFO_ACCOUNT_SLACK_EITHER:
+        return !(abs_ok || rel_ok);
+    default:
+        return !(abs_ok && rel_ok);
+    }
+}
+
+vnfo_status vnfo_account_slack_exceeded(int *out, uint64_t provider, uint64_t reference,
+                                        const vnfo_account_options *opts)
+{
+    if (!out)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_slack_exceeded: out is NULL");
+    vnfo_account_options o;
+    vnfo_status s = slack_options(&o, opts, "vnfo_account_slack_exceeded");
+    if (s != VNFO_OK)
+        return s;
+    *out = exceeded(provider, reference, &o);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_account_minimality_check(vnfo_account_result *out, uint64_t checked,
+                                          uint64_t violations, const vnfo_account_options *opts)
+{
+    vnfo_account_options o;
+    vnfo_status s = vnfo__account_begin(out, &o, opts, WHERE);
+    if (s != VNFO_OK)
+        return s;
+    if (!(o.tolerated_rate >= 0.0 && o.tolerated_rate < 1.0))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: tolerated_rate %g is not in [0, 1)",
+                           WHERE, o.tolerated_rate);
+    if (checked == 0)
+        return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled packets checked (n = 0)", WHERE);
+    if (violations > checked)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: %llu violations among %llu packets",
+                           WHERE, (unsigned long long)violations, (unsigned long long)checked);
+    double alpha = 1.0 - o.confidence, tau = o.tolerated_rate;
+    out->check = VNFO_ACCOUNT_CHECK_MINIMALITY;
+    out->method = VNFO_ACCOUNT_METHOD_BINOMIAL;
+    out->n = checked;
+    out->violations = violations;
+    out->estimate = out->rate = (double)violations / (double)checked;
+    /* One-sided bounds, each at level 1 - α: 0 of n gives 1 - α^(1/n). */
+    out->lower = out->rate_lower = vnfo__cp_lower(violations, checked, alpha);
+    out->upper = out->rate_upper = vnfo__cp_upper(violations, checked, alpha);
+    out->reference = out->limit = tau;
+    /* p-value of "rate <= τ": P(Bin(n, τ) >= violations). */
+    out->p_value = tau == 0.0 ? (violations ? 0.0 : 1.0) : vnfo__binom_sf(violations, checked, tau);
+    if (isnan(out->lower) || isnan(out->upper) || isnan(out->p_value))
+        return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
+                           "%s: Clopper-Pearson bounds for %llu of %llu did not converge", WHERE,
+                           (unsigned long long)violations, (unsigned long long)checked);
+    if (out->upper <= tau) {
+        out->verdict = VNFO_ACCOUNT_PASS;
+        out->reason = VNFO_ACCOUNT_REASON_BELOW_LIMIT;
+    } else if (out->lower > tau) {
+        out->verdict = VNFO_ACCOUNT_FAIL;
+        out->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
+    } else {
+        out->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        out->reason = VNFO_ACCOUNT_REASON_LIMIT_INSIDE;
+    }
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *out, size_t *first_violation,
+                                                const uint64_t *provider,
+                                                const uint64_t *reference, size_t count,
+                                                const vnfo_account_options *opts)
+{
+    if (first_violation)
+        *first_violation = SIZE_MAX;
+    if ((!provider || !reference) && count)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT,
+                           "vnfo_account_minimality_check_pairs: NULL arrays");
+    vnfo_account_options o;
+    vnfo_status s = slack_options(&o, opts, "vnfo_account_minimality_check_pairs");
+    if (s != VNFO_OK)
+        return s;
+    uint64_t violations = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (exceeded(provider[i], reference[i], &o)) {
+            if (violations++ == 0 && first_violation)
+                *first_violation = i;
+        }
+    }
+    return vnfo_account_minimality_check(out, count, violations, opts);
+}

@@ -1,0 +1,100 @@
+/* Names of verdicts, methods, reasons, checks and metrics; value parsing;
+ * delays; sizes for FFI. */
+#include <ctype.h>
+
+#include "account/account_internal.h"
+
+const char *vnfo_account_verdict_name(vnfo_account_verdict v)
+{
+    static const char *const names[] = {"NONE",         "CONSISTENT",   "OVERCHARGED", "UNDERCHARGED",
+                                        "INCONCLUSIVE", "PASS",         "FAIL"};
+    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "UNKNOWN";
+}
+
+const char *vnfo_account_method_name(vnfo_account_method m)
+{
+    static const char *const names[] = {"auto",     "normal",           "bernstein",
+                                        "exact",    "binomial",         "order-statistics",
+                                        "sketch-order-statistics", "student-t", "sample-max"};
+    return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "unknown";
+}
+
+const char *vnfo_account_reason_text(vnfo_account_reason r)
+{
+    static const char *const texts[] = {
+        "not computed",
+        "billed value inside the interval",
+        "billed value above the interval",
+        "billed value below the interval",
+        "bill below what the sample alone proves was used",
+        "bill equals the estimate exactly",
+        "sample too small for the method",
+        "sample too skewed for the normal approximation (Cochran's rule) and no maximum known",
+        "all sampled values equal: no variance estimate",
+        "the needed interval end does not exist at this sample size",
+        "limit inside the interval",
+        "interval at or below the limit",
+        "interval above the limit",
+    };
+    return (unsigned)r < sizeof texts / sizeof texts[0] ? texts[r] : "unknown reason";
+}
+
+const char *vnfo_account_check_name(vnfo_account_check c)
+{
+    static const char *const names[] = {"none",       "total",      "count",
+                                        "quantile",   "minimality", "performance"};
+    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
+}
+
+const char *vnfo_account_metric_name(vnfo_account_metric m)
+{
+    static const char *const names[] = {"unknown", "mean", "p50", "p95", "p99", "max", "quantile"};
+    return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "unknown";
+}
+
+size_t vnfo_account_sum_text_size(void)
+{
+    return VNFO_ACCOUNT_SUM_TEXT_SIZE;
+}
+
+unsigned vnfo_account_format_version(void)
+{
+    return VNFO_ACCOUNT_FORMAT_VERSION;
+}
+
+vnfo_status vnfo_account_value_parse(uint64_t *out, const char *text)
+{
+    if (!out || !text)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_value_parse: NULL argument");
+    const char *p = text;
+    if (*p == '-')
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%.40s\": negative", text);
+    if (*p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%.40s\": not a decimal integer", text);
+    uint64_t v = 0;
+    for (; isdigit((unsigned char)*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return vnfo__error(VNFO_E_OVERFLOW, "value \"%.40s\": above 2^64 - 1", text);
+        v = v * 10 + d;
+    }
+    if (*p)
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE,
+                           "value \"%.40s\": unexpected '%c' at offset %td", text, *p, p - text);
+    *out = v;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_account_delay_compute(uint64_t *out, uint64_t t_in, uint64_t t_out)
+{
+    if (!out)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_delay_compute: out is NULL");
+    if (t_out < t_in)
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE,
+                           "delay: t_out %llu is before t_in %llu",
+                           (unsigned long long)t_out, (unsigned long long)t_in);
+    *out = t_out - t_in;
+    return VNFO_OK;
+}

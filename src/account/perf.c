@@ -1,0 +1,128 @@
+/* Performance correctness: a delay metric of the provider (mean, a
+ * quantile or the maximum) against the reference plus the SLA slack. */
+#include <math.h>
+
+#include "account/account_internal.h"
+
+static const char WHERE[] = "vnfo_account_performance_check";
+
+static double slack_limit(double ref, const vnfo_account_options *o)
+{
+    double a = ref + o->slack_abs, r = ref * (1.0 + o->slack_rel);
+    switch (o->slack_mode) {
+    case VNFO_ACCOUNT_SLACK_ABS:
+        return a;
+    case VNFO_ACCOUNT_SLACK_REL:
+        return r;
+    case VNFO_ACCOUNT_SLACK_EITHER:
+        return fmax(a, r);
+    default:
+        return fmin(a, r);
+    }
+}
+
+/* Student t interval of the mean, the variance from the exact sums. */
+static vnfo_status mean_interval(vnfo_account_result *r, const vnfo_account_acc *acc)
+{
+    double n = (double)acc->n, spread;
+    vnfo_status s = vnfo__acc_spread(&spread, acc);
+    if (s != VNFO_OK)
+        return s;
+    r->method = VNFO_ACCOUNT_METHOD_STUDENT_T;
+    r->estimate = vnfo__acc_sum_double(acc, 1) / n;
+    if (acc->n < 2)
+        return VNFO_OK; /* no interval: decided as too small */
+    r->std_error = sqrt(spread / (n * (n - 1.0))) / sqrt(n);
+    double t = vnfo__t_quantile(1.0 - (1.0 - r->confidence) / 2.0, n - 1.0);
+    r->lower = r->estimate - t * r->std_error;
+    r->upper = r->estimate + t * r->std_error;
+    if (r->std_error > 0.0) {
+        double nu = n - 1.0, stat = (r->estimate - r->limit) / r->std_error;
+        r->statistic = stat;
+        /* P(|T| > |t|) = I_{nu/(nu+t²)}(nu/2, 1/2) */
+        r->p_value = vnfo__beta_inc(nu / (nu + stat * stat), nu / 2.0, 0.5);
+    }
+    return VNFO_OK;
+}
+
+static double metric_quantile(vnfo_account_metric m, double q)
+{
+    switch (m) {
+    case VNFO_ACCOUNT_METRIC_P50:
+        return 0.50;
+    case VNFO_ACCOUNT_METRIC_P95:
+        return 0.95;
+    case VNFO_ACCOUNT_METRIC_P99:
+        return 0.99;
+    default:
+        return q;
+    }
+}
+
+static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
+{
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN && r->n < 2) {
+        r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        r->reason = VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL;
+    } else if (r->lower > r->limit) {
+        r->verdict = VNFO_ACCOUNT_FAIL;
+        r->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
+    } else if (r->upper <= r->limit) {
+        r->verdict = VNFO_ACCOUNT_PASS;
+        r->reason = VNFO_ACCOUNT_REASON_BELOW_LIMIT;
+    } else {
+        r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        r->reason = isinf(r->upper) ? VNFO_ACCOUNT_REASON_INTERVAL_UNBOUNDED
+                                    : VNFO_ACCOUNT_REASON_LIMIT_INSIDE;
+    }
+}
+
+static vnfo_status perf_inputs(const vnfo_account_acc *acc, vnfo_account_metric metric,
+                               double reference, const vnfo_account_options *o)
+{
+    if (!acc)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: acc is NULL", WHERE);
+    if (metric < VNFO_ACCOUNT_METRIC_MEAN || metric > VNFO_ACCOUNT_METRIC_QUANTILE)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: unknown metric %d", WHERE, (int)metric);
+    if (!isfinite(reference) || reference < 0.0)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT,
+                           "%s: reference %g is not a finite number >= 0", WHERE, reference);
+    if (metric == VNFO_ACCOUNT_METRIC_QUANTILE && !(o->quantile > 0.0 && o->quantile < 1.0))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: quantile %g is not in (0, 1)", WHERE,
+                           o->quantile);
+    vnfo_status s = vnfo__account_slack_valid(o, WHERE);
+    if (s != VNFO_OK)
+        return s;
+    if (acc->n == 0)
+        return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled values (n = 0)", WHERE);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_account_acc *acc,
+                                           vnfo_account_metric metric, double reference,
+                                           const vnfo_account_options *opts)
+{
+    vnfo_account_options o;
+    vnfo_status s = vnfo__account_begin(out, &o, opts, WHERE);
+    if (s == VNFO_OK)
+        s = perf_inputs(acc, metric, reference, &o);
+    if (s != VNFO_OK)
+        return s;
+    out->check = VNFO_ACCOUNT_CHECK_PERFORMANCE;
+    out->n = acc->n;
+    out->reference = reference;
+    out->limit = slack_limit(reference, &o);
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN) {
+        s = mean_interval(out, acc);
+    } else if (metric == VNFO_ACCOUNT_METRIC_MAX) {
+        /* The sampled maximum bounds the population's from below only. */
+        out->method = VNFO_ACCOUNT_METHOD_SAMPLE_MAX;
+        out->estimate = out->lower = out->upper = (double)acc->max;
+    } else {
+        s = vnfo__quantile_interval(out, acc, metric_quantile(metric, o.quantile), WHERE);
+    }
+    if (s != VNFO_OK)
+        return s;
+    perf_decide(out, metric);
+    return VNFO_OK;
+}

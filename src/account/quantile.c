@@ -1,0 +1,105 @@
+/* Quantile bills: the distribution-free interval of a population quantile
+ * from the order statistics of the sample (binomial law of ranks). */
+#include <math.h>
+
+#include "account/account_internal.h"
+
+static const char WHERE[] = "vnfo_account_quantile_check";
+
+/* Ranks above 2^53 lose their integer precision as doubles. */
+#define RANK_LIMIT ((uint64_t)1 << 53)
+
+vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *acc, double q,
+                                    const char *where)
+{
+    uint64_t n = acc->n, l, u;
+    if (n > RANK_LIMIT)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %llu values, more than 2^53", where,
+                           (unsigned long long)n);
+    double alpha = 1.0 - r->confidence;
+    if (vnfo__order_ranks(&l, &u, n, q, alpha / 2.0) != 0)
+        return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
+                           "%s: binomial tails for n = %llu, q = %g did not converge", where,
+                           (unsigned long long)n, q);
+    r->n = n;
+    r->quantile = q;
+    r->rank_lower = l;
+    r->rank_upper = u;
+    uint64_t rank = (uint64_t)ceil(q * (double)n);
+    r->estimate = vnfo__acc_rank_value(acc, rank < 1 ? 1 : rank > n ? n : rank);
+    if (acc->values_exact) {
+        r->method = VNFO_ACCOUNT_METHOD_ORDER_STATISTICS;
+        r->lower = l ? (double)acc->values[l - 1] : 0.0;
+        r->upper = u <= n ? (double)acc->values[u - 1] : INFINITY;
+    } else {
+        /* A sketch value v stands for an x with |v - x| <= e·x, so
+         * x lies in [v/(1+e), v/(1-e)]. */
+        double e = vnfo_account_acc_sketch_error(acc);
+        r->method = VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS;
+        r->lower = l ? vnfo__sketch_rank_value(acc, l) / (1.0 + e) : 0.0;
+        r->upper = u <= n ? vnfo__sketch_rank_value(acc, u) / (1.0 - e) : INFINITY;
+    }
+    return VNFO_OK;
+}
+
+/* Index of the first kept value >= v (values sorted). */
+static uint64_t count_below(const vnfo_account_acc *acc, uint64_t v, int inclusive)
+{
+    uint64_t lo = 0, hi = acc->nvalues;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (acc->values[mid] < v || (inclusive && acc->values[mid] == v))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Exact-mode p-value of "the q-quantile is B": #{x < B} ~ at most
+ * Bin(n, q) and #{x <= B} at least Bin(n, q) under the null. */
+static double quantile_p_value(const vnfo_account_acc *acc, double q, uint64_t billed)
+{
+    uint64_t below = count_below(acc, billed, 0), at_most = count_below(acc, billed, 1);
+    double p_over = vnfo__binom_sf(below, acc->n, q);
+    double p_under = vnfo__binom_cdf((double)at_most, (double)acc->n, q);
+    return fmin(1.0, 2.0 * fmin(p_over, p_under));
+}
+
+vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc, double q,
+                                        uint64_t billed_value, const vnfo_account_options *opts)
+{
+    vnfo_account_options o;
+    vnfo_status s = vnfo__account_begin(out, &o, opts, WHERE);
+    if (s != VNFO_OK)
+        return s;
+    if (!acc || !(q > 0.0 && q < 1.0))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: acc is NULL or q %g is not in (0, 1)",
+                           WHERE, q);
+    if (acc->n == 0)
+        return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled values (n = 0)", WHERE);
+    out->check = VNFO_ACCOUNT_CHECK_QUANTILE;
+    out->billed = (double)billed_value;
+    s = vnfo__quantile_interval(out, acc, q, WHERE);
+    if (s != VNFO_OK)
+        return s;
+    if (acc->values_exact)
+        out->p_value = quantile_p_value(acc, q, billed_value);
+    double b = out->billed;
+    if (out->rank_lower >= 1 && b < out->lower) {
+        out->verdict = VNFO_ACCOUNT_UNDERCHARGED;
+        out->reason = VNFO_ACCOUNT_REASON_BELOW_INTERVAL;
+    } else if (out->rank_upper <= acc->n && b > out->upper) {
+        out->verdict = VNFO_ACCOUNT_OVERCHARGED;
+        out->reason = VNFO_ACCOUNT_REASON_ABOVE_INTERVAL;
+    } else if (out->rank_lower == 0 || out->rank_upper > acc->n) {
+        /* One end is missing: the sample could not have caught a bill on
+         * that side, so "consistent" would overclaim. */
+        out->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        out->reason = VNFO_ACCOUNT_REASON_INTERVAL_UNBOUNDED;
+    } else {
+        out->verdict = VNFO_ACCOUNT_CONSISTENT;
+        out->reason = VNFO_ACCOUNT_REASON_INSIDE_INTERVAL;
+    }
+    return VNFO_OK;
+}

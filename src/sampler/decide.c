@@ -1,0 +1,145 @@
+/* The per-packet path: parse, extract the field set, hash, compare with the
+ * ranges.  No allocation, no error messages, only reads of the sampler. */
+#include <sodium.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL /* the hot path inlines XXH3 instead of calling the shared library */
+#include <xxhash.h>
+
+#include "sampler_internal.h"
+#include "internal.h"
+#include "packet/fields_core.h"
+#include "packet/parse_core.h"
+
+static inline uint64_t hash_with(const struct vnfo_sampler *s, const struct sampler_key *k,
+                                 const uint8_t *data, size_t len, int label)
+{
+    switch (s->hash) {
+    case VNFO_SAMPLER_HASH_XXH3:
+        return XXH3_64bits_withSeed(data, len, k->seed);
+    case VNFO_SAMPLER_HASH_SIPHASH: {
+        uint8_t out[crypto_shorthash_BYTES];
+        crypto_shorthash(out, data, len, k->sip);
+        uint64_t h = 0; /* SipHash's 8 output bytes are its 64-bit value, little-endian */
+        for (int i = 7; i >= 0; i--)
+            h = h << 8 | out[i];
+        return h;
+    }
+    default:
+        if (!label)
+            return vnfo_sampler_bob(data, len, k->bob[0]);
+        return (uint64_t)vnfo_sampler_bob(data, len, k->bob[0]) << 32 |
+               vnfo_sampler_bob(data, len, k->bob[1]);
+    }
+}
+
+static inline int in_ranges(const struct vnfo_sampler *s, uint64_t h)
+{
+    for (uint32_t i = 0; i < s->nranges; i++)
+        if (h >= s->ranges[i].lo && h <= s->ranges[i].hi)
+            return 1;
+    return 0;
+}
+
+static inline vnfo_status decide_view(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
+                                      const vnfo_packet_view *v, uint32_t flowtag)
+{
+    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES + 8]; /* + room for the final 8-byte store */
+    size_t n;
+    vnfo_status st = pkt_extract(buf, sizeof buf, &n, v, &s->fields, flowtag);
+    if (VNFO_UNLIKELY(st != VNFO_OK)) {
+        out->status = st;
+        return st;
+    }
+    uint64_t h = hash_with(s, &s->select, buf, n, 0);
+    out->hash = h;
+    if (in_ranges(s, h)) {
+        out->selected = 1;
+        out->label = hash_with(s, &s->label, buf, n, 1);
+    }
+    return VNFO_OK;
+}
+
+static inline void decision_reset(vnfo_sampler_decision *out, const struct vnfo_sampler *s)
+{
+    memset(out, 0, sizeof *out);
+    out->epoch = s->epoch;
+}
+
+vnfo_status vnfo_sampler_decide_view(vnfo_sampler_decision *out, const vnfo_sampler *s,
+                                     const vnfo_packet_view *v, uint32_t flowtag)
+{
+    if (VNFO_UNLIKELY(!out || !s || !v))
+        return VNFO_E_INVALID_ARGUMENT;
+    decision_reset(out, s);
+    return decide_view(out, s, v, flowtag);
+}
+
+static inline vnfo_status decide_one(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
+                                     const uint8_t *pkt, size_t len, uint32_t linktype,
+                                     uint32_t flowtag)
+{
+    decision_reset(out, s);
+    vnfo_packet_view v;
+    vnfo_status st = pkt_parse(&v, pkt, len, linktype);
+    if (VNFO_UNLIKELY(st != VNFO_OK)) {
+        out->status = st;
+        return st;
+    }
+    return decide_view(out, s, &v, flowtag);
+}
+
+vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *s,
+                                const uint8_t *pkt, size_t len, uint32_t linktype, uint32_t flowtag)
+{
+    if (VNFO_UNLIKELY(!out || !s))
+        return VNFO_E_INVALID_ARGUMENT;
+    return decide_one(out, s, pkt, len, linktype, flowtag);
+}
+
+vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_selected,
+                                      const vnfo_sampler *s, const uint8_t *const *pkts,
+                                      const uint32_t *lens, const uint32_t *flowtags, size_t n,
+                                      uint32_t linktype)
+{
+    if (VNFO_UNLIKELY(!s || n > VNFO_SAMPLER_BURST_MAX || (n && (!out || !pkts || !lens))))
+        return VNFO_E_INVALID_ARGUMENT;
+    size_t selected = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n)
+            __builtin_prefetch(pkts[i + 2]);
+        decide_one(&out[i], s, pkts[i], lens[i], linktype, flowtags ? flowtags[i] : 0);
+        selected += out[i].selected;
+    }
+    if (out_selected)
+        *out_selected = selected;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_sampler_label(uint64_t *out, const vnfo_sampler *s, const uint8_t *pkt, size_t len,
+                               uint32_t linktype, uint32_t flowtag)
+{
+    if (!out || !s)
+        return VNFO_E_INVALID_ARGUMENT;
+    *out = 0;
+    vnfo_packet_view v;
+    vnfo_status st = pkt_parse(&v, pkt, len, linktype);
+    if (st != VNFO_OK)
+        return st;
+    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES + 8];
+    size_t n;
+    st = pkt_extract(buf, sizeof buf, &n, &v, &s->fields, flowtag);
+    if (st != VNFO_OK)
+        return st;
+    *out = hash_with(s, &s->label, buf, n, 1);
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_sampler_hash_bytes(uint64_t *out, const vnfo_sampler *s, const uint8_t *data,
+                                    size_t len)
+{
+    if (!out || !s || (!data && len))
+        return VNFO_E_INVALID_ARGUMENT;
+    *out = hash_with(s, &s->select, data ? data : (const uint8_t *)"", len, 0);
+    return VNFO_OK;
+}

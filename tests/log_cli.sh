@@ -1,0 +1,77 @@
+#!/bin/sh
+# End-to-end test of `vnfo keygen` and `vnfo log verify|dump|prove|check-proof`
+# on the committed corpus (key: RFC 8032 TEST 1, see docs/FORMAT.md).
+set -u
+top_srcdir=${top_srcdir:-..}
+top_builddir=${top_builddir:-.}
+vnfo="$top_builddir/tools/vnfo"
+corpus="$top_srcdir/tests/corpus/batch"
+tmp=$(mktemp -d /tmp/vnfo-log-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+# expect RC DESCRIPTION COMMAND...: runs COMMAND into $tmp/out, checks its exit code.
+expect() {
+    want=$1 what=$2; shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
+    else
+        echo "ok: $what"
+    fi
+}
+# contains FILE TEXT: the file has a line containing TEXT.
+contains() {
+    if ! grep -qF -- "$2" "$1"; then
+        echo "FAIL: $1 lacks: $2"; cat "$1"; fails=$((fails + 1))
+    fi
+}
+
+echo "ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=" >"$tmp/ex.pub"
+
+expect 0 "verify a valid log" "$vnfo" log verify --pub "$tmp/ex.pub" "$corpus/valid-three-batches"
+contains "$tmp/out" "3 batches, 12 records, 0 faulty batches, 0 undecodable records: VALID"
+contains "$tmp/out" "valid-three-batches:436: batch 1: node 1 epoch 0 seq 4..7 (4 records, 0 lost) OK"
+
+expect 1 "verify a reordered log" "$vnfo" log verify --pub "$tmp/ex.pub" "$corpus/reordered"
+contains "$tmp/out" "INVALID (first fault: VNFO_E_LOG_REORDERED)"
+expect 1 "verify a log with a deleted batch" "$vnfo" log verify --pub "$tmp/ex.pub" "$corpus/deleted"
+contains "$tmp/out" "VNFO_E_LOG_SEQUENCE_GAP: starts at seq 8, expected 4: 4 records missing"
+expect 1 "verify a duplicated batch" "$vnfo" log verify --pub "$tmp/ex.pub" "$corpus/duplicated"
+contains "$tmp/out" "VNFO_E_LOG_DUPLICATE"
+expect 1 "verify a truncated log" "$vnfo" log verify --pub "$tmp/ex.pub" "$corpus/truncated"
+contains "$tmp/out" "batch 2: VNFO_E_LOG_TRUNCATED: the log ends inside a batch: 382 of its 432 bytes present"
+contains "$tmp/out" "batch 1: node 1 epoch 0 seq 4..7 (4 records, 0 lost) OK"
+expect 1 "verify with the wrong manifest digest" "$vnfo" log verify --pub "$tmp/ex.pub" \
+    --manifest-digest 0100000000000000000000000000000000000000000000000000000000000000 "$corpus/valid-one-batch"
+contains "$tmp/out" "VNFO_E_LOG_MANIFEST_MISMATCH"
+expect 3 "verify a missing file" "$vnfo" log verify --pub "$tmp/ex.pub" "$tmp/none.log"
+contains "$tmp/err" "VNFO_E_NOT_FOUND"
+expect 64 "verify without --pub" "$vnfo" log verify "$corpus/valid-one-batch"
+
+expect 0 "keygen" "$vnfo" keygen --out "$tmp/node"
+contains "$tmp/out" "fingerprint blake2b128:"
+[ "$(stat -c %a "$tmp/node.key")" = 600 ] || { echo "FAIL: node.key mode"; fails=$((fails + 1)); }
+expect 1 "keygen keeps an existing key" "$vnfo" keygen --out "$tmp/node"
+expect 1 "verify under another key" "$vnfo" log verify --pub "$tmp/node.pub" "$corpus/valid-one-batch"
+contains "$tmp/out" "VNFO_E_SIGNATURE_INVALID"
+
+expect 0 "dump as JSON lines" "$vnfo" log dump --pub "$tmp/ex.pub" --jsonl "$corpus/valid-one-batch"
+contains "$tmp/out" '{"type":"loss_notice","version":1,"node_id":1,"epoch":0,"seq":1,"count":3,"reason":"queue_overflow","time_ns":1700000000000004000}'
+[ "$(wc -l <"$tmp/out")" -eq 2 ] || { echo "FAIL: dump line count"; fails=$((fails + 1)); }
+expect 1 "dump a log with an undecodable record" "$vnfo" log dump --pub "$tmp/ex.pub" "$corpus/signed-noncanonical-record"
+contains "$tmp/err" "VNFO_E_RECORD_NONCANONICAL"
+
+expect 0 "prove seq 6" "$vnfo" log prove "$corpus/valid-three-batches" --seq 6 --pub "$tmp/ex.pub" --out "$tmp/p"
+contains "$tmp/p" "leaf-index: 2"
+expect 0 "check the proof" "$vnfo" log check-proof --pub "$tmp/ex.pub" "$tmp/p"
+contains "$tmp/out" "VALID: record 2 of the batch of node 1 seq 4..7 (seq 6)"
+sed 's/^record: dc/record: dd/' "$tmp/p" >"$tmp/p2"
+expect 1 "a proof for another record" "$vnfo" log check-proof --pub "$tmp/ex.pub" "$tmp/p2"
+contains "$tmp/err" "VNFO_E_LOG_PROOF_INVALID"
+expect 1 "a proof under another key" "$vnfo" log check-proof --pub "$tmp/node.pub" "$tmp/p"
+head -3 "$tmp/p" >"$tmp/p3"
+expect 3 "an incomplete proof file" "$vnfo" log check-proof --pub "$tmp/ex.pub" "$tmp/p3"
+expect 1 "prove a seq no batch holds" "$vnfo" log prove "$corpus/valid-three-batches" --seq 12
+
+[ "$fails" -eq 0 ]

@@ -1,0 +1,312 @@
+/* vnfo account: accounting and performance checks on a column of sampled
+ * values (one decimal integer per line), for analysts and scripts.  The
+ * verifier runs the same checks on logs; this command runs them on numbers
+ * already extracted. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct account_args {
+    const char *sub;
+    const char *file;
+    vnfo_account_options opts;
+    vnfo_rational p;
+    int have_p, have_billed, have_q, have_ref, have_sampled;
+    uint64_t billed, sampled;
+    double q, reference;
+    vnfo_account_metric metric;
+};
+
+static void account_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vnfo account total    --billed B --p NUM/DEN [--method auto|normal|bernstein] [--max M] [FILE]\n"
+            "       vnfo account count    --sampled n --billed N --p NUM/DEN\n"
+            "       vnfo account quantile --q Q --billed V [FILE]\n"
+            "       vnfo account perf     --metric mean|p50|p95|p99|max --reference R\n"
+            "                             [--slack-abs A] [--slack-rel R] [FILE]\n"
+            "common options: --confidence C (default 0.99); with both slacks, either suffices\n"
+            "FILE (default stdin) holds one sampled value per line: a decimal integer\n"
+            "in [0, 2^64 - 1]; blank lines and lines starting with '#' are skipped.\n"
+            "Exit: 0 consistent/pass, 1 overcharged/undercharged/fail, 2 inconclusive,\n"
+            "3 input error, 64 usage.  See docs/accounting.md.\n");
+}
+
+static int parse_u64(uint64_t *out, const char *opt, const char *text)
+{
+    vnfo_status s = vnfo_account_value_parse(out, text);
+    if (s == VNFO_OK)
+        return 1;
+    cli_error("account: %s: %s", opt, vnfo_error_message());
+    return 0;
+}
+
+static int parse_double(double *out, const char *opt, const char *text)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(text, &end);
+    if (errno || end == text || *end) {
+        cli_error("account: %s: \"%s\" is not a number", opt, text);
+        return 0;
+    }
+    return 1;
+}
+
+static int parse_rational(vnfo_rational *out, const char *text)
+{
+    char num[32];
+    const char *slash = strchr(text, '/');
+    size_t len = slash ? (size_t)(slash - text) : 0;
+    if (!slash || len == 0 || len >= sizeof num) {
+        cli_error("account: --p: \"%s\" is not NUM/DEN", text);
+        return 0;
+    }
+    memcpy(num, text, len);
+    num[len] = '\0';
+    return parse_u64(&out->num, "--p numerator", num) &&
+           parse_u64(&out->den, "--p denominator", slash + 1);
+}
+
+static int parse_method(vnfo_account_method *out, const char *text)
+{
+    static const struct { const char *name; vnfo_account_method m; } names[] = {
+        {"auto", VNFO_ACCOUNT_METHOD_AUTO},
+        {"normal", VNFO_ACCOUNT_METHOD_NORMAL},
+        {"bernstein", VNFO_ACCOUNT_METHOD_BERNSTEIN},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(text, names[i].name) == 0) {
+            *out = names[i].m;
+            return 1;
+        }
+    cli_error("account: --method: unknown method \"%s\"", text);
+    return 0;
+}
+
+static int parse_metric(vnfo_account_metric *out, const char *text)
+{
+    for (int m = VNFO_ACCOUNT_METRIC_MEAN; m <= VNFO_ACCOUNT_METRIC_MAX; m++)
+        if (strcmp(text, vnfo_account_metric_name((vnfo_account_metric)m)) == 0) {
+            *out = (vnfo_account_metric)m;
+            return 1;
+        }
+    cli_error("account: --metric: unknown metric \"%s\"", text);
+    return 0;
+}
+
+enum { OPT_BILLED = 256, OPT_P, OPT_METHOD, OPT_MAX, OPT_CONF, OPT_Q, OPT_SAMPLED, OPT_METRIC,
+       OPT_REF, OPT_SLACK_ABS, OPT_SLACK_REL, OPT_HELP };
+
+static int parse_option(struct account_args *a, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_BILLED:
+        return a->have_billed = parse_u64(&a->billed, "--billed", arg);
+    case OPT_SAMPLED:
+        return a->have_sampled = parse_u64(&a->sampled, "--sampled", arg);
+    case OPT_P:
+        return a->have_p = parse_rational(&a->p, arg);
+    case OPT_METHOD:
+        return parse_method(&a->opts.method, arg);
+    case OPT_MAX:
+        return parse_u64(&a->opts.max_value, "--max", arg);
+    case OPT_CONF:
+        return parse_double(&a->opts.confidence, "--confidence", arg);
+    case OPT_Q:
+        return a->have_q = parse_double(&a->q, "--q", arg);
+    case OPT_METRIC:
+        return parse_metric(&a->metric, arg);
+    case OPT_REF:
+        return a->have_ref = parse_double(&a->reference, "--reference", arg);
+    case OPT_SLACK_ABS:
+        return parse_double(&a->opts.slack_abs, "--slack-abs", arg);
+    case OPT_SLACK_REL:
+        return parse_double(&a->opts.slack_rel, "--slack-rel", arg);
+    default:
+        return 0;
+    }
+}
+
+/* Returns CLI_OK, CLI_USAGE, or -1 for --help. */
+static int parse_args(struct account_args *a, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"billed", required_argument, NULL, OPT_BILLED},   {"p", required_argument, NULL, OPT_P},
+        {"method", required_argument, NULL, OPT_METHOD},   {"max", required_argument, NULL, OPT_MAX},
+        {"confidence", required_argument, NULL, OPT_CONF}, {"q", required_argument, NULL, OPT_Q},
+        {"sampled", required_argument, NULL, OPT_SAMPLED}, {"metric", required_argument, NULL, OPT_METRIC},
+        {"reference", required_argument, NULL, OPT_REF},
+        {"slack-abs", required_argument, NULL, OPT_SLACK_ABS},
+        {"slack-rel", required_argument, NULL, OPT_SLACK_REL},
+        {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
+    };
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return argc < 2 ? CLI_USAGE : -1;
+    a->sub = argv[1];
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
+        if (c == 'h' || c == OPT_HELP)
+            return -1;
+        if (c == '?' || !parse_option(a, c, optarg))
+            return CLI_USAGE;
+    }
+    if (optind < argc - 2) {
+        cli_error("account: more than one input file");
+        return CLI_USAGE;
+    }
+    a->file = optind < argc - 1 ? argv[optind + 1] : NULL;
+    /* Slack given in one form only selects that form. */
+    if (a->opts.slack_rel != 0.0)
+        a->opts.slack_mode = a->opts.slack_abs != 0.0 ? VNFO_ACCOUNT_SLACK_EITHER
+                                                      : VNFO_ACCOUNT_SLACK_REL;
+    return CLI_OK;
+}
+
+/* Reads FILE (or stdin) into an accumulator; errors name file and line. */
+static int read_values(vnfo_account_acc **out, const char *file)
+{
+    FILE *f = file ? fopen(file, "r") : stdin;
+    const char *name = file ? file : "<stdin>";
+    if (!f) {
+        cli_error("account: %s: %s", file, strerror(errno));
+        return CLI_INPUT_ERROR;
+    }
+    vnfo_status s = vnfo_account_acc_create(out, NULL);
+    char line[256];
+    for (unsigned long no = 1; s == VNFO_OK && fgets(line, sizeof line, f); no++) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        uint64_t v;
+        s = vnfo_account_value_parse(&v, line);
+        if (s == VNFO_OK)
+            s = vnfo_account_acc_add(*out, v);
+        if (s != VNFO_OK)
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no,
+                    *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
+    }
+    if (file)
+        fclose(f);
+    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+}
+
+static void print_number(const char *label, double v)
+{
+    if (!isnan(v))
+        printf("%-12s %.10g\n", label, v);
+}
+
+static void print_result(const vnfo_account_result *r)
+{
+    printf("%-12s %s\n", "check", vnfo_account_check_name(r->check));
+    printf("%-12s %s (%s)\n", "verdict", vnfo_account_verdict_name(r->verdict),
+           vnfo_account_reason_text(r->reason));
+    printf("%-12s %s\n", "method", vnfo_account_method_name(r->method));
+    printf("%-12s %g\n", "confidence", r->confidence);
+    printf("%-12s %llu\n", "n", (unsigned long long)r->n);
+    print_number("probability", r->probability);
+    print_number("quantile", r->quantile);
+    print_number("billed", r->billed);
+    print_number("reference", r->reference);
+    print_number("limit", r->limit);
+    print_number("estimate", r->estimate);
+    if (!isnan(r->lower))
+        printf("%-12s [%.10g, %.10g]\n", "interval", r->lower, r->upper);
+    if (r->check == VNFO_ACCOUNT_CHECK_QUANTILE || r->rank_upper)
+        printf("%-12s l = %llu, u = %llu\n", "ranks", (unsigned long long)r->rank_lower,
+               (unsigned long long)r->rank_upper);
+    print_number("p-value", r->p_value);
+    print_number("std-error", r->std_error);
+    print_number("statistic", r->statistic);
+    print_number("skewness", r->skewness);
+    if (r->check == VNFO_ACCOUNT_CHECK_TOTAL)
+        printf("%-12s %s\n", "cochran", r->cochran_ok ? "n > 25 G1^2 holds" : "fails");
+    print_number("max-value", r->max_value);
+    if (!isnan(r->rate))
+        printf("%-12s %.10g [%.10g, %.10g]\n", "rate", r->rate, r->rate_lower, r->rate_upper);
+}
+
+static int exit_code(vnfo_account_verdict v)
+{
+    switch (v) {
+    case VNFO_ACCOUNT_CONSISTENT:
+    case VNFO_ACCOUNT_PASS:
+        return CLI_OK;
+    case VNFO_ACCOUNT_INCONCLUSIVE:
+        return CLI_INCONCLUSIVE;
+    default:
+        return CLI_FAILED;
+    }
+}
+
+static int missing(const char *sub, const char *what)
+{
+    cli_error("account %s: %s is required", sub, what);
+    return CLI_USAGE;
+}
+
+static vnfo_status run_check(vnfo_account_result *r, struct account_args *a, vnfo_account_acc *acc)
+{
+    if (strcmp(a->sub, "total") == 0)
+        return vnfo_account_total_check(r, acc, a->billed, a->p, &a->opts);
+    if (strcmp(a->sub, "quantile") == 0)
+        return vnfo_account_quantile_check(r, acc, a->q, a->billed, &a->opts);
+    return vnfo_account_performance_check(r, acc, a->metric, a->reference, &a->opts);
+}
+
+/* Checks the options each subcommand needs; CLI_OK when complete. */
+static int required(const struct account_args *a)
+{
+    if (strcmp(a->sub, "total") == 0 && (!a->have_billed || !a->have_p))
+        return missing(a->sub, "--billed and --p");
+    if (strcmp(a->sub, "count") == 0 && (!a->have_billed || !a->have_p || !a->have_sampled))
+        return missing(a->sub, "--sampled, --billed and --p");
+    if (strcmp(a->sub, "quantile") == 0 && (!a->have_billed || !a->have_q))
+        return missing(a->sub, "--q and --billed");
+    if (strcmp(a->sub, "perf") == 0 && (!a->have_ref || !a->metric))
+        return missing(a->sub, "--metric and --reference");
+    if (strcmp(a->sub, "total") && strcmp(a->sub, "count") && strcmp(a->sub, "quantile") &&
+        strcmp(a->sub, "perf")) {
+        cli_error("account: unknown check \"%s\"", a->sub);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int cmd_account(int argc, char **argv)
+{
+    struct account_args a = {.opts = VNFO_ACCOUNT_OPTIONS_INIT};
+    int rc = parse_args(&a, argc, argv);
+    if (rc != CLI_OK) {
+        account_usage(rc < 0 ? stdout : stderr);
+        return rc < 0 ? CLI_OK : rc;
+    }
+    if ((rc = required(&a)) != CLI_OK)
+        return rc;
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    vnfo_status s;
+    if (strcmp(a.sub, "count") == 0) {
+        s = vnfo_account_count_check(&r, a.sampled, a.billed, a.p, &a.opts);
+    } else {
+        vnfo_account_acc *acc = NULL;
+        rc = read_values(&acc, a.file);
+        s = rc == CLI_OK ? run_check(&r, &a, acc) : VNFO_OK;
+        vnfo_account_acc_free(acc);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (s != VNFO_OK) {
+        cli_status_error("account", s);
+        return CLI_INPUT_ERROR;
+    }
+    print_result(&r);
+    return exit_code(r.verdict);
+}
