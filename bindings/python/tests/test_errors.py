@@ -84,6 +84,36 @@ def trigger_bill(tmp_path):
     vnfo.Bill('{"vnfo_bill": 1, "manifest_id": 3}', name="b.json")
 
 
+def _log_bytes(n=4):
+    batches = []
+    with vnfo.LogWriter(vnfo.SigningKey.from_seed(SEED), 1, batches.append,
+                        batch_records=n) as w:
+        for i in range(n):
+            w.append(vnfo.PacketRecord(label=i))
+    return batches[0]
+
+
+def trigger_log_format(tmp_path):
+    import struct
+    batch = _log_bytes()
+    reader = vnfo.LogReader(vnfo.SigningKey.from_seed(SEED).public_key)
+    reader.add_buffer(struct.pack(">I", len(batch)) + batch[:-5], "cut.log")
+    reader.raise_for_faults()
+
+
+def trigger_log_integrity(tmp_path):
+    batch = _log_bytes()
+    vnfo.log.Proof(batch, 0).check(vnfo.SigningKey.from_seed(SEED).public_key,
+                                    vnfo.log.batch_record(batch, 1))
+
+
+def trigger_log_sink(tmp_path):
+    def sink(batch):
+        raise OSError("disk full")
+    w = vnfo.LogWriter(vnfo.SigningKey.from_seed(SEED), 1, sink, batch_records=1)
+    w.append(vnfo.PacketRecord())
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -100,6 +130,9 @@ TRIGGERS = {
     errors.RecordError: (trigger_record, "VNFO_E_RECORD_MALFORMED"),
     errors.UnsupportedVersion: (trigger_unsupported_version, "VNFO_E_UNSUPPORTED_VERSION"),
     errors.BillError: (trigger_bill, "VNFO_E_BILL_FORMAT"),
+    errors.LogFormatError: (trigger_log_format, "VNFO_E_LOG_TRUNCATED"),
+    errors.LogIntegrityError: (trigger_log_integrity, "VNFO_E_LOG_PROOF_INVALID"),
+    errors.LogError: (trigger_log_sink, "VNFO_E_LOG_SINK"),
 }
 
 # Classes no public operation of the bound modules can provoke: base and
