@@ -114,6 +114,10 @@ def trigger_log_sink(tmp_path):
     w.append(vnfo.PacketRecord())
 
 
+def trigger_manifest(tmp_path):
+    vnfo.Manifest('{"vnfo_manifest": 1,', name="cut.json")
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -133,6 +137,7 @@ TRIGGERS = {
     errors.LogFormatError: (trigger_log_format, "VNFO_E_LOG_TRUNCATED"),
     errors.LogIntegrityError: (trigger_log_integrity, "VNFO_E_LOG_PROOF_INVALID"),
     errors.LogError: (trigger_log_sink, "VNFO_E_LOG_SINK"),
+    errors.ManifestError: (trigger_manifest, "VNFO_E_MANIFEST_SYNTAX"),
 }
 
 # Classes no public operation of the bound modules can provoke: base and
