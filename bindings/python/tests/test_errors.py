@@ -118,6 +118,14 @@ def trigger_manifest(tmp_path):
     vnfo.Manifest('{"vnfo_manifest": 1,', name="cut.json")
 
 
+def trigger_account(tmp_path):
+    vnfo.account.delay(9, 5)
+
+
+def trigger_overflow(tmp_path):
+    vnfo.account.parse_value("18446744073709551616")
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -138,14 +146,15 @@ TRIGGERS = {
     errors.LogIntegrityError: (trigger_log_integrity, "VNFO_E_LOG_PROOF_INVALID"),
     errors.LogError: (trigger_log_sink, "VNFO_E_LOG_SINK"),
     errors.ManifestError: (trigger_manifest, "VNFO_E_MANIFEST_SYNTAX"),
+    errors.AccountError: (trigger_account, "VNFO_E_ACCOUNT_VALUE"),
+    errors.ArithmeticOverflow: (trigger_overflow, "VNFO_E_OVERFLOW"),
 }
 
 # Classes no public operation of the bound modules can provoke: base and
 # family classes (their concrete codes arrive with their modules), libsodium
 # start-up failure, and vnfo_init() (always called at import).
 NOT_TRIGGERABLE = {
-    errors.Error, errors.FormatError, errors.UnsupportedVersion, errors.CryptoError,
-    errors.ArithmeticOverflow, errors.NotInitialized, errors.PacketError,
+    errors.Error, errors.FormatError, errors.UnsupportedVersion, errors.CryptoError, errors.NotInitialized, errors.PacketError,
     errors.SamplerError, errors.RecordError, errors.LogError, errors.LogFormatError,
     errors.LogIntegrityError, errors.BillError, errors.ManifestError,
     errors.FlowTagError, errors.AccountError, errors.VerificationError,

@@ -17,11 +17,12 @@ from .keys import PublicKey, SigningKey
 from .packet import FieldSet, FlowKey, LinkType, Packet
 from .sampler import Decision, Sampler
 from .record import EpochStart, FlowTagMapRecord, LossNotice, PacketRecord
+from .account import Accumulator
 from .log import LogReader, LogWriter, open_log
 from .manifest import Manifest
 from .report import Category, Check, Report, Verdict
 from .bill import Bill
-from . import bill, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
+from . import account, bill, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -37,4 +38,4 @@ __all__ = ["__version__", "library_version", "Status", "status_name", "strerror"
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
            "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
            "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
-           "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
+           "Accumulator", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
