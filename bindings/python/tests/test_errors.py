@@ -126,6 +126,10 @@ def trigger_overflow(tmp_path):
     vnfo.account.parse_value("18446744073709551616")
 
 
+def trigger_flowtag(tmp_path):
+    vnfo.FlowTagTable().consume(12345)
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -147,6 +151,7 @@ TRIGGERS = {
     errors.LogError: (trigger_log_sink, "VNFO_E_LOG_SINK"),
     errors.ManifestError: (trigger_manifest, "VNFO_E_MANIFEST_SYNTAX"),
     errors.AccountError: (trigger_account, "VNFO_E_ACCOUNT_VALUE"),
+    errors.FlowTagError: (trigger_flowtag, "VNFO_E_FLOWTAG_UNKNOWN"),
     errors.ArithmeticOverflow: (trigger_overflow, "VNFO_E_OVERFLOW"),
 }
 

@@ -18,11 +18,12 @@ from .packet import FieldSet, FlowKey, LinkType, Packet
 from .sampler import Decision, Sampler
 from .record import EpochStart, FlowTagMapRecord, LossNotice, PacketRecord
 from .account import Accumulator
+from .flowtag import FlowTagTable
 from .log import LogReader, LogWriter, open_log
 from .manifest import Manifest
 from .report import Category, Check, Report, Verdict
 from .bill import Bill
-from . import account, bill, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
+from . import account, bill, flowtag, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,4 @@ __all__ = ["__version__", "library_version", "Status", "status_name", "strerror"
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
            "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
            "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
-           "Accumulator", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
+           "Accumulator", "FlowTagTable", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
