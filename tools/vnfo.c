@@ -21,7 +21,9 @@ static const struct command commands[] = {
     {"help", cmd_help, "print this help"},
     {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"generate", cmd_generate, "write a deterministic synthetic capture"},
-    {"demo", cmd_demo, "a short demonstration of trajectory sampling"},
+    {"demo", cmd_demo, "keys, manifest, capture; the honest provider and every cheating scenario, verified"},
+    {"simulate", cmd_simulate, "play the provider: run a capture through the chain, write logs and a bill"},
+    {"verify", cmd_verify, "verify a provider's logs and bill against the manifest; print the report"},
     {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
     {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
 };
