@@ -60,3 +60,10 @@ tools_vnfo_SOURCES += tools/cmd_verify.c tools/cmd_simulate.c tools/verify_dir.c
 tools_vnfo_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tools_vnfo_LDADD += $(SIM_LIBS)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_verify
+tests_check_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+endif
