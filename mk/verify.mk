@@ -67,3 +67,8 @@ tests_check_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(SIM_LIBS) $(TEST_LIBS)
 endif
+
+if BUILD_CLI
+TESTS += tests/verify_cli.sh
+endif
+EXTRA_DIST += tests/verify_cli.sh
