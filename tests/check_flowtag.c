@@ -279,6 +279,28 @@ START_TEST(test_adopt_upstream_tag)
 }
 END_TEST
 
+START_TEST(test_iterate_bindings)
+{
+    vnfo_flowtag_table *t = ft_table(24, 20, 0);
+    vnfo_flowtag_event ev;
+    for (uint32_t i = 0; i < 6; i++) {
+        vnfo_flow_key k = ft_key4(i, 1);
+        gen(t, &k, &k, i);
+    }
+    ck_assert_status(vnfo_flowtag_release(&ev, t, 3, 10), VNFO_OK);
+    vnfo_flowtag_context c;
+    uint32_t cursor = 0, seen[8], n = 0;
+    while (vnfo_flowtag_table_next(&c, t, &cursor) == VNFO_OK && n < 8)
+        seen[n++] = c.tag;
+    ck_assert_uint_eq(n, 5);
+    const uint32_t want[] = {1, 2, 4, 5, 6};
+    ck_assert_mem_eq(seen, want, sizeof want);
+    ck_assert_status(vnfo_flowtag_table_next(&c, t, &cursor), VNFO_E_NOT_FOUND);
+    ck_assert_status(vnfo_flowtag_table_next(&c, t, NULL), VNFO_E_INVALID_ARGUMENT);
+    vnfo_flowtag_table_free(t);
+}
+END_TEST
+
 /* ---- against a reference model ------------------------------------------ */
 
 #define MODEL_CAP 64
@@ -426,6 +448,7 @@ int main(void)
     tcase_add_test(tc, test_reserved_all_ones_tag);
     tcase_add_test(tc, test_ipv6_room);
     tcase_add_test(tc, test_adopt_upstream_tag);
+    tcase_add_test(tc, test_iterate_bindings);
     tcase_add_test(tc, test_model_and_determinism);
     tcase_add_test(tc, test_allocation_failure);
     suite_add_tcase(s, tc);

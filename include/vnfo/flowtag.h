@@ -248,6 +248,19 @@ VNFO_API vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out,
                                          const vnfo_flow_key *original);
 
 /**
+ * @brief The next live binding at or after slot @p *cursor, in slot order
+ *        (for dumps and audits of a table or a decoded checkpoint).
+ * @param[out] out The binding.
+ * @param table The table.
+ * @param[in,out] cursor Start with 0; moved past the binding returned.
+ * @return VNFO_OK, VNFO_E_NOT_FOUND (no binding left) or
+ *         VNFO_E_INVALID_ARGUMENT.  Records no message.
+ * @par Thread safety: safe for concurrent readers of one table.
+ */
+VNFO_API vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out,
+                                             const vnfo_flowtag_table *table, uint32_t *cursor);
+
+/**
  * @brief Expire flows idle for at least the idle timeout at time @p now,
  *        oldest first, writing one EXPIRE event per freed tag.
  *

@@ -525,6 +525,23 @@ vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_ta
     return VNFO_OK;
 }
 
+vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
+                                    uint32_t *cursor)
+{
+    if (!out || !table || !cursor)
+        return VNFO_E_INVALID_ARGUMENT;
+    for (uint32_t slot = *cursor > 0 ? *cursor : 1; slot <= table->opts.capacity; slot++) {
+        const struct ft_entry *e = &table->entries[slot];
+        if (e->flags & FT_LIVE) {
+            context_fill(out, table, e);
+            *cursor = slot + 1;
+            return VNFO_OK;
+        }
+    }
+    *cursor = table->opts.capacity + 1;
+    return VNFO_E_NOT_FOUND;
+}
+
 vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, size_t max,
                                       vnfo_flowtag_table *table, uint64_t now)
 {
