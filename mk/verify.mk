@@ -38,3 +38,37 @@ tests_check_middlebox_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleb
 tests_check_middlebox_CFLAGS = $(TEST_CFLAGS)
 tests_check_middlebox_LDADD = examples/middleboxes/libmiddlebox.la $(TEST_LIBS)
 endif
+
+# The verifier.
+libvnfo_la_SOURCES += src/verify/verifier.c src/verify/run.c src/verify/store.c \
+	src/verify/trajectory.c src/verify/replay.c src/verify/integrity.c \
+	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c
+vnfoinclude_HEADERS += include/vnfo/verify.h
+noinst_HEADERS += src/verify/verify_private.h
+
+# The simulated provider (tools/sim.h): vnfo simulate, vnfo demo, the tests.
+noinst_LTLIBRARIES += tools/libvnfo_sim.la
+tools_libvnfo_sim_la_SOURCES = tools/sim.h tools/sim.c tools/sim_scenarios.c tools/sim_setup.c
+tools_libvnfo_sim_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleboxes -I$(top_srcdir)/tools
+tools_libvnfo_sim_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+tools_libvnfo_sim_la_LIBADD = examples/middleboxes/libmiddlebox.la tools/libvnfo_traffic.la
+SIM_CPPFLAGS = -I$(top_srcdir)/examples/middleboxes -I$(top_srcdir)/tools
+SIM_LIBS = tools/libvnfo_sim.la
+
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_verify.c tools/cmd_simulate.c tools/verify_dir.c tools/verify_dir.h
+tools_vnfo_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tools_vnfo_LDADD += $(SIM_LIBS)
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_verify
+tests_check_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+endif
+
+if BUILD_CLI
+TESTS += tests/verify_cli.sh
+endif
+EXTRA_DIST += tests/verify_cli.sh

@@ -71,5 +71,5 @@ rc=0; "$vnfo" sample --pcap "$tmp/none.pcap" --key $key >/dev/null 2>&1 || rc=$?
 "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash bob --ranges 0-0x7fffffff --fields nat-safe \
     | grep -q '"probability":"1/2"' || fail "bob ranges"
 TMPDIR=$tmp "$vnfo" demo > "$tmp/demo.txt" || fail "demo: $(cat "$tmp/demo.txt")"
-grep -q "2000 of 2000 packets keep the" "$tmp/demo.txt" || fail "demo output"
+grep -q "12 of 12 runs judged as intended" "$tmp/demo.txt" || fail "demo output"
 echo "ok: vnfo generate, sample and demo"

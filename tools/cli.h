@@ -32,6 +32,10 @@ int cmd_generate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 /* Writes a deterministic synthetic capture; returns a CLI exit code. */
 int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_t seed);
+/* The verifier's commands (tools/cmd_verify.c, tools/cmd_simulate.c). */
+int cmd_verify(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
 /* vnfo keygen (tools/cmd_keygen.c) and vnfo log (tools/cmd_log.c). */
 int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -1,133 +1,210 @@
-/* vnfo demo: what `./quickstart demo` runs until the end-to-end verifier
- * exists.  Generates a small capture in a temporary folder, samples it with
- * a fixed demo key at 1/16, shows that a second hop which rewrites TTL,
- * DSCP and VLAN tags selects exactly the same packets with the same labels,
- * and prints a short summary. */
+/* vnfo demo: keys, a manifest and a generated capture; then the honest
+ * provider and each cheating scenario, verified, one screen each. */
+#include <errno.h>
+#include <getopt.h>
 #include <pcap/pcap.h>
-#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
-#include "sample_common.h"
+#include "sim.h"
+#include "traffic.h"
+#include "verify_dir.h"
 
-#define DEMO_PACKETS 2000
-#define DEMO_FLOWS 100
+#define DEMO_PACKETS 4000
+#define DEMO_FLOWS 300
+#define DEMO_RATE 8
 
-/* The demo key: BLAKE2b-256 of a public phrase.  Never use it for real. */
-static void demo_key(uint8_t *key)
+static int write_capture(const char *path)
 {
-    static const char phrase[] = "vnfo demo sampling key (public, never use in production)";
-    crypto_generichash(key, VNFO_SAMPLER_KEY_BYTES, (const uint8_t *)phrase, sizeof phrase - 1,
-                       NULL, 0);
-}
-
-/* A second hop: TTL/hop limit down by one, new DSCP, VLAN tag stripped. */
-static size_t rewrite_hop(uint8_t *out, const uint8_t *in, const vnfo_packet_view *v)
-{
-    size_t ip_len = v->len - v->l3_offset;
-    memcpy(out, in, 12);
-    out[12] = v->ip_version == 4 ? 0x08 : 0x86;
-    out[13] = v->ip_version == 4 ? 0x00 : 0xdd;
-    memcpy(out + 14, in + v->l3_offset, ip_len);
-    uint8_t *ip = out + 14;
-    if (v->ip_version == 4) {
-        ip[8]--;
-        ip[1] = 0xb8;
-        ip[10] ^= 0x5a; /* the checksum changes too; the field sets ignore it */
-    } else {
-        ip[7]--;
-        ip[0] = (uint8_t)((ip[0] & 0xf0) | 0x0b);
+    traffic_gen g;
+    traffic_pcap p;
+    uint8_t frame[TRAFFIC_FRAME_MAX];
+    if (traffic_gen_init(&g, 2026, DEMO_FLOWS) != 0)
+        return -1;
+    int rc = traffic_pcap_open(&p, path, 1, 65535);
+    /* Inside the manifest's billing period, one packet every 20 us. */
+    uint64_t t0 = 1793491200ULL * 1000000ULL + 3600ULL * 1000000ULL;
+    for (int i = 0; rc == 0 && i < DEMO_PACKETS; i++) {
+        size_t len = traffic_gen_next(&g, frame, sizeof frame, NULL);
+        rc = traffic_pcap_write(&p, t0 + (uint64_t)i * 20, frame, len);
     }
-    return 14 + ip_len;
+    if (traffic_pcap_close(&p) != 0)
+        rc = -1;
+    traffic_gen_free(&g);
+    return rc;
 }
 
-struct hop_check {
-    uint64_t compared, same;
-};
-
-static void compare_hops(struct hop_check *c, const vnfo_sampler *s, const char *path)
+static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
 {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t *p = pcap_open_offline(path, err);
-    if (!p)
-        return;
     struct pcap_pkthdr *h;
     const u_char *data;
-    uint8_t hop2[70000];
-    while (pcap_next_ex(p, &h, &data) == 1) {
-        vnfo_packet_view v;
-        if (vnfo_packet_parse(&v, data, h->caplen, VNFO_LINKTYPE_ETHERNET) != VNFO_OK)
-            continue;
-        size_t n = rewrite_hop(hop2, data, &v);
-        vnfo_sampler_decision a, b;
-        vnfo_sampler_decide(&a, s, data, h->caplen, VNFO_LINKTYPE_ETHERNET, 0);
-        vnfo_sampler_decide(&b, s, hop2, n, VNFO_LINKTYPE_ETHERNET, 0);
-        c->compared++;
-        c->same += a.selected == b.selected && a.label == b.label;
-    }
-    pcap_close(p);
+    int r = pcap_next_ex((pcap_t *)ctx, &h, &data);
+    if (r == PCAP_ERROR_BREAK)
+        return 0;
+    if (r != 1)
+        return -1;
+    *pkt = data;
+    *len = h->caplen;
+    *ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec * 1000ULL;
+    return 1;
 }
 
-static int demo_run(const char *path, const char *key_path)
+static int simulate(struct sim_stats *stats, const char *dir, const vnfo_manifest *m, int scenario,
+                    char *out, size_t out_size)
 {
-    if (generate_capture(path, DEMO_PACKETS, DEMO_FLOWS, 1) != CLI_OK)
-        return CLI_INPUT_ERROR;
-    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
-    demo_key(key);
-    vnfo_status kst = vnfo_sampler_key_save(key, key_path);
-    if (kst != VNFO_OK) {
-        cli_status_error("demo", kst);
-        return CLI_INPUT_ERROR;
+    char pcap_path[1024], keys[1024], err[PCAP_ERRBUF_SIZE];
+    snprintf(pcap_path, sizeof pcap_path, "%s/capture.pcap", dir);
+    snprintf(keys, sizeof keys, "%s/keys", dir);
+    snprintf(out, out_size, "%s/%s", dir, sim_scenario_name(scenario));
+    if (mkdir(out, 0755) != 0 && errno != EEXIST)
+        return -1;
+    pcap_t *p = pcap_open_offline(pcap_path, err);
+    if (!p)
+        return -1;
+    struct sim_options so = {m, keys, out, scenario, 7, (uint32_t)pcap_datalink(p), 0};
+    vnfo_status st = sim_run(stats, &so, pcap_next_packet, p);
+    pcap_close(p);
+    if (st != VNFO_OK)
+        cli_error("demo: %s: %s", sim_scenario_name(scenario), sim_error());
+    return st == VNFO_OK ? 0 : -1;
+}
+
+/* Prints the lines of the report that did not pass (all of them for the
+ * honest run), and returns whether the intended check caught the scenario. */
+static int show(const vnfo_report *r, int scenario)
+{
+    int caught = scenario == SIM_HONEST ? vnfo_report_overall(r) == VNFO_REPORT_PASS : 0;
+    const char *intended = sim_scenario_checks(scenario)[0];
+    printf("   caught by:");
+    int any = 0;
+    for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+        const vnfo_report_entry *e = vnfo_report_entry_at(r, i);
+        if (vnfo_report_entry_verdict(e) != VNFO_REPORT_FAIL)
+            continue;
+        printf("%s %s", any++ ? "," : "", vnfo_report_entry_name(e));
+        if (intended && strcmp(intended, vnfo_report_entry_name(e)) == 0)
+            caught = 1;
     }
-    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
-    o.rate = (vnfo_rational){1, 16};
-    vnfo_sampler *s;
-    char commitment[VNFO_SAMPLER_COMMITMENT_TEXT_SIZE];
-    vnfo_sampler_key_commitment_format(commitment, sizeof commitment, key, sizeof key);
-    vnfo_status st = vnfo_sampler_create(&s, &o, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+    printf("%s\n", any ? "" : " nothing");
+    size_t need = 0;
+    unsigned flags = 0;
+    vnfo_report_render_text(NULL, 0, &need, r, flags);
+    char *text = malloc(need);
+    if (text && vnfo_report_render_text(text, need, NULL, r, flags) == VNFO_OK) {
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+            if (scenario == SIM_HONEST || strstr(line, "FAIL") || strstr(line, "examples") ||
+                strstr(line, "evidence"))
+                printf("   %s\n", line);
+    }
+    free(text);
+    return caught;
+}
+
+static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
+{
+    char out[1024], manifest[1024], bill[1100], key[1024];
+    struct sim_stats st;
+    printf("\n== %d/%d %s: %s\n", scenario + 1, SIM_SCENARIO_COUNT, sim_scenario_name(scenario),
+           sim_scenario_story(scenario));
+    if (simulate(&st, dir, m, scenario, out, sizeof out) != 0)
+        return 0;
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
+    snprintf(bill, sizeof bill, "%s/bill.json", out);
+    snprintf(key, sizeof key, "%s/keys/sampling.key", dir);
+    printf("   provider: %llu packets, %llu entered the chain, %llu sampled (p = 1/%d)\n",
+           (unsigned long long)st.packets, (unsigned long long)st.entered,
+           (unsigned long long)st.sampled, DEMO_RATE);
+    printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
+           manifest, out, bill, key);
+    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0};
+    vnfo_report *r;
+    int rc = verify_dir(&r, &a, "demo");
+    if (rc != 0)
+        return 0;
+    vnfo_report_verdict v = vnfo_report_overall(r);
+    printf("   verdict: %s (exit %d)\n", vnfo_report_verdict_name(v), vnfo_report_verdict_exit_code(v));
+    int ok = show(r, scenario);
+    printf("   => %s\n", scenario == SIM_HONEST ? (ok ? "every check passes" : "UNEXPECTED: the honest run failed")
+                                                 : (ok ? "caught by the intended check" : "MISSED by the intended check"));
+    vnfo_report_free(r);
+    return ok;
+}
+
+static int prepare(const char *dir)
+{
+    static const char *const names[] = {"customer", "provider", "fw", "ids", "nat"};
+    char keys[1024], path[1024];
+    snprintf(keys, sizeof keys, "%s/keys", dir);
+    if (mkdir(keys, 0700) != 0 && errno != EEXIST) {
+        cli_error("demo: %s: %s", keys, strerror(errno));
+        return -1;
+    }
+    vnfo_status st = sim_keys_generate(keys, names, 5);
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    if (st == VNFO_OK)
+        st = sim_manifest_write(path, keys, DEMO_RATE);
     if (st != VNFO_OK) {
         cli_status_error("demo", st);
-        return CLI_FAILED;
+        return -1;
     }
-    struct sample_summary sum;
-    int rc = sample_capture(&sum, path, s, NULL, 16);
-    struct hop_check hc = {0, 0};
-    compare_hops(&hc, s, path);
-    vnfo_sampler_free(s);
-    if (rc != 0) {
-        cli_error("demo: %s", sum.error);
-        return CLI_INPUT_ERROR;
+    snprintf(path, sizeof path, "%s/capture.pcap", dir);
+    if (write_capture(path) != 0) {
+        cli_error("demo: %s: cannot write the capture", path);
+        return -1;
     }
-    printf("libvnfo %s demo: trajectory sampling\n\n", vnfo_version_string());
-    printf("  capture    %llu synthetic packets, %d flows (TCP/UDP, IPv4/IPv6, VLAN)\n",
-           (unsigned long long)sum.packets, DEMO_FLOWS);
-    printf("  sampler    siphash-2-4 over psamp fields (RFC 5475), rate 1/16, epoch 0\n");
-    printf("  key        demo key, commitment %.24s...\n", commitment);
-    printf("  selected   %llu of %llu packets (%.2f%%, target 6.25%%)\n",
-           (unsigned long long)sum.selected, (unsigned long long)sum.parsed,
-           sum.parsed ? 100.0 * (double)sum.selected / (double)sum.parsed : 0.0);
-    printf("  next hop   TTL-1, new DSCP, VLAN tag removed: %llu of %llu packets keep the\n"
-           "             same decision and label\n",
-           (unsigned long long)hc.same, (unsigned long long)hc.compared);
-    printf("\nTry: vnfo sample --pcap %s --key-file %s --rate 1/16 --jsonl\n", path, key_path);
-    return hc.same == hc.compared ? CLI_OK : CLI_FAILED;
+    printf("demo folder %s: keys/ (fw, ids, nat, customer, provider, sampling), manifest.json\n"
+           "(chain fw -> ids -> nat, sampling 1/%d, full packets logged), capture.pcap (%d generated\n"
+           "packets of %d TCP/UDP flows over IPv4/IPv6)\n", dir, DEMO_RATE, DEMO_PACKETS, DEMO_FLOWS);
+    return 0;
 }
 
 int cmd_demo(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    char dir[512], path[600], key_path[600];
-    snprintf(dir, sizeof dir, "%s/vnfo-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        cli_error("demo: cannot create a temporary folder under %s", tmp && *tmp ? tmp : "/tmp");
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    char tmp[1024];
+    const char *dir = NULL, *tmpdir = getenv("TMPDIR");
+    snprintf(tmp, sizeof tmp, "%s/vnfo-demo-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd')
+            dir = optarg;
+        else {
+            fprintf(c == 'h' ? stdout : stderr,
+                    "usage: vnfo demo [--dir DIR]\n\nGenerates keys, a manifest and a capture in DIR "
+                    "(default: a new folder under $TMPDIR or /tmp),\nruns the honest provider and each cheating "
+                    "scenario, and verifies each.\n");
+            return c == 'h' ? CLI_OK : CLI_USAGE;
+        }
+    }
+    if (!dir && !(dir = mkdtemp(tmp))) {
+        cli_error("demo: cannot create %s: %s", tmp, strerror(errno));
         return CLI_INPUT_ERROR;
     }
-    snprintf(path, sizeof path, "%s/demo.pcap", dir);
-    snprintf(key_path, sizeof key_path, "%s/demo.key", dir);
-    return demo_run(path, key_path);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        cli_error("demo: %s: %s", dir, strerror(errno));
+        return CLI_INPUT_ERROR;
+    }
+    if (prepare(dir) != 0)
+        return CLI_INPUT_ERROR;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    vnfo_manifest *m;
+    vnfo_status st = vnfo_manifest_load(&m, path);
+    if (st != VNFO_OK) {
+        cli_status_error("demo", st);
+        return CLI_INPUT_ERROR;
+    }
+    int good = 0;
+    for (int s = 0; s < SIM_SCENARIO_COUNT; s++)
+        good += run_scenario(dir, m, s);
+    vnfo_manifest_free(m);
+    printf("\n%d of %d runs judged as intended (honest passes, each scenario caught).\n", good,
+           SIM_SCENARIO_COUNT);
+    return good == SIM_SCENARIO_COUNT ? CLI_OK : CLI_FAILED;
 }

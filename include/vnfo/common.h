@@ -120,6 +120,7 @@ typedef enum vnfo_status {
     VNFO_E_BILL_FORMAT = 190,           /**< A bill is not valid JSON or breaks its schema (docs/bill.md). */
     VNFO_E_BILL_UNKNOWN_RESOURCE = 191, /**< A bill names a resource this library does not know. */
     VNFO_E_BILL_MISMATCH = 192,         /**< A bill does not match the manifest (id, period, resources, functions). */
+    VNFO_E_VERIFY_MISSING_LOG = 193,    /**< A function of the chain has no log to verify. */
 
     /* key: 220-239 */
     VNFO_E_KEY_FORMAT = 220,        /**< A key or key file is malformed (wrong prefix, length or encoding). */

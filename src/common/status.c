@@ -97,6 +97,7 @@ static const struct status_entry status_table[] = {
     {VNFO_E_BILL_FORMAT, "VNFO_E_BILL_FORMAT", "malformed bill"},
     {VNFO_E_BILL_UNKNOWN_RESOURCE, "VNFO_E_BILL_UNKNOWN_RESOURCE", "bill names an unknown resource"},
     {VNFO_E_BILL_MISMATCH, "VNFO_E_BILL_MISMATCH", "bill does not match the manifest"},
+    {VNFO_E_VERIFY_MISSING_LOG, "VNFO_E_VERIFY_MISSING_LOG", "a chain function has no log"},
 
     /* key */
     {VNFO_E_KEY_FORMAT, "VNFO_E_KEY_FORMAT", "malformed key or key file"},

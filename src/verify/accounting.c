@@ -1,0 +1,219 @@
+/* Accounting checks, driven by the manifest's "billing" and
+ * "verification.minimality" sections: each billed total against the sample
+ * (Horvitz-Thompson, binomial count, quantile), and each sampled packet's
+ * resource use against the reference's plus the slack. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "verify_private.h"
+
+static vnfo_status inconclusive(vnfo_report *report, const char *name, const char *why)
+{
+    vnfo_report_entry *e;
+    vnfo_status s = vnfo_report_entry_add(&e, report, name, VNFO_REPORT_ACCOUNTING,
+                                          VNFO_REPORT_INCONCLUSIVE, why);
+    return s;
+}
+
+static int in_scope(const struct vrec *r, size_t scope)
+{
+    return r->pos != VPOS_NONE && !r->foreign &&
+           (scope == VNFO_MANIFEST_SCOPE_CHAIN || r->pos == scope);
+}
+
+/* Packets entering the scope: chain records at its first function (or the
+ * function itself); a packet a function generated enters there too. */
+static uint64_t sampled_packets(const vnfo_verifier *v, size_t scope)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < v->n_recs; i++) {
+        const struct vrec *r = &v->recs[i];
+        if (!in_scope(r, scope))
+            continue;
+        if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
+            n++;
+    }
+    return n;
+}
+
+/* One value per sampled packet: the sum over its records in the scope (the
+ * table is sorted by label, so a packet's records are adjacent).  Summing
+ * per packet, not per record, keeps the variance estimate right: a
+ * packet's hops are sampled together. */
+static vnfo_status fill_sums(vnfo_account_acc *acc, const vnfo_verifier *v, size_t scope, int mem)
+{
+    for (size_t a = 0; a < v->n_recs;) {
+        size_t b = a;
+        uint64_t x = 0;
+        int any = 0;
+        for (; b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch; b++)
+            if (in_scope(&v->recs[b], scope)) {
+                uint64_t add = mem ? v->recs[b].mem : v->recs[b].cycles;
+                x = x + add < x ? UINT64_MAX : x + add;
+                any = 1;
+            }
+        if (any) {
+            vnfo_status s = vnfo_account_acc_add(acc, x);
+            if (s != VNFO_OK)
+                return s;
+        }
+        a = b;
+    }
+    return VNFO_OK;
+}
+
+static vnfo_status fill_values(vnfo_account_acc *acc, const vnfo_verifier *v, size_t scope)
+{
+    for (size_t i = 0; i < v->n_recs; i++)
+        if (in_scope(&v->recs[i], scope)) {
+            vnfo_status s = vnfo_account_acc_add(acc, v->recs[i].mem);
+            if (s != VNFO_OK)
+                return s;
+        }
+    return VNFO_OK;
+}
+
+static double summary_quantile(vnfo_manifest_summary s)
+{
+    switch (s) {
+    case VNFO_MANIFEST_SUMMARY_P50: return 0.50;
+    case VNFO_MANIFEST_SUMMARY_P95: return 0.95;
+    case VNFO_MANIFEST_SUMMARY_P99: return 0.99;
+    default: return 0;
+    }
+}
+
+static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
+{
+    const vnfo_manifest *m = v->manifest;
+    const char *res = vnfo_manifest_billing_resource_name(m, i);
+    vnfo_manifest_resource kind = vnfo_manifest_billing_resource(m, i);
+    vnfo_manifest_summary summary = vnfo_manifest_billing_summary(m, i);
+    size_t scope = vnfo_manifest_billing_scope_index(m, i);
+    const char *fn = scope == VNFO_MANIFEST_SCOPE_CHAIN ? NULL : v->chain[scope].name;
+    char name[2 * VNAME_MAX + 16], what[2 * VNAME_MAX + 32];
+    snprintf(name, sizeof name, "bill.%s%s%s", fn ? fn : "", fn ? "." : "", res);
+    snprintf(what, sizeof what, "billed %s%s%s", res, fn ? " of " : "", fn ? fn : "");
+    uint64_t billed;
+    if (!v->bill)
+        return inconclusive(report, name, "no bill given");
+    if (vnfo_bill_total(&billed, v->bill, fn, res) != VNFO_OK)
+        return inconclusive(report, name, "the bill does not list this resource");
+    if (!vnfo__verify_logs_complete(v))
+        return inconclusive(report, name, "logs incomplete (see logs.integrity): the sample would be biased");
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = v->confidence;
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    vnfo_status s;
+    if (kind == VNFO_MANIFEST_RESOURCE_PACKETS) {
+        s = vnfo_account_count_check(&r, sampled_packets(v, scope), billed, v->rate, &o);
+    } else if ((kind == VNFO_MANIFEST_RESOURCE_CPU_CYCLES || kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES) &&
+               (summary == VNFO_MANIFEST_SUMMARY_SUM || summary_quantile(summary) > 0)) {
+        vnfo_account_acc *acc;
+        if ((s = vnfo_account_acc_create(&acc, NULL)) != VNFO_OK)
+            return s;
+        int mem = kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES;
+        if (summary == VNFO_MANIFEST_SUMMARY_SUM) {
+            s = fill_sums(acc, v, scope, mem);
+            if (s == VNFO_OK && vnfo_account_acc_count(acc) == 0) {
+                vnfo_account_acc_free(acc);
+                return inconclusive(report, name, "no sampled packet in scope");
+            }
+            if (s == VNFO_OK)
+                s = vnfo_account_total_check(&r, acc, billed, v->rate, &o);
+        } else {
+            s = mem ? fill_values(acc, v, scope) : fill_sums(acc, v, scope, 0);
+            if (s == VNFO_OK && vnfo_account_acc_count(acc) == 0) {
+                vnfo_account_acc_free(acc);
+                return inconclusive(report, name, "no sampled packet in scope");
+            }
+            if (s == VNFO_OK)
+                s = vnfo_account_quantile_check(&r, acc, summary_quantile(summary), billed, &o);
+        }
+        vnfo_account_acc_free(acc);
+    } else {
+        return inconclusive(report, name, "records carry no per-packet value for this resource and summary");
+    }
+    if (s != VNFO_OK) {
+        vnfo_report_entry *e;
+        vnfo_status s2 = vnfo_report_entry_add(&e, report, name, VNFO_REPORT_ACCOUNTING,
+                                               VNFO_REPORT_INCONCLUSIVE, vnfo_error_message());
+        return s2 != VNFO_OK ? s2 : vnfo_report_evidence_text(e, "status", vnfo_status_name(s));
+    }
+    vnfo_report_entry *e;
+    return vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what);
+}
+
+/* Slack options of minimality bound i: either slack suffices when both are
+ * given, as the manifest's "relative" and "absolute" read. */
+static void minimality_options(vnfo_account_options *o, const vnfo_verifier *v, size_t i)
+{
+    double rel = vnfo_manifest_minimality_relative(v->manifest, i);
+    double abs = vnfo_manifest_minimality_absolute(v->manifest, i);
+    o->confidence = v->confidence;
+    o->slack_rel = rel;
+    o->slack_abs = abs;
+    o->slack_mode = rel > 0 && abs > 0 ? VNFO_ACCOUNT_SLACK_EITHER
+                    : rel > 0          ? VNFO_ACCOUNT_SLACK_REL
+                                       : VNFO_ACCOUNT_SLACK_ABS;
+}
+
+static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
+{
+    const char *res = vnfo_manifest_minimality_resource_name(v->manifest, i);
+    vnfo_manifest_resource kind = vnfo_manifest_minimality_resource(v->manifest, i);
+    char name[VNAME_MAX + 16], what[VNAME_MAX + 32];
+    snprintf(name, sizeof name, "minimality.%s", res);
+    snprintf(what, sizeof what, "%s over the reference", res);
+    if (kind != VNFO_MANIFEST_RESOURCE_CPU_CYCLES && kind != VNFO_MANIFEST_RESOURCE_MEM_BYTES)
+        return inconclusive(report, name, "references report cpu_cycles and mem_bytes only");
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    minimality_options(&o, v, i);
+    int mem = kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES;
+    uint64_t checked = 0, violations = 0;
+    /* Violating labels, kept for the examples (the report caps them). */
+    uint64_t labels[64];
+    size_t n_labels = 0;
+    for (size_t k = 0; k < v->n_recs; k++) {
+        const struct vrec *r = &v->recs[k];
+        if (!r->has_ref)
+            continue;
+        int bad = 0;
+        vnfo_status s = vnfo_account_slack_exceeded(&bad, mem ? r->mem : r->cycles,
+                                                    mem ? r->ref_mem : r->ref_cycles, &o);
+        if (s != VNFO_OK)
+            return s;
+        checked++;
+        if (bad) {
+            violations++;
+            if (n_labels < 64)
+                labels[n_labels++] = r->label;
+        }
+    }
+    if (!checked)
+        return inconclusive(report, name, "no packet replayed through a reference (use --reference "
+                                          "and a logging granularity that keeps packets)");
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    vnfo_status s = vnfo_account_minimality_check(&r, checked, violations, &o);
+    if (s != VNFO_OK)
+        return s;
+    vnfo_report_entry *e;
+    s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what);
+    for (size_t k = 0; s == VNFO_OK && k < n_labels; k++)
+        s = vnfo_report_example_add(e, labels[k], "above the reference plus slack");
+    return s;
+}
+
+vnfo_status vnfo__verify_accounting(vnfo_verifier *v, vnfo_report *report)
+{
+    vnfo_status s = VNFO_OK;
+    for (size_t i = 0; s == VNFO_OK && i < vnfo_manifest_billing_count(v->manifest); i++)
+        s = bill_entry(v, report, i);
+    for (size_t i = 0; s == VNFO_OK && i < vnfo_manifest_minimality_count(v->manifest); i++)
+        s = minimality_entry(v, report, i);
+    return s;
+}

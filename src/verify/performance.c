@@ -1,0 +1,173 @@
+/* Performance checks, one per entry of the manifest's "sla": the provider's
+ * delay statistic (per function: t_out - t_in; chain: last t_out - first
+ * t_in of packets that crossed it all) against the reference's plus the
+ * slack.  A reference's delay is its cycles at the nominal clock of the
+ * options (reference_ghz); without references it is 0 and the slack alone
+ * bounds the delay. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "verify_private.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The statistic of the reference delays (sorted in place). */
+static double reference_stat(uint64_t *x, size_t n, vnfo_manifest_statistic stat)
+{
+    if (n == 0)
+        return 0;
+    qsort(x, n, sizeof *x, cmp_u64);
+    double q;
+    switch (stat) {
+    case VNFO_MANIFEST_STAT_MEAN: {
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += (double)x[i];
+        return sum / (double)n;
+    }
+    case VNFO_MANIFEST_STAT_MAX: return (double)x[n - 1];
+    case VNFO_MANIFEST_STAT_P50: q = 0.50; break;
+    case VNFO_MANIFEST_STAT_P95: q = 0.95; break;
+    default: q = 0.99; break;
+    }
+    size_t k = (size_t)(q * (double)n);
+    return (double)x[k < n ? k : n - 1];
+}
+
+static vnfo_account_metric metric_of(vnfo_manifest_statistic stat)
+{
+    switch (stat) {
+    case VNFO_MANIFEST_STAT_MEAN: return VNFO_ACCOUNT_METRIC_MEAN;
+    case VNFO_MANIFEST_STAT_P50: return VNFO_ACCOUNT_METRIC_P50;
+    case VNFO_MANIFEST_STAT_P95: return VNFO_ACCOUNT_METRIC_P95;
+    case VNFO_MANIFEST_STAT_P99: return VNFO_ACCOUNT_METRIC_P99;
+    case VNFO_MANIFEST_STAT_MAX: break;
+    }
+    return VNFO_ACCOUNT_METRIC_MAX;
+}
+
+/* End-to-end delays of the packets that crossed the whole chain (one
+ * record per function, in order, forwarded by the last), and the sum of
+ * their references' delays when every function replayed them.  The table
+ * is sorted by label (trajectory.c). */
+static vnfo_status chain_delays(vnfo_account_acc *acc, uint64_t *ref, size_t *n_ref, int *ref_all,
+                                const vnfo_verifier *v)
+{
+    for (size_t a = 0; a < v->n_recs;) {
+        size_t b = a;
+        while (b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch)
+            b++;
+        const struct vrec *r = &v->recs[a];
+        size_t n = b - a;
+        a = b;
+        if (n != v->n_chain || r[n - 1].verdict != VNFO_VERDICT_FORWARDED)
+            continue;
+        double ref_ns = 0;
+        int ok = 1;
+        for (size_t k = 0; k < n && ok; k++) {
+            ok = r[k].pos == k && (k + 1 == n || r[k].verdict == VNFO_VERDICT_FORWARDED);
+            if (r[k].has_ref && v->opts.reference_ghz > 0)
+                ref_ns += (double)r[k].ref_cycles / v->opts.reference_ghz;
+            else
+                *ref_all = 0;
+        }
+        if (!ok)
+            continue;
+        vnfo_status s = vnfo_account_acc_add(acc, r[n - 1].t_out > r[0].t_in ? r[n - 1].t_out - r[0].t_in : 0);
+        if (s != VNFO_OK)
+            return s;
+        ref[(*n_ref)++] = (uint64_t)ref_ns;
+    }
+    return VNFO_OK;
+}
+
+/* Provider delays into acc, reference delays into ref (ns). */
+static vnfo_status collect(vnfo_account_acc *acc, uint64_t *ref, size_t *n_ref, int *ref_all,
+                           const vnfo_verifier *v, size_t scope)
+{
+    *n_ref = 0;
+    *ref_all = v->opts.reference_ghz > 0;
+    if (scope == VNFO_MANIFEST_SCOPE_CHAIN)
+        return chain_delays(acc, ref, n_ref, ref_all, v);
+    for (size_t i = 0; i < v->n_recs; i++) {
+        const struct vrec *r = &v->recs[i];
+        if (r->pos != scope || r->verdict != VNFO_VERDICT_FORWARDED || r->foreign)
+            continue;
+        vnfo_status s = vnfo_account_acc_add(acc, r->t_out > r->t_in ? r->t_out - r->t_in : 0);
+        if (s != VNFO_OK)
+            return s;
+        if (r->has_ref && v->opts.reference_ghz > 0)
+            ref[(*n_ref)++] = (uint64_t)((double)r->ref_cycles / v->opts.reference_ghz);
+        else
+            *ref_all = 0;
+    }
+    return VNFO_OK;
+}
+
+static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, uint64_t *ref)
+{
+    const vnfo_manifest *m = v->manifest;
+    size_t scope = vnfo_manifest_sla_scope_index(m, i);
+    vnfo_manifest_statistic stat = vnfo_manifest_sla_statistic(m, i);
+    char name[VNAME_MAX + 48], what[VNAME_MAX + 48];
+    const char *sname = scope == VNFO_MANIFEST_SCOPE_CHAIN ? "chain" : v->chain[scope].name;
+    snprintf(name, sizeof name, "sla.%s.delay.%s", sname, vnfo_manifest_statistic_name(stat));
+    snprintf(what, sizeof what, "%s delay of %s", vnfo_manifest_statistic_name(stat), sname);
+    vnfo_account_acc *acc;
+    vnfo_status s = vnfo_account_acc_create(&acc, NULL);
+    if (s != VNFO_OK)
+        return s;
+    size_t n_ref;
+    int ref_all;
+    s = collect(acc, ref, &n_ref, &ref_all, v, scope);
+    double reference = ref_all ? reference_stat(ref, n_ref, stat) : 0;
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = v->confidence;
+    if (vnfo_manifest_sla_slack_kind(m, i) == VNFO_MANIFEST_SLACK_RATIO) {
+        o.slack_mode = VNFO_ACCOUNT_SLACK_REL;
+        o.slack_rel = vnfo_manifest_sla_slack_ratio(m, i) - 1.0;
+    } else {
+        o.slack_mode = VNFO_ACCOUNT_SLACK_ABS;
+        o.slack_abs = (double)vnfo_manifest_sla_slack_us(m, i) * 1e3;
+    }
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    if (s == VNFO_OK && vnfo_account_acc_count(acc) == 0) {
+        vnfo_account_acc_free(acc);
+        vnfo_report_entry *e;
+        return vnfo_report_entry_add(&e, report, name, VNFO_REPORT_PERFORMANCE,
+                                     VNFO_REPORT_INCONCLUSIVE, "no sampled delay in scope");
+    }
+    if (s == VNFO_OK)
+        s = vnfo_account_performance_check(&r, acc, metric_of(stat), reference, &o);
+    vnfo_account_acc_free(acc);
+    if (s != VNFO_OK)
+        return s;
+    vnfo_report_entry *e;
+    s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_PERFORMANCE, &r, what);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_text(e, "unit", "ns");
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_text(e, "reference_from", ref_all ? "replayed references" : "none (0)");
+    return s;
+}
+
+vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report)
+{
+    size_t n = vnfo_manifest_sla_count(v->manifest);
+    if (!n)
+        return VNFO_OK;
+    uint64_t *ref = vnfo__calloc(v->n_recs + 1, sizeof *ref);
+    if (!ref)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays");
+    vnfo_status s = VNFO_OK;
+    for (size_t i = 0; s == VNFO_OK && i < n; i++)
+        s = sla_entry(v, report, i, ref);
+    vnfo__free(ref);
+    return s;
+}

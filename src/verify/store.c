@@ -1,0 +1,140 @@
+/* The verifier's record table: compact copies of packet records, their
+ * packet bytes in one arena, FlowTag mappings, and per-node bookkeeping. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "verify_private.h"
+
+#define ARENA_MAX ((size_t)UINT32_MAX - 1)
+
+uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id)
+{
+    for (size_t i = 0; i < v->n_chain; i++)
+        if (v->chain[i].node_id == node_id)
+            return (uint32_t)i;
+    return VPOS_NONE;
+}
+
+vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t node_id,
+                                  const char *source)
+{
+    for (size_t i = 0; i < v->n_nodes; i++)
+        if (v->nodes[i].node_id == node_id) {
+            *out = &v->nodes[i];
+            return VNFO_OK;
+        }
+    if (v->n_nodes == VNODES_MAX)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: more than %d nodes", source, VNODES_MAX);
+    struct vnode *n = &v->nodes[v->n_nodes++];
+    memset(n, 0, sizeof *n);
+    n->node_id = node_id;
+    n->pos = vnfo__verify_pos_of(v, node_id);
+    snprintf(n->source, sizeof n->source, "%s", source ? source : "");
+    *out = n;
+    return VNFO_OK;
+}
+
+static vnfo_status arena_put(uint32_t *off, vnfo_verifier *v, const uint8_t *bytes, size_t len)
+{
+    if (len > ARENA_MAX - v->arena_len)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more than 4 GiB of logged packet bytes");
+    if (v->arena_len + len > v->arena_cap) {
+        size_t cap = v->arena_cap ? v->arena_cap : 65536;
+        while (cap < v->arena_len + len)
+            cap *= 2;
+        uint8_t *a = vnfo__realloc(v->arena, cap);
+        if (!a)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for packet bytes");
+        v->arena = a;
+        v->arena_cap = cap;
+    }
+    memcpy(v->arena + v->arena_len, bytes, len);
+    *off = (uint32_t)v->arena_len;
+    v->arena_len += len;
+    return VNFO_OK;
+}
+
+static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+{
+    if (v->n_recs == v->cap_recs) {
+        size_t cap = v->cap_recs ? v->cap_recs * 2 : 4096;
+        struct vrec *r = vnfo__reallocarray(v->recs, cap, sizeof *r);
+        if (!r)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
+        v->recs = r;
+        v->cap_recs = cap;
+    }
+    const vnfo_record_packet *p = &rec->u.packet;
+    struct vrec *r = &v->recs[v->n_recs];
+    memset(r, 0, sizeof *r);
+    r->epoch = rec->epoch;
+    r->label = p->label;
+    r->node_id = rec->node_id;
+    r->pos = vnfo__verify_pos_of(v, rec->node_id);
+    r->hop = p->hop;
+    r->flowtag = p->flowtag;
+    r->verdict = (uint8_t)p->verdict;
+    r->granularity = (uint8_t)p->granularity;
+    r->foreign = (uint8_t)foreign;
+    memcpy(r->din, p->digest_in, 16);
+    memcpy(r->dout, p->digest_out, 16);
+    r->has_state = p->has_state_digest != 0;
+    if (r->has_state)
+        memcpy(r->state, p->state_digest, sizeof r->state);
+    r->t_in = p->t_in_ns;
+    r->t_out = p->t_out_ns;
+    r->cycles = p->cpu_cycles;
+    r->mem = p->mem_bytes;
+    r->bytes_in = VBYTES_NONE;
+    /* Bytes are kept only where a reference can replay them. */
+    if (p->bytes_in && p->bytes_in_len && r->pos != VPOS_NONE && v->chain[r->pos].ref) {
+        vnfo_status s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
+        if (s != VNFO_OK)
+            return s;
+        r->bytes_in_len = (uint32_t)p->bytes_in_len;
+    }
+    v->n_recs++;
+    return VNFO_OK;
+}
+
+static vnfo_status put_map(vnfo_verifier *v, const vnfo_record *rec)
+{
+    if (v->n_maps == v->cap_maps) {
+        size_t cap = v->cap_maps ? v->cap_maps * 2 : 256;
+        struct vmap *m = vnfo__reallocarray(v->maps, cap, sizeof *m);
+        if (!m)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for FlowTag mappings");
+        v->maps = m;
+        v->cap_maps = cap;
+    }
+    struct vmap *m = &v->maps[v->n_maps++];
+    m->tag = rec->u.flowtag_map.tag;
+    m->node_id = rec->node_id;
+    m->time_ns = rec->u.flowtag_map.time_ns;
+    m->original = rec->u.flowtag_map.original;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+{
+    struct vnode *node;
+    vnfo_status s = vnfo__verify_node_get(&node, v, rec->node_id, "records");
+    if (s != VNFO_OK)
+        return s;
+    switch (rec->type) {
+    case VNFO_RECORD_PACKET:
+        node->records++;
+        if (rec->u.packet.t_out_ns > node->end_ns)
+            node->end_ns = rec->u.packet.t_out_ns;
+        return put_packet(v, rec, foreign);
+    case VNFO_RECORD_FLOWTAG_MAP:
+        return foreign ? VNFO_OK : put_map(v, rec);
+    case VNFO_RECORD_LOSS_NOTICE:
+        node->lost += rec->u.loss_notice.count;
+        return VNFO_OK;
+    case VNFO_RECORD_EPOCH_START:
+        return VNFO_OK;
+    }
+    return VNFO_OK;
+}

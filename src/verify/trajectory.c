@@ -1,0 +1,327 @@
+/* Trajectories and the functional checks.
+ *
+ * The record table is sorted by (epoch, label, chain position, t_in); each
+ * run of equal (epoch, label) is one sampled packet's trajectory.  Sampling
+ * is consistent (every node samples the same packets and computes the same
+ * label), so a packet that crossed the chain has exactly one record per
+ * function, in chain order.  Each deviation is a violation of one check,
+ * with the label as the example. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "verify_private.h"
+
+enum { C_COMPLETE, C_ORDER, C_FOREIGN, C_LINKS, C_UNMODIFIED, C_DROPS, C_COUNT };
+
+static const struct {
+    const char *name, *pass, *what;
+} CHECKS[C_COUNT] = {
+    {"chain.complete", "every sampled packet visited every function from its entry on",
+     "skipped functions"},
+    {"chain.order", "records follow the chain order, once per function, causal within the clock skew",
+     "out-of-order records"},
+    {"chain.foreign_nodes", "no sampled packet visited a node outside the chain", "foreign visits"},
+    {"hop.links", "nothing changed a packet between two functions", "changed links"},
+    {"function.unmodified", "functions that may not modify left packets unchanged",
+     "modified packets"},
+    {"drops.attribution", "every drop was logged by a function allowed to drop, and nothing vanished",
+     "unaccounted drops"},
+};
+
+struct scan {
+    vnfo_verifier *v;
+    struct tally t[C_COUNT];
+    uint64_t excused;
+    uint64_t duplicates; /* extra packets that shared a label */
+    const struct vrec *at[VCHAIN_MAX];
+};
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+    const struct vrec *a = pa, *b = pb;
+    if (a->epoch != b->epoch)
+        return a->epoch < b->epoch ? -1 : 1;
+    if (a->label != b->label)
+        return a->label < b->label ? -1 : 1;
+    if (a->pos != b->pos)
+        return a->pos < b->pos ? -1 : 1;
+    return (a->t_in > b->t_in) - (a->t_in < b->t_in);
+}
+
+static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
+    VNFO_PRINTF(4, 5);
+
+static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
+{
+    char note[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(note, sizeof note, fmt, ap);
+    va_end(ap);
+    s->t[check].violations++;
+    vnfo_report_example_add(s->t[check].entry, label, note);
+}
+
+/* A hop missing at a node whose own log admits losses (signed loss counts,
+ * rejected batches, a truncated tail) is explained by them, up to their
+ * number: the check cannot tell a skipped function from a lost record. */
+static int excused(struct scan *s, uint32_t pos, uint64_t t_before)
+{
+    vnfo_verifier *v = s->v;
+    for (size_t i = 0; i < v->n_nodes; i++) {
+        struct vnode *n = &v->nodes[i];
+        if (n->pos != pos)
+            continue;
+        int budget = n->missing_seen < n->rejected + n->lost;
+        int after_end = n->truncated && t_before + v->skew_ns >= n->end_ns;
+        if (budget || after_end || n->unbounded) {
+            n->missing_seen++;
+            s->excused++;
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static const char *fname(const vnfo_verifier *v, uint32_t pos) { return v->chain[pos].name; }
+
+/* Foreign nodes, duplicates and hop claims; fills s->at.  Returns the number
+ * of chain records. */
+static size_t place(struct scan *s, const struct vrec *r, size_t n)
+{
+    vnfo_verifier *v = s->v;
+    size_t chain_recs = 0;
+    int foreign = 0, disorder = 0;
+    memset(s->at, 0, v->n_chain * sizeof s->at[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].pos == VPOS_NONE) {
+            if (!foreign++)
+                violation(s, C_FOREIGN, r[i].label, "visited node %u, not in the chain", r[i].node_id);
+            continue;
+        }
+        chain_recs++;
+        if (s->at[r[i].pos]) {
+            if (!disorder++)
+                violation(s, C_ORDER, r[i].label, "hop %u (%s) logged it twice", r[i].pos,
+                          fname(v, r[i].pos));
+            continue;
+        }
+        s->at[r[i].pos] = &r[i];
+        if (r[i].hop != r[i].pos && !disorder++)
+            violation(s, C_ORDER, r[i].label, "node %u claims hop %u, is hop %u (%s)", r[i].node_id,
+                      r[i].hop, r[i].pos, fname(v, r[i].pos));
+    }
+    s->t[C_FOREIGN].checked++;
+    if (chain_recs)
+        s->t[C_ORDER].checked++;
+    /* Causality: a later hop cannot receive the packet before an earlier
+     * one sent it, beyond the clocks' skew. */
+    const struct vrec *prev = NULL;
+    for (uint32_t p = 0; p < v->n_chain && !disorder; p++) {
+        if (!s->at[p])
+            continue;
+        if (prev && s->at[p]->t_in + v->skew_ns < prev->t_out) {
+            violation(s, C_ORDER, s->at[p]->label, "hop %u (%s) received it %.1f us before hop %u sent it",
+                      p, fname(v, p), (double)(prev->t_out - s->at[p]->t_in) / 1e3, prev->pos);
+            disorder++;
+        }
+        prev = s->at[p];
+    }
+    return chain_recs;
+}
+
+static void check_complete(struct scan *s, uint32_t first, uint32_t last)
+{
+    vnfo_verifier *v = s->v;
+    const struct vrec *f = s->at[first];
+    int bad = 0;
+    s->t[C_COMPLETE].checked++;
+    if (first > 0 && f->verdict != VNFO_VERDICT_GENERATED && !excused(s, 0, f->t_in)) {
+        violation(s, C_COMPLETE, f->label, "first seen at hop %u (%s)", first, fname(v, first));
+        bad = 1;
+    }
+    const struct vrec *prev = f;
+    for (uint32_t p = first + 1; p < last && !bad; p++) {
+        if (s->at[p]) {
+            prev = s->at[p];
+            continue;
+        }
+        if (excused(s, p, prev->t_out))
+            continue;
+        violation(s, C_COMPLETE, f->label, "hop %u (%s) missing", p, fname(v, p));
+        bad = 1;
+    }
+}
+
+static void check_drops(struct scan *s, uint32_t first, uint32_t last)
+{
+    vnfo_verifier *v = s->v;
+    s->t[C_DROPS].checked++;
+    for (uint32_t p = first; p <= last; p++) {
+        const struct vrec *r = s->at[p];
+        if (!r || r->verdict != VNFO_VERDICT_DROPPED)
+            continue;
+        if (!v->chain[p].may_drop) {
+            violation(s, C_DROPS, r->label, "dropped by hop %u (%s), which may not drop", p, fname(v, p));
+            return;
+        }
+        if (p < last) {
+            violation(s, C_DROPS, r->label, "dropped at hop %u (%s) yet seen at hop %u", p,
+                      fname(v, p), last);
+            return;
+        }
+    }
+    const struct vrec *l = s->at[last];
+    if (l->verdict == VNFO_VERDICT_FORWARDED && last + 1 < v->n_chain && !excused(s, last + 1, l->t_out))
+        violation(s, C_DROPS, l->label, "forwarded by hop %u (%s), never reached hop %u (%s)", last,
+                  fname(v, last), last + 1, fname(v, last + 1));
+}
+
+static void check_digests(struct scan *s, uint32_t first, uint32_t last)
+{
+    vnfo_verifier *v = s->v;
+    for (uint32_t p = first; p <= last; p++) {
+        const struct vrec *r = s->at[p], *next = p + 1 <= last ? s->at[p + 1] : NULL;
+        if (!r || r->verdict == VNFO_VERDICT_DROPPED)
+            continue;
+        if (v->chain[p].may_modify == VNFO_MANIFEST_MODIFY_NOTHING &&
+            r->verdict == VNFO_VERDICT_FORWARDED) {
+            s->t[C_UNMODIFIED].checked++;
+            if (memcmp(r->din, r->dout, 16) != 0)
+                violation(s, C_UNMODIFIED, r->label, "hop %u (%s) changed it", p, fname(v, p));
+        }
+        if (next) {
+            s->t[C_LINKS].checked++;
+            if (memcmp(r->dout, next->din, 16) != 0)
+                violation(s, C_LINKS, r->label, "changed between hop %u (%s) and hop %u (%s)", p,
+                          fname(v, p), p + 1, fname(v, p + 1));
+        }
+    }
+}
+
+static void trajectory(struct scan *s, const struct vrec *r, size_t n)
+{
+    if (place(s, r, n) == 0)
+        return;
+    uint32_t first = UINT32_MAX, last = 0;
+    for (uint32_t p = 0; p < s->v->n_chain; p++)
+        if (s->at[p]) {
+            if (first == UINT32_MAX)
+                first = p;
+            last = p;
+        }
+    check_complete(s, first, last);
+    check_drops(s, first, last);
+    check_digests(s, first, last);
+}
+
+vnfo_status vnfo__verify_rate_evidence(vnfo_report_entry *e, uint64_t checked, uint64_t violations,
+                                       double confidence)
+{
+    vnfo_status s = vnfo_report_evidence_uint(e, "checked", checked);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "violations", violations);
+    if (s == VNFO_OK && checked && !violations)
+        /* Clopper-Pearson with no violation in n: the rate is below
+         * 1 - alpha^(1/n) at confidence 1 - alpha. */
+        s = vnfo_report_evidence_real(e, "violation_rate_upper",
+                                      1.0 - pow(1.0 - confidence, 1.0 / (double)checked));
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_real(e, "confidence", confidence);
+    return s;
+}
+
+static vnfo_status finish(struct scan *s)
+{
+    for (int c = 0; c < C_COUNT; c++) {
+        struct tally *t = &s->t[c];
+        vnfo_report_verdict verdict = t->violations ? VNFO_REPORT_FAIL
+                                      : t->checked  ? VNFO_REPORT_PASS
+                                                    : VNFO_REPORT_INCONCLUSIVE;
+        vnfo_status st = vnfo_report_entry_verdict_set(t->entry, verdict);
+        if (st == VNFO_OK)
+            st = verdict == VNFO_REPORT_FAIL
+                     ? vnfo_report_entry_summary_set(t->entry, "%llu %s in %llu sampled packets",
+                                                     (unsigned long long)t->violations, CHECKS[c].what,
+                                                     (unsigned long long)t->checked)
+                 : verdict == VNFO_REPORT_PASS
+                     ? vnfo_report_entry_summary_set(t->entry, "%s (%llu checked)", CHECKS[c].pass,
+                                                     (unsigned long long)t->checked)
+                     : vnfo_report_entry_summary_set(t->entry, "no sampled packet to check");
+        if (st == VNFO_OK)
+            st = vnfo__verify_rate_evidence(t->entry, t->checked, t->violations, s->v->confidence);
+        if (st == VNFO_OK && c == C_COMPLETE)
+            st = vnfo_report_evidence_uint(t->entry, "missing_explained_by_log_faults", s->excused);
+        if (st == VNFO_OK && c == C_ORDER)
+            st = vnfo_report_evidence_uint(t->entry, "identical_packets_split", s->duplicates);
+        if (st != VNFO_OK)
+            return st;
+    }
+    return VNFO_OK;
+}
+
+/* Identical packets (a retransmitted bare ACK, say) share a label, so one
+ * label may stand for several trajectories.  They are told apart by time:
+ * the j-th record (by time in) at each hop belongs to the j-th packet.  A
+ * packet that one of the copies lost shows up as that copy's missing hop or
+ * vanishing, as it should; a function that logged a packet twice (a loop)
+ * shows up as a trajectory that vanished after it. */
+static void group(struct scan *s, const struct vrec *r, size_t n)
+{
+    uint32_t count[VCHAIN_MAX + 1] = {0}, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = r[i].pos == VPOS_NONE ? VCHAIN_MAX : r[i].pos;
+        if (++count[p] > m)
+            m = count[p];
+    }
+    if (m <= 1) {
+        trajectory(s, r, n);
+        return;
+    }
+    s->duplicates += m - 1;
+    for (uint32_t j = 0; j < m; j++) {
+        struct vrec one[VCHAIN_MAX + 1];
+        size_t k = 0, run = 0;
+        for (size_t i = 0; i < n; i += run) {
+            /* r is sorted by position: [i, i + run) is one position's run. */
+            for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
+                ;
+            if (j < run && k <= VCHAIN_MAX)
+                one[k++] = r[i + j];
+        }
+        trajectory(s, one, k);
+    }
+}
+
+vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
+{
+    struct scan s;
+    memset(&s, 0, sizeof s);
+    s.v = v;
+    for (size_t i = 0; i < v->n_nodes; i++)
+        v->nodes[i].missing_seen = 0;
+    for (int c = 0; c < C_COUNT; c++) {
+        vnfo_status st = vnfo_report_entry_add(&s.t[c].entry, report, CHECKS[c].name,
+                                               VNFO_REPORT_FUNCTIONALITY, VNFO_REPORT_INCONCLUSIVE, NULL);
+        if (st != VNFO_OK)
+            return st;
+    }
+    /* Sorting by time within a label also orders records by hop when the
+     * positions tie, so the scan below sees each trajectory in chain order. */
+    if (v->n_recs > 1)
+        qsort(v->recs, v->n_recs, sizeof v->recs[0], cmp_rec);
+    for (size_t a = 0; a < v->n_recs;) {
+        size_t b = a + 1;
+        while (b < v->n_recs && v->recs[b].label == v->recs[a].label &&
+               v->recs[b].epoch == v->recs[a].epoch)
+            b++;
+        group(&s, &v->recs[a], b - a);
+        a = b;
+    }
+    return finish(&s);
+}

@@ -1,0 +1,141 @@
+/* The verifier's internal model (never installed).
+ *
+ * Records of every node are copied into one compact table (struct vrec) and
+ * sorted by (epoch, label, chain position), so each packet's records are
+ * adjacent: a trajectory is a slice of the table.  Findings are tallied per
+ * check and written into the report at the end.  Nothing here depends on
+ * where the records came from (log files, buffers, or
+ * vnfo_verifier_record_add()). */
+#ifndef VNFO_VERIFY_PRIVATE_H
+#define VNFO_VERIFY_PRIVATE_H
+
+#include <vnfo/account.h>
+#include <vnfo/bill.h>
+#include <vnfo/log.h>
+#include <vnfo/manifest.h>
+#include <vnfo/record.h>
+#include <vnfo/verify.h>
+
+#define VNAME_MAX 64
+#define VCHAIN_MAX 64
+#define VNODES_MAX 256
+#define VPOS_NONE UINT32_MAX /* a node outside the chain */
+#define VBYTES_NONE UINT32_MAX
+#define VFAULTS_KEPT 4
+
+struct vfunction {
+    char name[VNAME_MAX + 1];
+    char function[VNAME_MAX + 1];
+    uint32_t node_id;
+    vnfo_manifest_modify may_modify;
+    int may_drop;
+    vnfo_public_key key;
+    vnfo_reference_fn ref; /* NULL when the customer gave none */
+    void *ref_ctx;
+    int log_added;
+};
+
+/* One packet record, as much of it as the checks need. */
+struct vrec {
+    uint64_t epoch;
+    uint64_t label;
+    uint32_t pos;     /* chain position of the logging node, or VPOS_NONE */
+    uint32_t hop;     /* the hop the record claims */
+    uint32_t node_id;
+    uint32_t flowtag;
+    uint8_t verdict;  /* vnfo_record_verdict */
+    uint8_t granularity;
+    uint8_t has_state;
+    uint8_t foreign;  /* from a log whose signature could not be checked */
+    uint8_t din[16], dout[16];
+    uint8_t state[32];
+    uint64_t t_in, t_out;
+    uint64_t cycles, mem;
+    uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
+    uint8_t has_ref;   /* a reference replayed it (replay.c) */
+    uint64_t ref_cycles, ref_mem;
+};
+
+struct vmap {
+    uint32_t tag, node_id;
+    uint64_t time_ns;
+    vnfo_flow_key original;
+};
+
+/* What one node's log said about itself. */
+struct vnode {
+    uint32_t node_id;
+    uint32_t pos;            /* VPOS_NONE for a node outside the chain */
+    char source[256];        /* file or buffer name */
+    uint64_t batches, batches_bad;
+    uint64_t records;        /* packet records from authentic batches */
+    uint64_t rejected;       /* records in batches that failed verification */
+    uint64_t lost;           /* records the writer said it lost (signed) */
+    int truncated;
+    int unbounded;           /* a deletion of unknown size (sequence gap) */
+    uint64_t end_ns;         /* latest t_out among its records */
+    uint64_t missing_seen;   /* hops found missing at this node */
+    size_t n_faults;
+    char faults[VFAULTS_KEPT][256];
+    vnfo_status first_fault;
+};
+
+struct vnfo_verifier {
+    vnfo_verify_options opts;
+    const vnfo_manifest *manifest;
+    uint8_t manifest_digest[32];
+    size_t n_chain;
+    struct vfunction chain[VCHAIN_MAX];
+    vnfo_rational rate;
+    double confidence;
+    uint64_t skew_ns;
+    const vnfo_bill *bill;
+
+    struct vrec *recs;
+    size_t n_recs, cap_recs;
+    uint8_t *arena;
+    size_t arena_len, arena_cap;
+    struct vmap *maps;
+    size_t n_maps, cap_maps;
+    struct vnode nodes[VNODES_MAX];
+    size_t n_nodes;
+    uint64_t decode_errors;
+    char decode_error[256];
+    double stage_ns[4]; /* see vnfo_verifier_stage_times() */
+};
+
+/* The outcome of one check over all trajectories. */
+struct tally {
+    uint64_t checked;         /* trajectories (or records) the check examined */
+    uint64_t violations;      /* of which violated it */
+    vnfo_report_entry *entry; /* where examples go (created before the scan) */
+};
+
+/* store.c */
+vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t node_id,
+                                  const char *source);
+vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign);
+uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
+
+/* trajectory.c: functional checks over the sorted table. */
+vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
+
+/* replay.c */
+vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);
+
+/* integrity.c */
+vnfo_status vnfo__verify_integrity(vnfo_verifier *v, vnfo_report *report);
+int vnfo__verify_logs_complete(const vnfo_verifier *v);
+
+/* accounting.c and performance.c */
+vnfo_status vnfo__verify_accounting(vnfo_verifier *v, vnfo_report *report);
+vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report);
+
+/* evidence.c: an account result as report evidence. */
+vnfo_status vnfo__verify_account_entry(vnfo_report_entry **out, vnfo_report *report,
+                                       const char *name, vnfo_report_category category,
+                                       const vnfo_account_result *r, const char *what);
+vnfo_status vnfo__verify_rate_evidence(vnfo_report_entry *e, uint64_t checked,
+                                       uint64_t violations, double confidence);
+
+#endif

@@ -1,0 +1,368 @@
+/* Check suite for the verifier, end to end through the simulated provider:
+ * the honest run passes; every scenario is caught by its intended check and
+ * by no unrelated one; detection power matches 1 - (1 - p)^k; honest runs
+ * raise no more false alarms than the confidence allows; hostile input
+ * gives precise errors. */
+#include <math.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "testutil.h"
+#include "traffic.h"
+
+#define MAX_PACKETS 2000
+
+static uint8_t frames[MAX_PACKETS][TRAFFIC_FRAME_MAX];
+static size_t frame_len[MAX_PACKETS];
+static size_t n_frames;
+static char dir[64];
+
+struct source {
+    size_t next, limit;
+};
+
+static int next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+{
+    struct source *s = ctx;
+    if (s->next >= s->limit)
+        return 0;
+    *pkt = frames[s->next];
+    *len = frame_len[s->next];
+    *ts_ns = 1793494800ULL * 1000000000ULL + (uint64_t)s->next * 20000ULL;
+    s->next++;
+    return 1;
+}
+
+static void make_traffic(uint64_t seed, size_t n)
+{
+    traffic_gen g;
+    ck_assert_int_eq(traffic_gen_init(&g, seed, 120), 0);
+    for (size_t i = 0; i < n; i++)
+        frame_len[i] = traffic_gen_next(&g, frames[i], TRAFFIC_FRAME_MAX, NULL);
+    n_frames = n;
+    traffic_gen_free(&g);
+}
+
+static void setup(void)
+{
+    ck_assert_status(vnfo_init(), VNFO_OK);
+    strcpy(dir, "/tmp/vnfo-verify-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    make_traffic(11, MAX_PACKETS);
+}
+
+static void rm_rf(const char *path)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void teardown(void) { rm_rf(dir); }
+
+/* Fresh keys and a manifest at sampling rate 1/rate in dir/<name>. */
+static vnfo_manifest *world(const char *name, unsigned rate)
+{
+    static const char *const names[] = {"customer", "provider", "fw", "ids", "nat"};
+    char keys[128], path[160];
+    snprintf(keys, sizeof keys, "%s/%s", dir, name);
+    mkdir(keys, 0700);
+    ck_assert_status(sim_keys_generate(keys, names, 5), VNFO_OK);
+    snprintf(path, sizeof path, "%s/manifest.json", keys);
+    ck_assert_status(sim_manifest_write(path, keys, rate), VNFO_OK);
+    vnfo_manifest *m;
+    ck_assert_status(vnfo_manifest_load(&m, path), VNFO_OK);
+    return m;
+}
+
+static void simulate(const vnfo_manifest *m, const char *name, int scenario, uint64_t seed,
+                     size_t packets, uint64_t affected_max)
+{
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s/%s", dir, name);
+    struct sim_options o = {m, keys, keys, scenario, seed, 1, affected_max};
+    struct source src = {0, packets};
+    ck_assert_msg(sim_run(NULL, &o, next_packet, &src) == VNFO_OK, "sim_run: %s", sim_error());
+}
+
+/* Verifies dir/<name> with the references; returns the report. */
+static vnfo_report *verify(const vnfo_manifest *m, const char *name, struct sim_functions *fns)
+{
+    char path[192];
+    vnfo_verifier *v;
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++) {
+        vnfo_reference_fn fn;
+        void *ctx;
+        ck_assert_int_eq(sim_reference(&fn, &ctx, fns, vnfo_manifest_chain_function(m, i)), 0);
+        ck_assert_status(vnfo_verifier_reference_set(v, vnfo_manifest_chain_name(m, i), fn, ctx), VNFO_OK);
+        snprintf(path, sizeof path, "%s/%s/%s.log", dir, name, vnfo_manifest_chain_name(m, i));
+        ck_assert_status(vnfo_verifier_log_add_file(v, vnfo_manifest_chain_name(m, i), path), VNFO_OK);
+    }
+    snprintf(path, sizeof path, "%s/%s/filter.log", dir, name);
+    if (access(path, F_OK) == 0)
+        ck_assert_status(vnfo_verifier_foreign_log_add_file(v, path), VNFO_OK);
+    vnfo_bill *bill;
+    snprintf(path, sizeof path, "%s/%s/bill.json", dir, name);
+    ck_assert_status(vnfo_bill_load(&bill, path), VNFO_OK);
+    ck_assert_status(vnfo_verifier_bill_set(v, bill), VNFO_OK);
+    vnfo_report *r;
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_OK);
+    vnfo_verifier_free(v);
+    vnfo_bill_free(bill);
+    return r;
+}
+
+static int listed(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_honest_run_passes)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    vnfo_manifest *m = world("honest", 4);
+    simulate(m, "honest", SIM_HONEST, 1, n_frames, 0);
+    vnfo_report *r = verify(m, "honest", &fns);
+    for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+        const vnfo_report_entry *e = vnfo_report_entry_at(r, i);
+        ck_assert_msg(vnfo_report_entry_verdict(e) == VNFO_REPORT_PASS, "%s: %s: %s",
+                      vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
+                      vnfo_report_entry_summary(e));
+    }
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 17);
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_PASS);
+    double checked;
+    ck_assert_status(vnfo_report_evidence_number(&checked, vnfo_report_entry_find(r, "chain.complete"),
+                                                 "checked"), VNFO_OK);
+    ck_assert(checked > 400); /* about 2000 / 4 packets entered */
+    vnfo_report_free(r);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
+static int statistical(const vnfo_report_entry *e)
+{
+    return vnfo_report_entry_category(e) == VNFO_REPORT_ACCOUNTING ||
+           vnfo_report_entry_category(e) == VNFO_REPORT_PERFORMANCE;
+}
+
+/* Runs one scenario; checks its intended check failed, nothing errored, and
+ * no unrelated exact (functional, integrity) check failed.  Returns the
+ * number of unrelated statistical checks that failed. */
+static int run_scenario(int sc, struct sim_functions *fns)
+{
+    const char *name = sim_scenario_name(sc);
+    vnfo_manifest *m = world(name, 4);
+    simulate(m, name, sc, 5, n_frames, 0);
+    vnfo_report *r = verify(m, name, fns);
+    const char *const *checks = sim_scenario_checks(sc);
+    const vnfo_report_entry *intended = vnfo_report_entry_find(r, checks[0]);
+    ck_assert_ptr_nonnull(intended);
+    ck_assert_msg(vnfo_report_entry_verdict(intended) == VNFO_REPORT_FAIL, "%s: %s is %s", name,
+                  checks[0], vnfo_report_verdict_name(vnfo_report_entry_verdict(intended)));
+    int unrelated = 0;
+    for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+        const vnfo_report_entry *e = vnfo_report_entry_at(r, i);
+        ck_assert_msg(vnfo_report_entry_verdict(e) != VNFO_REPORT_ERROR, "%s: %s could not run", name,
+                      vnfo_report_entry_name(e));
+        if (vnfo_report_entry_verdict(e) != VNFO_REPORT_FAIL || listed(checks, vnfo_report_entry_name(e)))
+            continue;
+        ck_assert_msg(statistical(e), "%s: unrelated check %s failed: %s", name,
+                      vnfo_report_entry_name(e), vnfo_report_entry_summary(e));
+        unrelated++;
+    }
+    ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_FAIL);
+    vnfo_report_free(r);
+    vnfo_manifest_free(m);
+    return unrelated;
+}
+
+/* Every scenario is caught by its intended check (sim_scenario_checks():
+ * the intended one first, then those that see the same fault) and by no
+ * unrelated one.  Exact checks never misfire; a statistical check (bill,
+ * SLA, minimality) errs with probability alpha = 1% whatever the scenario,
+ * so over the 11 scenarios' 7 statistical checks about 0.8 chance alarms
+ * are expected; we allow 2. */
+START_TEST(test_scenarios_caught_by_intended_checks)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    int unrelated = 0;
+    for (int sc = 1; sc < SIM_SCENARIO_COUNT; sc++)
+        unrelated += run_scenario(sc, &fns);
+    ck_assert_msg(unrelated <= 2, "%d unrelated statistical checks failed", unrelated);
+}
+END_TEST
+
+/* With sampling probability p, a rewrite of k packets goes unseen only if
+ * none of the k is sampled: P(detect) = 1 - (1 - p)^k.  Over T independent
+ * sampling keys the detection rate is binomial; we accept it down to the
+ * bound minus 3 standard deviations (tolerance sqrt(q(1-q)/T) * 3, 0.15
+ * for T = 100), which an honest implementation fails with probability
+ * about 0.1%. */
+START_TEST(test_detection_power)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    const unsigned rate = 16;
+    const uint64_t k = 10;
+    const int trials = 100;
+    int detected = 0;
+    for (int t = 0; t < trials; t++) {
+        char name[32];
+        snprintf(name, sizeof name, "power%d", t);
+        vnfo_manifest *m = world(name, rate);
+        simulate(m, name, SIM_IDS_REWRITES_PAYLOAD, (uint64_t)t, 400, k);
+        vnfo_report *r = verify(m, name, &fns);
+        detected += vnfo_report_entry_verdict(vnfo_report_entry_find(r, "function.unmodified")) ==
+                    VNFO_REPORT_FAIL;
+        vnfo_report_free(r);
+        vnfo_manifest_free(m);
+    }
+    double q = 1.0 - pow(1.0 - 1.0 / rate, (double)k);
+    double tolerance = 3.0 * sqrt(q * (1.0 - q) / trials);
+    ck_assert_msg((double)detected / trials >= q - tolerance,
+                  "detected %d of %d, theory %.3f - %.3f", detected, trials, q, tolerance);
+}
+END_TEST
+
+/* 200 honest runs, each with new keys and seeds.  Functional and integrity
+ * checks are exact: no false alarm at all.  The statistical checks (4 bill
+ * checks, 2 SLA checks, minimality) each err with probability at most
+ * alpha = 1%, so a run errs with probability at most 7% (union bound) and
+ * 200 runs at most 14 times on average; we allow 14 + 3 sqrt(14) = 25. */
+START_TEST(test_no_false_alarms)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    int alarms = 0;
+    for (int t = 0; t < 200; t++) {
+        char name[32];
+        snprintf(name, sizeof name, "fa%d", t);
+        make_traffic(1000 + (uint64_t)t, 300);
+        vnfo_manifest *m = world(name, 4);
+        simulate(m, name, SIM_HONEST, 77 + (uint64_t)t, n_frames, 0);
+        vnfo_report *r = verify(m, name, &fns);
+        for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+            const vnfo_report_entry *e = vnfo_report_entry_at(r, i);
+            if (vnfo_report_entry_category(e) == VNFO_REPORT_FUNCTIONALITY ||
+                vnfo_report_entry_category(e) == VNFO_REPORT_INTEGRITY)
+                ck_assert_msg(vnfo_report_entry_verdict(e) == VNFO_REPORT_PASS, "run %d: %s: %s", t,
+                              vnfo_report_entry_name(e), vnfo_report_entry_summary(e));
+        }
+        alarms += vnfo_report_overall(r) == VNFO_REPORT_FAIL;
+        vnfo_report_free(r);
+        vnfo_manifest_free(m);
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s/%s", dir, name);
+        rm_rf(sub);
+    }
+    ck_assert_msg(alarms <= 25, "%d false alarms in 200 honest runs", alarms);
+}
+END_TEST
+
+START_TEST(test_hostile_inputs)
+{
+    vnfo_manifest *m = world("hostile", 4);
+    simulate(m, "hostile", SIM_HONEST, 3, 400, 0);
+    /* Same keys, another contract (sampling rate 1/8): another digest. */
+    char keys[128], mpath[160];
+    snprintf(keys, sizeof keys, "%s/hostile", dir);
+    snprintf(mpath, sizeof mpath, "%s/hostile/other.json", dir);
+    ck_assert_status(sim_manifest_write(mpath, keys, 8), VNFO_OK);
+    vnfo_manifest *other;
+    ck_assert_status(vnfo_manifest_load(&other, mpath), VNFO_OK);
+    vnfo_verifier *v;
+    char path[160];
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    /* A corrupt log: not a vnfo log at all. */
+    snprintf(path, sizeof path, "%s/hostile/garbage.log", dir);
+    FILE *f = fopen(path, "w");
+    fputs("this is not a log, just some text that is long enough to hold a header", f);
+    fclose(f);
+    ck_assert_status(vnfo_verifier_log_add_file(v, "fw", path), VNFO_E_LOG_MALFORMED);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "garbage.log: not a vnfo log this library reads"));
+    vnfo_verifier_free(v);
+    /* Logs written under another manifest. */
+    ck_assert_status(vnfo_verifier_create(&v, other, NULL), VNFO_OK);
+    vnfo_verifier *w = v;
+    snprintf(path, sizeof path, "%s/hostile/fw.log", dir);
+    ck_assert_status(vnfo_verifier_log_add_file(w, "fw", path), VNFO_E_LOG_MANIFEST_MISMATCH);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "fw.log"));
+    vnfo_verifier_free(w);
+    /* A missing node log. */
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    ck_assert_status(vnfo_verifier_log_add_file(v, "fw", path), VNFO_OK);
+    snprintf(path, sizeof path, "%s/hostile/nat.log", dir);
+    ck_assert_status(vnfo_verifier_log_add_file(v, "nat", path), VNFO_OK);
+    vnfo_report *r;
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_E_VERIFY_MISSING_LOG);
+    ck_assert_str_eq(vnfo_error_message(), "no log for chain[1] \"ids\" (node 2)");
+    ck_assert_ptr_null(r);
+    ck_assert_status(vnfo_verifier_log_add_file(v, "lb", path), VNFO_E_NOT_FOUND);
+    /* A bill naming an unknown resource, and one for another manifest. */
+    const char *bad = "{\"vnfo_bill\": 1, \"manifest_id\": \"demo-edge-2026-11\",\n"
+                      " \"period\": {\"start\": \"2026-11-01T00:00:00Z\", \"end\": \"2026-12-01T00:00:00Z\"},\n"
+                      " \"totals\": {\"gpu_seconds\": 5}}";
+    vnfo_bill *bill;
+    ck_assert_status(vnfo_bill_parse(&bill, bad, strlen(bad), "bill.json"), VNFO_E_BILL_UNKNOWN_RESOURCE);
+    ck_assert_str_eq(vnfo_error_message(), "bill.json:3:13: totals.gpu_seconds: unknown resource "
+                                           "\"gpu_seconds\" (known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)");
+    const char *foreign = "{\"vnfo_bill\": 1, \"manifest_id\": \"someone-else\",\n"
+                          " \"period\": {\"start\": \"2026-11-01T00:00:00Z\", \"end\": \"2026-12-01T00:00:00Z\"},\n"
+                          " \"totals\": {\"bytes\": 5}}";
+    ck_assert_status(vnfo_bill_parse(&bill, foreign, strlen(foreign), "bill.json"), VNFO_OK);
+    ck_assert_status(vnfo_verifier_bill_set(v, bill), VNFO_E_BILL_MISMATCH);
+    ck_assert_str_eq(vnfo_error_message(), "bill: manifest_id \"someone-else\", but the manifest is \"demo-edge-2026-11\"");
+    vnfo_bill_free(bill);
+    vnfo_verifier_free(v);
+    vnfo_manifest_free(m);
+    vnfo_manifest_free(other);
+}
+END_TEST
+
+START_TEST(test_api_arguments)
+{
+    vnfo_verify_options o;
+    ck_assert_status(vnfo_verify_options_init(&o, 99), VNFO_E_STRUCT_VERSION);
+    ck_assert_status(vnfo_verify_options_init(&o, VNFO_VERIFY_OPTIONS_VERSION), VNFO_OK);
+    ck_assert_uint_eq(o.linktype, 1);
+    vnfo_verifier *v = (vnfo_verifier *)1;
+    ck_assert_status(vnfo_verifier_create(&v, NULL, NULL), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_null(v);
+    vnfo_manifest *m = world("api", 4);
+    o.version = 7;
+    ck_assert_status(vnfo_verifier_create(&v, m, &o), VNFO_E_STRUCT_VERSION);
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    ck_assert_status(vnfo_verifier_reference_set(v, "nope", NULL, NULL), VNFO_E_NOT_FOUND);
+    ck_assert_str_eq(vnfo_error_message(), "reference for \"nope\": no chain entry of that name");
+    double t[4];
+    ck_assert_status(vnfo_verifier_stage_times(t, v), VNFO_OK);
+    vnfo_verifier_free(v);
+    vnfo_verifier_free(NULL);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("verify");
+    TCase *tc = tcase_create("end-to-end");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_honest_run_passes);
+    tcase_add_test(tc, test_scenarios_caught_by_intended_checks);
+    tcase_add_test(tc, test_hostile_inputs);
+    tcase_add_test(tc, test_api_arguments);
+    tcase_add_test(tc, test_detection_power);
+    tcase_add_test(tc, test_no_false_alarms);
+    suite_add_tcase(s, tc);
+    return vnfo_test_run(s);
+}

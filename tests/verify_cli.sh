@@ -1,0 +1,53 @@
+#!/bin/sh
+# vnfo simulate / verify end to end: the exit codes of docs/REPORT.md
+# (0 pass, 1 violation, 2 only inconclusive, 3 input error, 64 usage).
+set -u
+vnfo=${top_builddir:-.}/tools/vnfo
+[ -x "$vnfo" ] || { echo "no $vnfo (CLI not built)"; exit 77; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The demo writes keys, a manifest, a capture and every scenario's logs.
+"$vnfo" demo --dir "$tmp/d" > "$tmp/demo.txt" || fail "demo: $(tail -5 "$tmp/demo.txt")"
+d=$tmp/d
+expect() { # expect CODE DESCRIPTION -- vnfo args...
+    want=$1; what=$2; shift 3
+    "$vnfo" "$@" > "$tmp/out" 2> "$tmp/err"; got=$?
+    [ "$got" -eq "$want" ] || fail "$what: exit $got, expected $want: $(head -3 "$tmp/err" "$tmp/out")"
+}
+v() { echo verify --manifest "$d/manifest.json" --logs "$1" --bill "${2:-$1/bill.json}"; }
+
+expect 0 "honest" -- $(v "$d/honest") --reference firewall,nat,ids --key "$d/keys/sampling.key"
+head -1 "$tmp/out" | grep -q '^PASS: all 17 checks passed' || fail "honest: first line $(head -1 "$tmp/out")"
+expect 1 "adds-delay" -- $(v "$d/adds-delay")
+head -1 "$tmp/out" | grep -q '^FAIL: ' || fail "adds-delay: first line $(head -1 "$tmp/out")"
+expect 1 "json" -- $(v "$d/skips-function") --json
+grep -q '"vnfo_report": 1' "$tmp/out" || fail "json: no format version"
+grep -q '"exit_code": 1' "$tmp/out" || fail "json: no exit code"
+
+# Only inconclusive: an empty capture (the pcap file header alone) samples nothing.
+head -c 24 "$d/capture.pcap" > "$tmp/empty.pcap"
+mkdir "$tmp/empty"
+"$vnfo" simulate --manifest "$d/manifest.json" --pcap "$tmp/empty.pcap" --keys "$d/keys" --out "$tmp/empty" \
+    > /dev/null || fail "simulate empty"
+expect 2 "empty capture" -- $(v "$tmp/empty")
+head -1 "$tmp/out" | grep -q '^INCONCLUSIVE: ' || fail "empty: first line $(head -1 "$tmp/out")"
+
+# Input errors: exit 3 with the place named.
+mkdir "$tmp/corrupt"; cp "$d/honest/"* "$tmp/corrupt/"
+head -c 300 /dev/urandom > "$tmp/corrupt/ids.log"
+expect 3 "corrupt log" -- $(v "$tmp/corrupt")
+grep -q 'ids.log' "$tmp/err" || fail "corrupt log: $(cat "$tmp/err")"
+sed 's/"cpu_cycles"/"gpu_seconds"/' "$d/honest/bill.json" > "$tmp/badbill.json"
+expect 3 "unknown resource" -- $(v "$d/honest" "$tmp/badbill.json")
+grep -q 'VNFO_E_BILL_UNKNOWN_RESOURCE.*gpu_seconds' "$tmp/err" || fail "unknown resource: $(cat "$tmp/err")"
+sed 's|"rate": "1/8"|"rate": "1/16"|' "$d/manifest.json" > "$tmp/other.json"
+expect 3 "manifest mismatch" -- verify --manifest "$tmp/other.json" --logs "$d/honest" --bill "$d/honest/bill.json"
+grep -q 'VNFO_E_LOG_MANIFEST_MISMATCH' "$tmp/err" || fail "manifest mismatch: $(cat "$tmp/err")"
+mkdir "$tmp/missing"; cp "$d/honest/fw.log" "$d/honest/nat.log" "$tmp/missing/"
+expect 3 "missing node log" -- $(v "$tmp/missing" "$d/honest/bill.json")
+grep -q 'no log for chain\[1\] "ids"' "$tmp/err" || fail "missing log: $(cat "$tmp/err")"
+expect 64 "usage" -- verify --manifest "$d/manifest.json"
+expect 64 "unknown scenario" -- simulate --manifest "$d/manifest.json" --pcap "$d/capture.pcap" \
+    --keys "$d/keys" --out "$tmp" --misbehave nonsense
+echo "ok: vnfo simulate and verify exit codes"

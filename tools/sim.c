@@ -1,0 +1,567 @@
+/* The simulated provider: packets through the chain, a real shim beside
+ * each function, signed logs, a bill, and the scenarios' cheating.
+ *
+ * Clock model (docs/simulate.md): node i's clock runs at true time plus an
+ * offset drawn uniformly from [-skew/4, +skew/4] (skew from the manifest);
+ * a packet reaches the first function at its capture time; a function holds
+ * it for its cycles at 2 GHz plus an exponential service jitter of mean
+ * 2 us (capped at 50 us); each link adds 5 us plus up to 1 us.  Cycles are
+ * the middleboxes' cost model plus up to 5% measurement noise; memory is
+ * the cost model's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "traffic.h"
+
+#define SIM_GHZ 2.0
+#define SUBSTITUTE_NODE 90
+#define OUT_MAX 65536
+#define MAX_CHAIN 8
+
+static _Thread_local char last_error[512];
+
+const char *sim_error(void) { return last_error; }
+
+static vnfo_status fail(vnfo_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static vnfo_status fail(vnfo_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* A library failure, with the library's message. */
+static vnfo_status lib_fail(vnfo_status st, const char *what)
+{
+    return fail(st, "%s: %s: %s", what, vnfo_status_name(st), vnfo_error_message());
+}
+
+struct node {
+    vnfo_log_writer *w;
+    vnfo_signing_key *key;
+    int fd;
+    int64_t offset_ns;
+    uint64_t cycles; /* billed usage */
+};
+
+struct sim {
+    const struct sim_options *o;
+    const vnfo_manifest *m;
+    size_t n;
+    struct node nodes[MAX_CHAIN];
+    struct node substitute;
+    int ids_pos;
+    struct sim_functions fns;
+    vnfo_reference_fn fn[MAX_CHAIN];
+    void *ctx[MAX_CHAIN];
+    vnfo_sampler *sampler;
+    vnfo_record_granularity granularity;
+    uint64_t rng;
+    uint64_t *mem; /* every record's memory, for the p95 bill */
+    size_t n_mem, cap_mem;
+    uint64_t skew_ns;
+    struct sim_stats st;
+    uint8_t buf[2][OUT_MAX];
+};
+
+static double uniform(struct sim *s) { return (double)(traffic_rand(&s->rng) >> 11) / 9007199254740992.0; }
+
+/* Whether the scenario cheats on this packet (share of packets, capped). */
+static int affect(struct sim *s, int scenario, double share)
+{
+    if (s->o->scenario != scenario || uniform(s) >= share)
+        return 0;
+    if (s->o->affected_max && s->st.affected >= s->o->affected_max)
+        return 0;
+    s->st.affected++;
+    return 1;
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static vnfo_status open_writer(struct node *nd, struct sim *s, const char *name, uint32_t node_id)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.log", s->o->out_dir, name);
+    nd->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (nd->fd < 0)
+        return fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+    vnfo_log_writer_options wo = VNFO_LOG_WRITER_OPTIONS_INIT;
+    wo.node_id = node_id;
+    wo.key = nd->key;
+    vnfo_status st = vnfo_manifest_digest_compute(wo.manifest_digest, s->m);
+    wo.batch_records = vnfo_manifest_logging_batch_records(s->m);
+    wo.sink = vnfo_log_file_sink;
+    wo.sink_ctx = &nd->fd;
+    if (st == VNFO_OK)
+        st = vnfo_log_writer_create(&nd->w, &wo);
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
+}
+
+static vnfo_status load_key(vnfo_signing_key **out, const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.key", dir, name);
+    vnfo_status st = vnfo_signing_key_load(out, path);
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
+}
+
+static vnfo_status make_sampler(struct sim *s)
+{
+    const vnfo_manifest *m = s->m;
+    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
+    so.hash = (uint32_t)vnfo_manifest_sampling_hash(m); /* same numbers as the sampler's */
+    switch (vnfo_manifest_sampling_fields(m)) {
+    case VNFO_MANIFEST_FIELDS_PSAMP: so.fields.preset = VNFO_FIELDS_PSAMP; break;
+    case VNFO_MANIFEST_FIELDS_INVARIANT: so.fields.preset = VNFO_FIELDS_INVARIANT; break;
+    case VNFO_MANIFEST_FIELDS_NAT_SAFE: so.fields.preset = VNFO_FIELDS_NAT_SAFE; break;
+    default: return fail(VNFO_E_INVALID_ARGUMENT, "simulate: custom field sets are not simulated");
+    }
+    so.fields.payload_bytes = vnfo_manifest_sampling_payload_bytes(m);
+    so.rate = vnfo_manifest_sampling_rate(m);
+    vnfo_sampler_range ranges[VNFO_SAMPLER_MAX_RANGES];
+    so.nranges = vnfo_manifest_sampling_range_count(m);
+    if (so.nranges > VNFO_SAMPLER_MAX_RANGES)
+        return fail(VNFO_E_LIMIT_EXCEEDED, "simulate: more than %d sampling ranges", VNFO_SAMPLER_MAX_RANGES);
+    for (size_t i = 0; i < so.nranges; i++)
+        vnfo_manifest_sampling_range(&ranges[i].lo, &ranges[i].hi, m, i);
+    so.ranges = so.nranges ? ranges : NULL;
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sampling.key", s->o->keys_dir);
+    vnfo_status st = vnfo_sampler_key_load(key, path);
+    if (st == VNFO_OK)
+        st = vnfo_sampler_create(&s->sampler, &so, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
+}
+
+static vnfo_status setup(struct sim *s)
+{
+    const vnfo_manifest *m = s->m;
+    s->n = vnfo_manifest_chain_count(m);
+    if (s->n == 0 || s->n > MAX_CHAIN)
+        return fail(VNFO_E_LIMIT_EXCEEDED, "simulate: chains of 1 to %d functions", MAX_CHAIN);
+    sim_functions_init(&s->fns, s->o->linktype);
+    s->rng = s->o->seed ^ 0x9e3779b97f4a7c15ULL;
+    s->skew_ns = vnfo_manifest_verification_clock_skew_us(m) * 1000;
+    s->granularity = (vnfo_record_granularity)vnfo_manifest_logging_granularity(m);
+    s->ids_pos = -1;
+    vnfo_status st = VNFO_OK;
+    for (size_t i = 0; st == VNFO_OK && i < s->n; i++) {
+        const char *name = vnfo_manifest_chain_name(m, i), *fn = vnfo_manifest_chain_function(m, i);
+        if (sim_reference(&s->fn[i], &s->ctx[i], &s->fns, fn) != 0)
+            return fail(VNFO_E_INVALID_ARGUMENT, "simulate: chain[%zu]: no middlebox for function \"%s\" "
+                        "(firewall, nat, ids)", i, fn);
+        if (strcmp(fn, "ids") == 0)
+            s->ids_pos = (int)i;
+        struct node *nd = &s->nodes[i];
+        nd->fd = -1;
+        nd->offset_ns = s->skew_ns ? (int64_t)(traffic_rand(&s->rng) % (s->skew_ns / 2 + 1)) - (int64_t)(s->skew_ns / 4) : 0;
+        st = load_key(&nd->key, s->o->keys_dir, name);
+        if (st == VNFO_OK)
+            st = open_writer(nd, s, name, vnfo_manifest_chain_node_id(m, i));
+    }
+    s->substitute.fd = -1;
+    if (st == VNFO_OK && s->o->scenario == SIM_SUBSTITUTES_FUNCTION) {
+        if (s->ids_pos < 0)
+            return fail(VNFO_E_INVALID_ARGUMENT, "simulate: substitutes-function needs an ids in the chain");
+        st = vnfo_signing_key_generate(&s->substitute.key);
+        st = st == VNFO_OK ? open_writer(&s->substitute, s, "filter", SUBSTITUTE_NODE) : lib_fail(st, "filter key");
+        s->substitute.offset_ns = s->nodes[s->ids_pos].offset_ns;
+    }
+    return st == VNFO_OK ? make_sampler(s) : st;
+}
+
+/* ---- one packet through one function --------------------------------------- */
+
+static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint64_t label,
+                              const uint8_t *in, size_t in_len, const uint8_t *out, size_t out_len,
+                              vnfo_reference_verdict v, uint64_t t_in, uint64_t t_out, uint64_t cycles,
+                              uint64_t mem)
+{
+    vnfo_record rec;
+    vnfo_record_init(&rec, VNFO_RECORD_PACKET);
+    vnfo_record_packet *p = &rec.u.packet;
+    p->hop = hop;
+    p->label = label;
+    p->verdict = v == VNFO_REFERENCE_DROP ? VNFO_VERDICT_DROPPED : VNFO_VERDICT_FORWARDED;
+    vnfo_packet_digest(p->digest_in, in, in_len, s->o->linktype);
+    if (p->verdict == VNFO_VERDICT_FORWARDED)
+        vnfo_packet_digest(p->digest_out, out, out_len, s->o->linktype);
+    p->t_in_ns = t_in;
+    p->t_out_ns = t_out;
+    p->cpu_cycles = cycles;
+    p->mem_bytes = mem;
+    p->granularity = s->granularity;
+    if (s->granularity != VNFO_GRANULARITY_DIGEST) {
+        size_t cap = s->granularity == VNFO_GRANULARITY_HEADERS ? VNFO_RECORD_HEADER_BYTES : in_len;
+        p->bytes_in = in;
+        p->bytes_in_len = in_len < cap ? in_len : cap;
+        if (p->verdict == VNFO_VERDICT_FORWARDED) {
+            p->bytes_out = out;
+            p->bytes_out_len = out_len < cap ? out_len : cap;
+        }
+    }
+    vnfo_status st = vnfo_log_writer_append(nd->w, &rec);
+    s->st.records++;
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, "log append");
+}
+
+static vnfo_status mem_push(struct sim *s, uint64_t v)
+{
+    if (s->n_mem == s->cap_mem) {
+        size_t cap = s->cap_mem ? 2 * s->cap_mem : 4096;
+        uint64_t *m = realloc(s->mem, cap * sizeof *m);
+        if (!m)
+            return fail(VNFO_E_NO_MEMORY, "simulate: out of memory");
+        s->mem = m;
+        s->cap_mem = cap;
+    }
+    s->mem[s->n_mem++] = v;
+    return VNFO_OK;
+}
+
+/* The IDS of ids-rewrites-payload: replaces the first payload bytes. */
+static void rewrite_payload(struct sim *s, uint8_t *pkt, size_t len)
+{
+    vnfo_packet_view v;
+    if (vnfo_packet_parse(&v, pkt, len, s->o->linktype) != VNFO_OK || v.l3_end < v.payload_offset + 8)
+        return;
+    memcpy(pkt + v.payload_offset, "<ad-inj>", 8);
+    /* Checksums are left stale: the digest masks them anyway. */
+}
+
+struct hop_result {
+    vnfo_reference_verdict verdict;
+    size_t out_len;
+    uint64_t t_out_true;
+};
+
+static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const uint8_t *in,
+                           size_t in_len, uint8_t *out, uint64_t t_arrive, int selected,
+                           uint64_t label)
+{
+    int substituted = (int)i == s->ids_pos && affect(s, SIM_SUBSTITUTES_FUNCTION, 1.0);
+    struct node *nd = substituted ? &s->substitute : &s->nodes[i];
+    vnfo_reference_resources res;
+    memset(&res, 0, sizeof res);
+    hr->out_len = 0;
+    hr->verdict = substituted ? mb_passthrough(NULL, in, in_len, out, OUT_MAX, &hr->out_len, &res)
+                              : s->fn[i](s->ctx[i], in, in_len, out, OUT_MAX, &hr->out_len, &res);
+    if (hr->verdict == VNFO_REFERENCE_ERROR)
+        hr->verdict = VNFO_REFERENCE_DROP;
+    uint64_t cycles = res.cpu_cycles + traffic_rand(&s->rng) % (res.cpu_cycles / 20 + 1);
+    if ((int)i == s->ids_pos && affect(s, SIM_INFLATES_CYCLES, 1.0))
+        cycles *= 3;
+    if ((int)i == s->ids_pos && hr->verdict == VNFO_REFERENCE_FORWARD &&
+        affect(s, SIM_IDS_REWRITES_PAYLOAD, 0.5))
+        rewrite_payload(s, out, hr->out_len);
+    double jitter = -2000.0 * log(1.0 - uniform(s));
+    uint64_t hold = (uint64_t)((double)cycles / SIM_GHZ + (jitter < 50000 ? jitter : 50000));
+    if ((int)i == s->ids_pos && affect(s, SIM_ADDS_DELAY, 1.0))
+        hold += 5000000;
+    hr->t_out_true = t_arrive + hold;
+    if (!substituted)
+        nd->cycles += cycles;
+    vnfo_status st = substituted ? VNFO_OK : mem_push(s, res.mem_bytes);
+    if (st == VNFO_OK && selected)
+        st = log_record(s, nd, (uint32_t)i, label, in, in_len, out,
+                        hr->out_len, hr->verdict, (uint64_t)((int64_t)t_arrive + nd->offset_ns),
+                        (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns), cycles, res.mem_bytes);
+    return st;
+}
+
+static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, uint64_t ts_ns)
+{
+    vnfo_sampler_decision d;
+    /* Consistent sampling: the decision is a function of the invariant
+     * bytes, so every shim computes the same one; computing it once here is
+     * the same as computing it at each node. */
+    if (vnfo_sampler_decide(&d, s->sampler, pkt, len, s->o->linktype, 0) != VNFO_OK)
+        return VNFO_OK; /* not IP: no function sees it in this model */
+    s->st.entered++;
+    s->st.sampled += d.selected;
+    const uint8_t *in = pkt;
+    size_t in_len = len;
+    uint64_t t = ts_ns;
+    for (size_t i = 0; i < s->n; i++) {
+        if ((int)i == s->ids_pos && affect(s, SIM_SKIPS_FUNCTION, 1.0))
+            continue;
+        uint8_t *out = in == s->buf[0] ? s->buf[1] : s->buf[0];
+        struct hop_result hr;
+        vnfo_status st = run_hop(&hr, s, i, in, in_len, out, t, d.selected, d.label);
+        if (st != VNFO_OK || hr.verdict == VNFO_REFERENCE_DROP)
+            return st;
+        if (i == 0 && s->n > 1 && affect(s, SIM_DROPS_BLAMED_ON_NETWORK, 0.2))
+            return VNFO_OK;
+        in = out;
+        in_len = hr.out_len;
+        t = hr.t_out_true + 5000 + traffic_rand(&s->rng) % 1000;
+    }
+    return VNFO_OK;
+}
+
+/* ---- the bill ----------------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The provider's figure for one billing entry (with the scenario's
+ * inflation), or 0 when the simulation does not bill that resource. */
+static int bill_value(uint64_t *out, struct sim *s, size_t entry)
+{
+    const vnfo_manifest *m = s->m;
+    vnfo_manifest_resource r = vnfo_manifest_billing_resource(m, entry);
+    vnfo_manifest_summary sum = vnfo_manifest_billing_summary(m, entry);
+    size_t scope = vnfo_manifest_billing_scope_index(m, entry);
+    if (r == VNFO_MANIFEST_RESOURCE_PACKETS) {
+        *out = s->st.entered;
+        if (s->o->scenario == SIM_BILLS_SPURIOUS_PACKETS)
+            *out += *out / 4;
+        return 1;
+    }
+    if (r == VNFO_MANIFEST_RESOURCE_CPU_CYCLES && sum == VNFO_MANIFEST_SUMMARY_SUM) {
+        uint64_t c = 0;
+        for (size_t i = 0; i < s->n; i++)
+            if (scope == VNFO_MANIFEST_SCOPE_CHAIN || scope == i)
+                c += s->nodes[i].cycles;
+        *out = s->o->scenario == SIM_INFLATES_BILL ? c + c * 3 / 10 : c;
+        return 1;
+    }
+    if (r == VNFO_MANIFEST_RESOURCE_MEM_BYTES && sum == VNFO_MANIFEST_SUMMARY_P95 && s->n_mem &&
+        scope == VNFO_MANIFEST_SCOPE_CHAIN) {
+        qsort(s->mem, s->n_mem, sizeof *s->mem, cmp_u64);
+        size_t k = (size_t)ceil(0.95 * (double)s->n_mem);
+        *out = s->mem[k ? k - 1 : 0];
+        return 1;
+    }
+    return 0;
+}
+
+static void fmt_time(char *out, size_t size, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static vnfo_status write_bill(struct sim *s)
+{
+    const vnfo_manifest *m = s->m;
+    char path[1024], start[32], end[32];
+    snprintf(path, sizeof path, "%s/bill.json", s->o->out_dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+    fmt_time(start, sizeof start, vnfo_manifest_billing_start(m));
+    fmt_time(end, sizeof end, vnfo_manifest_billing_end(m));
+    fprintf(f, "{\n  \"vnfo_bill\": 1,\n  \"manifest_id\": \"%s\",\n  \"provider\": \"%s\",\n"
+            "  \"period\": {\"start\": \"%s\", \"end\": \"%s\"},\n  \"totals\": {",
+            vnfo_manifest_id(m), vnfo_manifest_party_name(m, VNFO_MANIFEST_PARTY_PROVIDER), start, end);
+    int first = 1;
+    for (size_t e = 0; e < vnfo_manifest_billing_count(m); e++) {
+        uint64_t v;
+        if (vnfo_manifest_billing_scope_index(m, e) != VNFO_MANIFEST_SCOPE_CHAIN || !bill_value(&v, s, e))
+            continue;
+        fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", vnfo_manifest_billing_resource_name(m, e),
+                (unsigned long long)v);
+        first = 0;
+    }
+    fprintf(f, "}");
+    /* Per-function totals, grouped by function. */
+    int any_fn = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        int open_fn = 0;
+        for (size_t e = 0; e < vnfo_manifest_billing_count(m); e++) {
+            uint64_t v;
+            if (vnfo_manifest_billing_scope_index(m, e) != i || !bill_value(&v, s, e))
+                continue;
+            if (!any_fn)
+                fprintf(f, ",\n  \"functions\": {");
+            if (!open_fn)
+                fprintf(f, "%s\"%s\": {", any_fn ? ", " : "", vnfo_manifest_chain_name(m, i));
+            else
+                fprintf(f, ", ");
+            fprintf(f, "\"%s\": %llu", vnfo_manifest_billing_resource_name(m, e), (unsigned long long)v);
+            any_fn = open_fn = 1;
+        }
+        if (open_fn)
+            fprintf(f, "}");
+    }
+    fprintf(f, "%s\n}\n", any_fn ? "}" : "");
+    return fclose(f) == 0 ? VNFO_OK : fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+}
+
+/* ---- cheating on the log files after the fact ------------------------------------ */
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    *len = b ? (size_t)n : 0;
+    return b;
+}
+
+static int spit(const char *path, const uint8_t *b, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int bad = fwrite(b, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    return bad ? -1 : 0;
+}
+
+/* Offsets of the batches of a log file (4-byte big-endian length, then the
+ * batch; docs/FORMAT.md). */
+static size_t batches(const uint8_t *b, size_t len, size_t *off, size_t *blen, size_t max)
+{
+    size_t n = 0;
+    for (size_t p = 0; p + 4 <= len && n < max;) {
+        size_t l = (size_t)b[p] << 24 | (size_t)b[p + 1] << 16 | (size_t)b[p + 2] << 8 | b[p + 3];
+        if (l > len - p - 4)
+            break;
+        off[n] = p;
+        blen[n++] = l;
+        p += 4 + l;
+    }
+    return n;
+}
+
+static vnfo_status tamper(struct sim *s, const char *name, int scenario)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.log", s->o->out_dir, name);
+    size_t len, off[4096], blen[4096];
+    uint8_t *b = slurp(path, &len);
+    if (!b)
+        return fail(VNFO_E_IO, "%s: cannot read back", path);
+    size_t n = batches(b, len, off, blen, 4096);
+    int rc = 0;
+    if (n == 0) {
+        free(b);
+        return fail(VNFO_E_INVALID_ARGUMENT, "%s: no batch to cheat on (too little traffic)", path);
+    }
+    if (scenario == SIM_TAMPERS_LOG) {
+        size_t k = n / 2;
+        b[off[k] + 4 + blen[k] - 3] ^= 0x01; /* inside the batch's last record */
+        rc = spit(path, b, len);
+    } else if (scenario == SIM_TRUNCATES_LOG) {
+        rc = spit(path, b, off[n - 1] + 4 + blen[n - 1] / 2);
+    } else {
+        uint8_t *c = realloc(b, len + 4 + blen[0]);
+        if (c) {
+            b = c;
+            memcpy(b + len, b + off[0], 4 + blen[0]);
+            rc = spit(path, b, len + 4 + blen[0]);
+        } else {
+            rc = -1;
+        }
+    }
+    free(b);
+    return rc ? fail(VNFO_E_IO, "%s: cannot write back", path) : VNFO_OK;
+}
+
+static vnfo_status finish_logs(struct sim *s)
+{
+    vnfo_status st = VNFO_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        vnfo_log_writer_free(s->nodes[i].w); /* flushes the open batch */
+        s->nodes[i].w = NULL;
+        if (s->nodes[i].fd >= 0 && close(s->nodes[i].fd) != 0 && st == VNFO_OK)
+            st = fail(VNFO_E_IO, "closing a log: %s", strerror(errno));
+        s->nodes[i].fd = -1;
+    }
+    vnfo_log_writer_free(s->substitute.w);
+    s->substitute.w = NULL;
+    if (s->substitute.fd >= 0)
+        close(s->substitute.fd);
+    s->substitute.fd = -1;
+    if (st != VNFO_OK)
+        return st;
+    switch (s->o->scenario) {
+    case SIM_TAMPERS_LOG: return tamper(s, s->ids_pos >= 0 ? vnfo_manifest_chain_name(s->m, (size_t)s->ids_pos) : vnfo_manifest_chain_name(s->m, 0), SIM_TAMPERS_LOG);
+    case SIM_TRUNCATES_LOG: return tamper(s, vnfo_manifest_chain_name(s->m, s->n - 1), SIM_TRUNCATES_LOG);
+    case SIM_REPLAYS_BATCH: return tamper(s, vnfo_manifest_chain_name(s->m, 0), SIM_REPLAYS_BATCH);
+    default: return VNFO_OK;
+    }
+}
+
+static void cleanup(struct sim *s)
+{
+    for (size_t i = 0; i < MAX_CHAIN; i++) {
+        vnfo_log_writer_free(s->nodes[i].w);
+        vnfo_signing_key_free(s->nodes[i].key);
+        if (s->nodes[i].fd >= 0)
+            close(s->nodes[i].fd);
+    }
+    vnfo_log_writer_free(s->substitute.w);
+    vnfo_signing_key_free(s->substitute.key);
+    if (s->substitute.fd >= 0)
+        close(s->substitute.fd);
+    vnfo_sampler_free(s->sampler);
+    free(s->mem);
+    free(s);
+}
+
+vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_source_fn next, void *ctx)
+{
+    last_error[0] = '\0';
+    if (!o || !o->manifest || !o->keys_dir || !o->out_dir || !next || o->scenario < 0 ||
+        o->scenario >= SIM_SCENARIO_COUNT)
+        return fail(VNFO_E_INVALID_ARGUMENT, "simulate: missing option or unknown scenario");
+    struct sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail(VNFO_E_NO_MEMORY, "simulate: out of memory");
+    for (size_t i = 0; i < MAX_CHAIN; i++)
+        s->nodes[i].fd = -1;
+    s->o = o;
+    s->m = o->manifest;
+    vnfo_status st = setup(s);
+    const uint8_t *pkt;
+    size_t len;
+    uint64_t ts;
+    int r = 0;
+    while (st == VNFO_OK && (r = next(ctx, &pkt, &len, &ts)) == 1) {
+        s->st.packets++;
+        st = run_packet(s, pkt, len, ts);
+    }
+    if (st == VNFO_OK && r < 0)
+        st = fail(VNFO_E_IO, "simulate: reading packets failed after %llu packets",
+                  (unsigned long long)s->st.packets);
+    if (st == VNFO_OK)
+        st = finish_logs(s);
+    if (st == VNFO_OK)
+        st = write_bill(s);
+    if (stats)
+        *stats = s->st;
+    cleanup(s);
+    return st;
+}

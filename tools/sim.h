@@ -1,0 +1,96 @@
+/* The provider's side, simulated: a chain of reference middleboxes with a
+ * real shim beside each (the library's sampler, packet digests, records and
+ * signed log writer), timestamps from a documented clock model, one log file
+ * per node and a bill; optionally cheating in one of the scenarios of
+ * docs/simulate.md.  Used by `vnfo simulate`, `vnfo demo` and the tests.
+ * Not part of the library (a noinst convenience library). */
+#ifndef VNFO_SIM_H
+#define VNFO_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vnfo/vnfo.h>
+
+#include "middlebox.h"
+
+enum sim_scenario {
+    SIM_HONEST = 0,
+    SIM_IDS_REWRITES_PAYLOAD,
+    SIM_DROPS_BLAMED_ON_NETWORK,
+    SIM_ADDS_DELAY,
+    SIM_SUBSTITUTES_FUNCTION,
+    SIM_SKIPS_FUNCTION,
+    SIM_INFLATES_BILL,
+    SIM_BILLS_SPURIOUS_PACKETS,
+    SIM_INFLATES_CYCLES,
+    SIM_TAMPERS_LOG,
+    SIM_TRUNCATES_LOG,
+    SIM_REPLAYS_BATCH,
+    SIM_SCENARIO_COUNT
+};
+
+/* "honest", "ids-rewrites-payload", ...; NULL for other values. */
+const char *sim_scenario_name(int scenario);
+/* The scenario of a name, or -1. */
+int sim_scenario_parse(const char *name);
+/* What the provider does, in one line. */
+const char *sim_scenario_story(int scenario);
+/* The checks meant to catch a scenario, NULL-terminated; the first is the
+ * intended one, the others the checks that see the same fault from another
+ * angle (e.g. a substituted function is a foreign node and a missing hop). */
+const char *const *sim_scenario_checks(int scenario);
+
+/* The configured reference middleboxes (the contract's functions). */
+struct sim_functions {
+    struct mb_firewall fw;
+    struct mb_nat nat;
+    struct mb_ids ids;
+};
+
+/* Configures the three functions for traffic of the project's generator
+ * (docs/simulate.md lists the rules and signatures). */
+void sim_functions_init(struct sim_functions *f, uint32_t linktype);
+
+/* The reference of a manifest function name ("firewall", "nat", "ids"):
+ * 0 and *fn, *ctx set, or -1 for an unknown function. */
+int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function);
+
+/* Packets in: 1 with a packet, 0 at the end, -1 on a read error. */
+typedef int (*sim_source_fn)(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns);
+
+struct sim_options {
+    const vnfo_manifest *manifest;
+    const char *keys_dir;  /* <name>.key per chain entry, sampling.key */
+    const char *out_dir;   /* receives <name>.log per chain entry and bill.json */
+    int scenario;
+    uint64_t seed;
+    uint32_t linktype;
+    uint64_t affected_max; /* 0: no limit; else at most this many packets cheated on */
+};
+
+struct sim_stats {
+    uint64_t packets;  /* read from the source */
+    uint64_t entered;  /* IP packets that entered the chain */
+    uint64_t sampled;  /* sampled at the first function */
+    uint64_t records;  /* records written, all nodes */
+    uint64_t affected; /* packets the scenario cheated on */
+};
+
+/* The message of the last sim_* failure on this thread ("" when none). */
+const char *sim_error(void);
+
+/* Runs the chain over every packet of the source.  Returns VNFO_OK or a
+ * status with sim_error() set. */
+vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_source_fn next,
+                    void *ctx);
+
+/* Writes <dir>/<name>.key and .pub for each name, and <dir>/sampling.key
+ * (failures: see vnfo_error_message()). */
+vnfo_status sim_keys_generate(const char *dir, const char *const *names, size_t n);
+
+/* Writes the demo manifest (chain fw -> ids -> nat, keys from keys_dir,
+ * sampling rate 1/rate_den) to path. */
+vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned rate_den);
+
+#endif

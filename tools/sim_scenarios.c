@@ -1,0 +1,93 @@
+/* The simulated provider's scenarios: names, stories, the checks meant to
+ * catch them, and the configuration of the contracted functions. */
+#include <string.h>
+
+#include "sim.h"
+
+static const struct {
+    const char *name, *story;
+    const char *checks[4];
+} SCENARIOS[SIM_SCENARIO_COUNT] = {
+    {"honest", "the provider runs the contracted chain and bills what it used", {NULL}},
+    {"ids-rewrites-payload", "the IDS rewrites packet payloads (roadmap Figure 1)",
+     {"function.unmodified", "reference.ids", NULL}},
+    {"drops-blamed-on-network", "packets vanish between firewall and IDS; the provider blames the network",
+     {"drops.attribution", NULL}},
+    {"adds-delay", "the IDS holds each packet 5 ms longer (roadmap Figure 2)",
+     {"sla.ids.delay.mean", "sla.chain.delay.p95", NULL}},
+    {"substitutes-function", "a cheap packet filter runs in place of the IDS (roadmap Figure 3)",
+     {"chain.foreign_nodes", "chain.complete", NULL}},
+    {"skips-function", "packets are routed around the IDS", {"chain.complete", NULL}},
+    {"inflates-bill", "the bill claims 30% more CPU cycles than were used",
+     {"bill.cpu_cycles", "bill.ids.cpu_cycles", NULL}},
+    {"bills-spurious-packets", "the bill counts 25% more packets than entered the chain",
+     {"bill.packets", NULL}},
+    {"inflates-cycles", "the IDS burns three times the cycles it needs, and bills them",
+     {"minimality.cpu_cycles", NULL}},
+    {"tampers-log", "a record in the IDS log is altered after signing", {"logs.integrity", NULL}},
+    {"truncates-log", "the NAT log loses its tail", {"logs.integrity", NULL}},
+    {"replays-batch", "a firewall log batch is sent twice", {"logs.integrity", NULL}},
+};
+
+const char *sim_scenario_name(int scenario)
+{
+    return scenario >= 0 && scenario < SIM_SCENARIO_COUNT ? SCENARIOS[scenario].name : NULL;
+}
+
+int sim_scenario_parse(const char *name)
+{
+    for (int i = 0; name && i < SIM_SCENARIO_COUNT; i++)
+        if (strcmp(name, SCENARIOS[i].name) == 0)
+            return i;
+    return -1;
+}
+
+const char *sim_scenario_story(int scenario)
+{
+    return scenario >= 0 && scenario < SIM_SCENARIO_COUNT ? SCENARIOS[scenario].story : "";
+}
+
+const char *const *sim_scenario_checks(int scenario)
+{
+    static const char *const none[] = {NULL};
+    return scenario >= 0 && scenario < SIM_SCENARIO_COUNT ? SCENARIOS[scenario].checks : none;
+}
+
+/* Rules for the generator's traffic (clients 10/8 and 2001:db8:1::/48,
+ * servers 198.18/15 and 2001:db8:2::/48): telnet and one game port are
+ * refused, everything else from the clients passes. */
+static const char *ACL = "deny tcp any any any 23\n"
+                         "deny udp any any any 27015\n"
+                         "allow tcp any any any any\n"
+                         "allow udp any any any any\n"
+                         "allow icmp any any any any\n"
+                         "default deny\n";
+
+void sim_functions_init(struct sim_functions *f, uint32_t linktype)
+{
+    memset(f, 0, sizeof *f);
+    struct mb_error err;
+    mb_firewall_parse(&f->fw, ACL, "sim-acl", linktype, &err);
+    f->nat = (struct mb_nat){linktype, {203, 0, 113, 7}, 20000, 59999, 0x5eed5eedULL};
+    f->ids.linktype = linktype;
+    mb_ids_add(&f->ids, "GET /images/", 12, 1, &err); /* drop */
+    mb_ids_add(&f->ids, "/api/", 5, 0, &err);         /* alert */
+    mb_ids_add(&f->ids, "\x07" "example", 8, 0, &err); /* alert on DNS names */
+}
+
+int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function)
+{
+    if (strcmp(function, "firewall") == 0) {
+        *fn = mb_firewall;
+        *ctx = &f->fw;
+    } else if (strcmp(function, "nat") == 0) {
+        *fn = mb_nat;
+        *ctx = &f->nat;
+    } else if (strcmp(function, "ids") == 0) {
+        *fn = mb_ids;
+        *ctx = &f->ids;
+    } else {
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* Verifying a folder of logs against a manifest and a bill: shared by
+ * `vnfo verify` and `vnfo demo`. */
+#ifndef VNFO_VERIFY_DIR_H
+#define VNFO_VERIFY_DIR_H
+
+#include <vnfo/vnfo.h>
+
+struct verify_args {
+    const char *manifest;   /* path */
+    const char *logs;       /* folder with <name>.log per chain entry */
+    const char *bill;       /* path, or NULL */
+    const char *key;        /* sampling key file to check against the commitment, or NULL */
+    const char *references; /* "firewall,nat,ids", or NULL */
+    int snapshot;
+};
+
+/* Runs the verification.  Returns 0 with *out set, or 3 (input error) after
+ * printing the error, prefixed by cmd, on stderr. */
+int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd);
+
+#endif
