@@ -69,3 +69,16 @@ def dask_client():
     yield client
     client.close()
     cluster.close()
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> pathlib.Path:
+    """The output of `vnfo demo` (keys, manifest, capture, the honest and
+    every cheating provider's logs and bill); skipped without the CLI."""
+    build = os.environ.get("VNFO_BUILD_DIR")
+    cli = pathlib.Path(build, "tools", "vnfo") if build else None
+    if cli is None or not cli.exists():
+        pytest.skip("the vnfo CLI is not built (set VNFO_BUILD_DIR to a build with tools/vnfo)")
+    out = tmp_path_factory.mktemp("demo")
+    subprocess.run([str(cli), "demo", "--dir", str(out)], check=True, capture_output=True)
+    return out

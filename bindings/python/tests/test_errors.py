@@ -130,6 +130,10 @@ def trigger_flowtag(tmp_path):
     vnfo.FlowTagTable().consume(12345)
 
 
+def trigger_verification(tmp_path):
+    vnfo.Verifier(vnfo.Manifest(vnfo.manifest.template())).run()
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -152,6 +156,7 @@ TRIGGERS = {
     errors.ManifestError: (trigger_manifest, "VNFO_E_MANIFEST_SYNTAX"),
     errors.AccountError: (trigger_account, "VNFO_E_ACCOUNT_VALUE"),
     errors.FlowTagError: (trigger_flowtag, "VNFO_E_FLOWTAG_UNKNOWN"),
+    errors.VerificationError: (trigger_verification, "VNFO_E_VERIFY_MISSING_LOG"),
     errors.ArithmeticOverflow: (trigger_overflow, "VNFO_E_OVERFLOW"),
 }
 
