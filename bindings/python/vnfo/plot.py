@@ -70,13 +70,15 @@ def delay_cdf(delays: Mapping[str, Sequence[Number]],
     return fig
 
 
-def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any],
+def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any], relative: bool = True,
                         title: str = "Billed versus estimated"):
     """Billed totals (bars) beside the estimates with their intervals.
 
     ``rows``: mappings (or a DataFrame) with ``name``, ``billed``,
-    ``estimate``, ``low``, ``high``; a bar whose billed total lies above the
-    interval is drawn in red.
+    ``estimate``, ``low``, ``high``; a bar outside its interval is drawn in
+    red.  ``relative`` (default) divides everything by the estimate, so
+    resources of different units (packets, cycles, bytes) share one axis
+    and the estimate sits at 1.
     """
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
@@ -87,12 +89,17 @@ def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any],
     est = np.array([float(r["estimate"]) for r in rows])
     low = np.array([float(r["low"]) for r in rows])
     high = np.array([float(r["high"]) for r in rows])
-    colors = ["tab:red" if b > h else "tab:blue" for b, h in zip(billed, high)]
+    if relative:
+        scale = np.where(est > 0, est, 1.0)
+        billed, low, high, est = billed / scale, low / scale, high / scale, est / scale
+        ax.axhline(1.0, color="gray", linewidth=0.8)
+    colors = ["tab:red" if (b > h or b < lo) else "tab:blue"
+              for b, lo, h in zip(billed, low, high)]
     ax.bar(idx - 0.2, billed, width=0.4, color=colors, label="billed")
     ax.errorbar(idx + 0.2, est, yerr=[est - low, high - est], fmt="o", color="black",
                 capsize=4, label="estimate (interval)")
     ax.set_xticks(idx, [str(r["name"]) for r in rows], rotation=20)
-    ax.set_ylabel("total")
+    ax.set_ylabel("total / estimate" if relative else "total")
     ax.grid(axis="y", alpha=0.3)
     ax.legend()
     ax.set_title(title)

@@ -163,6 +163,18 @@ class Sampler:
         self._c = ffi.gc(out[0], lib.vnfo_sampler_free)
         self.hash_name = hash
 
+    @classmethod
+    def _from_options(cls, opts, key_view, hash_name: str, fields_spec: str) -> "Sampler":
+        out = ffi.new("vnfo_sampler **")
+        check(lib.vnfo_sampler_create(out, opts, key_view, len(key_view)))
+        s = cls.__new__(cls)
+        s._c = ffi.gc(out[0], lib.vnfo_sampler_free)
+        s.hash_name = hash_name
+        s.fields = FieldSet.__new__(FieldSet)
+        s.fields._c = ffi.new("vnfo_packet_fields *", opts.fields)
+        s.fields.spec = fields_spec
+        return s
+
     @staticmethod
     def _ranges(ranges):
         if isinstance(ranges, str):
