@@ -51,6 +51,17 @@ def __getattr__(name):  # DECISION_DTYPE without importing numpy at import time
     raise AttributeError(name)
 
 
+def _is_rows(a) -> bool:
+    flags = getattr(a, "flags", None)
+    return (flags is not None and getattr(a, "ndim", 0) == 2 and a.dtype.char == "B"
+            and flags.c_contiguous)
+
+
+def _is_decisions(out, n: int) -> bool:
+    return (getattr(out, "dtype", None) == _decision_dtype() and out.flags.c_contiguous
+            and out.flags.writeable and len(out) >= n)
+
+
 @dataclasses.dataclass(frozen=True)
 class Decision:
     """One sampling decision."""
@@ -253,6 +264,18 @@ class Sampler:
         Returns the decisions as a ``DECISION_DTYPE`` structured array
         (``["selected"]`` is the mask, ``["label"]`` the labels).
         """
+        if (offsets is None and lengths is None and flowtags is None and out is not None
+                and _is_rows(packets) and _is_decisions(out, len(packets))):
+            # The per-burst path of a shim: a 2-D array into a reused output.
+            n, stride = packets.shape
+            status = lib.vnfo_py_decide_packets(
+                ffi.from_buffer("vnfo_sampler_decision[]", out, True), ffi.NULL, self._c,
+                ffi.from_buffer("uint8_t[]", packets), packets.nbytes, ffi.NULL, stride,
+                ffi.NULL, stride, ffi.NULL, n, linktype, burst)
+            if status:
+                raise_status(status, message=f"decide_burst: invalid argument (burst must "
+                                             f"be 1..{BURST_MAX})")
+            return out[:n]
         import numpy as np
         data = np.asarray(packets) if not isinstance(packets, (bytes, bytearray, memoryview)) \
             else packets
