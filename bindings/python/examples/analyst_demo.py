@@ -122,13 +122,8 @@ def main(argv=None):
     fig.savefig(args.out / "delay_cdf.png", dpi=80)
 
     # %% figure 2: billed versus estimated totals, from the report's evidence
-    rows = []
-    for check in reports["adds-delay"]:
-        ev = check.evidence
-        if check.name.startswith("bill.") and "interval" in ev and "billed" in ev:
-            lo, hi = ev["interval"]
-            rows.append({"name": check.name[5:], "billed": float(ev["billed"]),
-                         "estimate": float(ev["estimate"]), "low": lo, "high": hi})
+    rows = plot.bill_rows(reports["adds-delay"])
+    print(reports["adds-delay"].to_pandas()[["check", "verdict"]].to_string(index=False))
     fig = plot.billed_vs_estimated(rows, title="adds-delay: bill against the sample")
     fig.savefig(args.out / "billed_vs_estimated.png", dpi=80)
 

@@ -27,6 +27,15 @@ from .verify import Verifier, verify_dir
 from . import (account, bill, flowtag, keys, log, manifest, packet, record,  # noqa: F401
                reference, report, sampler, verify)
 
+
+def __getattr__(name):
+    # vnfo.plot needs numpy and matplotlib, vnfo.scale pandas or Dask:
+    # imported on first use, so the core package needs only cffi.
+    if name in ("plot", "scale", "testing"):
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __version__ = "0.1.0"
 
 _initialize()

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-__all__ = ["delay_cdf", "billed_vs_estimated", "sampling_coverage", "ecdf"]
+__all__ = ["delay_cdf", "billed_vs_estimated", "bill_rows", "sampling_coverage", "ecdf"]
 
 Number = Union[int, float]
 
@@ -70,17 +70,33 @@ def delay_cdf(delays: Mapping[str, Sequence[Number]],
     return fig
 
 
+def bill_rows(report) -> list:
+    """Rows for ``billed_vs_estimated`` from a report's ``bill.*`` checks
+    (those whose evidence has billed, estimate and interval)."""
+    rows = []
+    for check in report:
+        ev = check.evidence
+        if check.name.startswith("bill.") and {"billed", "estimate", "interval"} <= set(ev):
+            lo, hi = ev["interval"]
+            rows.append({"name": check.name[5:], "billed": float(ev["billed"]),
+                         "estimate": float(ev["estimate"]), "low": lo, "high": hi})
+    return rows
+
+
 def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any], relative: bool = True,
                         title: str = "Billed versus estimated"):
     """Billed totals (bars) beside the estimates with their intervals.
 
-    ``rows``: mappings (or a DataFrame) with ``name``, ``billed``,
-    ``estimate``, ``low``, ``high``; a bar outside its interval is drawn in
-    red.  ``relative`` (default) divides everything by the estimate, so
+    ``rows``: a ``vnfo.Report`` (its ``bill.*`` checks), or mappings (or a
+    DataFrame) with ``name``, ``billed``, ``estimate``, ``low``, ``high``; a
+    bar outside its interval is drawn in red.  ``relative`` (default) divides everything by the estimate, so
     resources of different units (packets, cycles, bytes) share one axis
     and the estimate sits at 1.
     """
-    if hasattr(rows, "to_dict"):
+    from .report import Report
+    if isinstance(rows, Report):
+        rows = bill_rows(rows)
+    elif hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
     rows = list(rows)
     fig, (ax,) = _figure(1, width=max(5.0, 1.3 * len(rows)))
