@@ -11,6 +11,7 @@ from pktutil import udp4
 from vnfo.testing import counting_allocations
 
 
+TEMPLATE = vnfo.manifest.template()
 BILL = ('{"vnfo_bill": 1, "manifest_id": "m", "period": {"start": "2026-11-01T00:00:00Z", '
         '"end": "2026-12-01T00:00:00Z"}, "totals": {"packets": 5}}')
 
@@ -27,6 +28,18 @@ def make_objects(n):
         frame = bytearray(udp4(sport=i))
         objs += [key, key.public_key, key.sign(b"m"), rep, check, vnfo.Bill(BILL),
                  frame, vnfo.Packet(frame), vnfo.FieldSet("psamp")]
+        sampler = vnfo.Sampler(bytes([i]) * 32, "1/2")
+        acc = vnfo.Accumulator().add_many([i, i + 1, i + 2])
+        table = vnfo.FlowTagTable(width_bits=12, capacity=16)
+        manifest = vnfo.Manifest(TEMPLATE)
+        verifier = vnfo.Verifier(manifest)  # borrows the manifest
+        batches = []
+        writer = vnfo.LogWriter(key, 1, batches.append, batch_records=1)
+        writer.append(vnfo.PacketRecord(label=i))
+        reader = vnfo.LogReader(key.public_key).add_buffer(
+            len(batches[0]).to_bytes(4, "big") + batches[0], "mem")
+        objs += [sampler, sampler.rekey(1), acc, acc + acc, table, manifest, verifier,
+                 writer, reader, list(reader.records())]
     return objs
 
 

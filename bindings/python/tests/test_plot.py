@@ -27,10 +27,12 @@ def test_delay_cdf_draws_measured_reference_and_bound(tmp_path):
 def test_billed_vs_estimated_marks_overbilling(tmp_path):
     rows = [{"name": "cpu", "billed": 100, "estimate": 98, "low": 90, "high": 106},
             {"name": "mem", "billed": 150, "estimate": 100, "low": 95, "high": 105}]
-    fig = plot.billed_vs_estimated(rows)
+    fig = plot.billed_vs_estimated(rows, relative=False)
     bars = fig.axes[0].patches
     assert [b.get_height() for b in bars] == [100, 150]
     assert bars[0].get_facecolor() != bars[1].get_facecolor()
+    fig = plot.billed_vs_estimated(rows)
+    assert [b.get_height() for b in fig.axes[0].patches] == pytest.approx([100 / 98, 1.5])
     fig.savefig(tmp_path / "bill.png")
 
 

@@ -103,3 +103,14 @@ def test_checks_keep_their_report_alive():
     import gc
     gc.collect()
     assert check.verdict is Verdict.FAIL and check.examples_total == 3
+
+
+def test_report_as_dataframe_and_bill_rows():
+    rep = sample_report()
+    df = rep.to_pandas()
+    assert list(df["check"]) == ["chain.order", "bill.cpu_cycles"]
+    assert list(df["verdict"]) == ["PASS", "FAIL"] and df["evidence"][0] == {"packets": 412}
+    assert vnfo.plot.bill_rows(rep) == [{"name": "cpu_cycles", "billed": 4100000000000.0,
+                                         "estimate": 4.02e12, "low": 3.98e12, "high": 4.07e12}]
+    fig = vnfo.plot.billed_vs_estimated(rep)
+    assert len(fig.axes[0].patches) == 1

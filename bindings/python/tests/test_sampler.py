@@ -72,6 +72,18 @@ def test_burst_over_2d_array_matches_single_decisions():
             one.selected, one.label, one.hash)
 
 
+def test_burst_fast_path_into_reused_output_matches():
+    arr, _ = frames(300)
+    s = vnfo.Sampler(KEY, "1/2")
+    out = np.zeros(512, dtype=S.DECISION_DTYPE)
+    fast = s.decide_burst(arr, out=out)
+    assert fast.base is out and len(fast) == 300
+    first = fast.copy()
+    assert np.array_equal(first, s.decide_burst(arr.copy()))
+    out[:] = np.zeros(1, dtype=S.DECISION_DTYPE)
+    assert np.array_equal(s.decide_burst(arr[:256], out=out), first[:256])
+
+
 def test_burst_over_one_buffer_with_offsets():
     pkts = [udp4(sport=p, payload=bytes([p % 256]) * (p % 30 + 1)) for p in range(300)]
     blob = b"".join(pkts)

@@ -37,3 +37,13 @@ def test_status_enum_and_names():
     assert vnfo.Status.OK == 0 and vnfo.Status.NO_MEMORY == 2
     assert vnfo.status_name(vnfo.Status.KEY_FORMAT) == "VNFO_E_KEY_FORMAT"
     assert "malformed key" in vnfo.strerror(vnfo.Status.KEY_FORMAT)
+
+
+def test_core_import_needs_only_cffi():
+    import os
+    import subprocess
+    import sys
+    code = ("import sys, vnfo; heavy = {'numpy', 'pandas', 'matplotlib', 'dask', 'scipy'}; "
+            "assert not heavy & set(sys.modules), heavy & set(sys.modules)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

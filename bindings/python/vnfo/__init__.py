@@ -23,7 +23,18 @@ from .log import LogReader, LogWriter, open_log
 from .manifest import Manifest
 from .report import Category, Check, Report, Verdict
 from .bill import Bill
-from . import account, bill, flowtag, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
+from .verify import Verifier, verify_dir
+from . import (account, bill, flowtag, keys, log, manifest, packet, record,  # noqa: F401
+               reference, report, sampler, verify)
+
+
+def __getattr__(name):
+    # vnfo.plot needs numpy and matplotlib, vnfo.scale pandas or Dask:
+    # imported on first use, so the core package needs only cffi.
+    if name in ("plot", "scale", "testing"):
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
@@ -39,4 +50,4 @@ __all__ = ["__version__", "library_version", "Status", "status_name", "strerror"
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
            "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
            "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
-           "Accumulator", "FlowTagTable", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
+           "Accumulator", "FlowTagTable", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill", "Verifier", "verify_dir"] + list(_errors_all)

@@ -233,6 +233,24 @@ class Manifest:
                       "logging": self.logging, "flowtags": self.flowtags, "sla": self.sla,
                       "billing": self.billing, "verification": self.verification})
 
+    def sampler(self, key, epoch: int = 0):
+        """The ``vnfo.Sampler`` the shims run under this manifest (hash,
+        field set, rate or ranges), for ``key``, which must match the
+        manifest's commitment (else ``vnfo.ManifestError``)."""
+        from .sampler import Sampler, _key_view
+        opts = ffi.new("vnfo_sampler_options *")
+        check(lib.vnfo_sampler_options_init(opts, lib.VNFO_SAMPLER_OPTIONS_VERSION))
+        view = _key_view(key)
+        check(lib.vnfo_manifest_sampler_options(opts, self._c, view, len(view)))
+        opts.epoch = epoch
+        return Sampler._from_options(opts, view, self.sampling["hash"], self.sampling["fields"])
+
+    def epoch_at(self, unix_seconds: int) -> int:
+        """The sampling key epoch in force at a time."""
+        out = ffi.new("uint64_t *")
+        check(lib.vnfo_manifest_sampling_epoch_at(out, self._c, unix_seconds))
+        return int(out[0])
+
     # ---- signatures ---------------------------------------------------------
     def sign(self, party: Union[str, int], key: SigningKey) -> bytes:
         """A party's detached signature of the manifest digest."""

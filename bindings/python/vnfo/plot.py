@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-__all__ = ["delay_cdf", "billed_vs_estimated", "sampling_coverage", "ecdf"]
+__all__ = ["delay_cdf", "billed_vs_estimated", "bill_rows", "sampling_coverage", "ecdf"]
 
 Number = Union[int, float]
 
@@ -70,15 +70,33 @@ def delay_cdf(delays: Mapping[str, Sequence[Number]],
     return fig
 
 
-def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any],
+def bill_rows(report) -> list:
+    """Rows for ``billed_vs_estimated`` from a report's ``bill.*`` checks
+    (those whose evidence has billed, estimate and interval)."""
+    rows = []
+    for check in report:
+        ev = check.evidence
+        if check.name.startswith("bill.") and {"billed", "estimate", "interval"} <= set(ev):
+            lo, hi = ev["interval"]
+            rows.append({"name": check.name[5:], "billed": float(ev["billed"]),
+                         "estimate": float(ev["estimate"]), "low": lo, "high": hi})
+    return rows
+
+
+def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any], relative: bool = True,
                         title: str = "Billed versus estimated"):
     """Billed totals (bars) beside the estimates with their intervals.
 
-    ``rows``: mappings (or a DataFrame) with ``name``, ``billed``,
-    ``estimate``, ``low``, ``high``; a bar whose billed total lies above the
-    interval is drawn in red.
+    ``rows``: a ``vnfo.Report`` (its ``bill.*`` checks), or mappings (or a
+    DataFrame) with ``name``, ``billed``, ``estimate``, ``low``, ``high``; a
+    bar outside its interval is drawn in red.  ``relative`` (default) divides everything by the estimate, so
+    resources of different units (packets, cycles, bytes) share one axis
+    and the estimate sits at 1.
     """
-    if hasattr(rows, "to_dict"):
+    from .report import Report
+    if isinstance(rows, Report):
+        rows = bill_rows(rows)
+    elif hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
     rows = list(rows)
     fig, (ax,) = _figure(1, width=max(5.0, 1.3 * len(rows)))
@@ -87,12 +105,17 @@ def billed_vs_estimated(rows: Union[Iterable[Mapping[str, Any]], Any],
     est = np.array([float(r["estimate"]) for r in rows])
     low = np.array([float(r["low"]) for r in rows])
     high = np.array([float(r["high"]) for r in rows])
-    colors = ["tab:red" if b > h else "tab:blue" for b, h in zip(billed, high)]
+    if relative:
+        scale = np.where(est > 0, est, 1.0)
+        billed, low, high, est = billed / scale, low / scale, high / scale, est / scale
+        ax.axhline(1.0, color="gray", linewidth=0.8)
+    colors = ["tab:red" if (b > h or b < lo) else "tab:blue"
+              for b, lo, h in zip(billed, low, high)]
     ax.bar(idx - 0.2, billed, width=0.4, color=colors, label="billed")
     ax.errorbar(idx + 0.2, est, yerr=[est - low, high - est], fmt="o", color="black",
                 capsize=4, label="estimate (interval)")
     ax.set_xticks(idx, [str(r["name"]) for r in rows], rotation=20)
-    ax.set_ylabel("total")
+    ax.set_ylabel("total / estimate" if relative else "total")
     ax.grid(axis="y", alpha=0.3)
     ax.legend()
     ax.set_title(title)

@@ -241,6 +241,17 @@ class Report:
         return _render(lib.vnfo_report_render_text, self._c,
                        lib.VNFO_REPORT_TEXT_VERBOSE if verbose else 0)
 
+    def to_pandas(self):
+        """One row per check: check, category, verdict, summary,
+        examples_total, and the evidence as a dict."""
+        import pandas as pd
+        return pd.DataFrame([{"check": c["check"], "category": c["category"],
+                              "verdict": c["verdict"], "summary": c["summary"],
+                              "examples_total": c["examples_total"], "evidence": c["evidence"]}
+                             for c in self.to_dict()["checks"]],
+                            columns=["check", "category", "verdict", "summary",
+                                     "examples_total", "evidence"])
+
     def __str__(self) -> str:
         return self.to_text()
 

@@ -51,6 +51,17 @@ def __getattr__(name):  # DECISION_DTYPE without importing numpy at import time
     raise AttributeError(name)
 
 
+def _is_rows(a) -> bool:
+    flags = getattr(a, "flags", None)
+    return (flags is not None and getattr(a, "ndim", 0) == 2 and a.dtype.char == "B"
+            and flags.c_contiguous)
+
+
+def _is_decisions(out, n: int) -> bool:
+    return (getattr(out, "dtype", None) == _decision_dtype() and out.flags.c_contiguous
+            and out.flags.writeable and len(out) >= n)
+
+
 @dataclasses.dataclass(frozen=True)
 class Decision:
     """One sampling decision."""
@@ -163,6 +174,18 @@ class Sampler:
         self._c = ffi.gc(out[0], lib.vnfo_sampler_free)
         self.hash_name = hash
 
+    @classmethod
+    def _from_options(cls, opts, key_view, hash_name: str, fields_spec: str) -> "Sampler":
+        out = ffi.new("vnfo_sampler **")
+        check(lib.vnfo_sampler_create(out, opts, key_view, len(key_view)))
+        s = cls.__new__(cls)
+        s._c = ffi.gc(out[0], lib.vnfo_sampler_free)
+        s.hash_name = hash_name
+        s.fields = FieldSet.__new__(FieldSet)
+        s.fields._c = ffi.new("vnfo_packet_fields *", opts.fields)
+        s.fields.spec = fields_spec
+        return s
+
     @staticmethod
     def _ranges(ranges):
         if isinstance(ranges, str):
@@ -241,6 +264,18 @@ class Sampler:
         Returns the decisions as a ``DECISION_DTYPE`` structured array
         (``["selected"]`` is the mask, ``["label"]`` the labels).
         """
+        if (offsets is None and lengths is None and flowtags is None and out is not None
+                and _is_rows(packets) and _is_decisions(out, len(packets))):
+            # The per-burst path of a shim: a 2-D array into a reused output.
+            n, stride = packets.shape
+            status = lib.vnfo_py_decide_packets(
+                ffi.from_buffer("vnfo_sampler_decision[]", out, True), ffi.NULL, self._c,
+                ffi.from_buffer("uint8_t[]", packets), packets.nbytes, ffi.NULL, stride,
+                ffi.NULL, stride, ffi.NULL, n, linktype, burst)
+            if status:
+                raise_status(status, message=f"decide_burst: invalid argument (burst must "
+                                             f"be 1..{BURST_MAX})")
+            return out[:n]
         import numpy as np
         data = np.asarray(packets) if not isinstance(packets, (bytes, bytearray, memoryview)) \
             else packets

@@ -155,6 +155,12 @@ vnfo_manifest_field vnfo_manifest_sampling_custom_field(const vnfo_manifest *man
 uint32_t vnfo_manifest_sampling_payload_bytes(const vnfo_manifest *manifest);
 uint32_t vnfo_manifest_sampling_payload_offset(const vnfo_manifest *manifest);
 uint64_t vnfo_manifest_sampling_epoch_seconds(const vnfo_manifest *manifest);
+vnfo_status vnfo_manifest_sampling_bob_initval(uint32_t *out, const vnfo_manifest *manifest);
+vnfo_status vnfo_manifest_sampling_epoch_at(uint64_t *out, const vnfo_manifest *manifest,
+                                                     int64_t unix_seconds);
+vnfo_status vnfo_manifest_sampler_options(vnfo_sampler_options *out,
+                                                   const vnfo_manifest *manifest,
+                                                   const uint8_t *master_key, size_t key_len);
 vnfo_manifest_granularity vnfo_manifest_logging_granularity(const vnfo_manifest *manifest);
 uint32_t vnfo_manifest_logging_batch_records(const vnfo_manifest *manifest);
 vnfo_manifest_tree_hash vnfo_manifest_logging_tree_hash(const vnfo_manifest *manifest);

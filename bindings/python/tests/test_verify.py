@@ -1,0 +1,89 @@
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+import vnfo
+from vnfo.reference import Result
+
+
+def cli_report(demo_dir, scenario):
+    cli = pathlib.Path(os.environ["VNFO_BUILD_DIR"], "tools", "vnfo")
+    out = subprocess.run([str(cli), "verify", "--manifest", str(demo_dir / "manifest.json"),
+                          "--logs", str(demo_dir / scenario), "--bill",
+                          str(demo_dir / scenario / "bill.json"), "--json"],
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def test_same_report_as_the_cli(demo_dir):
+    for scenario in ("honest", "inflates-bill", "tampers-log"):
+        rep = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / scenario)
+        mine, cli = rep.to_dict(), cli_report(demo_dir, scenario)
+        assert [c["check"] for c in mine["checks"]] == [c["check"] for c in cli["checks"]]
+        assert [(c["verdict"], c["evidence"]) for c in mine["checks"]] == \
+            [(c["verdict"], c["evidence"]) for c in cli["checks"]]
+        assert mine["verdict"] == cli["verdict"]
+
+
+def test_cheating_is_caught_with_evidence(demo_dir):
+    honest = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / "honest")
+    assert honest.verdict is not vnfo.Verdict.FAIL
+    rep = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / "inflates-bill")
+    bill = rep["bill.cpu_cycles"]
+    assert bill.verdict is vnfo.Verdict.FAIL and bill.category is vnfo.Category.ACCOUNTING
+    lo, hi = bill.evidence["interval"]
+    assert bill.number("billed") > hi > lo
+    rep = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / "tampers-log")
+    assert rep["logs.integrity"].verdict is vnfo.Verdict.FAIL
+
+
+def test_python_reference_is_replayed(demo_dir):
+    calls = []
+
+    def ids(packet):
+        calls.append(len(packet))
+        return Result(packet=bytes(packet), cpu_cycles=3000, mem_bytes=4096)
+    honest = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / "honest",
+                             references={"ids": ids})
+    n = len(calls)
+    assert n > 100
+    rewrites = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / "ids-rewrites-payload",
+                               references={"ids": ids})
+    ok, bad = honest["reference.ids"], rewrites["reference.ids"]
+    assert bad.verdict is vnfo.Verdict.FAIL
+    assert bad.number("violations") > 10 * max(ok.number("violations"), 1)
+    assert len(bad.examples) > 0 and bad.examples_total == bad.number("violations")
+
+
+def test_reference_exceptions_are_reraised_with_the_report(demo_dir):
+    def broken(packet):
+        raise KeyError("reference bug")
+    v = vnfo.Verifier(vnfo.Manifest.load(demo_dir / "manifest.json"))
+    v.set_reference("ids", broken)
+    v.add_logs_dir(demo_dir / "honest")
+    with pytest.raises(KeyError) as info:
+        v.run()
+    report = info.value.vnfo_report
+    assert report["reference.ids"].verdict is not vnfo.Verdict.PASS
+    assert set(v.stage_times) == {"logs", "records", "trajectories", "checks"}
+
+
+def test_input_errors(demo_dir, tmp_path):
+    m = vnfo.Manifest.load(demo_dir / "manifest.json")
+    v = vnfo.Verifier(m)
+    v.add_log("fw", demo_dir / "honest" / "fw.log")
+    with pytest.raises(vnfo.VerificationError) as info:
+        v.run()
+    assert info.value.status_name == "VNFO_E_VERIFY_MISSING_LOG"
+    with pytest.raises(vnfo.NotFound):
+        v.add_log("nope", demo_dir / "honest" / "fw.log")
+    with pytest.raises(vnfo.LogError):
+        v.add_log("ids", b"\x00\x00\x00\x05hello")
+    doc = json.loads((demo_dir / "honest" / "bill.json").read_text())
+    doc["manifest_id"] = "someone-else"
+    with pytest.raises(vnfo.BillError) as info:
+        v.set_bill(vnfo.Bill(json.dumps(doc)))
+    assert info.value.status_name == "VNFO_E_BILL_MISMATCH"
