@@ -72,3 +72,11 @@ if BUILD_CLI
 TESTS += tests/verify_cli.sh
 endif
 EXTRA_DIST += tests/verify_cli.sh
+
+# make bench: end-to-end verify throughput with each stage's share.
+EXTRA_PROGRAMS += bench/bench_verify
+VNFO_BENCHMARKS += bench/bench_verify
+bench_bench_verify_SOURCES = bench/bench_verify.c
+bench_bench_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_verify_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_verify_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)

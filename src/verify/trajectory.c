@@ -40,16 +40,54 @@ struct scan {
     const struct vrec *at[VCHAIN_MAX];
 };
 
-static int cmp_rec(const void *pa, const void *pb)
+/* Sorting moves 24-byte keys, not 120-byte records; the records are
+ * gathered into order afterwards. */
+struct sort_key {
+    uint64_t epoch, label;
+    uint32_t pos, idx;
+};
+
+/* qsort has no context argument: the table being sorted, per thread. */
+static _Thread_local const struct vrec *sort_base;
+
+static int cmp_key(const void *pa, const void *pb)
 {
-    const struct vrec *a = pa, *b = pb;
-    if (a->epoch != b->epoch)
-        return a->epoch < b->epoch ? -1 : 1;
+    const struct sort_key *a = pa, *b = pb;
     if (a->label != b->label)
         return a->label < b->label ? -1 : 1;
+    if (a->epoch != b->epoch)
+        return a->epoch < b->epoch ? -1 : 1;
     if (a->pos != b->pos)
         return a->pos < b->pos ? -1 : 1;
-    return (a->t_in > b->t_in) - (a->t_in < b->t_in);
+    uint64_t ta = sort_base[a->idx].t_in, tb = sort_base[b->idx].t_in;
+    return (ta > tb) - (ta < tb);
+}
+
+/* Sorts the table by (label, epoch, position, time in). */
+static vnfo_status sort_records(vnfo_verifier *v)
+{
+    if (v->n_recs < 2)
+        return VNFO_OK;
+    if (v->n_recs > UINT32_MAX)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more than 2^32 records");
+    struct sort_key *k = vnfo__calloc(v->n_recs, sizeof *k);
+    struct vrec *sorted = vnfo__calloc(v->n_recs, sizeof *sorted);
+    if (!k || !sorted) {
+        vnfo__free(k);
+        vnfo__free(sorted);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    }
+    for (size_t i = 0; i < v->n_recs; i++)
+        k[i] = (struct sort_key){v->recs[i].epoch, v->recs[i].label, v->recs[i].pos, (uint32_t)i};
+    sort_base = v->recs;
+    qsort(k, v->n_recs, sizeof *k, cmp_key);
+    for (size_t i = 0; i < v->n_recs; i++)
+        sorted[i] = v->recs[k[i].idx];
+    vnfo__free(k);
+    vnfo__free(v->recs);
+    v->recs = sorted;
+    v->cap_recs = v->n_recs;
+    return VNFO_OK;
 }
 
 static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
@@ -303,18 +341,16 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
     struct scan s;
     memset(&s, 0, sizeof s);
     s.v = v;
+    vnfo_status st = VNFO_OK;
     for (size_t i = 0; i < v->n_nodes; i++)
         v->nodes[i].missing_seen = 0;
-    for (int c = 0; c < C_COUNT; c++) {
-        vnfo_status st = vnfo_report_entry_add(&s.t[c].entry, report, CHECKS[c].name,
-                                               VNFO_REPORT_FUNCTIONALITY, VNFO_REPORT_INCONCLUSIVE, NULL);
-        if (st != VNFO_OK)
-            return st;
-    }
-    /* Sorting by time within a label also orders records by hop when the
-     * positions tie, so the scan below sees each trajectory in chain order. */
-    if (v->n_recs > 1)
-        qsort(v->recs, v->n_recs, sizeof v->recs[0], cmp_rec);
+    for (int c = 0; c < C_COUNT && st == VNFO_OK; c++)
+        st = vnfo_report_entry_add(&s.t[c].entry, report, CHECKS[c].name, VNFO_REPORT_FUNCTIONALITY,
+                                   VNFO_REPORT_INCONCLUSIVE, NULL);
+    if (st == VNFO_OK)
+        st = sort_records(v);
+    if (st != VNFO_OK)
+        return st;
     for (size_t a = 0; a < v->n_recs;) {
         size_t b = a + 1;
         while (b < v->n_recs && v->recs[b].label == v->recs[a].label &&

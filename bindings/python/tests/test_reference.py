@@ -9,14 +9,14 @@ def nat(packet):
     """Rewrite the source address to 192.0.2.1 (no checksum update)."""
     out = bytearray(packet)
     out[26:30] = bytes([192, 0, 2, 1])
-    return Result(packet=bytes(out), cpu_cycles=300, mem_bytes=64, state_digest=b"s" * 16)
+    return Result(packet=bytes(out), cpu_cycles=300, mem_bytes=64, state_digest=b"s" * 32)
 
 
 def test_forward_with_resources_through_the_c_trampoline():
     ref = Reference(nat)
     res = ref(udp4())
     assert vnfo.Packet(res.packet).flow_key.src.packed == bytes([192, 0, 2, 1])
-    assert (res.cpu_cycles, res.mem_bytes, res.state_digest) == (300, 64, b"s" * 16)
+    assert (res.cpu_cycles, res.mem_bytes, res.state_digest) == (300, 64, b"s" * 32)
     assert ref.calls == 1 and ref.c_function is not None
 
 
