@@ -18,18 +18,20 @@
 enum { C_COMPLETE, C_ORDER, C_FOREIGN, C_LINKS, C_UNMODIFIED, C_DROPS, C_COUNT };
 
 static const struct {
-    const char *name, *pass, *what;
+    const char *name, *pass, *what, *unit;
 } CHECKS[C_COUNT] = {
     {"chain.complete", "every sampled packet visited every function from its entry on",
-     "skipped functions"},
+     "skipped functions", "sampled packets"},
     {"chain.order", "records follow the chain order, once per function, causal within the clock skew",
-     "out-of-order records"},
-    {"chain.foreign_nodes", "no sampled packet visited a node outside the chain", "foreign visits"},
-    {"hop.links", "nothing changed a packet between two functions", "changed links"},
+     "out-of-order records", "sampled packets"},
+    {"chain.foreign_nodes", "no sampled packet visited a node outside the chain", "foreign visits",
+     "sampled packets"},
+    {"hop.links", "nothing changed a packet between two functions", "changed links",
+     "links between hops"},
     {"function.unmodified", "functions that may not modify left packets unchanged",
-     "modified packets"},
+     "modified packets", "records of such functions"},
     {"drops.attribution", "every drop was logged by a function allowed to drop, and nothing vanished",
-     "unaccounted drops"},
+     "unaccounted drops", "sampled packets"},
 };
 
 struct scan {
@@ -284,12 +286,12 @@ static vnfo_status finish(struct scan *s)
         vnfo_status st = vnfo_report_entry_verdict_set(t->entry, verdict);
         if (st == VNFO_OK)
             st = verdict == VNFO_REPORT_FAIL
-                     ? vnfo_report_entry_summary_set(t->entry, "%llu %s in %llu sampled packets",
+                     ? vnfo_report_entry_summary_set(t->entry, "%llu %s in %llu %s",
                                                      (unsigned long long)t->violations, CHECKS[c].what,
-                                                     (unsigned long long)t->checked)
+                                                     (unsigned long long)t->checked, CHECKS[c].unit)
                  : verdict == VNFO_REPORT_PASS
-                     ? vnfo_report_entry_summary_set(t->entry, "%s (%llu checked)", CHECKS[c].pass,
-                                                     (unsigned long long)t->checked)
+                     ? vnfo_report_entry_summary_set(t->entry, "%s (%llu %s)", CHECKS[c].pass,
+                                                     (unsigned long long)t->checked, CHECKS[c].unit)
                      : vnfo_report_entry_summary_set(t->entry, "no sampled packet to check");
         if (st == VNFO_OK)
             st = vnfo__verify_rate_evidence(t->entry, t->checked, t->violations, s->v->confidence);
