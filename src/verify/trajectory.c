@@ -306,12 +306,63 @@ static vnfo_status finish(struct scan *s)
 }
 
 /* Identical packets (a retransmitted bare ACK, say) share a label, so one
- * label may stand for several trajectories.  They are told apart by time:
- * the j-th record (by time in) at each hop belongs to the j-th packet.  A
- * packet that one of the copies lost shows up as that copy's missing hop or
- * vanishing, as it should; a function that logged a packet twice (a loop)
- * shows up as a trajectory that vanished after it. */
-static void group(struct scan *s, const struct vrec *r, size_t n)
+ * label may stand for several trajectories.  They are told apart by time,
+ * hop by hop: a record joins the copy whose previous hop sent it last
+ * before it arrived (within the clock skew), so a copy that lost a record
+ * (a rejected batch, a drop) does not shift the pairing of the others.  A
+ * function that logged one packet twice (a loop) shows up as a copy that
+ * vanished after it. */
+struct copy {
+    uint32_t idx[VCHAIN_MAX + 1];
+    size_t k;
+    uint64_t last_out;
+    int used; /* took a record at the current position */
+};
+
+static size_t pick(struct copy *c, size_t n_copies, size_t max, const struct vrec *r, uint64_t skew)
+{
+    size_t best = SIZE_MAX;
+    for (size_t j = 0; j < n_copies; j++)
+        if (!c[j].used && c[j].last_out <= r->t_in + skew &&
+            (best == SIZE_MAX || c[j].last_out > c[best].last_out))
+            best = j;
+    if (best != SIZE_MAX)
+        return best;
+    if (n_copies < max)
+        return n_copies; /* a new copy */
+    for (size_t j = 0; j < n_copies; j++) /* none fits in time: the earliest free one */
+        if (!c[j].used && (best == SIZE_MAX || c[j].last_out < c[best].last_out))
+            best = j;
+    return best;
+}
+
+static void split(struct scan *s, const struct vrec *r, size_t n, struct copy *c, size_t m)
+{
+    size_t n_copies = 0;
+    for (size_t i = 0, run; i < n; i += run) {
+        for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
+            ;
+        for (size_t j = 0; j < n_copies; j++)
+            c[j].used = 0;
+        for (size_t q = i; q < i + run; q++) {
+            size_t j = pick(c, n_copies, m, &r[q], s->v->skew_ns);
+            if (j == n_copies)
+                memset(&c[n_copies++], 0, sizeof c[0]);
+            if (c[j].k <= VCHAIN_MAX)
+                c[j].idx[c[j].k++] = (uint32_t)q;
+            c[j].used = 1;
+            c[j].last_out = r[q].t_out;
+        }
+    }
+    for (size_t j = 0; j < n_copies; j++) {
+        struct vrec one[VCHAIN_MAX + 1];
+        for (size_t q = 0; q < c[j].k; q++)
+            one[q] = r[c[j].idx[q]];
+        trajectory(s, one, c[j].k);
+    }
+}
+
+static vnfo_status group(struct scan *s, const struct vrec *r, size_t n)
 {
     uint32_t count[VCHAIN_MAX + 1] = {0}, m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -321,21 +372,15 @@ static void group(struct scan *s, const struct vrec *r, size_t n)
     }
     if (m <= 1) {
         trajectory(s, r, n);
-        return;
+        return VNFO_OK;
     }
+    struct copy *c = vnfo__calloc(m, sizeof *c);
+    if (!c)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory pairing identical packets");
     s->duplicates += m - 1;
-    for (uint32_t j = 0; j < m; j++) {
-        struct vrec one[VCHAIN_MAX + 1];
-        size_t k = 0, run = 0;
-        for (size_t i = 0; i < n; i += run) {
-            /* r is sorted by position: [i, i + run) is one position's run. */
-            for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
-                ;
-            if (j < run && k <= VCHAIN_MAX)
-                one[k++] = r[i + j];
-        }
-        trajectory(s, one, k);
-    }
+    split(s, r, n, c, m);
+    vnfo__free(c);
+    return VNFO_OK;
 }
 
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
@@ -353,13 +398,15 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
         st = sort_records(v);
     if (st != VNFO_OK)
         return st;
-    for (size_t a = 0; a < v->n_recs;) {
+    for (size_t a = 0; a < v->n_recs && st == VNFO_OK;) {
         size_t b = a + 1;
         while (b < v->n_recs && v->recs[b].label == v->recs[a].label &&
                v->recs[b].epoch == v->recs[a].epoch)
             b++;
-        group(&s, &v->recs[a], b - a);
+        st = group(&s, &v->recs[a], b - a);
         a = b;
     }
+    if (st != VNFO_OK)
+        return st;
     return finish(&s);
 }
