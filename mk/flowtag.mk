@@ -17,6 +17,10 @@ tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
 tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_flowtag_resolve_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
+# End to end: NAT and load balancer with sampling shims and signed logs.
+check_PROGRAMS += tests/check_flowtag_chain
+tests_check_flowtag_chain_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
+tests_check_flowtag_chain_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
 endif
 
 # The decoder's fuzz target.  make check replays tests/corpus/flowtag through

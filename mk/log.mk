@@ -24,16 +24,20 @@ tests_log_example_LDADD = libvnfo.la $(SODIUM_LIBS)
 CLEANFILES += tests/log_example
 
 # libFuzzer harnesses (./configure CC=clang --enable-fuzzers; make fuzz-log).
+# They compile the library's sources themselves, so that libFuzzer's
+# coverage instrumentation reaches the decoders.
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
-tests_fuzz_fuzz_record_SOURCES = tests/fuzz/fuzz_record.c
-tests_fuzz_fuzz_record_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+FUZZ_CFLAGS = $(libvnfo_la_CFLAGS) -fsanitize=fuzzer
+FUZZ_LIBS = $(libvnfo_la_LIBADD) -lm
+tests_fuzz_fuzz_record_SOURCES = tests/fuzz/fuzz_record.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_record_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_record_LDFLAGS = -fsanitize=fuzzer
-tests_fuzz_fuzz_record_LDADD = libvnfo.la
-tests_fuzz_fuzz_batch_SOURCES = tests/fuzz/fuzz_batch.c
-tests_fuzz_fuzz_batch_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_record_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_batch_SOURCES = tests/fuzz/fuzz_batch.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_batch_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_batch_LDFLAGS = -fsanitize=fuzzer
-tests_fuzz_fuzz_batch_LDADD = libvnfo.la
+tests_fuzz_fuzz_batch_LDADD = $(FUZZ_LIBS)
 CLEANFILES += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
 fuzz-log: tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
 else

@@ -3,7 +3,8 @@ libvnfo_la_SOURCES += src/manifest/parse.c src/manifest/parse_chain.c \
 	src/manifest/parse_sampling.c src/manifest/parse_sections.c src/manifest/parse_billing.c \
 	src/manifest/values.c src/manifest/text.c src/manifest/names.c src/manifest/error.c \
 	src/manifest/locate.c src/manifest/suggest.c src/manifest/accessors.c \
-	src/manifest/digest.c src/manifest/signature.c src/manifest/template.c
+	src/manifest/digest.c src/manifest/signature.c src/manifest/template.c \
+	src/manifest/sampler.c
 vnfoinclude_HEADERS += include/vnfo/manifest.h
 noinst_HEADERS += src/manifest/manifest_internal.h
 EXTRA_DIST += examples/manifests

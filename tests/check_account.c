@@ -502,8 +502,14 @@ START_TEST(test_total_normal_evidence)
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 - (uint64_t)(3 * se), p, NULL), VNFO_OK);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_UNDERCHARGED);
-    /* The Bernstein bound is wider: 3 SE is not enough with M = 1000. */
+    /* The largest confidence below 1 still gives a finite interval. */
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = nextafter(1.0, 0.0);
+    ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, &o), VNFO_OK);
+    ck_assert(isfinite(r.upper) && r.upper > t_hat + 8 * se);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    o.confidence = 0.99;
+    /* The Bernstein bound is wider: 3 SE is not enough with M = 1000. */
     o.method = VNFO_ACCOUNT_METHOD_BERNSTEIN;
     o.max_value = 1000;
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, &o), VNFO_OK);
@@ -598,6 +604,16 @@ START_TEST(test_quantile_check)
     ck_assert_uint_eq(r.rank_upper, 21);
     ck_assert(isinf(r.upper));
     vnfo_account_acc_free(a);
+    /* Values beyond 2^53 compare as integers, not as rounded doubles. */
+    a = acc_new(100000);
+    for (uint64_t v = 1; v <= 100; v++)
+        vnfo_account_acc_add(a, (1ull << 60) + 2 * v);
+    ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, (1ull << 60) + 1, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_UNDERCHARGED);
+    ck_assert_double_eq(r.lower, r.billed); /* equal as doubles, yet below */
+    ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, (1ull << 60) + 100, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    vnfo_account_acc_free(a);
     /* Sketch mode widens the interval by the sketch error. */
     a = acc_new(0);
     for (uint64_t v = 1; v <= 1000; v++)
@@ -605,7 +621,20 @@ START_TEST(test_quantile_check)
     ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, 500000, NULL), VNFO_OK);
     ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
-    ck_assert(isnan(r.p_value));
+    ck_assert(r.p_value > 0.05); /* conservative bucket counts */
+    double p_exact_mode;
+    {
+        vnfo_account_acc *ex = acc_new(100000);
+        for (uint64_t v = 1; v <= 1000; v++)
+            vnfo_account_acc_add(ex, v * 1000);
+        vnfo_account_result re = result_new();
+        ck_assert_status(vnfo_account_quantile_check(&re, ex, 0.5, 700000, NULL), VNFO_OK);
+        p_exact_mode = re.p_value;
+        vnfo_account_acc_free(ex);
+    }
+    ck_assert_status(vnfo_account_quantile_check(&r, a, 0.5, 700000, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert(r.p_value >= p_exact_mode && r.p_value < 1e-6);
     ck_assert(r.lower <= 1000.0 * (double)r.rank_lower && r.upper >= 1000.0 * (double)r.rank_upper);
     vnfo_account_acc_free(a);
 }

@@ -446,6 +446,50 @@ START_TEST(test_sink_failure_counts_loss)
 }
 END_TEST
 
+/* The last batch of a writer is lost at flush; a writer that continues the
+ * log signs that loss, so the stream still verifies. */
+START_TEST(test_continue_after_lost_flush)
+{
+    vnfo_signing_key *k = test_key(15);
+    vnfo_public_key pk = public_of(k);
+    struct batches bs = {.fail_call = 2};
+    vnfo_log_writer *w = writer_new(k, &bs, 5, VNFO_LOG_TREE_SHA256);
+    vnfo_record r;
+    for (int i = 0; i < 8; i++) {
+        packet(&r, (uint64_t)i);
+        ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_OK);
+    }
+    ck_assert_status(vnfo_log_writer_flush(w), VNFO_E_LOG_SINK);
+    ck_assert_uint_eq(vnfo_log_writer_pending_lost(w), 3);
+    vnfo_log_writer_options o = VNFO_LOG_WRITER_OPTIONS_INIT;
+    o.node_id = 3;
+    o.key = k;
+    o.tree_hash = VNFO_LOG_TREE_SHA256;
+    o.sink = keep_sink;
+    o.sink_ctx = &bs;
+    o.first_seq = vnfo_log_writer_next_seq(w);
+    o.lost_before = vnfo_log_writer_pending_lost(w);
+    ck_assert_status(vnfo_log_writer_last_hash(o.prev_hash, w), VNFO_OK);
+    vnfo_log_writer_free(w);
+    vnfo_log_writer *w2;
+    ck_assert_status(vnfo_log_writer_create(&w2, &o), VNFO_OK);
+    packet(&r, 8);
+    ck_assert_status(vnfo_log_writer_append(w2, &r), VNFO_OK);
+    vnfo_log_writer_free(w2);
+    ck_assert_int_eq(bs.n, 2);
+    size_t len;
+    uint8_t *log = log_of(&bs, (const int[]){0, 1, -1}, &len);
+    ck_assert_status(verify_log(&pk, log, len), VNFO_OK);
+    vnfo_log_header h;
+    ck_assert_status(vnfo_log_header_parse(&h, bs.b[1], bs.len[1]), VNFO_OK);
+    ck_assert_uint_eq(h.first_seq, 8);
+    ck_assert_uint_eq(h.lost_count, 3);
+    free(log);
+    batches_free(&bs);
+    vnfo_signing_key_free(k);
+}
+END_TEST
+
 START_TEST(test_set_epoch)
 {
     vnfo_signing_key *k = test_key(7);
@@ -834,6 +878,9 @@ START_TEST(test_inclusion_proofs)
             }
             vnfo_log_proof p;
             ck_assert_status(vnfo_log_proof_create(&p, bs.b[0], bs.len[0], (uint32_t)n), VNFO_E_NOT_FOUND);
+            /* A header claiming more records than the bytes can hold. */
+            ck_assert_status(vnfo_log_proof_create(&p, bs.b[0], VNFO_LOG_SIGNED_HEADER_BYTES + 4 * n - 1, 0),
+                             VNFO_E_LOG_MALFORMED);
             batches_free(&bs);
         }
     }
@@ -1029,6 +1076,7 @@ int main(void)
     tcase_add_test(tc, test_batch_bytes_limit);
     tcase_add_test(tc, test_sink_failure_counts_loss);
     tcase_add_test(tc, test_set_epoch);
+    tcase_add_test(tc, test_continue_after_lost_flush);
     tcase_add_test(tc, test_deleted_batch);
     tcase_add_test(tc, test_reordered_batches);
     tcase_add_test(tc, test_duplicated_batch);

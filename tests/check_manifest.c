@@ -205,7 +205,7 @@ static const struct rule_case rule_cases[] = {
      VNFO_E_MANIFEST_RANGE, "m.json:14:28: sampling.ranges[0][0]: negative bound -1 (expected at least 0)"},
     {"\"hash\": \"siphash-2-4\"", "\"hash\": \"bob\"", NULL, NULL,
      VNFO_OK, ""},
-    {"\"key_commitment\": \"blake2b:3f1c", "\"key_commitment\": \"sha256:3f1c", NULL, NULL,
+    {"\"key_commitment\": \"blake2b:8b43", "\"key_commitment\": \"sha256:3f1c", NULL, NULL,
      VNFO_E_MANIFEST_MALFORMED, "m.json:13:34: sampling.key_commitment: malformed key commitment: expected \"blake2b:\" and 64 hex digits"},
     {"\"payload_bytes\": 16", "\"payload_bytes\": 65", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:14:71: sampling.payload_bytes: expected an integer from 0 to 64, found 65"},
@@ -231,6 +231,15 @@ static const struct rule_case rule_cases[] = {
      VNFO_E_MANIFEST_RANGE, "m.json:14:68: sampling.payload_bytes: expected an integer from 8 to 32, found 4"},
     {"\"vnfo_manifest\": 1", "\"vnfo_manfest\": 1", NULL, NULL, VNFO_E_MANIFEST_UNKNOWN_KEY,
      "m.json:2:3: vnfo_manfest: unknown key (did you mean \"vnfo_manifest\"?)"},
+    {"\"payload_bytes\": 16, \"epoch_seconds\": 3600}", "\"payload_bytes\": 16, \"epoch_seconds\": 3600, \"bob_initval\": 1}",
+     NULL, NULL, VNFO_E_MANIFEST_INCONSISTENT,
+     "m.json:14:98: sampling.bob_initval: \"bob_initval\" needs \"hash\": \"bob\" (found \"siphash-2-4\")"},
+    {"\"hash\": \"siphash-2-4\"", "\"hash\": \"bob\"", "\"rate\": \"1/64\"", "\"rate\": \"1/2^33\"",
+     VNFO_E_MANIFEST_RANGE,
+     "m.json:14:24: sampling.rate: rate 1/2^33 selects no value of the 32-bit output of bob (expected at least 1/2^32)"},
+    {"\"hash\": \"siphash-2-4\"", "\"hash\": \"bob\", \"bob_initval\": 4294967296", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE,
+     "m.json:12:46: sampling.bob_initval: expected an integer from 0 to 4294967295, found 4294967296"},
 };
 
 START_TEST(test_validation_rule)
@@ -438,8 +447,8 @@ START_TEST(test_accessors_three_functions)
     ck_assert_str_eq(vnfo_manifest_sampling_key_id(m), "k2026-11");
     uint8_t commit[VNFO_MANIFEST_COMMITMENT_BYTES];
     ck_assert_status(vnfo_manifest_sampling_key_commitment(commit, m), VNFO_OK);
-    ck_assert_uint_eq(commit[0], 0x3f);
-    ck_assert_uint_eq(commit[31], 0xf6);
+    ck_assert_uint_eq(commit[0], 0x8b);
+    ck_assert_uint_eq(commit[31], 0xa7);
     vnfo_rational r = vnfo_manifest_sampling_rate(m);
     ck_assert_uint_eq(r.num, 1);
     ck_assert_uint_eq(r.den, 64);
@@ -642,7 +651,7 @@ START_TEST(test_digest_known_answer)
     char hex[65];
     digest_of(d, base);
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-    ck_assert_str_eq(hex, "87f09e432af5eefb73e24368e8fae2dc14ef2a593070196ca8a9794e02f8a798");
+    ck_assert_str_eq(hex, "d3a03227ea7f4ddaa69c440c4429dc2b12d2d5d72d74b1a57870bd0649759a0a");
     free(base);
 }
 END_TEST
@@ -731,7 +740,7 @@ static const char *const semantic_edits[][2] = {
     {"\"may_drop\": false", "\"may_drop\": true"},
     {"\"hash\": \"siphash-2-4\"", "\"hash\": \"xxh3-64\""},
     {"\"key_id\": \"k2026-11\"", "\"key_id\": \"k2026-12\""},
-    {"blake2b:3f1c", "blake2b:3f1d"},
+    {"blake2b:8b43", "blake2b:8b44"},
     {"\"rate\": \"1/64\"", "\"rate\": \"1/65\""},
     {"\"rate\": \"1/64\"", "\"ranges\": [[0, \"0x3ffffffffffffff\"]]"},
     {"\"fields\": \"nat-safe\"", "\"fields\": \"invariant\""},
@@ -849,7 +858,7 @@ START_TEST(test_signature_files)
                      VNFO_OK);
     ck_assert_int_eq(strncmp(text,
                              "vnfo-manifest-signature v1\nparty: provider\n"
-                             "digest: blake2b256:87f09e432af5eefb73e24368e8fae2dc14ef2a593070196ca8a9794e02f8a798\n"
+                             "digest: blake2b256:d3a03227ea7f4ddaa69c440c4429dc2b12d2d5d72d74b1a57870bd0649759a0a\n"
                              "public-key: ed25519:gTl3Dqh9F19Wo1Rmw0x+zMuNipG07jeiXfYPW4/Js5Q=\nsignature: ",
                              174), 0);
     vnfo_manifest_party party;
@@ -911,6 +920,129 @@ START_TEST(test_signature_files)
     free(t);
     vnfo_signing_key_free(provider);
     vnfo_manifest_free(m);
+    free(base);
+}
+END_TEST
+
+/* ---- sampler configuration ------------------------------------------------------------ */
+
+static void demo_key(uint8_t *key, int byte)
+{
+    memset(key, byte, VNFO_SAMPLER_KEY_BYTES); /* the examples commit to 32 x 0x41.. 0x43 */
+}
+
+START_TEST(test_sampler_options_rate)
+{
+    char *base = example();
+    vnfo_manifest *m = parse_ok(base);
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    demo_key(key, 0x41);
+    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
+    o.epoch = 7;
+    ck_assert_status(vnfo_manifest_sampler_options(&o, m, key, sizeof key), VNFO_OK);
+    ck_assert_uint_eq(o.hash, VNFO_SAMPLER_HASH_SIPHASH);
+    ck_assert_uint_eq(o.fields.preset, VNFO_FIELDS_NAT_SAFE);
+    ck_assert_uint_eq(o.fields.payload_bytes, 16);
+    ck_assert_uint_eq(o.fields.payload_offset, 0);
+    ck_assert_uint_eq(o.rate.num, 1);
+    ck_assert_uint_eq(o.rate.den, 64);
+    ck_assert_uint_eq(o.nranges, 0);
+    ck_assert_ptr_null(o.ranges);
+    ck_assert_uint_eq(o.epoch, 7); /* the caller's */
+    ck_assert_uint_eq(o.flags, 0);
+    vnfo_sampler *smp;
+    ck_assert_status(vnfo_sampler_create(&smp, &o, key, sizeof key), VNFO_OK);
+    vnfo_rational p;
+    ck_assert_status(vnfo_sampler_probability(&p, smp), VNFO_OK);
+    ck_assert_uint_eq(p.num, 1);
+    ck_assert_uint_eq(p.den, 64);
+    vnfo_sampler_free(smp);
+
+    /* Another key: refused, options untouched. */
+    demo_key(key, 0x42);
+    vnfo_sampler_options o2 = VNFO_SAMPLER_OPTIONS_INIT;
+    ck_assert_status(vnfo_manifest_sampler_options(&o2, m, key, sizeof key), VNFO_E_MANIFEST_KEY_MISMATCH);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "manifest acme-edge-2026-11: the sampling key is not the key \"k2026-11\" that "
+                     "sampling.key_commitment commits to");
+    ck_assert_uint_eq(o2.rate.den, 64); /* still the INIT default */
+    ck_assert_uint_eq(o2.fields.preset, VNFO_FIELDS_PSAMP);
+    ck_assert_status(vnfo_manifest_sampler_options(&o2, m, key, 16), VNFO_E_INVALID_ARGUMENT);
+    o2.version = 99;
+    demo_key(key, 0x41);
+    ck_assert_status(vnfo_manifest_sampler_options(&o2, m, key, sizeof key), VNFO_E_STRUCT_VERSION);
+    ck_assert_status(vnfo_manifest_sampler_options(NULL, m, key, sizeof key), VNFO_E_INVALID_ARGUMENT);
+
+    uint64_t e;
+    ck_assert_status(vnfo_manifest_sampling_epoch_at(&e, m, 7199), VNFO_OK);
+    ck_assert_uint_eq(e, 1);
+    ck_assert_status(vnfo_manifest_sampling_epoch_at(&e, m, 1793491200), VNFO_OK);
+    ck_assert_uint_eq(e, 498192);
+    ck_assert_status(vnfo_manifest_sampling_epoch_at(&e, m, -1), VNFO_E_INVALID_ARGUMENT);
+    uint32_t iv;
+    ck_assert_status(vnfo_manifest_sampling_bob_initval(&iv, m), VNFO_E_NOT_FOUND);
+    vnfo_manifest_free(m);
+    free(base);
+}
+END_TEST
+
+START_TEST(test_sampler_options_psamp_ranges)
+{
+    char *text = read_file("examples/manifests/psamp-interop.json");
+    vnfo_manifest *m = parse_ok(text);
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    demo_key(key, 0x43);
+    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
+    ck_assert_status(vnfo_manifest_sampler_options(&o, m, key, sizeof key), VNFO_OK);
+    ck_assert_uint_eq(o.hash, VNFO_SAMPLER_HASH_BOB);
+    ck_assert_uint_eq(o.fields.preset, VNFO_FIELDS_PSAMP);
+    ck_assert_uint_eq(o.nranges, 2);
+    ck_assert_uint_eq(o.ranges[1].lo, 0x80000000u);
+    ck_assert_uint_eq(o.flags & VNFO_SAMPLER_BOB_FIXED_INITVAL, VNFO_SAMPLER_BOB_FIXED_INITVAL);
+    ck_assert_uint_eq(o.bob_initval, 1);
+    uint32_t iv = 0;
+    ck_assert_status(vnfo_manifest_sampling_bob_initval(&iv, m), VNFO_OK);
+    ck_assert_uint_eq(iv, 1);
+    vnfo_sampler *smp;
+    ck_assert_status(vnfo_sampler_create(&smp, &o, key, sizeof key), VNFO_OK);
+    vnfo_rational p;
+    vnfo_sampler_probability(&p, smp);
+    ck_assert_uint_eq(p.num, 3);
+    ck_assert_uint_eq(p.den, 32);
+    /* With the fixed init value, selection is the plain RFC 5475 BOB hash. */
+    const uint8_t data[] = "some packet bytes";
+    uint64_t h;
+    ck_assert_status(vnfo_sampler_hash_bytes(&h, smp, data, sizeof data), VNFO_OK);
+    ck_assert_uint_eq(h, vnfo_sampler_bob(data, sizeof data, 1));
+    vnfo_sampler_free(smp);
+    uint64_t e;
+    vnfo_manifest_sampling_epoch_at(&e, m, 86400 * 3 + 5);
+    ck_assert_uint_eq(e, 3);
+    vnfo_manifest_free(m);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_sampler_options_custom_fields)
+{
+    char *base = example();
+    char *text = replace(base, "\"fields\": \"nat-safe\", \"payload_bytes\": 16",
+                         "\"fields\": \"custom\", \"custom_fields\": [\"ip.id\", \"l4.payload\", \"flowtag\"], "
+                         "\"payload_bytes\": 4, \"payload_offset\": 2");
+    vnfo_manifest *m = parse_ok(text);
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    demo_key(key, 0x41);
+    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
+    ck_assert_status(vnfo_manifest_sampler_options(&o, m, key, sizeof key), VNFO_OK);
+    ck_assert_uint_eq(o.fields.preset, VNFO_FIELDS_CUSTOM);
+    ck_assert_uint_eq(o.fields.custom, VNFO_FIELD_BIT(VNFO_FIELD_IP_ID) |
+                                           VNFO_FIELD_BIT(VNFO_FIELD_L4_PAYLOAD) |
+                                           VNFO_FIELD_BIT(VNFO_FIELD_FLOWTAG));
+    ck_assert_uint_eq(o.fields.payload_bytes, 4);
+    ck_assert_uint_eq(o.fields.payload_offset, 2);
+    ck_assert_status(vnfo_packet_fields_check(&o.fields), VNFO_OK);
+    vnfo_manifest_free(m);
+    free(text);
     free(base);
 }
 END_TEST
@@ -985,6 +1117,9 @@ static Suite *manifest_suite(void)
     tcase_add_test(tc, test_digest_changes_with_each_semantic_edit);
     tcase_add_test(tc, test_sign_verify_round_trip);
     tcase_add_test(tc, test_signature_files);
+    tcase_add_test(tc, test_sampler_options_rate);
+    tcase_add_test(tc, test_sampler_options_psamp_ranges);
+    tcase_add_test(tc, test_sampler_options_custom_fields);
     tcase_add_test(tc, test_allocation_failures);
     suite_add_tcase(s, tc);
     return s;

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdio.h>
 
+#include <vnfo/packet.h>
 #include <vnfo/record.h>
 
 #include "testutil.h"
@@ -389,6 +390,33 @@ START_TEST(test_names)
 }
 END_TEST
 
+_Static_assert(VNFO_RECORD_DIGEST_BYTES == VNFO_PACKET_DIGEST_BYTES,
+               "records store vnfo_packet_digest() outputs");
+
+/* A record carries the packet module's invariant-view digests: a TTL
+ * decrement leaves them equal, a rewritten port does not. */
+START_TEST(test_packet_digests_in_record)
+{
+    /* IPv4/UDP, 28 bytes: 10.0.0.1:1000 -> 10.0.0.2:53, TTL 64. */
+    uint8_t pkt[28] = {0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+                       0x03, 0xe8, 0, 53, 0, 8, 0, 0};
+    vnfo_record r, back;
+    ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_PACKET), VNFO_OK);
+    ck_assert_status(vnfo_packet_digest(r.u.packet.digest_in, pkt, sizeof pkt, VNFO_LINKTYPE_RAW), VNFO_OK);
+    pkt[8] = 63; /* TTL: hop by hop */
+    ck_assert_status(vnfo_packet_digest(r.u.packet.digest_out, pkt, sizeof pkt, VNFO_LINKTYPE_RAW), VNFO_OK);
+    ck_assert_mem_eq(r.u.packet.digest_in, r.u.packet.digest_out, 16);
+    pkt[21] = 0xe9; /* source port: a real rewrite */
+    ck_assert_status(vnfo_packet_digest(r.u.packet.digest_out, pkt, sizeof pkt, VNFO_LINKTYPE_RAW), VNFO_OK);
+    ck_assert_int_ne(memcmp(r.u.packet.digest_in, r.u.packet.digest_out, 16), 0);
+    uint8_t buf[256];
+    size_t n = encode(buf, sizeof buf, &r);
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    ck_assert_mem_eq(back.u.packet.digest_in, r.u.packet.digest_in, 16);
+    ck_assert_mem_eq(back.u.packet.digest_out, r.u.packet.digest_out, 16);
+}
+END_TEST
+
 /* tests/corpus/record (made by make_record_corpus.py): ok-* decode and
  * re-encode to themselves, every other input is refused with a message. */
 START_TEST(test_hostile_corpus)
@@ -450,6 +478,7 @@ int main(void)
     tcase_add_test(tc, test_json);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_hostile_corpus);
+    tcase_add_test(tc, test_packet_digests_in_record);
     suite_add_tcase(s, tc);
     return vnfo_test_run(s);
 }

@@ -50,6 +50,16 @@ head -2 "$tmp/p.sig" | tail -1 | grep -qx 'party: provider' || fail "provider si
 "$vnfo" manifest verify "$top_srcdir/examples/manifests/single-ids.json" --sig "$tmp/c.sig" \
     --pub "$tmp/customer.pub" >/dev/null 2>&1
 [ $? -eq 1 ] || fail "a signature of another manifest must exit 1"
+# The sampling key the example commits to (32 x 0x41), and another one.
+printf 'vnfo-sampling-key:%s\n' 4141414141414141414141414141414141414141414141414141414141414141 >"$tmp/s.key"
+printf 'vnfo-sampling-key:%s\n' 4242424242424242424242424242424242424242424242424242424242424242 >"$tmp/other.key"
+chmod 600 "$tmp/s.key" "$tmp/other.key"
+"$vnfo" manifest check "$m" --sampling-key "$tmp/s.key" >"$tmp/out" 2>&1 || fail "sampling key check: $(cat "$tmp/out")"
+grep -q '^sampling key .* matches sampling.key_commitment' "$tmp/out" || fail "sampling key line missing"
+"$vnfo" manifest check "$m" --sampling-key "$tmp/other.key" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "a wrong sampling key must exit 1"
+grep -q 'VNFO_E_MANIFEST_KEY_MISMATCH\|is not the key "k2026-11"' "$tmp/err" || fail "wrong sampling key message: $(cat "$tmp/err")"
+
 "$vnfo" manifest bogus >/dev/null 2>&1
 [ $? -eq 64 ] || fail "unknown subcommand must exit 64"
 

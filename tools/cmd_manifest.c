@@ -9,11 +9,13 @@
 static void manifest_usage(FILE *out)
 {
     fprintf(out,
-            "usage: vnfo manifest check FILE\n"
+            "usage: vnfo manifest check FILE [--sampling-key KEYFILE]\n"
             "       vnfo manifest sign FILE --key KEY [--out SIG]\n"
             "       vnfo manifest verify FILE --sig SIG --pub PUB\n"
             "       vnfo manifest template\n\n"
-            "check     validate FILE; print its digest and a summary (exit 1 when invalid)\n"
+            "check     validate FILE; print its digest and a summary (exit 1 when invalid);\n"
+            "          with --sampling-key, also check a sampling key file against the\n"
+            "          manifest's key commitment\n"
             "sign      sign FILE's digest with a secret key file; the key must be the\n"
             "          customer's or the provider's key listed in FILE (stdout by default)\n"
             "verify    check a signature file against FILE and the public key file PUB\n"
@@ -144,9 +146,33 @@ static void print_summary(const vnfo_manifest *m)
     print_billing_verification(m);
 }
 
+static int options(int argc, char **argv, const char *const *names, const char **values);
+
+/* The sampler configuration the manifest gives for this key (which must be
+ * the committed one). */
+static vnfo_status check_sampling_key(const vnfo_manifest *m, const char *path)
+{
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
+    vnfo_sampler *s = NULL;
+    vnfo_status st = vnfo_sampler_key_load(key, path);
+    if (st == VNFO_OK)
+        st = vnfo_manifest_sampler_options(&o, m, key, sizeof key);
+    if (st == VNFO_OK)
+        st = vnfo_sampler_create(&s, &o, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    vnfo_sampler_free(s);
+    if (st == VNFO_OK)
+        printf("sampling key  %s matches sampling.key_commitment (key %s); sampler configured\n",
+               path, vnfo_manifest_sampling_key_id(m));
+    return st;
+}
+
 static int do_check(int argc, char **argv)
 {
-    if (argc != 2) {
+    static const char *const names[] = {"--sampling-key", NULL};
+    const char *v[1] = {NULL};
+    if (argc < 2 || options(argc, argv, names, v) != 0) {
         manifest_usage(stderr);
         return CLI_USAGE;
     }
@@ -155,8 +181,11 @@ static int do_check(int argc, char **argv)
     if (s != VNFO_OK)
         return fail("manifest check", s);
     print_summary(m);
+    int rc = CLI_OK;
+    if (v[0] && (s = check_sampling_key(m, v[0])) != VNFO_OK)
+        rc = fail("manifest check", s);
     vnfo_manifest_free(m);
-    return CLI_OK;
+    return rc;
 }
 
 /* Finds "--name VALUE" in argv[2..]; every other word is a usage error. */

@@ -15,17 +15,17 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"version", cmd_version, "print the library version"},
-    {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
-    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
-    {"help", cmd_help, "print this help"},
-    {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
-    {"generate", cmd_generate, "write a deterministic synthetic capture"},
     {"demo", cmd_demo, "keys, manifest, capture; the honest provider and every cheating scenario, verified"},
-    {"simulate", cmd_simulate, "play the provider: run a capture through the chain, write logs and a bill"},
-    {"verify", cmd_verify, "verify a provider's logs and bill against the manifest; print the report"},
+    {"generate", cmd_generate, "write a deterministic synthetic capture"},
+    {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
     {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
+    {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
+    {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
+    {"simulate", cmd_simulate, "play the provider: run a capture through the chain, write logs and a bill"},
+    {"verify", cmd_verify, "verify a provider's logs and bill against the manifest; print the report"},
+    {"version", cmd_version, "print the library version"},
+    {"help", cmd_help, "print this help"},
 };
 
 void cli_error(const char *fmt, ...)

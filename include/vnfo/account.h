@@ -99,6 +99,8 @@ VNFO_API void vnfo_account_acc_free(vnfo_account_acc *acc);
  * array may grow (by doubling, at most log2(max_values) times).  When more
  * than max_values values arrive, the kept values are released and quantile
  * checks use the sketch (vnfo_account_acc_values_exact() turns 0).
+ * @param acc The accumulator.
+ * @param value The sampled value (cycles, bytes, nanoseconds, ...).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL), VNFO_E_OVERFLOW (2^64 - 1
  *         values already) or VNFO_E_NO_MEMORY (growing the kept values
  *         failed; the accumulator is unchanged).
@@ -108,6 +110,9 @@ VNFO_API vnfo_status vnfo_account_acc_add(vnfo_account_acc *acc, uint64_t value)
 
 /**
  * @brief Add @p count values, as many vnfo_account_acc_add() calls.
+ * @param acc The accumulator.
+ * @param values @p count values (may be NULL when count is 0).
+ * @param count Number of values.
  * @return As vnfo_account_acc_add(); on failure the values before the
  *         failing one have been added.
  * @par Thread safety: per handle.
@@ -118,6 +123,8 @@ VNFO_API vnfo_status vnfo_account_acc_add_many(vnfo_account_acc *acc, const uint
 /**
  * @brief Merge @p src into @p dst.  The result is the same, bit for bit
  *        (vnfo_account_acc_serialize()), in any order and grouping.
+ * @param dst The accumulator that receives the values.
+ * @param src The accumulator merged in (unchanged; not @p dst itself).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_ACCOUNT_MISMATCH (the
  *         options differ; the message names the field), VNFO_E_OVERFLOW or
  *         VNFO_E_NO_MEMORY.  On failure @p dst is unchanged.
@@ -152,6 +159,9 @@ VNFO_API double vnfo_account_acc_sketch_error(const vnfo_account_acc *acc);
 /**
  * @brief An exact sum in decimal: Σx (power 1), Σx² (2) or Σx³ (3).
  * @param[out] out A buffer of VNFO_ACCOUNT_SUM_TEXT_SIZE bytes is always enough.
+ * @param size Bytes in @p out.
+ * @param acc The accumulator.
+ * @param power 1, 2 or 3.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (power not 1-3),
  *         VNFO_E_BUFFER_TOO_SMALL or VNFO_E_NO_MEMORY.
  * @par Thread safety: per handle.
@@ -164,6 +174,7 @@ VNFO_API vnfo_status vnfo_account_acc_sum_text(char *out, size_t size, const vnf
  *        when the values are kept, else the sketch's value, within
  *        vnfo_account_acc_sketch_error() of it).  Sorts the kept values.
  * @param[out] out The value.
+ * @param acc The accumulator.
  * @param q In [0, 1]; 0 gives the minimum.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_ACCOUNT_EMPTY.
  * @par Thread safety: per handle.
@@ -192,6 +203,8 @@ typedef struct vnfo_account_summary {
 
 /**
  * @brief Fill a summary.  @p out->version must be set first.
+ * @param[out] out The summary; its version set by the caller.
+ * @param acc The accumulator.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,
  *         VNFO_E_ACCOUNT_EMPTY or VNFO_E_NO_MEMORY.
  * @par Thread safety: per handle (sorts the kept values).
@@ -200,6 +213,8 @@ VNFO_API vnfo_status vnfo_account_acc_summary(vnfo_account_summary *out, vnfo_ac
 
 /**
  * @brief Bytes vnfo_account_acc_serialize() will write.
+ * @param[out] out The size.
+ * @param acc The accumulator.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: per handle.
  */
@@ -211,7 +226,9 @@ VNFO_API vnfo_status vnfo_account_acc_serialized_size(size_t *out, const vnfo_ac
  * The kept values are sorted first, so equal multisets give equal bytes:
  * shards merged in any order serialise identically.
  * @param[out] out Buffer of @p size bytes.
+ * @param size Bytes in @p out.
  * @param[out] written Bytes written, or needed on VNFO_E_BUFFER_TOO_SMALL.
+ * @param acc The accumulator (its kept values get sorted).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_BUFFER_TOO_SMALL.
  * @par Thread safety: per handle.
  */
@@ -224,6 +241,8 @@ VNFO_API vnfo_status vnfo_account_acc_serialize(uint8_t *out, size_t size, size_
  * Every length is checked against the bytes that remain before anything is
  * allocated; sums, counts, min/max and kept values are cross-checked.
  * @param[out] out The accumulator; NULL on failure.
+ * @param data The bytes.
+ * @param len Their number.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_ACCOUNT_FORMAT (the
  *         message gives the byte offset), VNFO_E_UNSUPPORTED_VERSION or
  *         VNFO_E_NO_MEMORY.
@@ -235,6 +254,8 @@ VNFO_API vnfo_status vnfo_account_acc_deserialize(vnfo_account_acc **out, const 
 /**
  * @brief Parse a non-negative decimal integer value (from logs, bills or
  *        text input): digits only, at most 2^64 - 1.
+ * @param[out] out The value (unchanged on failure).
+ * @param text NUL-terminated decimal digits, optionally after a '+'.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_ACCOUNT_VALUE (negative,
  *         empty or not an integer) or VNFO_E_OVERFLOW (above 2^64 - 1).
  * @par Thread safety: safe.
@@ -243,6 +264,9 @@ VNFO_API vnfo_status vnfo_account_value_parse(uint64_t *out, const char *text);
 
 /**
  * @brief A delay t_out - t_in (per function, or end to end for a chain).
+ * @param[out] out The delay.
+ * @param t_in Time the packet entered (the function, or the chain).
+ * @param t_out Time it left, in the same unit and clock.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_ACCOUNT_VALUE when
  *         t_out < t_in (a negative delay means broken clocks or records).
  * @par Thread safety: safe.
@@ -345,6 +369,8 @@ typedef struct vnfo_account_options {
 
 /**
  * @brief Fill @p out with the defaults of VNFO_ACCOUNT_OPTIONS_INIT.
+ * @param[out] out The options.
+ * @param version VNFO_ACCOUNT_OPTIONS_VERSION.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.
  * @par Thread safety: safe.
  */
@@ -392,6 +418,8 @@ typedef struct vnfo_account_result {
 
 /**
  * @brief Prepare a result for a check: sets the version, clears the rest.
+ * @param[out] out The result.
+ * @param version VNFO_ACCOUNT_RESULT_VERSION.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.
  * @par Thread safety: safe.
  */
@@ -426,6 +454,11 @@ VNFO_API vnfo_status vnfo_account_total_check(vnfo_account_result *out, const vn
  * n ~ Binomial(N, p): exact two-sided p-value, the set of counts N the test
  * accepts (lower, upper) and the Clopper-Pearson interval of the sampling
  * rate n/N (rate_lower, rate_upper).  Reads confidence.
+ * @param[out] out The result (its version set by the caller).
+ * @param sampled n, the packets in the sample.
+ * @param billed_packets N, the packets billed.
+ * @param p The exact sampling probability.
+ * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,
  *         VNFO_E_ACCOUNT_PROBABILITY, VNFO_E_ACCOUNT_CONFIDENCE or
  *         VNFO_E_ACCOUNT_NO_CONVERGENCE.
@@ -441,9 +474,15 @@ VNFO_API vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t
  * Distribution-free interval [x_(l), x_(u)] for the population quantile q
  * from the binomial law of ranks (exact values, or the sketch widened by its
  * error bound).  Reads confidence.  Sorts the kept values.
+ * @param[out] out The result (its version set by the caller).
+ * @param acc The sampled values.
+ * @param q The quantile billed, in (0, 1) (0.95 for a p95 bill).
+ * @param billed_value The billed quantile value.
+ * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (q outside (0, 1)),
  *         VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY,
- *         VNFO_E_ACCOUNT_CONFIDENCE or VNFO_E_ACCOUNT_NO_CONVERGENCE.
+ *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_LIMIT_EXCEEDED (more than 2^53
+ *         values) or VNFO_E_ACCOUNT_NO_CONVERGENCE.
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc,
@@ -455,6 +494,10 @@ VNFO_API vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_
  *        the slack of @p opts, decided exactly (integers against the exact
  *        binary value of the slack).
  * @param[out] out 1 for a violation, 0 otherwise.
+ * @param provider R, the provider's measurement.
+ * @param reference R̂, the reference measurement.
+ * @param opts slack_mode, slack_abs and slack_rel; NULL for the defaults
+ *        (absolute slack 0).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION or
  *         VNFO_E_ACCOUNT_SLACK (NaN, infinite or negative slack, unknown mode).
  * @par Thread safety: safe.
@@ -470,6 +513,10 @@ VNFO_API vnfo_status vnfo_account_slack_exceeded(int *out, uint64_t provider, ui
  * (0 violations of n: upper = 1 - α^(1/n)).  PASS when the upper bound is
  * at most opts->tolerated_rate, FAIL when the lower bound exceeds it, else
  * INCONCLUSIVE.  Reads confidence and tolerated_rate.
+ * @param[out] out The result (its version set by the caller).
+ * @param checked n, the sampled packets with a reference measurement.
+ * @param violations How many of them exceeded their slack.
+ * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (violations > checked, tolerated
  *         rate outside [0, 1)), VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY
  *         (checked = 0), VNFO_E_ACCOUNT_CONFIDENCE or
@@ -484,8 +531,13 @@ VNFO_API vnfo_status vnfo_account_minimality_check(vnfo_account_result *out, uin
  * @brief Minimality from pairs: counts the violations of provider[i]
  *        against reference[i] with vnfo_account_slack_exceeded(), then as
  *        vnfo_account_minimality_check().
+ * @param[out] out The result (its version set by the caller).
  * @param[out] first_violation Index of the first violating pair, or
  *        SIZE_MAX when none (may be NULL).
+ * @param provider @p count provider measurements.
+ * @param reference @p count reference measurements, pairwise.
+ * @param count Number of pairs.
+ * @param opts Options, or NULL for the defaults.
  * @return As the two functions it combines.
  * @par Thread safety: safe.
  */
@@ -504,9 +556,16 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
  * is above, else INCONCLUSIVE.  MEAN uses a Student t interval; quantiles use
  * order statistics; MAX compares the largest sampled value (PASS then speaks
  * for the sampled packets only).  Reads confidence, slack_* and quantile.
+ * @param[out] out The result (its version set by the caller).
+ * @param acc The provider's delays (or other metric values).
+ * @param metric Which statistic to compare.
+ * @param reference The reference implementation's value of that statistic.
+ * @param opts Options, or NULL for the defaults.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (metric, reference NaN or
  *         negative, quantile), VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY,
- *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_SLACK or VNFO_E_NO_MEMORY.
+ *         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_SLACK, VNFO_E_NO_MEMORY,
+ *         VNFO_E_LIMIT_EXCEEDED (more than 2^53 values for a quantile) or
+ *         VNFO_E_ACCOUNT_NO_CONVERGENCE.
  * @par Thread safety: per handle (sorts the kept values).
  */
 VNFO_API vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_account_acc *acc,

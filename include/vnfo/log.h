@@ -18,6 +18,31 @@
  *
  * Log files are batches, each preceded by its length (4 bytes, big-endian),
  * appended one after the other.
+ *
+ * Writing (the shim), with the file sink:
+ * @code
+ * int fd = open("node1.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+ * vnfo_log_writer_options o = VNFO_LOG_WRITER_OPTIONS_INIT;
+ * o.node_id = 1; o.key = key; o.sink = vnfo_log_file_sink; o.sink_ctx = &fd;
+ * vnfo_log_writer *w;
+ * vnfo_log_writer_create(&w, &o);
+ * vnfo_log_writer_append(w, &record);   // per sampled packet; never allocates
+ * vnfo_log_writer_flush(w);             // at shutdown or on a timer
+ * vnfo_log_writer_free(w);
+ * @endcode
+ * Verifying (the customer), then reading the records:
+ * @code
+ * vnfo_log_reader_options o = VNFO_LOG_READER_OPTIONS_INIT;
+ * vnfo_public_key_load(&o.public_key, "node1.pub");
+ * vnfo_log_reader *r;
+ * vnfo_log_reader_create(&r, &o);
+ * vnfo_log_reader_add_file(r, "node1.log");
+ * vnfo_status s = vnfo_log_reader_verify(r);   // VNFO_OK or the first fault
+ * vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
+ * vnfo_record rec;
+ * while (vnfo_log_reader_next_record(&rec, r, &cur) != VNFO_E_NOT_FOUND) { ... }
+ * vnfo_log_reader_free(r);
+ * @endcode
  */
 #ifndef VNFO_LOG_H
 #define VNFO_LOG_H
@@ -196,12 +221,13 @@ typedef struct vnfo_log_writer_options {
     uint8_t prev_hash[VNFO_LOG_HASH_BYTES]; /**< Hash of the batch before the first one (zero for a new log). */
     vnfo_log_clock_fn clock;       /**< Creation-time source; NULL = CLOCK_REALTIME. */
     void *clock_ctx;               /**< Passed to clock. */
+    uint64_t lost_before;          /**< Sequence numbers lost just before first_seq (a continued log's vnfo_log_writer_pending_lost()); signed into the first batch. */
 } vnfo_log_writer_options;
 
 /** Initialiser of ::vnfo_log_writer_options with the defaults. */
 #define VNFO_LOG_WRITER_OPTIONS_INIT                                                            \
     {VNFO_LOG_WRITER_OPTIONS_VERSION, 0, NULL, {0}, 1024, 4u << 20, VNFO_LOG_TREE_BLAKE2B_256,  \
-     NULL, NULL, 0, 0, {0}, NULL, NULL}
+     NULL, NULL, 0, 0, {0}, NULL, NULL, 0}
 
 /**
  * @brief Fill @p out with the defaults of the given options version.
@@ -266,13 +292,21 @@ VNFO_API uint64_t vnfo_log_writer_next_seq(const vnfo_log_writer *w);
 
 /**
  * @brief Hash of the last batch the sink accepted (or the options' prev_hash).
- *        Give it, with vnfo_log_writer_next_seq(), to a writer that continues
- *        this log.
+ *        Give it, with vnfo_log_writer_next_seq() and
+ *        vnfo_log_writer_pending_lost(), to a writer that continues this log.
  * @param[out] out VNFO_LOG_HASH_BYTES bytes.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_log_writer_last_hash(uint8_t *out, const vnfo_log_writer *w);
+
+/**
+ * @brief Sequence numbers lost since the last delivered batch, not yet
+ *        signed into a header.  Non-zero after the last flush failed: give
+ *        it as lost_before to a writer that continues this log.
+ * @par Thread safety: per handle.
+ */
+VNFO_API uint64_t vnfo_log_writer_pending_lost(const vnfo_log_writer *w);
 
 /**
  * @brief Records lost to sink failures so far, in total.

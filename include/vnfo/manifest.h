@@ -27,6 +27,7 @@
 
 #include <vnfo/common.h>
 #include <vnfo/key.h>
+#include <vnfo/sampler.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -380,6 +381,49 @@ VNFO_API uint32_t vnfo_manifest_sampling_payload_bytes(const vnfo_manifest *mani
 VNFO_API uint32_t vnfo_manifest_sampling_payload_offset(const vnfo_manifest *manifest);
 /** @brief Seconds per sampling-key epoch; 0 when the key never rotates.  @par Thread safety: safe. */
 VNFO_API uint64_t vnfo_manifest_sampling_epoch_seconds(const vnfo_manifest *manifest);
+
+/**
+ * @brief The fixed BOB init value of a PSAMP-interop manifest.
+ * @return VNFO_OK, VNFO_E_NOT_FOUND when the manifest gives none (the
+ *         sampler then derives it from the epoch key) or
+ *         VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_manifest_sampling_bob_initval(uint32_t *out, const vnfo_manifest *manifest);
+
+/**
+ * @brief The key epoch at a point in time: floor(unix_seconds /
+ *        epoch_seconds), or 0 when the key never rotates.  Every node of a
+ *        chain numbers epochs this way (docs/manifest.md).
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (also for a negative time).
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_manifest_sampling_epoch_at(uint64_t *out, const vnfo_manifest *manifest,
+                                                     int64_t unix_seconds);
+
+/**
+ * @brief Fill sampler options from the manifest, after checking the secret
+ *        master key against the manifest's key commitment.
+ *
+ * Sets hash, fields (preset, custom fields, payload bytes and offset), the
+ * rate or the ranges, and the fixed BOB init value when the manifest has
+ * one; leaves epoch (see vnfo_manifest_sampling_epoch_at()) and other flags
+ * as the caller set them.  The ranges point into the manifest: keep it
+ * alive until vnfo_sampler_create() has copied them.
+ * @param[in,out] out Options initialised by the caller with
+ *        VNFO_SAMPLER_OPTIONS_INIT or vnfo_sampler_options_init().
+ * @param manifest The manifest.
+ * @param master_key The secret sampling key (VNFO_SAMPLER_KEY_BYTES bytes);
+ *        only read, never kept.
+ * @param key_len Must be VNFO_SAMPLER_KEY_BYTES.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION (unknown
+ *         options version) or VNFO_E_MANIFEST_KEY_MISMATCH (the key is not
+ *         the one the manifest commits to; out is left unchanged).
+ * @par Thread safety: safe (the manifest is only read).
+ */
+VNFO_API vnfo_status vnfo_manifest_sampler_options(vnfo_sampler_options *out,
+                                                   const vnfo_manifest *manifest,
+                                                   const uint8_t *master_key, size_t key_len);
 
 /* ---- logging and flowtags ------------------------------------------------ */
 

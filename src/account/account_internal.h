@@ -68,6 +68,12 @@ static inline size_t vnfo__sketch_index(uint64_t x, unsigned k)
     return ((size_t)(e - k + 1) << k) + (size_t)j;
 }
 
+/* The integers [lo, hi] of a bucket. */
+void vnfo__sketch_bounds(uint64_t *lo, uint64_t *hi, size_t index, unsigned k);
+/* Bounds from the sketch on #{x < v} (at least *below) and #{x <= v} (at
+ * most *at_most): buckets wholly below v, and buckets starting at or below v. */
+void vnfo__sketch_count_bounds(uint64_t *below, uint64_t *at_most, const vnfo_account_acc *acc,
+                               uint64_t v);
 /* The value a bucket stands for: within 2^-(k+1) of every integer in it. */
 double vnfo__sketch_value(size_t index, unsigned k);
 /* The sketch's value of the r-th smallest value (1 <= r <= n), clamped to

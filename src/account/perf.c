@@ -33,7 +33,8 @@ static vnfo_status mean_interval(vnfo_account_result *r, const vnfo_account_acc 
     if (acc->n < 2)
         return VNFO_OK; /* no interval: decided as too small */
     r->std_error = sqrt(spread / (n * (n - 1.0))) / sqrt(n);
-    double t = vnfo__t_quantile(1.0 - (1.0 - r->confidence) / 2.0, n - 1.0);
+    /* -t(α/2) rather than t(1 - α/2): 1 - α/2 rounds to 1 for tiny α. */
+    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, n - 1.0);
     r->lower = r->estimate - t * r->std_error;
     r->upper = r->estimate + t * r->std_error;
     if (r->std_error > 0.0) {

@@ -56,11 +56,19 @@ static uint64_t count_below(const vnfo_account_acc *acc, uint64_t v, int inclusi
     return lo;
 }
 
-/* Exact-mode p-value of "the q-quantile is B": #{x < B} ~ at most
- * Bin(n, q) and #{x <= B} at least Bin(n, q) under the null. */
+/* p-value of "the q-quantile is B": under the null #{x < B} is at most
+ * Bin(n, q) and #{x <= B} at least Bin(n, q), stochastically.  In sketch
+ * mode the counts are bounded from the buckets (fewer below, more at most),
+ * which can only raise the p-value: it stays valid, conservatively. */
 static double quantile_p_value(const vnfo_account_acc *acc, double q, uint64_t billed)
 {
-    uint64_t below = count_below(acc, billed, 0), at_most = count_below(acc, billed, 1);
+    uint64_t below, at_most;
+    if (acc->values_exact) {
+        below = count_below(acc, billed, 0);
+        at_most = count_below(acc, billed, 1);
+    } else {
+        vnfo__sketch_count_bounds(&below, &at_most, acc, billed);
+    }
     double p_over = vnfo__binom_sf(below, acc->n, q);
     double p_under = vnfo__binom_cdf((double)at_most, (double)acc->n, q);
     return fmin(1.0, 2.0 * fmin(p_over, p_under));
@@ -83,13 +91,19 @@ vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_a
     s = vnfo__quantile_interval(out, acc, q, WHERE);
     if (s != VNFO_OK)
         return s;
-    if (acc->values_exact)
-        out->p_value = quantile_p_value(acc, q, billed_value);
-    double b = out->billed;
-    if (out->rank_lower >= 1 && b < out->lower) {
+    out->p_value = quantile_p_value(acc, q, billed_value);
+    int below, above;
+    if (acc->values_exact) { /* integers: exact beyond 2^53 too */
+        below = out->rank_lower >= 1 && billed_value < acc->values[out->rank_lower - 1];
+        above = out->rank_upper <= acc->n && billed_value > acc->values[out->rank_upper - 1];
+    } else {
+        below = out->rank_lower >= 1 && out->billed < out->lower;
+        above = out->rank_upper <= acc->n && out->billed > out->upper;
+    }
+    if (below) {
         out->verdict = VNFO_ACCOUNT_UNDERCHARGED;
         out->reason = VNFO_ACCOUNT_REASON_BELOW_INTERVAL;
-    } else if (out->rank_upper <= acc->n && b > out->upper) {
+    } else if (above) {
         out->verdict = VNFO_ACCOUNT_OVERCHARGED;
         out->reason = VNFO_ACCOUNT_REASON_ABOVE_INTERVAL;
     } else if (out->rank_lower == 0 || out->rank_upper > acc->n) {

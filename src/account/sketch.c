@@ -12,16 +12,44 @@
  * needs one count-leading-zeros and a shift (no log() on the hot path). */
 #include "account/account_internal.h"
 
-double vnfo__sketch_value(size_t index, unsigned k)
+void vnfo__sketch_bounds(uint64_t *lo, uint64_t *hi, size_t index, unsigned k)
 {
     size_t sub = (size_t)1 << k;
-    if (index < sub)
-        return (double)index;
+    if (index < sub) {
+        *lo = *hi = index;
+        return;
+    }
     unsigned e = (unsigned)(index >> k) + k - 1;
     uint64_t j = index & (sub - 1);
-    double lo = (double)(((uint64_t)1 << e) + (j << (e - k)));
-    double hi = lo + (double)(((uint64_t)1 << (e - k)) - 1);
-    return 2.0 * lo * hi / (lo + hi);
+    *lo = ((uint64_t)1 << e) + (j << (e - k));
+    *hi = *lo + (((uint64_t)1 << (e - k)) - 1);
+}
+
+double vnfo__sketch_value(size_t index, unsigned k)
+{
+    uint64_t lo, hi;
+    vnfo__sketch_bounds(&lo, &hi, index, k);
+    if (lo == hi)
+        return (double)lo;
+    return 2.0 * (double)lo * (double)hi / ((double)lo + (double)hi);
+}
+
+void vnfo__sketch_count_bounds(uint64_t *below, uint64_t *at_most, const vnfo_account_acc *acc,
+                               uint64_t v)
+{
+    *below = *at_most = 0;
+    if (!acc->n)
+        return;
+    size_t first = vnfo__sketch_index(acc->min, acc->sketch_bits);
+    size_t last = vnfo__sketch_index(acc->max, acc->sketch_bits);
+    for (size_t i = first; i <= last; i++) {
+        uint64_t lo, hi;
+        vnfo__sketch_bounds(&lo, &hi, i, acc->sketch_bits);
+        if (hi < v)
+            *below += acc->counts[i];
+        if (lo <= v)
+            *at_most += acc->counts[i];
+    }
 }
 
 double vnfo__sketch_rank_value(const vnfo_account_acc *acc, uint64_t r)

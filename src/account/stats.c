@@ -20,7 +20,12 @@ double vnfo__cp_upper(uint64_t k, uint64_t n, double tail)
         return 1.0;
     if (k == 0) /* Beta(1, n) quantile in closed form: 1 - tail^(1/n). */
         return -expm1(log(tail) / (double)n);
-    return vnfo__beta_quantile(1.0 - tail, (double)(k + 1), (double)(n - k));
+    /* Small bounds solve directly (full relative precision near 0); large
+     * ones by symmetry, 1 - Beta^-1(tail; n - k, k + 1), which keeps their
+     * distance to 1 precise. */
+    if (2 * k < n)
+        return vnfo__beta_quantile(1.0 - tail, (double)(k + 1), (double)(n - k));
+    return 1.0 - vnfo__beta_quantile(tail, (double)(n - k), (double)(k + 1));
 }
 
 /* P(X >= j) for X ~ Binomial(n, q), computed directly (not as 1 - cdf) so

@@ -21,7 +21,8 @@ static void verdict_set(vnfo_account_result *r, vnfo_account_verdict v, vnfo_acc
 
 static void normal_decide(vnfo_account_result *r, const struct total_ctx *c)
 {
-    double zc = vnfo__normal_quantile(1.0 - c->alpha / 2.0);
+    /* -z(α/2) rather than z(1 - α/2): 1 - α/2 rounds to 1 for tiny α. */
+    double zc = -vnfo__normal_quantile(c->alpha / 2.0);
     r->method = VNFO_ACCOUNT_METHOD_NORMAL;
     r->lower = fmax(c->t_hat - zc * c->se, c->s1); /* the total is at least Σx */
     r->upper = c->t_hat + zc * c->se;

@@ -64,6 +64,11 @@ vnfo_status vnfo_log_proof_create(vnfo_log_proof *out, const uint8_t *batch, siz
     if (index >= h.record_count)
         return vnfo__error(VNFO_E_NOT_FOUND, "proof: record %u: the batch holds %u records", index,
                            h.record_count);
+    /* Each record takes at least its 4-byte length: a count the bytes cannot
+     * hold is refused before anything is allocated for it. */
+    if ((size_t)h.record_count > (len - VNFO_LOG_SIGNED_HEADER_BYTES) / 4)
+        return vnfo__error(VNFO_E_LOG_MALFORMED, "batch: byte 60: %u records cannot fit in %zu bytes",
+                           h.record_count, len - VNFO_LOG_SIGNED_HEADER_BYTES);
     struct leaves_ctx c = {h.tree_hash, vnfo__calloc(h.record_count, LOG_HASH)};
     if (!c.leaves)
         return vnfo__error(VNFO_E_NO_MEMORY, "proof: cannot allocate %u leaf hashes", h.record_count);

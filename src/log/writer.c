@@ -80,6 +80,7 @@ vnfo_status vnfo_log_writer_create(vnfo_log_writer **out, const vnfo_log_writer_
     }
     w->o = *opts;
     w->next_seq = opts->first_seq;
+    w->pending_lost = opts->lost_before;
     memcpy(w->last_hash, opts->prev_hash, LOG_HASH);
     batch_reset(w);
     *out = w;
@@ -211,6 +212,11 @@ vnfo_status vnfo_log_writer_last_hash(uint8_t *out, const vnfo_log_writer *w)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_writer_last_hash: NULL argument");
     memcpy(out, w->last_hash, LOG_HASH);
     return VNFO_OK;
+}
+
+uint64_t vnfo_log_writer_pending_lost(const vnfo_log_writer *w)
+{
+    return w ? w->pending_lost : 0;
 }
 
 uint64_t vnfo_log_writer_lost_total(const vnfo_log_writer *w)

@@ -66,7 +66,7 @@ static void pack_parties_and_chain(msgpack_packer *pk, const vnfo_manifest *m)
 
 static void pack_sampling(msgpack_packer *pk, const vnfo_manifest *m)
 {
-    msgpack_pack_array(pk, 10);
+    msgpack_pack_array(pk, 11);
     msgpack_pack_uint32(pk, (uint32_t)m->sampling.hash);
     pack_str(pk, m->sampling.key_id);
     pack_bin(pk, m->sampling.commitment, VNFO_MANIFEST_COMMITMENT_BYTES);
@@ -86,6 +86,10 @@ static void pack_sampling(msgpack_packer *pk, const vnfo_manifest *m)
     msgpack_pack_uint32(pk, m->sampling.payload_bytes);
     msgpack_pack_uint32(pk, m->sampling.payload_offset);
     msgpack_pack_uint64(pk, m->sampling.epoch_seconds);
+    if (m->sampling.has_bob_initval)
+        msgpack_pack_uint32(pk, m->sampling.bob_initval);
+    else
+        msgpack_pack_nil(pk);
 }
 
 static void pack_logging_flowtags_sla(msgpack_packer *pk, const vnfo_manifest *m)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include <vnfo/manifest.h>
+#include <vnfo/sampler.h>
 
 #include "internal.h"
 
@@ -20,10 +21,6 @@ struct mf_function {
     vnfo_public_key key;
     vnfo_manifest_modify may_modify;
     bool may_drop;
-};
-
-struct mf_range {
-    uint64_t lo, hi;
 };
 
 /* A resource as named: the enum, plus the text ("vendor:x" for vendors). */
@@ -71,7 +68,7 @@ struct vnfo_manifest {
         const char *key_id;
         uint8_t commitment[VNFO_MANIFEST_COMMITMENT_BYTES];
         vnfo_rational rate;
-        struct mf_range *ranges; /* NULL when a rate was given */
+        vnfo_sampler_range *ranges; /* NULL when a rate was given; sorted */
         size_t range_count;
         vnfo_manifest_fields fields;
         vnfo_manifest_field *custom;
@@ -79,6 +76,8 @@ struct vnfo_manifest {
         uint32_t payload_bytes;
         uint32_t payload_offset;
         uint64_t epoch_seconds;
+        bool has_bob_initval;
+        uint32_t bob_initval;
     } sampling;
 
     struct {

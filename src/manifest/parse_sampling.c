@@ -8,7 +8,7 @@
 
 static const char *const sampling_keys[] = {
     "hash", "key_id", "key_commitment", "rate", "ranges", "fields", "custom_fields",
-    "payload_bytes", "payload_offset", "epoch_seconds", NULL,
+    "payload_bytes", "payload_offset", "epoch_seconds", "bob_initval", NULL,
 };
 
 #define COMMITMENT_PREFIX "blake2b:"
@@ -52,6 +52,13 @@ static vnfo_status parse_rate(mf_ctx *c, json_t *o, vnfo_rational *out)
                        "malformed rate \"%s\": expected an exact fraction such as \"1/64\" or \"3/2^10\"", q);
     if (out->num == 0 || (out->den != 0 && out->num > out->den)) /* den 0: 2^64 */
         return mf_fail(c, VNFO_E_MANIFEST_RANGE, "rate %s is outside (0, 1]", q);
+    /* The sampler selects [0, floor(2^bits * rate) - 1]: a rate below one
+     * value of bob's 32-bit space would select nothing. */
+    unsigned __int128 den = out->den ? out->den : (unsigned __int128)1 << 64;
+    if (c->m->sampling.hash == VNFO_MANIFEST_HASH_BOB && ((unsigned __int128)out->num << 32) < den)
+        return mf_fail(c, VNFO_E_MANIFEST_RANGE,
+                       "rate %s selects no value of the 32-bit output of bob (expected at least 1/2^32)",
+                       q);
     mf_pop(c);
     return VNFO_OK;
 }
@@ -83,7 +90,7 @@ static vnfo_status parse_bound(mf_ctx *c, json_t *v, vnfo_manifest_hash hash, ui
     return VNFO_OK;
 }
 
-static vnfo_status parse_range(mf_ctx *c, json_t *v, vnfo_manifest_hash hash, struct mf_range *r)
+static vnfo_status parse_range(mf_ctx *c, json_t *v, vnfo_manifest_hash hash, vnfo_sampler_range *r)
 {
     if (!json_is_array(v) || json_array_size(v) != 2)
         return json_is_array(v) ? mf_fail(c, VNFO_E_MANIFEST_TYPE,
@@ -107,12 +114,12 @@ static vnfo_status parse_range(mf_ctx *c, json_t *v, vnfo_manifest_hash hash, st
 
 static int range_cmp(const void *a, const void *b)
 {
-    const struct mf_range *x = a, *y = b;
+    const vnfo_sampler_range *x = a, *y = b;
     return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
 /* The covered share of the hash space, reduced; den 0 stands for 2^64. */
-static vnfo_rational ranges_rate(const struct mf_range *r, size_t n, vnfo_manifest_hash hash)
+static vnfo_rational ranges_rate(const vnfo_sampler_range *r, size_t n, vnfo_manifest_hash hash)
 {
     unsigned __int128 covered = 0, space = (unsigned __int128)hash_max(hash) + 1;
     for (size_t i = 0; i < n; i++)
@@ -135,7 +142,7 @@ static vnfo_status parse_ranges(mf_ctx *c, json_t *o)
     m->sampling.ranges = vnfo__calloc(n, sizeof *m->sampling.ranges);
     if (!m->sampling.ranges)
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
-    struct mf_range *r = m->sampling.ranges;
+    vnfo_sampler_range *r = m->sampling.ranges;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
         MF_TRY(parse_range(c, json_array_get(arr, i), m->sampling.hash, &r[i]));
@@ -227,6 +234,26 @@ static vnfo_status parse_payload(mf_ctx *c, json_t *o)
     return VNFO_OK;
 }
 
+/* PSAMP devices run BOB with a fixed init value rather than one derived
+ * from the epoch key; "bob_initval" names it, for bob only. */
+static vnfo_status parse_bob_initval(mf_ctx *c, json_t *o)
+{
+    vnfo_manifest *m = c->m;
+    if (!json_object_get(o, "bob_initval"))
+        return VNFO_OK;
+    if (m->sampling.hash != VNFO_MANIFEST_HASH_BOB) {
+        mf_push_key(c, "bob_initval");
+        return mf_fail_key(c, VNFO_E_MANIFEST_INCONSISTENT,
+                           "\"bob_initval\" needs \"hash\": \"bob\" (found \"%s\")",
+                           mf_hash_names[m->sampling.hash - 1]);
+    }
+    uint64_t v = 0;
+    MF_TRY(mf_uint(c, o, "bob_initval", true, 0, UINT32_MAX, &v));
+    m->sampling.has_bob_initval = true;
+    m->sampling.bob_initval = (uint32_t)v;
+    return VNFO_OK;
+}
+
 vnfo_status mf_parse_sampling(mf_ctx *c, json_t *root)
 {
     vnfo_manifest *m = c->m;
@@ -242,6 +269,7 @@ vnfo_status mf_parse_sampling(mf_ctx *c, json_t *root)
     MF_TRY(parse_fields(c, o));
     MF_TRY(parse_payload(c, o));
     MF_TRY(mf_uint(c, o, "epoch_seconds", false, 1, UINT32_MAX, &m->sampling.epoch_seconds));
+    MF_TRY(parse_bob_initval(c, o));
     mf_pop(c);
     return VNFO_OK;
 }

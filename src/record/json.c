@@ -69,7 +69,7 @@ static void put(struct text *t, const char *fmt, ...) __attribute__((format(prin
 
 static void put(struct text *t, const char *fmt, ...)
 {
-    char tmp[96];
+    char tmp[192];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);

@@ -37,6 +37,15 @@ static void walk(const vnfo_manifest *m)
         (void)vnfo_manifest_billing_resource_name(m, i);
     for (size_t i = 0; i <= vnfo_manifest_minimality_count(m); i++)
         (void)vnfo_manifest_minimality_resource_name(m, i);
+    uint64_t epoch;
+    FUZZ_ASSERT(vnfo_manifest_sampling_epoch_at(&epoch, m, 1800000000) == VNFO_OK);
+    /* A key the input cannot commit to (its commitment would have to be a
+     * BLAKE2b preimage): refused, and the options stay as they were. */
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES] = {0};
+    vnfo_sampler_options o = VNFO_SAMPLER_OPTIONS_INIT;
+    vnfo_status s = vnfo_manifest_sampler_options(&o, m, key, sizeof key);
+    FUZZ_ASSERT(s == VNFO_E_MANIFEST_KEY_MISMATCH || s == VNFO_OK);
+    FUZZ_ASSERT(s == VNFO_OK || (o.nranges == 0 && o.rate.den == 64));
     uint8_t sig[VNFO_MANIFEST_SIGNATURE_BYTES] = {0}, back[VNFO_MANIFEST_SIGNATURE_BYTES];
     char text[VNFO_MANIFEST_SIGNATURE_TEXT_SIZE];
     vnfo_manifest_party party;

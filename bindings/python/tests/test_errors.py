@@ -84,6 +84,52 @@ def trigger_bill(tmp_path):
     vnfo.Bill('{"vnfo_bill": 1, "manifest_id": 3}', name="b.json")
 
 
+def _log_bytes(n=4):
+    batches = []
+    with vnfo.LogWriter(vnfo.SigningKey.from_seed(SEED), 1, batches.append,
+                        batch_records=n) as w:
+        for i in range(n):
+            w.append(vnfo.PacketRecord(label=i))
+    return batches[0]
+
+
+def trigger_log_format(tmp_path):
+    import struct
+    batch = _log_bytes()
+    reader = vnfo.LogReader(vnfo.SigningKey.from_seed(SEED).public_key)
+    reader.add_buffer(struct.pack(">I", len(batch)) + batch[:-5], "cut.log")
+    reader.raise_for_faults()
+
+
+def trigger_log_integrity(tmp_path):
+    batch = _log_bytes()
+    vnfo.log.Proof(batch, 0).check(vnfo.SigningKey.from_seed(SEED).public_key,
+                                    vnfo.log.batch_record(batch, 1))
+
+
+def trigger_log_sink(tmp_path):
+    def sink(batch):
+        raise OSError("disk full")
+    w = vnfo.LogWriter(vnfo.SigningKey.from_seed(SEED), 1, sink, batch_records=1)
+    w.append(vnfo.PacketRecord())
+
+
+def trigger_manifest(tmp_path):
+    vnfo.Manifest('{"vnfo_manifest": 1,', name="cut.json")
+
+
+def trigger_account(tmp_path):
+    vnfo.account.delay(9, 5)
+
+
+def trigger_overflow(tmp_path):
+    vnfo.account.parse_value("18446744073709551616")
+
+
+def trigger_flowtag(tmp_path):
+    vnfo.FlowTagTable().consume(12345)
+
+
 # class -> (trigger, expected status name)
 TRIGGERS = {
     errors.InvalidArgument: (trigger_invalid_argument, "VNFO_E_INVALID_ARGUMENT"),
@@ -100,14 +146,20 @@ TRIGGERS = {
     errors.RecordError: (trigger_record, "VNFO_E_RECORD_MALFORMED"),
     errors.UnsupportedVersion: (trigger_unsupported_version, "VNFO_E_UNSUPPORTED_VERSION"),
     errors.BillError: (trigger_bill, "VNFO_E_BILL_FORMAT"),
+    errors.LogFormatError: (trigger_log_format, "VNFO_E_LOG_TRUNCATED"),
+    errors.LogIntegrityError: (trigger_log_integrity, "VNFO_E_LOG_PROOF_INVALID"),
+    errors.LogError: (trigger_log_sink, "VNFO_E_LOG_SINK"),
+    errors.ManifestError: (trigger_manifest, "VNFO_E_MANIFEST_SYNTAX"),
+    errors.AccountError: (trigger_account, "VNFO_E_ACCOUNT_VALUE"),
+    errors.FlowTagError: (trigger_flowtag, "VNFO_E_FLOWTAG_UNKNOWN"),
+    errors.ArithmeticOverflow: (trigger_overflow, "VNFO_E_OVERFLOW"),
 }
 
 # Classes no public operation of the bound modules can provoke: base and
 # family classes (their concrete codes arrive with their modules), libsodium
 # start-up failure, and vnfo_init() (always called at import).
 NOT_TRIGGERABLE = {
-    errors.Error, errors.FormatError, errors.UnsupportedVersion, errors.CryptoError,
-    errors.ArithmeticOverflow, errors.NotInitialized, errors.PacketError,
+    errors.Error, errors.FormatError, errors.UnsupportedVersion, errors.CryptoError, errors.NotInitialized, errors.PacketError,
     errors.SamplerError, errors.RecordError, errors.LogError, errors.LogFormatError,
     errors.LogIntegrityError, errors.BillError, errors.ManifestError,
     errors.FlowTagError, errors.AccountError, errors.VerificationError,

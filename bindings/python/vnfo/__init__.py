@@ -15,10 +15,15 @@ from .errors import *  # noqa: F401,F403  (the Error hierarchy)
 from .errors import __all__ as _errors_all
 from .keys import PublicKey, SigningKey
 from .packet import FieldSet, FlowKey, LinkType, Packet
+from .sampler import Decision, Sampler
 from .record import EpochStart, FlowTagMapRecord, LossNotice, PacketRecord
+from .account import Accumulator
+from .flowtag import FlowTagTable
+from .log import LogReader, LogWriter, open_log
+from .manifest import Manifest
 from .report import Category, Check, Report, Verdict
 from .bill import Bill
-from . import bill, keys, packet, record, report  # noqa: F401  (submodules)
+from . import account, bill, flowtag, keys, log, manifest, packet, record, reference, report, sampler  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -32,6 +37,6 @@ def library_version() -> str:
 
 __all__ = ["__version__", "library_version", "Status", "status_name", "strerror",
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
-           "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType",
+           "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
            "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
-           "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)
+           "Accumulator", "FlowTagTable", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill"] + list(_errors_all)

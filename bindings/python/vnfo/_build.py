@@ -27,7 +27,8 @@ CDEF_DIR = HERE / "_cdefs"
 
 # The bound modules, in dependency order (later cdefs use earlier types).
 # A module is listed here once its header is in main and its cdef written.
-MODULES = ("common", "key", "packet", "record", "report", "bill", "verify")
+MODULES = ("common", "key", "packet", "sampler", "record", "log", "manifest", "flowtag",
+           "account", "report", "bill", "verify")
 
 # Each module may bring glue C compiled into the extension itself
 # (_cdefs/<module>.c, declared as static functions in its cdef): helpers that
