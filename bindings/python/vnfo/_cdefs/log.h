@@ -66,6 +66,7 @@ typedef struct vnfo_log_writer_options {
     uint8_t prev_hash[32];
     vnfo_log_clock_fn clock;
     void *clock_ctx;
+    uint64_t lost_before;
 } vnfo_log_writer_options;
 vnfo_status vnfo_log_writer_options_init(vnfo_log_writer_options *out, unsigned version);
 typedef struct vnfo_log_writer vnfo_log_writer;
@@ -76,6 +77,7 @@ vnfo_status vnfo_log_writer_flush(vnfo_log_writer *w);
 vnfo_status vnfo_log_writer_set_epoch(vnfo_log_writer *w, uint64_t epoch);
 uint64_t vnfo_log_writer_next_seq(const vnfo_log_writer *w);
 vnfo_status vnfo_log_writer_last_hash(uint8_t *out, const vnfo_log_writer *w);
+uint64_t vnfo_log_writer_pending_lost(const vnfo_log_writer *w);
 uint64_t vnfo_log_writer_lost_total(const vnfo_log_writer *w);
 void vnfo_log_writer_free(vnfo_log_writer *w);
 vnfo_status vnfo_log_file_sink(void *ctx, const uint8_t *batch, size_t len);
