@@ -604,6 +604,7 @@ START_TEST(test_truncated_tail)
     uint8_t *log = log_of(&bs, (const int[]){0, 1, 2, 3, -1}, &len);
     /* Every cut inside the last frame: earlier batches still verify. */
     size_t last = len - 4 - bs.len[3];
+    char want[240];
     for (size_t cut = last + 1; cut < len; cut += 7) {
         vnfo_log_reader *r = reader_for(&pk, log, cut);
         ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_TRUNCATED);
@@ -618,9 +619,17 @@ START_TEST(test_truncated_tail)
         ck_assert_int_eq(n, 15);
         vnfo_log_reader_free(r);
     }
+    /* Garbage that merely reads as a frame length is no truncated batch. */
+    memcpy(log + last + 4, "XXXX", 4);
+    vnfo_log_reader *g = reader_for(&pk, log, last + 100);
+    ck_assert_status(vnfo_log_reader_verify(g), VNFO_E_LOG_MALFORMED);
+    snprintf(want, sizeof want, "test.log: offset %zu: batch 3: frame of %zu bytes does not start "
+             "with a batch (magic \"VNFB\" missing) and runs past the end of the log", last, bs.len[3]);
+    ck_assert_str_eq(vnfo_error_message(), want);
+    vnfo_log_reader_free(g);
+    memcpy(log + last + 4, "VNFB", 4);
     vnfo_log_reader *r = reader_for(&pk, log, last + 100);
     ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_TRUNCATED);
-    char want[200];
     snprintf(want, sizeof want, "test.log: offset %zu: batch 3: the log ends inside a batch: 96 of "
              "its %zu bytes present (crash-truncated tail?)", last, bs.len[3]);
     ck_assert_str_eq(vnfo_error_message(), want);

@@ -186,8 +186,15 @@ static vnfo_status frames_scan(vnfo_log_reader *r, size_t si, uint32_t *node, in
             return VNFO_OK;
         }
         if (n <= VNFO_LOG_MAX_BATCH_BYTES && n > left - 4) {
-            entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %zu of its %" PRIu32
-                       " bytes present (crash-truncated tail?)", left - 4, n);
+            /* A torn write leaves the start of a real batch; anything else
+             * (garbage read as a length) is not a truncated log. */
+            size_t have = left - 4 < 4 ? left - 4 : 4;
+            if (memcmp(src->data + off + 4, LOG_MAGIC, have) != 0)
+                entry_fail(e, VNFO_E_LOG_MALFORMED, "frame of %" PRIu32 " bytes does not start with "
+                           "a batch (magic \"VNFB\" missing) and runs past the end of the log", n);
+            else
+                entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %zu of its %" PRIu32
+                           " bytes present (crash-truncated tail?)", left - 4, n);
             return VNFO_OK;
         }
         if (n > VNFO_LOG_MAX_BATCH_BYTES || n < VNFO_LOG_SIGNED_HEADER_BYTES) {

@@ -53,7 +53,8 @@ def frames(data):
             yield "malformed", None
             return
         if len(data) - off - 4 < n:
-            yield "truncated", None
+            rest = data[off + 4:off + 8]
+            yield ("truncated" if b"VNFB".startswith(rest) else "malformed"), None
             return
         yield "frame", data[off + 4:off + 4 + n]
         off += 4 + n
@@ -144,9 +145,16 @@ def verify_log(data):
     ("deleted", ["ok", "gap"]),
     ("truncated", ["ok", "ok", "truncated"]),
     ("frame-length-huge", ["malformed"]),
+    ("truncated-prefix", ["truncated"]),
 ])
 def test_corpus_statuses(name, want):
     assert verify_log((CORPUS / name).read_bytes()) == want
+
+
+def test_garbage_is_not_a_truncated_tail():
+    data = (CORPUS / "valid-one-batch").read_bytes()
+    assert verify_log(data + b"\x00\x00\x10\x00VNFB\x00") == ["ok", "truncated"]
+    assert verify_log(data + b"\x00\x00\x10\x00XNFB\x00") == ["ok", "malformed"]
 
 
 def test_every_flip_of_the_example_is_detected():
