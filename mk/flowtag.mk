@@ -38,6 +38,12 @@ tests_fuzz_fuzz_flowtag_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_flowtag_LDADD = libvnfo.la
 endif
 
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_flowtag.c
+TESTS += tests/flowtag_cli.sh
+endif
+EXTRA_DIST += tests/flowtag_cli.sh
+
 EXTRA_PROGRAMS += bench/bench_flowtag
 VNFO_BENCHMARKS += bench/bench_flowtag
 bench_bench_flowtag_CFLAGS = $(BENCH_CFLAGS) $(XXHASH_CFLAGS)

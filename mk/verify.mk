@@ -42,7 +42,8 @@ endif
 # The verifier.
 libvnfo_la_SOURCES += src/verify/verifier.c src/verify/run.c src/verify/store.c \
 	src/verify/trajectory.c src/verify/replay.c src/verify/integrity.c \
-	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c
+	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c \
+	src/verify/flowtags.c
 vnfoinclude_HEADERS += include/vnfo/verify.h
 noinst_HEADERS += src/verify/verify_private.h
 
@@ -72,3 +73,11 @@ if BUILD_CLI
 TESTS += tests/verify_cli.sh
 endif
 EXTRA_DIST += tests/verify_cli.sh
+
+# make bench: end-to-end verify throughput with each stage's share.
+EXTRA_PROGRAMS += bench/bench_verify
+VNFO_BENCHMARKS += bench/bench_verify
+bench_bench_verify_SOURCES = bench/bench_verify.c
+bench_bench_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_verify_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_verify_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)

@@ -4,7 +4,9 @@
  * batches (packet records and flowtag_map records); then the verifier side
  * reads and verifies each log, resolves every packet record to its original
  * flow and checks that every sampled packet's trajectory is whole and the
- * counts match what was sent. */
+ * counts match what was sent.  The tag travels beside each packet as an
+ * NSH-aware fabric would carry it (the carriers have their own suite); the
+ * logged packet bytes are the frames as each node emitted them. */
 #include <vnfo/flowtag.h>
 #include <vnfo/log.h>
 #include <vnfo/sampler.h>

@@ -560,6 +560,20 @@ START_TEST(test_digest_known_answer)
     crypto_generichash(want, 16, masked, n - 14, NULL, 0);
     ck_assert_status(vnfo_packet_digest(got, f, n, VNFO_LINKTYPE_ETHERNET), VNFO_OK);
     ck_assert_mem_eq(got, want, 16);
+    /* a hand-made view that points past its bytes is refused, not read */
+    vnfo_packet_view v;
+    ck_assert_status(vnfo_packet_parse(&v, f, n, VNFO_LINKTYPE_ETHERNET), VNFO_OK);
+    v.l3_end = v.len + 100;
+    ck_assert_status(vnfo_packet_view_digest(got, &v), VNFO_E_INVALID_ARGUMENT);
+    v.l3_end = v.l3_offset + 10;
+    ck_assert_status(vnfo_packet_view_digest(got, &v), VNFO_E_INVALID_ARGUMENT);
+    uint8_t fb[VNFO_PACKET_FIELDS_MAX_BYTES];
+    size_t fl;
+    vnfo_packet_fields fs = VNFO_PACKET_FIELDS_INIT;
+    ck_assert_status(vnfo_packet_fields_extract(fb, sizeof fb, &fl, &v, &fs, 0), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_packet_parse(&v, f, n, VNFO_LINKTYPE_ETHERNET), VNFO_OK);
+    v.payload_offset = v.l4_offset + 2; /* a UDP header cannot be 2 bytes */
+    ck_assert_status(vnfo_packet_fields_extract(fb, sizeof fb, &fl, &v, &fs, 0), VNFO_E_INVALID_ARGUMENT);
     ck_assert_uint_eq(vnfo_packet_digest_bytes(), 16);
     ck_assert_uint_eq(vnfo_packet_fields_max_bytes(), VNFO_PACKET_FIELDS_MAX_BYTES);
     uint8_t arp[60] = {0};

@@ -62,14 +62,19 @@ static void rm_rf(const char *path)
 
 static void teardown(void) { rm_rf(dir); }
 
-/* Fresh keys and a manifest at sampling rate 1/rate in dir/<name>. */
+/* Keys and a manifest at sampling rate 1/rate in dir/<name>; keys derive
+ * from the name, so every run of the suite is reproducible while each
+ * world has its own sampling key. */
 static vnfo_manifest *world(const char *name, unsigned rate)
 {
+    uint64_t seed = 1469598103934665603ULL;
+    for (const char *p = name; *p; p++)
+        seed = (seed ^ (uint8_t)*p) * 1099511628211ULL;
     static const char *const names[] = {"customer", "provider", "fw", "ids", "nat"};
     char keys[128], path[160];
     snprintf(keys, sizeof keys, "%s/%s", dir, name);
     mkdir(keys, 0700);
-    ck_assert_status(sim_keys_generate(keys, names, 5), VNFO_OK);
+    ck_assert_status(sim_keys_generate_seeded(keys, names, 5, seed), VNFO_OK);
     snprintf(path, sizeof path, "%s/manifest.json", keys);
     ck_assert_status(sim_manifest_write(path, keys, rate), VNFO_OK);
     vnfo_manifest *m;
@@ -328,6 +333,78 @@ START_TEST(test_hostile_inputs)
 }
 END_TEST
 
+static void add_map(vnfo_verifier *v, uint32_t node, uint32_t tag, uint64_t time, uint8_t rewritten_last)
+{
+    vnfo_flowtag_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = VNFO_FLOWTAG_EVENT_BIND;
+    ev.time = time;
+    ev.context.tag = tag;
+    ev.context.node_id = node;
+    ev.context.original = (vnfo_flow_key){4, 6, 40000, 443, {10, 0, 0, 1}, {198, 18, 0, 1}};
+    ev.context.rewritten = ev.context.original;
+    ev.context.rewritten.src[3] = rewritten_last;
+    vnfo_record rec;
+    ck_assert_status(vnfo_flowtag_event_to_record(&rec, &ev), VNFO_OK);
+    rec.node_id = node;
+    ck_assert_status(vnfo_verifier_record_add(v, &rec), VNFO_OK);
+}
+
+static void add_packet(vnfo_verifier *v, uint32_t node, uint32_t hop, uint64_t label, uint32_t tag,
+                       uint64_t t)
+{
+    vnfo_record rec;
+    vnfo_record_init(&rec, VNFO_RECORD_PACKET);
+    rec.node_id = node;
+    rec.u.packet.hop = hop;
+    rec.u.packet.label = label;
+    rec.u.packet.flowtag = tag;
+    rec.u.packet.t_in_ns = t;
+    rec.u.packet.t_out_ns = t + 1000;
+    ck_assert_status(vnfo_verifier_record_add(v, &rec), VNFO_OK);
+}
+
+/* FlowTag mappings go through the flowtag resolver: a rewrite mapped by the
+ * NAT (may modify headers) is fine; a rewrite mapped by the firewall (may
+ * not) and a tag nobody bound are violations, each with its example. */
+START_TEST(test_flowtags)
+{
+    vnfo_manifest *m = world("flowtags", 4);
+    vnfo_verifier *v;
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    add_map(v, 3, 7, 5000, 9);
+    for (uint64_t l = 1; l <= 3; l++) {
+        add_packet(v, 1, 0, l, 0, 10000 * l);
+        add_packet(v, 2, 1, l, 0, 10000 * l + 2000);
+        add_packet(v, 3, 2, l, 7, 10000 * l + 4000);
+    }
+    vnfo_report *r;
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_OK);
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, "flowtags");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_msg(vnfo_report_entry_verdict(e) == VNFO_REPORT_PASS, "%s", vnfo_report_entry_summary(e));
+    ck_assert_int_eq(vnfo_report_entry_verdict(vnfo_report_entry_find(r, "chain.complete")), VNFO_REPORT_PASS);
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    add_map(v, 1, 9, 5000, 99);        /* the firewall rewrites */
+    add_packet(v, 1, 0, 1, 0, 10000);
+    add_packet(v, 2, 1, 1, 55, 12000); /* a tag nobody bound */
+    add_packet(v, 3, 2, 1, 0, 14000);
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_OK);
+    e = vnfo_report_entry_find(r, "flowtags");
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_FAIL);
+    ck_assert_uint_eq(vnfo_report_entry_examples_total(e), 2);
+    uint64_t label;
+    ck_assert_status(vnfo_report_entry_example_at(&label, e, 1), VNFO_OK);
+    ck_assert_uint_eq(label, 1);
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 START_TEST(test_api_arguments)
 {
     vnfo_verify_options o;
@@ -361,6 +438,7 @@ int main(void)
     tcase_add_test(tc, test_scenarios_caught_by_intended_checks);
     tcase_add_test(tc, test_hostile_inputs);
     tcase_add_test(tc, test_api_arguments);
+    tcase_add_test(tc, test_flowtags);
     tcase_add_test(tc, test_detection_power);
     tcase_add_test(tc, test_no_false_alarms);
     suite_add_tcase(s, tc);

@@ -45,6 +45,13 @@ contains "$tmp/out" "batch 1: node 1 epoch 0 seq 4..7 (4 records, 0 lost) OK"
 expect 1 "verify with the wrong manifest digest" "$vnfo" log verify --pub "$tmp/ex.pub" \
     --manifest-digest 0100000000000000000000000000000000000000000000000000000000000000 "$corpus/valid-one-batch"
 contains "$tmp/out" "VNFO_E_LOG_MANIFEST_MISMATCH"
+expect 0 "verify from the start" "$vnfo" log verify --pub "$tmp/ex.pub" --from-start --node 1 "$corpus/valid-three-batches"
+dd if="$corpus/valid-three-batches" of="$tmp/headless" bs=436 skip=1 2>/dev/null
+expect 0 "a log without its head verifies on its own" "$vnfo" log verify --pub "$tmp/ex.pub" "$tmp/headless"
+expect 1 "... but not from the start" "$vnfo" log verify --pub "$tmp/ex.pub" --from-start "$tmp/headless"
+contains "$tmp/out" "VNFO_E_LOG_SEQUENCE_GAP: starts at seq 4, expected 0"
+expect 1 "verify another node" "$vnfo" log verify --pub "$tmp/ex.pub" --node 2 "$corpus/valid-one-batch"
+contains "$tmp/out" "VNFO_E_LOG_NODE_MISMATCH: batch from node 1, expected node 2"
 expect 3 "verify a missing file" "$vnfo" log verify --pub "$tmp/ex.pub" "$tmp/none.log"
 contains "$tmp/err" "VNFO_E_NOT_FOUND"
 expect 64 "verify without --pub" "$vnfo" log verify "$corpus/valid-one-batch"

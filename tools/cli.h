@@ -42,4 +42,7 @@ int cmd_log(int argc, char **argv);
 /* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
 int cli_cmd_manifest(int argc, char **argv);
 
+/* vnfo flowtag show (tools/cmd_flowtag.c) */
+int cmd_flowtag(int argc, char **argv);
+
 #endif

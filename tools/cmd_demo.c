@@ -119,7 +119,8 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
            (unsigned long long)st.sampled, DEMO_RATE);
     printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
            manifest, out, bill, key);
-    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0};
+    /* Three examples per check keep each scenario on one screen. */
+    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3};
     vnfo_report *r;
     int rc = verify_dir(&r, &a, "demo");
     if (rc != 0)

@@ -23,12 +23,15 @@ struct log_args {
     uint64_t seq;
     int have_manifest;
     uint8_t manifest[VNFO_LOG_HASH_BYTES];
+    int from_start;
+    int have_node;
+    uint32_t node;
 };
 
 static void log_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vnfo log verify --pub NAME.pub [--manifest-digest HEX] FILE...\n"
+            "usage: vnfo log verify --pub NAME.pub [--manifest-digest HEX] [--node ID] [--from-start] FILE...\n"
             "       vnfo log dump FILE... [--pub NAME.pub] [--jsonl]\n"
             "       vnfo log prove FILE... --seq N [--pub NAME.pub] [--out PROOF]\n"
             "       vnfo log check-proof --pub NAME.pub PROOF\n"
@@ -36,7 +39,9 @@ static void log_usage(FILE *f)
             "verify       checks every batch (signature, manifest digest, Merkle root, chain,\n"
             "             sequence numbers, truncation) and decodes every record; prints one\n"
             "             line per batch and a summary; exit 0 only when all is valid.\n"
-            "             FILEs are one writer's log segments, in order.\n"
+            "             FILEs are one writer's log segments, in order.  --node: every batch\n"
+            "             must come from that node; --from-start: the first batch must be the\n"
+            "             writer's first (seq 0, no previous batch), so a deleted head shows.\n"
             "dump         prints the records as JSON (--jsonl: JSON lines only).  With --pub\n"
             "             only authentic batches are dumped; without it nothing is verified.\n"
             "prove        writes the inclusion proof of record N (docs/FORMAT.md, 3.1).\n"
@@ -55,6 +60,17 @@ static int args_parse(struct log_args *a, int argc, char **argv)
             a->out = val, i++;
         } else if (strcmp(arg, "--jsonl") == 0) {
             a->jsonl = 1;
+        } else if (strcmp(arg, "--from-start") == 0) {
+            a->from_start = 1;
+        } else if (strcmp(arg, "--node") == 0 && val) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (errno || *end || !*val || *val == '-' || v > UINT32_MAX) {
+                cli_error("log: --node %s is not a node id", val);
+                return 0;
+            }
+            a->node = (uint32_t)v, a->have_node = 1, i++;
         } else if (strcmp(arg, "--seq") == 0 && val) {
             char *end;
             errno = 0;
@@ -94,6 +110,9 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
         s = vnfo_public_key_load(&o.public_key, a->pub);
     if (s == VNFO_OK && a->have_manifest)
         memcpy(o.manifest_digest, a->manifest, sizeof o.manifest_digest);
+    o.check_node = a->have_node;
+    o.node_id = a->node;
+    o.anchored = a->from_start; /* anchor: seq 0, zero previous hash */
     if (s == VNFO_OK)
         s = vnfo_log_reader_create(out, &o);
     for (int i = 0; s == VNFO_OK && i < a->nfiles; i++)

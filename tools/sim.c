@@ -118,30 +118,17 @@ static vnfo_status load_key(vnfo_signing_key **out, const char *dir, const char 
     return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
 }
 
+/* The shims' sampler: the manifest's configuration and the key it commits
+ * to (a key that does not match is refused, as a real shim would). */
 static vnfo_status make_sampler(struct sim *s)
 {
-    const vnfo_manifest *m = s->m;
     vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
-    so.hash = (uint32_t)vnfo_manifest_sampling_hash(m); /* same numbers as the sampler's */
-    switch (vnfo_manifest_sampling_fields(m)) {
-    case VNFO_MANIFEST_FIELDS_PSAMP: so.fields.preset = VNFO_FIELDS_PSAMP; break;
-    case VNFO_MANIFEST_FIELDS_INVARIANT: so.fields.preset = VNFO_FIELDS_INVARIANT; break;
-    case VNFO_MANIFEST_FIELDS_NAT_SAFE: so.fields.preset = VNFO_FIELDS_NAT_SAFE; break;
-    default: return fail(VNFO_E_INVALID_ARGUMENT, "simulate: custom field sets are not simulated");
-    }
-    so.fields.payload_bytes = vnfo_manifest_sampling_payload_bytes(m);
-    so.rate = vnfo_manifest_sampling_rate(m);
-    vnfo_sampler_range ranges[VNFO_SAMPLER_MAX_RANGES];
-    so.nranges = vnfo_manifest_sampling_range_count(m);
-    if (so.nranges > VNFO_SAMPLER_MAX_RANGES)
-        return fail(VNFO_E_LIMIT_EXCEEDED, "simulate: more than %d sampling ranges", VNFO_SAMPLER_MAX_RANGES);
-    for (size_t i = 0; i < so.nranges; i++)
-        vnfo_manifest_sampling_range(&ranges[i].lo, &ranges[i].hi, m, i);
-    so.ranges = so.nranges ? ranges : NULL;
     uint8_t key[VNFO_SAMPLER_KEY_BYTES];
     char path[1024];
     snprintf(path, sizeof path, "%s/sampling.key", s->o->keys_dir);
     vnfo_status st = vnfo_sampler_key_load(key, path);
+    if (st == VNFO_OK)
+        st = vnfo_manifest_sampler_options(&so, s->m, key, sizeof key);
     if (st == VNFO_OK)
         st = vnfo_sampler_create(&s->sampler, &so, key, sizeof key);
     sodium_memzero(key, sizeof key);

@@ -89,6 +89,11 @@ vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_so
  * (failures: see vnfo_error_message()). */
 vnfo_status sim_keys_generate(const char *dir, const char *const *names, size_t n);
 
+/* The same from a seed (non-zero): reproducible keys for tests.  Never for
+ * real use. */
+vnfo_status sim_keys_generate_seeded(const char *dir, const char *const *names, size_t n,
+                                     uint64_t seed);
+
 /* Writes the demo manifest (chain fw -> ids -> nat, keys from keys_dir,
  * sampling rate 1/rate_den) to path. */
 vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned rate_den);

@@ -5,12 +5,30 @@
 
 #include "sim.h"
 
-static vnfo_status key_pair(const char *dir, const char *name)
+/* A 32-byte secret: random, or (seeded != 0) BLAKE2b of the seed and a
+ * context, for reproducible tests. */
+static void secret(uint8_t *out, uint64_t seed, const char *context)
+{
+    if (!seed) {
+        randombytes_buf(out, 32);
+        return;
+    }
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 32);
+    crypto_generichash_update(&st, (const uint8_t *)&seed, sizeof seed);
+    crypto_generichash_update(&st, (const uint8_t *)context, strlen(context));
+    crypto_generichash_final(&st, out, 32);
+}
+
+static vnfo_status key_pair(const char *dir, const char *name, uint64_t seed)
 {
     char path[1024];
     vnfo_signing_key *sk;
     vnfo_public_key pk;
-    vnfo_status s = vnfo_signing_key_generate(&sk);
+    uint8_t k[32];
+    secret(k, seed, name);
+    vnfo_status s = vnfo_signing_key_from_seed(&sk, k);
+    sodium_memzero(k, sizeof k);
     if (s != VNFO_OK)
         return s;
     vnfo_signing_key_public(&pk, sk);
@@ -23,20 +41,28 @@ static vnfo_status key_pair(const char *dir, const char *name)
     return s;
 }
 
-vnfo_status sim_keys_generate(const char *dir, const char *const *names, size_t n)
+vnfo_status sim_keys_generate_seeded(const char *dir, const char *const *names, size_t n,
+                                     uint64_t seed)
 {
     vnfo_status s = VNFO_OK;
     for (size_t i = 0; s == VNFO_OK && i < n; i++)
-        s = key_pair(dir, names[i]);
+        s = key_pair(dir, names[i], seed);
     uint8_t key[VNFO_SAMPLER_KEY_BYTES];
     char path[1024];
     snprintf(path, sizeof path, "%s/sampling.key", dir);
-    if (s == VNFO_OK)
+    if (s == VNFO_OK && seed)
+        secret(key, seed, "sampling");
+    else if (s == VNFO_OK)
         s = vnfo_sampler_key_generate(key);
     if (s == VNFO_OK)
         s = vnfo_sampler_key_save(key, path);
     sodium_memzero(key, sizeof key);
     return s;
+}
+
+vnfo_status sim_keys_generate(const char *dir, const char *const *names, size_t n)
+{
+    return sim_keys_generate_seeded(dir, names, n, 0);
 }
 
 static vnfo_status pub_text(char *out, const char *dir, const char *name)

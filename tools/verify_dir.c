@@ -106,6 +106,8 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
     vnfo_verifier *v = NULL;
     vnfo_verify_options vo = VNFO_VERIFY_OPTIONS_INIT;
     vo.snapshot = a->snapshot;
+    if (a->max_examples)
+        vo.max_examples = a->max_examples;
     sim_functions_init(&fns, vo.linktype);
     vnfo_status st = vnfo_manifest_load(&m, a->manifest);
     int rc = st != VNFO_OK ? input_error(cmd, st) : 0;

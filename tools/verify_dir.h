@@ -12,6 +12,7 @@ struct verify_args {
     const char *key;        /* sampling key file to check against the commitment, or NULL */
     const char *references; /* "firewall,nat,ids", or NULL */
     int snapshot;
+    unsigned max_examples;  /* example labels kept per check; 0: the default (8) */
 };
 
 /* Runs the verification.  Returns 0 with *out set, or 3 (input error) after

@@ -72,6 +72,8 @@ typedef struct vnfo_flowtag_options {
 
 /**
  * @brief Fill @p out with the defaults of options version @p version.
+ * @param[out] out The options.
+ * @param version VNFO_FLOWTAG_OPTIONS_VERSION.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL) or VNFO_E_STRUCT_VERSION.
  * @par Thread safety: safe.
  */
@@ -136,12 +138,15 @@ VNFO_API vnfo_status vnfo_flowtag_table_create(vnfo_flowtag_table **out,
 
 /**
  * @brief Free a table.  Accepts NULL.
+ * @param table The table.
  * @par Thread safety: per handle.
  */
 VNFO_API void vnfo_flowtag_table_free(vnfo_flowtag_table *table);
 
 /**
  * @brief The options a table was created with (or decoded with).
+ * @param[out] out The options (ipv6_capacity resolved to a number).
+ * @param table The table.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: safe for concurrent readers of one table.
  */
@@ -150,6 +155,8 @@ VNFO_API vnfo_status vnfo_flowtag_table_options(vnfo_flowtag_options *out,
 
 /**
  * @brief Counters and memory of a table.
+ * @param[out] out The counters.
+ * @param table The table.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: safe for concurrent readers of one table.
  */
@@ -193,8 +200,16 @@ VNFO_API vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag
  * Configure the table with the upstream table's width and capacity: then a
  * tag's slot here is free whenever the tag is new upstream.  A flow that
  * already holds @p tag is refreshed as by vnfo_flowtag_generate() (event
- * NONE or UPDATE).  Per-packet: allocates nothing, records no message.
+ * NONE or UPDATE).
+ * Per-packet: allocates nothing, records no message.
+ * @param[out] out The event (tag, binding after the call).
+ * @param table This node's table.
  * @param tag The tag read from the packet.
+ * @param original The flow as it arrived.
+ * @param rewritten The flow as it leaves.
+ * @param service_path_id The chain the flow follows.
+ * @param epoch The current epoch.
+ * @param now The caller's time (clamped as in vnfo_flowtag_generate()).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL, a bad ip_version, or a tag
  *         that is not valid for this table's width and capacity),
  *         VNFO_E_FLOWTAG_CONFLICT (the tag's slot holds another binding, or
@@ -210,6 +225,9 @@ VNFO_API vnfo_status vnfo_flowtag_adopt(vnfo_flowtag_event *out, vnfo_flowtag_ta
 /**
  * @brief Resolve a tag to its binding.  Per-packet: one array access, no
  *        allocation, no error message.
+ * @param[out] out The binding.
+ * @param table The table.
+ * @param tag The tag read from the packet.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL) or VNFO_E_FLOWTAG_UNKNOWN
  *         (the tag is not live in this table).
  * @par Thread safety: safe for concurrent readers of one table.
@@ -219,12 +237,28 @@ VNFO_API vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out,
 
 /**
  * @brief Look a flow up by its original key without changing anything.
+ * @param[out] out The binding.
+ * @param table The table.
+ * @param original The flow as it arrived at the tagging node.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_FLOWTAG_UNKNOWN.
  * @par Thread safety: safe for concurrent readers of one table.
  */
 VNFO_API vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out,
                                          const vnfo_flowtag_table *table,
                                          const vnfo_flow_key *original);
+
+/**
+ * @brief The next live binding at or after slot @p *cursor, in slot order
+ *        (for dumps and audits of a table or a decoded checkpoint).
+ * @param[out] out The binding.
+ * @param table The table.
+ * @param[in,out] cursor Start with 0; moved past the binding returned.
+ * @return VNFO_OK, VNFO_E_NOT_FOUND (no binding left) or
+ *         VNFO_E_INVALID_ARGUMENT.  Records no message.
+ * @par Thread safety: safe for concurrent readers of one table.
+ */
+VNFO_API vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out,
+                                             const vnfo_flowtag_table *table, uint32_t *cursor);
 
 /**
  * @brief Expire flows idle for at least the idle timeout at time @p now,
@@ -234,6 +268,9 @@ VNFO_API vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out,
  * when the table has no idle timeout.  Allocates nothing.
  * @param[out] out Room for @p max events (may be NULL when max is 0).
  * @param[out] count Events written.
+ * @param max Most events to write.
+ * @param table The table.
+ * @param now The caller's time.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: per handle.
  */
@@ -242,6 +279,10 @@ VNFO_API vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *
 
 /**
  * @brief Remove one flow now (for example at a TCP FIN), as an EXPIRE event.
+ * @param[out] out The EXPIRE event (the binding as it was).
+ * @param table The table.
+ * @param tag The flow's tag.
+ * @param now The caller's time.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_FLOWTAG_UNKNOWN.
  * @par Thread safety: per handle.
  */
@@ -252,6 +293,8 @@ VNFO_API vnfo_status vnfo_flowtag_release(vnfo_flowtag_event *out, vnfo_flowtag_
 
 /**
  * @brief The exact size of vnfo_flowtag_table_serialize()'s output.
+ * @param[out] out The size in bytes.
+ * @param table The table.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: safe for concurrent readers of one table.
  */
@@ -266,6 +309,7 @@ VNFO_API vnfo_status vnfo_flowtag_table_serialized_size(size_t *out,
  * @param size Its size.
  * @param[out] out_len Bytes written, or the size needed on
  *        VNFO_E_BUFFER_TOO_SMALL.
+ * @param table The table.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_BUFFER_TOO_SMALL.
  * @par Thread safety: safe for concurrent readers of one table.
  */
@@ -279,6 +323,8 @@ VNFO_API vnfo_status vnfo_flowtag_table_serialize(uint8_t *out, size_t size, siz
  * remain before anything is allocated, and every slot, tag and key is
  * validated, so a decoded table satisfies every invariant of a created one.
  * @param[out] out The table; NULL on failure.
+ * @param data The encoded bytes.
+ * @param len Their length (the encoding must span exactly this many).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_FLOWTAG_FORMAT (the message
  *         names the byte offset and the field), VNFO_E_UNSUPPORTED_VERSION or
  *         VNFO_E_NO_MEMORY.
@@ -321,6 +367,7 @@ typedef struct vnfo_flowtag_resolver vnfo_flowtag_resolver;
 
 /**
  * @brief Create a resolver for one chain.
+ * @param[out] out The resolver; NULL on failure.
  * @param chain The functions in chain order (node ids distinct).
  * @param n How many, at least 1.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL, empty, or a node listed
@@ -330,7 +377,11 @@ typedef struct vnfo_flowtag_resolver vnfo_flowtag_resolver;
 VNFO_API vnfo_status vnfo_flowtag_resolver_create(vnfo_flowtag_resolver **out,
                                                   const vnfo_flowtag_hop *chain, size_t n);
 
-/** @brief Free a resolver.  Accepts NULL.  @par Thread safety: per handle. */
+/**
+ * @brief Free a resolver.  Accepts NULL.
+ * @param resolver The resolver.
+ * @par Thread safety: per handle.
+ */
 VNFO_API void vnfo_flowtag_resolver_free(vnfo_flowtag_resolver *resolver);
 
 /**
@@ -339,7 +390,9 @@ VNFO_API void vnfo_flowtag_resolver_free(vnfo_flowtag_resolver *resolver);
  *
  * A BIND opens a binding of (node, tag) to its original flow, an UPDATE
  * replaces the rewritten flow from its time on, an EXPIRE closes it; NONE is
- * ignored.  Violations are reported, never dropped silently:
+ * ignored.  Violations are reported, never dropped silently.
+ * @param resolver The resolver.
+ * @param mapping The mapping (vnfo_flowtag_event_from_record() of a log record).
  * @return VNFO_OK;
  *         VNFO_E_FLOWTAG_CONFLICT when the tag is bound to another origin flow
  *         at that time (the first binding is kept and marked: records with the
@@ -365,6 +418,9 @@ VNFO_API vnfo_status vnfo_flowtag_resolver_add(vnfo_flowtag_resolver *resolver,
  * without a flow key skips the first comparison).  Records without a tag
  * resolve to their own flow (all zero when they have no flow key either).
  * Records no message (batch use).
+ * @param[out] out Where the record comes from.
+ * @param resolver The resolver, after every mapping was added.
+ * @param obs The record (vnfo_flowtag_observation_from_record()).
  * @return VNFO_OK; VNFO_E_FLOWTAG_UNKNOWN (a tag no node upstream had bound at
  *         that time); VNFO_E_FLOWTAG_CONFLICT (the tag was bound to two origin
  *         flows then); VNFO_E_FLOWTAG_REWRITE_FORBIDDEN (the flow changed
@@ -391,6 +447,7 @@ VNFO_API vnfo_status vnfo_flowtag_resolver_resolve(vnfo_flowtag_resolution *out,
  * event's creation epoch is not carried (the record's epoch is the writer's
  * key epoch).  docs/flowtags.md, "Log records".
  * @param[out] out A record of type VNFO_RECORD_FLOWTAG_MAP.
+ * @param event The event.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL, a NONE event, which is
  *         not logged, an unknown kind or a tag 0).
  * @par Thread safety: safe.
@@ -402,6 +459,9 @@ VNFO_API vnfo_status vnfo_flowtag_event_to_record(vnfo_record *out, const vnfo_f
  *        vnfo_flowtag_event_to_record(): a null rewritten flow reads as
  *        EXPIRE, anything else as BIND, which the resolver treats as an
  *        update when the tag is already bound to the same origin).
+ * @param[out] out The event (node_id is the record's tagging node, epoch the
+ *        record's epoch).
+ * @param rec A decoded record.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL or another record type).
  * @par Thread safety: safe.
  */
@@ -411,6 +471,8 @@ VNFO_API vnfo_status vnfo_flowtag_event_from_record(vnfo_flowtag_event *out, con
  * @brief The observation of a decoded packet record: its node, FlowTag and
  *        exit time, and its flow key when the record keeps the packet's
  *        headers (bytes_out, else bytes_in, parsed with @p linktype).
+ * @param[out] out The observation.
+ * @param rec A decoded packet record.
  * @param linktype The VNFO_LINKTYPE_* of the logged bytes (the shim's
  *        capture link type).
  * @return VNFO_OK (has_flow 0 when the record keeps no bytes or they do not
@@ -434,6 +496,7 @@ typedef enum vnfo_flowtag_carrier {
 /**
  * @brief How many bits a carrier holds (32, 32, 20, 12, 6), 0 for an unknown
  *        carrier.
+ * @param carrier A ::vnfo_flowtag_carrier.
  * @par Thread safety: safe.
  */
 VNFO_API unsigned vnfo_flowtag_carrier_bits(vnfo_flowtag_carrier carrier);
@@ -446,6 +509,11 @@ VNFO_API unsigned vnfo_flowtag_carrier_bits(vnfo_flowtag_carrier carrier);
  * 0x8100 or 0x88A8), the IP header for the flow label and DSCP.  Only the
  * carrier's bits change (and the IPv4 header checksum, updated incrementally
  * as RFC 1624 says).  Per-packet: no allocation, no error message.
+ * @param packet The packet bytes, changed in place.
+ * @param len Their length.
+ * @param offset Where the carrier's header starts.
+ * @param carrier A ::vnfo_flowtag_carrier.
+ * @param tag The tag, 1 .. 2^width - 1.
  * @param width The table's tag width; refused when the carrier holds fewer bits.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL packet, unknown carrier, a
  *         width that is not 6/12/20/24/32, or a tag 0 or wider than @p width),
@@ -461,6 +529,11 @@ VNFO_API vnfo_status vnfo_flowtag_carrier_write(uint8_t *packet, size_t len, siz
 /**
  * @brief Read a tag from a packet.  Same @p offset rules as the write.
  * @param[out] out The tag; 0 when the carrier holds 0 (untagged).
+ * @param packet The packet bytes.
+ * @param len Their length.
+ * @param offset Where the carrier's header starts.
+ * @param carrier A ::vnfo_flowtag_carrier.
+ * @param width The table's tag width.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_FLOWTAG_WIDTH or
  *         VNFO_E_FLOWTAG_CARRIER (also when a 32-bit NSH field holds a value
  *         wider than @p width).
@@ -474,6 +547,9 @@ VNFO_API vnfo_status vnfo_flowtag_carrier_read(uint32_t *out, const uint8_t *pac
  * @brief Encode the NSH MD type 2 TLV of a tag (VNFO_FLOWTAG_NSH_TLV_BYTES
  *        bytes: class, type, length 4, the tag big-endian), for an NSH
  *        encapsulator to place among its context headers.
+ * @param[out] out VNFO_FLOWTAG_NSH_TLV_BYTES bytes.
+ * @param size Bytes available at @p out.
+ * @param tag The tag.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
  * @par Thread safety: safe.
  */

@@ -139,7 +139,8 @@ VNFO_API vnfo_status vnfo_packet_digest(uint8_t *out, const uint8_t *pkt, size_t
 
 /**
  * @brief vnfo_packet_digest() for a packet already parsed.
- * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
+ * @return VNFO_OK, or VNFO_E_INVALID_ARGUMENT (also for a view whose offsets
+ *         no parse could have produced).
  * @par Thread safety: safe.
  */
 VNFO_API vnfo_status vnfo_packet_view_digest(uint8_t *out, const vnfo_packet_view *v);

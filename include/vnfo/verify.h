@@ -118,8 +118,8 @@ VNFO_API vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *n
  * not stop the verification: they become evidence of the report's
  * integrity check, and their records are not used.
  * @param name The chain entry's name.
- * @param data Length-prefixed batches; not copied, keep them alive until
- *        vnfo_verifier_run() returns.
+ * @param data Length-prefixed batches; what the checks need is copied, so
+ *        the buffer may be freed when the call returns.
  * @param source Names the log in messages.
  * @return VNFO_OK; VNFO_E_NOT_FOUND (no such chain entry);
  *         VNFO_E_LOG_MANIFEST_MISMATCH (the log follows another manifest);

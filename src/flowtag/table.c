@@ -63,11 +63,11 @@ static vnfo_status options_check(vnfo_flowtag_options *o, const char *where)
 
 void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
 {
-    struct ft_entry *e = &t->entries[slot];
-    e->next = 0;
-    e->prev = t->free_tail;
+    struct ft_link *l = &t->links[slot];
+    l->next = 0;
+    l->prev = t->free_tail;
     if (t->free_tail)
-        t->entries[t->free_tail].next = slot;
+        t->links[t->free_tail].next = slot;
     else
         t->free_head = slot;
     t->free_tail = slot;
@@ -76,16 +76,16 @@ void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
 /* Takes a free slot out of the free FIFO, wherever it is. */
 static void free_unlink(vnfo_flowtag_table *t, uint32_t slot)
 {
-    struct ft_entry *e = &t->entries[slot];
-    if (e->prev)
-        t->entries[e->prev].next = e->next;
+    struct ft_link *l = &t->links[slot];
+    if (l->prev)
+        t->links[l->prev].next = l->next;
     else
-        t->free_head = e->next;
-    if (e->next)
-        t->entries[e->next].prev = e->prev;
+        t->free_head = l->next;
+    if (l->next)
+        t->links[l->next].prev = l->prev;
     else
-        t->free_tail = e->prev;
-    e->prev = e->next = 0;
+        t->free_tail = l->prev;
+    l->prev = l->next = 0;
 }
 
 static uint32_t free_pop(vnfo_flowtag_table *t)
@@ -102,10 +102,11 @@ static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
     /* Load at most 2/3: short linear probes, 6 bytes per flow. */
     t->index_size = cap + cap / 2 + 1;
     t->entries = vnfo__calloc((size_t)cap + 1, sizeof *t->entries);
+    t->links = vnfo__calloc((size_t)cap + 1, sizeof *t->links);
     t->index = vnfo__calloc(t->index_size, sizeof *t->index);
     if (t->opts.ipv6_capacity)
         t->v6 = vnfo__calloc((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
-    if (!t->entries || !t->index || (t->opts.ipv6_capacity && !t->v6))
+    if (!t->entries || !t->links || !t->index || (t->opts.ipv6_capacity && !t->v6))
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
     return VNFO_OK;
 }
@@ -169,6 +170,7 @@ void vnfo_flowtag_table_free(vnfo_flowtag_table *table)
     if (!table)
         return;
     vnfo__free(table->entries);
+    vnfo__free(table->links);
     vnfo__free(table->index);
     vnfo__free(table->v6);
     vnfo__free(table);
@@ -191,7 +193,8 @@ vnfo_status vnfo_flowtag_table_stats(vnfo_flowtag_stats *out, const vnfo_flowtag
     out->live = t->live;
     out->ipv6_capacity = t->opts.ipv6_capacity;
     out->ipv6_live = t->ipv6_live;
-    out->memory_bytes = sizeof *t + ((uint64_t)t->opts.capacity + 1) * sizeof *t->entries +
+    out->memory_bytes = sizeof *t +
+                        ((uint64_t)t->opts.capacity + 1) * (sizeof *t->entries + sizeof *t->links) +
                         (uint64_t)t->index_size * sizeof *t->index +
                         (t->v6 ? ((uint64_t)t->opts.ipv6_capacity + 1) * sizeof *t->v6 : 0);
     return VNFO_OK;
@@ -297,25 +300,25 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
 
 static void lru_unlink(vnfo_flowtag_table *t, uint32_t slot)
 {
-    struct ft_entry *e = &t->entries[slot];
-    if (e->prev)
-        t->entries[e->prev].next = e->next;
+    struct ft_link *l = &t->links[slot];
+    if (l->prev)
+        t->links[l->prev].next = l->next;
     else
-        t->lru_head = e->next;
-    if (e->next)
-        t->entries[e->next].prev = e->prev;
+        t->lru_head = l->next;
+    if (l->next)
+        t->links[l->next].prev = l->prev;
     else
-        t->lru_tail = e->prev;
-    e->prev = e->next = 0;
+        t->lru_tail = l->prev;
+    l->prev = l->next = 0;
 }
 
 static void lru_append(vnfo_flowtag_table *t, uint32_t slot)
 {
-    struct ft_entry *e = &t->entries[slot];
-    e->prev = t->lru_tail;
-    e->next = 0;
+    struct ft_link *l = &t->links[slot];
+    l->prev = t->lru_tail;
+    l->next = 0;
     if (t->lru_tail)
-        t->entries[t->lru_tail].next = slot;
+        t->links[t->lru_tail].next = slot;
     else
         t->lru_head = slot;
     t->lru_tail = slot;
@@ -520,6 +523,23 @@ vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_ta
         return VNFO_E_FLOWTAG_UNKNOWN;
     context_fill(out, table, &table->entries[slot]);
     return VNFO_OK;
+}
+
+vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
+                                    uint32_t *cursor)
+{
+    if (!out || !table || !cursor)
+        return VNFO_E_INVALID_ARGUMENT;
+    for (uint32_t slot = *cursor > 0 ? *cursor : 1; slot <= table->opts.capacity; slot++) {
+        const struct ft_entry *e = &table->entries[slot];
+        if (e->flags & FT_LIVE) {
+            context_fill(out, table, e);
+            *cursor = slot + 1;
+            return VNFO_OK;
+        }
+    }
+    *cursor = table->opts.capacity + 1;
+    return VNFO_E_NOT_FOUND;
 }
 
 vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, size_t max,

@@ -11,18 +11,20 @@ vnfo_status vnfo_packet_view_digest(uint8_t *out, const vnfo_packet_view *v)
 {
     if (!out || !v || !v->data || (v->ip_version != 4 && v->ip_version != 6))
         return VNFO_E_INVALID_ARGUMENT;
+    /* The view is a public struct: refuse one no parse could have produced
+     * rather than read outside the bytes it names. */
+    size_t hlen = v->ip_version == 4 ? 20 : 40;
+    if (v->l3_end > v->len || v->l3_offset > v->l3_end || v->l3_end - v->l3_offset < hlen)
+        return VNFO_E_INVALID_ARGUMENT;
     const uint8_t *ip = v->data + v->l3_offset;
     size_t total = v->l3_end - v->l3_offset;
     uint8_t h[40];
-    size_t hlen;
     if (v->ip_version == 4) {
-        hlen = 20;
         memcpy(h, ip, hlen);
         h[1] = 0;          /* DSCP/ECN */
         h[8] = 0;          /* TTL */
         h[10] = h[11] = 0; /* header checksum */
     } else {
-        hlen = 40;
         memcpy(h, ip, hlen);
         h[0] &= 0xf0; /* traffic class */
         h[1] &= 0x0f;

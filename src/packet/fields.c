@@ -6,6 +6,8 @@ vnfo_status vnfo_packet_fields_extract(uint8_t *out, size_t size, size_t *out_le
                                        const vnfo_packet_view *v, const vnfo_packet_fields *f,
                                        uint32_t flowtag)
 {
+    if (v && v->data && (v->ip_version == 4 || v->ip_version == 6) && !pkt_view_sane(v))
+        return VNFO_E_INVALID_ARGUMENT;
     return pkt_extract(out, size, out_len, v, f, flowtag);
 }
 

@@ -273,6 +273,21 @@ static inline vnfo_status extract_custom(struct sink *w, const vnfo_packet_view 
     return VNFO_OK;
 }
 
+/* Whether a caller-supplied view is one a parse could have produced, as far
+ * as extraction reads it (public entry points check; the decide path that
+ * parsed the packet itself does not need to). */
+static inline int pkt_view_sane(const vnfo_packet_view *v)
+{
+    uint32_t hlen = v->ip_version == 4 ? 20 : 40;
+    if (v->l3_end > v->len || v->l3_offset > v->l3_end || v->l3_end - v->l3_offset < hlen ||
+        v->l4_offset > v->len || v->payload_offset > v->len || v->l4_offset < v->l3_offset + hlen)
+        return 0;
+    if ((v->flags & VNFO_PACKET_HAS_L4) && v->payload_offset - v->l4_offset < 8)
+        return 0;
+    return !((v->flags & VNFO_PACKET_HAS_L4) && v->proto == PKT_TCP &&
+             v->payload_offset - v->l4_offset < 20);
+}
+
 static inline vnfo_status pkt_extract(uint8_t *out, size_t size, size_t *out_len,
                                       const vnfo_packet_view *v, const vnfo_packet_fields *f,
                                       uint32_t flowtag)

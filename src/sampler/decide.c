@@ -72,6 +72,10 @@ vnfo_status vnfo_sampler_decide_view(vnfo_sampler_decision *out, const vnfo_samp
     if (VNFO_UNLIKELY(!out || !s || !v))
         return VNFO_E_INVALID_ARGUMENT;
     decision_reset(out, s);
+    if (VNFO_UNLIKELY(!v->data || (v->ip_version != 4 && v->ip_version != 6) || !pkt_view_sane(v))) {
+        out->status = VNFO_E_INVALID_ARGUMENT;
+        return VNFO_E_INVALID_ARGUMENT;
+    }
     return decide_view(out, s, v, flowtag);
 }
 

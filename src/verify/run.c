@@ -81,6 +81,8 @@ static vnfo_status run_checks(vnfo_verifier *v, vnfo_report *r)
     vnfo_status s = vnfo__verify_integrity(v, r);
     if (s == VNFO_OK)
         s = vnfo__verify_functional(v, r);
+    if (s == VNFO_OK)
+        s = vnfo__verify_flowtags(v, r);
     double t1 = now_ns();
     if (s == VNFO_OK)
         s = vnfo__verify_replay(v, r);

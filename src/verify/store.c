@@ -108,11 +108,14 @@ static vnfo_status put_map(vnfo_verifier *v, const vnfo_record *rec)
         v->maps = m;
         v->cap_maps = cap;
     }
-    struct vmap *m = &v->maps[v->n_maps++];
-    m->tag = rec->u.flowtag_map.tag;
+    struct vmap *m = &v->maps[v->n_maps];
+    if (vnfo_flowtag_event_from_record(&m->ev, rec) != VNFO_OK)
+        return VNFO_OK; /* not a mapping the resolver reads; decoding vouched for the record */
+    /* The resolver keys bindings by node: the one that signed the record. */
+    m->ev.context.node_id = rec->node_id;
     m->node_id = rec->node_id;
-    m->time_ns = rec->u.flowtag_map.time_ns;
-    m->original = rec->u.flowtag_map.original;
+    m->seq = rec->seq;
+    v->n_maps++;
     return VNFO_OK;
 }
 

@@ -18,18 +18,20 @@
 enum { C_COMPLETE, C_ORDER, C_FOREIGN, C_LINKS, C_UNMODIFIED, C_DROPS, C_COUNT };
 
 static const struct {
-    const char *name, *pass, *what;
+    const char *name, *pass, *what, *unit;
 } CHECKS[C_COUNT] = {
     {"chain.complete", "every sampled packet visited every function from its entry on",
-     "skipped functions"},
+     "skipped functions", "sampled packets"},
     {"chain.order", "records follow the chain order, once per function, causal within the clock skew",
-     "out-of-order records"},
-    {"chain.foreign_nodes", "no sampled packet visited a node outside the chain", "foreign visits"},
-    {"hop.links", "nothing changed a packet between two functions", "changed links"},
+     "out-of-order records", "sampled packets"},
+    {"chain.foreign_nodes", "no sampled packet visited a node outside the chain", "foreign visits",
+     "sampled packets"},
+    {"hop.links", "nothing changed a packet between two functions", "changed links",
+     "links between hops"},
     {"function.unmodified", "functions that may not modify left packets unchanged",
-     "modified packets"},
+     "modified packets", "records of such functions"},
     {"drops.attribution", "every drop was logged by a function allowed to drop, and nothing vanished",
-     "unaccounted drops"},
+     "unaccounted drops", "sampled packets"},
 };
 
 struct scan {
@@ -40,16 +42,54 @@ struct scan {
     const struct vrec *at[VCHAIN_MAX];
 };
 
-static int cmp_rec(const void *pa, const void *pb)
+/* Sorting moves 24-byte keys, not 120-byte records; the records are
+ * gathered into order afterwards. */
+struct sort_key {
+    uint64_t epoch, label;
+    uint32_t pos, idx;
+};
+
+/* qsort has no context argument: the table being sorted, per thread. */
+static _Thread_local const struct vrec *sort_base;
+
+static int cmp_key(const void *pa, const void *pb)
 {
-    const struct vrec *a = pa, *b = pb;
-    if (a->epoch != b->epoch)
-        return a->epoch < b->epoch ? -1 : 1;
+    const struct sort_key *a = pa, *b = pb;
     if (a->label != b->label)
         return a->label < b->label ? -1 : 1;
+    if (a->epoch != b->epoch)
+        return a->epoch < b->epoch ? -1 : 1;
     if (a->pos != b->pos)
         return a->pos < b->pos ? -1 : 1;
-    return (a->t_in > b->t_in) - (a->t_in < b->t_in);
+    uint64_t ta = sort_base[a->idx].t_in, tb = sort_base[b->idx].t_in;
+    return (ta > tb) - (ta < tb);
+}
+
+/* Sorts the table by (label, epoch, position, time in). */
+static vnfo_status sort_records(vnfo_verifier *v)
+{
+    if (v->n_recs < 2)
+        return VNFO_OK;
+    if (v->n_recs > UINT32_MAX)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more than 2^32 records");
+    struct sort_key *k = vnfo__calloc(v->n_recs, sizeof *k);
+    struct vrec *sorted = vnfo__calloc(v->n_recs, sizeof *sorted);
+    if (!k || !sorted) {
+        vnfo__free(k);
+        vnfo__free(sorted);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    }
+    for (size_t i = 0; i < v->n_recs; i++)
+        k[i] = (struct sort_key){v->recs[i].epoch, v->recs[i].label, v->recs[i].pos, (uint32_t)i};
+    sort_base = v->recs;
+    qsort(k, v->n_recs, sizeof *k, cmp_key);
+    for (size_t i = 0; i < v->n_recs; i++)
+        sorted[i] = v->recs[k[i].idx];
+    vnfo__free(k);
+    vnfo__free(v->recs);
+    v->recs = sorted;
+    v->cap_recs = v->n_recs;
+    return VNFO_OK;
 }
 
 static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
@@ -246,12 +286,12 @@ static vnfo_status finish(struct scan *s)
         vnfo_status st = vnfo_report_entry_verdict_set(t->entry, verdict);
         if (st == VNFO_OK)
             st = verdict == VNFO_REPORT_FAIL
-                     ? vnfo_report_entry_summary_set(t->entry, "%llu %s in %llu sampled packets",
+                     ? vnfo_report_entry_summary_set(t->entry, "%llu %s in %llu %s",
                                                      (unsigned long long)t->violations, CHECKS[c].what,
-                                                     (unsigned long long)t->checked)
+                                                     (unsigned long long)t->checked, CHECKS[c].unit)
                  : verdict == VNFO_REPORT_PASS
-                     ? vnfo_report_entry_summary_set(t->entry, "%s (%llu checked)", CHECKS[c].pass,
-                                                     (unsigned long long)t->checked)
+                     ? vnfo_report_entry_summary_set(t->entry, "%s (%llu %s)", CHECKS[c].pass,
+                                                     (unsigned long long)t->checked, CHECKS[c].unit)
                      : vnfo_report_entry_summary_set(t->entry, "no sampled packet to check");
         if (st == VNFO_OK)
             st = vnfo__verify_rate_evidence(t->entry, t->checked, t->violations, s->v->confidence);
@@ -266,12 +306,63 @@ static vnfo_status finish(struct scan *s)
 }
 
 /* Identical packets (a retransmitted bare ACK, say) share a label, so one
- * label may stand for several trajectories.  They are told apart by time:
- * the j-th record (by time in) at each hop belongs to the j-th packet.  A
- * packet that one of the copies lost shows up as that copy's missing hop or
- * vanishing, as it should; a function that logged a packet twice (a loop)
- * shows up as a trajectory that vanished after it. */
-static void group(struct scan *s, const struct vrec *r, size_t n)
+ * label may stand for several trajectories.  They are told apart by time,
+ * hop by hop: a record joins the copy whose previous hop sent it last
+ * before it arrived (within the clock skew), so a copy that lost a record
+ * (a rejected batch, a drop) does not shift the pairing of the others.  A
+ * function that logged one packet twice (a loop) shows up as a copy that
+ * vanished after it. */
+struct copy {
+    uint32_t idx[VCHAIN_MAX + 1];
+    size_t k;
+    uint64_t last_out;
+    int used; /* took a record at the current position */
+};
+
+static size_t pick(struct copy *c, size_t n_copies, size_t max, const struct vrec *r, uint64_t skew)
+{
+    size_t best = SIZE_MAX;
+    for (size_t j = 0; j < n_copies; j++)
+        if (!c[j].used && c[j].last_out <= r->t_in + skew &&
+            (best == SIZE_MAX || c[j].last_out > c[best].last_out))
+            best = j;
+    if (best != SIZE_MAX)
+        return best;
+    if (n_copies < max)
+        return n_copies; /* a new copy */
+    for (size_t j = 0; j < n_copies; j++) /* none fits in time: the earliest free one */
+        if (!c[j].used && (best == SIZE_MAX || c[j].last_out < c[best].last_out))
+            best = j;
+    return best;
+}
+
+static void split(struct scan *s, const struct vrec *r, size_t n, struct copy *c, size_t m)
+{
+    size_t n_copies = 0;
+    for (size_t i = 0, run; i < n; i += run) {
+        for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
+            ;
+        for (size_t j = 0; j < n_copies; j++)
+            c[j].used = 0;
+        for (size_t q = i; q < i + run; q++) {
+            size_t j = pick(c, n_copies, m, &r[q], s->v->skew_ns);
+            if (j == n_copies)
+                memset(&c[n_copies++], 0, sizeof c[0]);
+            if (c[j].k <= VCHAIN_MAX)
+                c[j].idx[c[j].k++] = (uint32_t)q;
+            c[j].used = 1;
+            c[j].last_out = r[q].t_out;
+        }
+    }
+    for (size_t j = 0; j < n_copies; j++) {
+        struct vrec one[VCHAIN_MAX + 1];
+        for (size_t q = 0; q < c[j].k; q++)
+            one[q] = r[c[j].idx[q]];
+        trajectory(s, one, c[j].k);
+    }
+}
+
+static vnfo_status group(struct scan *s, const struct vrec *r, size_t n)
 {
     uint32_t count[VCHAIN_MAX + 1] = {0}, m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -281,21 +372,15 @@ static void group(struct scan *s, const struct vrec *r, size_t n)
     }
     if (m <= 1) {
         trajectory(s, r, n);
-        return;
+        return VNFO_OK;
     }
+    struct copy *c = vnfo__calloc(m, sizeof *c);
+    if (!c)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory pairing identical packets");
     s->duplicates += m - 1;
-    for (uint32_t j = 0; j < m; j++) {
-        struct vrec one[VCHAIN_MAX + 1];
-        size_t k = 0, run = 0;
-        for (size_t i = 0; i < n; i += run) {
-            /* r is sorted by position: [i, i + run) is one position's run. */
-            for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
-                ;
-            if (j < run && k <= VCHAIN_MAX)
-                one[k++] = r[i + j];
-        }
-        trajectory(s, one, k);
-    }
+    split(s, r, n, c, m);
+    vnfo__free(c);
+    return VNFO_OK;
 }
 
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
@@ -303,25 +388,25 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
     struct scan s;
     memset(&s, 0, sizeof s);
     s.v = v;
+    vnfo_status st = VNFO_OK;
     for (size_t i = 0; i < v->n_nodes; i++)
         v->nodes[i].missing_seen = 0;
-    for (int c = 0; c < C_COUNT; c++) {
-        vnfo_status st = vnfo_report_entry_add(&s.t[c].entry, report, CHECKS[c].name,
-                                               VNFO_REPORT_FUNCTIONALITY, VNFO_REPORT_INCONCLUSIVE, NULL);
-        if (st != VNFO_OK)
-            return st;
-    }
-    /* Sorting by time within a label also orders records by hop when the
-     * positions tie, so the scan below sees each trajectory in chain order. */
-    if (v->n_recs > 1)
-        qsort(v->recs, v->n_recs, sizeof v->recs[0], cmp_rec);
-    for (size_t a = 0; a < v->n_recs;) {
+    for (int c = 0; c < C_COUNT && st == VNFO_OK; c++)
+        st = vnfo_report_entry_add(&s.t[c].entry, report, CHECKS[c].name, VNFO_REPORT_FUNCTIONALITY,
+                                   VNFO_REPORT_INCONCLUSIVE, NULL);
+    if (st == VNFO_OK)
+        st = sort_records(v);
+    if (st != VNFO_OK)
+        return st;
+    for (size_t a = 0; a < v->n_recs && st == VNFO_OK;) {
         size_t b = a + 1;
         while (b < v->n_recs && v->recs[b].label == v->recs[a].label &&
                v->recs[b].epoch == v->recs[a].epoch)
             b++;
-        group(&s, &v->recs[a], b - a);
+        st = group(&s, &v->recs[a], b - a);
         a = b;
     }
+    if (st != VNFO_OK)
+        return st;
     return finish(&s);
 }

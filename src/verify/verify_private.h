@@ -11,6 +11,7 @@
 
 #include <vnfo/account.h>
 #include <vnfo/bill.h>
+#include <vnfo/flowtag.h>
 #include <vnfo/log.h>
 #include <vnfo/manifest.h>
 #include <vnfo/record.h>
@@ -56,10 +57,11 @@ struct vrec {
     uint64_t ref_cycles, ref_mem;
 };
 
+/* A FlowTag mapping record, as the event the resolver takes. */
 struct vmap {
-    uint32_t tag, node_id;
-    uint64_t time_ns;
-    vnfo_flow_key original;
+    vnfo_flowtag_event ev;
+    uint32_t node_id;
+    uint64_t seq; /* order within the node's log */
 };
 
 /* What one node's log said about itself. */
@@ -119,6 +121,9 @@ uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
+
+/* flowtags.c */
+vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report);
 
 /* replay.c */
 vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);

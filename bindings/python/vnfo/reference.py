@@ -7,7 +7,7 @@ and returning:
 - ``None``: the reference drops the packet;
 - a bytes-like object: the reference forwards this packet;
 - a ``Result``: the packet (or None) plus the resources the reference would
-  use (cycles, memory, alerts) and, in snapshot mode, a 16-byte state digest.
+  use (cycles, memory, alerts) and, in snapshot mode, a 32-byte state digest.
 
 ``Reference(callable)`` wraps it for the C verifier through one C
 trampoline (cffi ``extern "Python"``).  An exception raised by the callable

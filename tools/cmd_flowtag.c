@@ -1,0 +1,155 @@
+/* vnfo flowtag show FILE [--tag TAG]...: read a FlowTag table checkpoint
+ * (vnfo_flowtag_table_serialize()) and print its options, counters and
+ * bindings, or resolve the given tags. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CHECKPOINT_MAX (256u << 20) /* a 16M-flow table encodes in well under this */
+
+static void flowtag_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vnfo flowtag show FILE [--tag TAG]...\n\n"
+            "show  read a FlowTag table checkpoint (docs/flowtags.md, \"Serialised table\"),\n"
+            "      check it as the decoder does, and print its options, counters and\n"
+            "      bindings (one per line: tag, service path, epoch, last use, original\n"
+            "      flow -> rewritten flow); with --tag, print only those tags' bindings\n"
+            "      (exit 1 when one is not bound)\n");
+}
+
+static void print_flow(const vnfo_flow_key *k)
+{
+    char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+    int af = k->ip_version == 4 ? AF_INET : AF_INET6;
+    inet_ntop(af, k->src, src, sizeof src);
+    inet_ntop(af, k->dst, dst, sizeof dst);
+    if (af == AF_INET)
+        printf("%s:%u > %s:%u proto %u", src, k->src_port, dst, k->dst_port, k->proto);
+    else
+        printf("[%s]:%u > [%s]:%u proto %u", src, k->src_port, dst, k->dst_port, k->proto);
+}
+
+static void print_binding(const vnfo_flowtag_context *c)
+{
+    printf("tag %u  spi %u  epoch %u  last %llu  ", c->tag, c->service_path_id, c->epoch,
+           (unsigned long long)c->last_seen);
+    print_flow(&c->original);
+    printf("  ->  ");
+    print_flow(&c->rewritten);
+    printf("\n");
+}
+
+static void print_summary(const vnfo_flowtag_table *t)
+{
+    vnfo_flowtag_options o;
+    vnfo_flowtag_stats st;
+    vnfo_flowtag_table_options(&o, t);
+    vnfo_flowtag_table_stats(&st, t);
+    printf("node %u  width %u bits  capacity %u  live %u  ipv6 %u/%u  idle timeout %llu  "
+           "memory %llu bytes\n",
+           o.node_id, o.width_bits, st.capacity, st.live, st.ipv6_live, st.ipv6_capacity,
+           (unsigned long long)o.idle_timeout, (unsigned long long)st.memory_bytes);
+}
+
+static int show_tags(const vnfo_flowtag_table *t, const uint32_t *tags, int n)
+{
+    int rc = CLI_OK;
+    for (int i = 0; i < n; i++) {
+        vnfo_flowtag_context c;
+        if (vnfo_flowtag_consume(&c, t, tags[i]) == VNFO_OK) {
+            print_binding(&c);
+        } else {
+            printf("tag %u  not bound\n", tags[i]);
+            rc = CLI_FAILED;
+        }
+    }
+    return rc;
+}
+
+static int parse_tag(uint32_t *out, const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno || *end || end == text || text[0] == '-' || v > UINT32_MAX) {
+        cli_error("flowtag show: --tag %s: not a 32-bit number", text);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int show(const char *path, const uint32_t *tags, int ntags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_error("flowtag show: %s: %s", path, strerror(errno));
+        return CLI_INPUT_ERROR;
+    }
+    uint8_t *buf = malloc(CHECKPOINT_MAX);
+    size_t len = buf ? fread(buf, 1, CHECKPOINT_MAX, f) : 0;
+    int too_big = buf && len == CHECKPOINT_MAX && fgetc(f) != EOF;
+    int read_error = ferror(f);
+    fclose(f);
+    if (!buf || too_big || read_error) {
+        cli_error("flowtag show: %s: %s", path,
+                  !buf ? "out of memory" : too_big ? "larger than 256 MiB" : "read error");
+        free(buf);
+        return CLI_INPUT_ERROR;
+    }
+    vnfo_flowtag_table *t;
+    vnfo_status s = vnfo_flowtag_table_deserialize(&t, buf, len);
+    free(buf);
+    if (s != VNFO_OK) {
+        fprintf(stderr, "vnfo flowtag show: %s: %s: %s\n", path, vnfo_status_name(s), vnfo_error_message());
+        return CLI_INPUT_ERROR;
+    }
+    print_summary(t);
+    int rc = CLI_OK;
+    if (ntags) {
+        rc = show_tags(t, tags, ntags);
+    } else {
+        vnfo_flowtag_context c;
+        uint32_t cursor = 0;
+        while (vnfo_flowtag_table_next(&c, t, &cursor) == VNFO_OK)
+            print_binding(&c);
+    }
+    vnfo_flowtag_table_free(t);
+    return rc;
+}
+
+int cmd_flowtag(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        flowtag_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[1], "show") != 0 || argc < 3) {
+        flowtag_usage(stderr);
+        return CLI_USAGE;
+    }
+    uint32_t *tags = calloc((size_t)argc, sizeof *tags);
+    if (!tags)
+        return CLI_INPUT_ERROR;
+    int ntags = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--tag") == 0 && i + 1 < argc) {
+            if (parse_tag(&tags[ntags++], argv[++i]) != 0) {
+                free(tags);
+                return CLI_USAGE;
+            }
+        } else {
+            cli_error("flowtag show: unexpected argument '%s'", argv[i]);
+            free(tags);
+            return CLI_USAGE;
+        }
+    }
+    int rc = show(argv[2], tags, ntags);
+    free(tags);
+    return rc;
+}
