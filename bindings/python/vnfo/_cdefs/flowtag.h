@@ -72,6 +72,8 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out,
 vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out,
                                          const vnfo_flowtag_table *table,
                                          const vnfo_flow_key *original);
+vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out,
+                                             const vnfo_flowtag_table *table, uint32_t *cursor);
 vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, size_t max,
                                                vnfo_flowtag_table *table, uint64_t now);
 vnfo_status vnfo_flowtag_release(vnfo_flowtag_event *out, vnfo_flowtag_table *table,
