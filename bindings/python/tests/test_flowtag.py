@@ -26,6 +26,7 @@ def test_generate_consume_and_events():
     assert (ctx.original, ctx.rewritten) == (INSIDE, OUTSIDE)
     assert t.lookup(INSIDE).tag == e.context.tag
     assert t.stats["live"] == 1 and t.width_bits == 12
+    assert [c.tag for c in t] == [e.context.tag]
     copy = pickle.loads(pickle.dumps(t))
     assert copy.consume(e.context.tag) == ctx and copy.serialize() == t.serialize()
     rel = t.release(e.context.tag, now=200)

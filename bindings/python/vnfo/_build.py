@@ -31,13 +31,24 @@ MODULES = ("common", "key", "packet", "sampler", "record", "log", "manifest", "f
            "account", "report", "bill", "verify")
 
 # Each module may bring glue C compiled into the extension itself
-# (_cdefs/<module>.c, declared as static functions in its cdef): helpers that
-# are not libvnfo API, such as the burst loop over offsets of one buffer.
+# (_cdefs/<module>.c, declared in _cdefs/<module>.glue.h): helpers that are
+# not libvnfo API, such as the burst loop over offsets of one buffer.  Glue
+# declarations live apart from the cdefs written from the headers, so those
+# can be regenerated without losing them.
 
 
 def cdef_text():
-    """The concatenated cdef of every bound module."""
-    return "\n".join((CDEF_DIR / f"{m}.h").read_text() for m in MODULES)
+    """The concatenated cdef of every bound module: <module>.h, written
+    from the public header (tools/make_cdef.py), then <module>.glue.h, the
+    declarations of this package's own glue (extern "Python" callbacks,
+    static helpers of <module>.c)."""
+    parts = []
+    for m in MODULES:
+        parts.append((CDEF_DIR / f"{m}.h").read_text())
+        glue = CDEF_DIR / f"{m}.glue.h"
+        if glue.exists():
+            parts.append(glue.read_text())
+    return "\n".join(parts)
 
 
 def glue_source():

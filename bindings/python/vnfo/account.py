@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import fractions
 import math
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Tuple
 
 from ._ffi import check, ffi, lib, raise_status
 

@@ -168,6 +168,17 @@ class FlowTagTable:
                          if status == lib.VNFO_E_FLOWTAG_UNKNOWN else None)
         return Context._from_c(c)
 
+    def __iter__(self):
+        """The live bindings, in slot order (Context objects)."""
+        c = ffi.new("vnfo_flowtag_context *")
+        cursor = ffi.new("uint32_t *")
+        while True:
+            status = lib.vnfo_flowtag_table_next(c, self._c, cursor)
+            if status == lib.VNFO_E_NOT_FOUND:
+                return
+            check(status)
+            yield Context._from_c(c)
+
     def expire(self, now: int, max_events: int = 1024) -> List[Event]:
         """Expire idle bindings; the EXPIRE events to log."""
         out = ffi.new("vnfo_flowtag_event[]", max_events)

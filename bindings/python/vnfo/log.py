@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Union
 from . import errors
 from ._ffi import check, ffi, fspath, lib, raise_status, status_name, strerror
 from .keys import PublicKey, SigningKey
-from .record import PACKET_COLUMNS, Record, _from_c, _to_c, _packet_dtype, VERDICTS
+from .record import Record, _from_c, _to_c, _packet_dtype
 
 __all__ = ["LogWriter", "LogReader", "open_log", "BatchInfo", "Header", "tree_root",
            "batch_hash", "batch_verify", "batch_record", "header_parse", "Proof",

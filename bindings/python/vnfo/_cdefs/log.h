@@ -137,7 +137,3 @@ vnfo_status vnfo_log_proof_verify_root(const vnfo_log_proof *proof, vnfo_log_tre
                                                 size_t len);
 vnfo_status vnfo_log_proof_check(const vnfo_log_proof *proof, const vnfo_public_key *key,
                                           const uint8_t *record, size_t len);
-
-/* Not libvnfo: Python trampolines of vnfo/log.py (ctx is a cffi handle). */
-extern "Python" vnfo_status vnfo_py_log_sink(void *ctx, const uint8_t *batch, size_t len);
-extern "Python" uint64_t vnfo_py_log_clock(void *ctx);

@@ -43,10 +43,3 @@ vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_record *rec);
 vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill);
 vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
 vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);
-
-/* Not libvnfo: the Python trampoline every Python reference goes through
- * (vnfo/reference.py); ctx is the handle of a vnfo.reference.Reference. */
-extern "Python" vnfo_reference_verdict vnfo_py_reference(void *ctx, const uint8_t *in,
-                                                         size_t in_len, uint8_t *out,
-                                                         size_t out_cap, size_t *out_len,
-                                                         vnfo_reference_resources *res);
