@@ -92,12 +92,17 @@ static void simulate(const vnfo_manifest *m, const char *name, int scenario, uin
     ck_assert_msg(sim_run(NULL, &o, next_packet, &src) == VNFO_OK, "sim_run: %s", sim_error());
 }
 
+/* When set, verify() hands it to the verifier (sampling.consistency). */
+static const vnfo_sampler *test_sampler;
+
 /* Verifies dir/<name> with the references; returns the report. */
 static vnfo_report *verify(const vnfo_manifest *m, const char *name, struct sim_functions *fns)
 {
     char path[192];
     vnfo_verifier *v;
     ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    if (test_sampler)
+        ck_assert_status(vnfo_verifier_sampler_set(v, test_sampler), VNFO_OK);
     for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++) {
         vnfo_reference_fn fn;
         void *ctx;
@@ -405,6 +410,47 @@ START_TEST(test_flowtags)
 }
 END_TEST
 
+/* With the sampling key, each whole logged packet is re-decided: the
+ * honest shims' records are all selected with their labels; under another
+ * key they are not. */
+START_TEST(test_sampling_consistency)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    vnfo_manifest *m = world("sampling", 4);
+    simulate(m, "sampling", SIM_HONEST, 9, 600, 0);
+    char path[160];
+    snprintf(path, sizeof path, "%s/sampling/sampling.key", dir);
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    ck_assert_status(vnfo_sampler_key_load(key, path), VNFO_OK);
+    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
+    ck_assert_status(vnfo_manifest_sampler_options(&so, m, key, sizeof key), VNFO_OK);
+    vnfo_sampler *good, *bad;
+    ck_assert_status(vnfo_sampler_create(&good, &so, key, sizeof key), VNFO_OK);
+    key[0] ^= 1;
+    ck_assert_status(vnfo_sampler_create(&bad, &so, key, sizeof key), VNFO_OK);
+    test_sampler = good;
+    vnfo_report *r = verify(m, "sampling", &fns);
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, "sampling.consistency");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_msg(vnfo_report_entry_verdict(e) == VNFO_REPORT_PASS, "%s", vnfo_report_entry_summary(e));
+    double checked;
+    ck_assert_status(vnfo_report_evidence_number(&checked, e, "checked"), VNFO_OK);
+    ck_assert(checked > 100);
+    vnfo_report_free(r);
+    test_sampler = bad;
+    r = verify(m, "sampling", &fns);
+    e = vnfo_report_entry_find(r, "sampling.consistency");
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_FAIL);
+    ck_assert_uint_gt(vnfo_report_entry_examples_total(e), 100);
+    vnfo_report_free(r);
+    test_sampler = NULL;
+    vnfo_sampler_free(good);
+    vnfo_sampler_free(bad);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 START_TEST(test_api_arguments)
 {
     vnfo_verify_options o;
@@ -439,6 +485,7 @@ int main(void)
     tcase_add_test(tc, test_hostile_inputs);
     tcase_add_test(tc, test_api_arguments);
     tcase_add_test(tc, test_flowtags);
+    tcase_add_test(tc, test_sampling_consistency);
     tcase_add_test(tc, test_detection_power);
     tcase_add_test(tc, test_no_false_alarms);
     suite_add_tcase(s, tc);

@@ -79,22 +79,20 @@ static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_f
     return 0;
 }
 
-static int check_key(const vnfo_manifest *m, const char *path, const char *cmd)
+/* The shims' sampler, from the customer's copy of the sampling key: the
+ * key must match the manifest's commitment; the verifier then re-decides
+ * every whole logged packet (sampling.consistency). */
+static int make_sampler(vnfo_sampler **out, const vnfo_manifest *m, const char *path, const char *cmd)
 {
-    uint8_t key[VNFO_SAMPLER_KEY_BYTES], want[VNFO_SAMPLER_COMMITMENT_BYTES], got[VNFO_SAMPLER_COMMITMENT_BYTES];
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
     vnfo_status st = vnfo_sampler_key_load(key, path);
     if (st == VNFO_OK)
-        st = vnfo_sampler_key_commitment(got, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+        st = vnfo_manifest_sampler_options(&so, m, key, sizeof key);
     if (st == VNFO_OK)
-        st = vnfo_manifest_sampling_key_commitment(want, m);
-    if (st != VNFO_OK)
-        return input_error(cmd, st);
-    if (sodium_memcmp(want, got, sizeof want) != 0) {
-        cli_error("%s: %s: the sampling key does not match the manifest's key_commitment", cmd, path);
-        return CLI_INPUT_ERROR;
-    }
-    return 0;
+        st = vnfo_sampler_create(out, &so, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    return st == VNFO_OK ? 0 : input_error(cmd, st);
 }
 
 int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
@@ -104,6 +102,7 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
     vnfo_manifest *m = NULL;
     vnfo_bill *bill = NULL;
     vnfo_verifier *v = NULL;
+    vnfo_sampler *sampler = NULL;
     vnfo_verify_options vo = VNFO_VERIFY_OPTIONS_INIT;
     vo.snapshot = a->snapshot;
     if (a->max_examples)
@@ -112,9 +111,11 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
     vnfo_status st = vnfo_manifest_load(&m, a->manifest);
     int rc = st != VNFO_OK ? input_error(cmd, st) : 0;
     if (rc == 0 && a->key)
-        rc = check_key(m, a->key, cmd);
+        rc = make_sampler(&sampler, m, a->key, cmd);
     if (rc == 0 && (st = vnfo_verifier_create(&v, m, &vo)) != VNFO_OK)
         rc = input_error(cmd, st);
+    if (rc == 0 && sampler)
+        vnfo_verifier_sampler_set(v, sampler);
     if (rc == 0 && a->references)
         rc = add_references(v, m, &fns, a->references, cmd);
     if (rc == 0)
@@ -131,6 +132,7 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
             vnfo_report_subject_set(*out, "bill", a->bill);
     }
     vnfo_verifier_free(v);
+    vnfo_sampler_free(sampler);
     vnfo_bill_free(bill);
     vnfo_manifest_free(m);
     return rc;

@@ -12,6 +12,7 @@
 #include <vnfo/manifest.h>
 #include <vnfo/record.h>
 #include <vnfo/report.h>
+#include <vnfo/sampler.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -160,6 +161,18 @@ VNFO_API vnfo_status vnfo_verifier_foreign_log_add_file(vnfo_verifier *v, const 
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_record *rec);
+
+/**
+ * @brief Give the sampler the shims were configured with (the customer
+ *        holds the sampling key), to add the check "sampling.consistency":
+ *        every record that keeps its whole packet must be one the sampler
+ *        selects, with the label it logged (other key epochs are derived
+ *        with vnfo_sampler_rekey()).  Call it before adding logs.
+ * @param sampler The sampler; it must outlive the verifier.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
 
 /**
  * @brief Give the provider's bill.  Checks that it names the manifest, its

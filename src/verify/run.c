@@ -28,6 +28,14 @@ static vnfo_status check_resources(const vnfo_verifier *v, const vnfo_bill *b, c
     return VNFO_OK;
 }
 
+vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler)
+{
+    if (!v || !sampler)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_sampler_set: NULL argument");
+    v->sampler = sampler;
+    return VNFO_OK;
+}
+
 vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill)
 {
     if (!v || !bill)
@@ -83,6 +91,8 @@ static vnfo_status run_checks(vnfo_verifier *v, vnfo_report *r)
         s = vnfo__verify_functional(v, r);
     if (s == VNFO_OK)
         s = vnfo__verify_flowtags(v, r);
+    if (s == VNFO_OK && v->sampler)
+        s = vnfo__verify_sampling(v, r);
     double t1 = now_ns();
     if (s == VNFO_OK)
         s = vnfo__verify_replay(v, r);

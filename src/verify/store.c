@@ -87,8 +87,11 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
     r->cycles = p->cpu_cycles;
     r->mem = p->mem_bytes;
     r->bytes_in = VBYTES_NONE;
-    /* Bytes are kept only where a reference can replay them. */
-    if (p->bytes_in && p->bytes_in_len && r->pos != VPOS_NONE && v->chain[r->pos].ref) {
+    /* Bytes are kept only where a reference can replay them, or where the
+     * sampler can re-decide a whole packet. */
+    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref ||
+                                       (v->sampler && p->granularity == VNFO_GRANULARITY_FULL));
+    if (p->bytes_in && p->bytes_in_len && keep) {
         vnfo_status s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
         if (s != VNFO_OK)
             return s;

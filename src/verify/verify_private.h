@@ -92,6 +92,7 @@ struct vnfo_verifier {
     double confidence;
     uint64_t skew_ns;
     const vnfo_bill *bill;
+    const vnfo_sampler *sampler; /* for sampling.consistency, or NULL */
 
     struct vrec *recs;
     size_t n_recs, cap_recs;
@@ -124,6 +125,9 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
 
 /* flowtags.c */
 vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report);
+
+/* sampling.c */
+vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report);
 
 /* replay.c */
 vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);
