@@ -40,6 +40,15 @@ vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap);
  * VNFO_E_NOT_FOUND, VNFO_E_IO or VNFO_E_LIMIT_EXCEEDED name the path. */
 vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len);
 
+/* vnfo__file_read for a file holding a secret: VNFO_E_KEY_PERMISSIONS, with
+ * "<path>: <what> file has mode 644; ...", when group or others may read it.
+ * The caller wipes the buffer (sodium_memzero) before freeing it. */
+vnfo_status vnfo__secret_file_read(const char *path, size_t max_size, const char *what,
+                                   uint8_t **out, size_t *out_len);
+
+/* Length of a one-line text file's content: without a final "\n" or "\r\n". */
+size_t vnfo__text_line_length(const char *text, size_t len);
+
 /* Writes (creating or replacing) a file with the given mode bits. */
 vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode);
 

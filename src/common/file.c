@@ -13,7 +13,19 @@ static vnfo_status open_error(const char *path)
     return vnfo__error(err == ENOENT ? VNFO_E_NOT_FOUND : VNFO_E_IO, "%s: %s", path, strerror(err));
 }
 
-vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len)
+/* Refuses a secret file that group or others may read.  Checked on the open
+ * descriptor, so the file read is the file checked. */
+static vnfo_status check_private(const char *path, const char *what, const struct stat *st)
+{
+    if (!(st->st_mode & 077))
+        return VNFO_OK;
+    return vnfo__error(VNFO_E_KEY_PERMISSIONS,
+                       "%s: %s file has mode %03o; it must not be readable by group or others "
+                       "(chmod 600)", path, what, (unsigned)(st->st_mode & 0777));
+}
+
+static vnfo_status file_read(const char *path, size_t max_size, const char *secret_what,
+                             uint8_t **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -29,6 +41,13 @@ vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, si
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return vnfo__error(VNFO_E_IO, "%s: not a regular file", path);
+    }
+    if (secret_what) {
+        vnfo_status s = check_private(path, secret_what, &st);
+        if (s != VNFO_OK) {
+            close(fd);
+            return s;
+        }
     }
     if ((uint64_t)st.st_size > max_size) {
         close(fd);
@@ -60,6 +79,26 @@ vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, si
     *out = buf;
     *out_len = size;
     return VNFO_OK;
+}
+
+vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len)
+{
+    return file_read(path, max_size, NULL, out, out_len);
+}
+
+vnfo_status vnfo__secret_file_read(const char *path, size_t max_size, const char *what,
+                                   uint8_t **out, size_t *out_len)
+{
+    return file_read(path, max_size, what, out, out_len);
+}
+
+size_t vnfo__text_line_length(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        len--;
+    if (len && text[len - 1] == '\r')
+        len--;
+    return len;
 }
 
 vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode)

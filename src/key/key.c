@@ -1,7 +1,6 @@
 /* Ed25519 keys on top of libsodium: signing, verification, key files. */
 #include <sodium.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <vnfo/key.h>
 
@@ -112,16 +111,6 @@ static int base64_decode_exact(uint8_t *out, size_t want, const char *text, size
     return got == want && end == text + len;
 }
 
-/* Length of a line's content: up to "\n" or "\r\n" at the very end. */
-static size_t line_length(const char *text, size_t len)
-{
-    if (len && text[len - 1] == '\n')
-        len--;
-    if (len && text[len - 1] == '\r')
-        len--;
-    return len;
-}
-
 static vnfo_status parse_public(vnfo_public_key *out, const char *text, size_t len,
                                 const char *where)
 {
@@ -194,7 +183,7 @@ vnfo_status vnfo_public_key_load(vnfo_public_key *out, const char *path)
     vnfo_status s = vnfo__file_read(path, KEY_FILE_MAX, &buf, &len);
     if (s != VNFO_OK)
         return s;
-    s = parse_public(out, (const char *)buf, line_length((const char *)buf, len), path);
+    s = parse_public(out, (const char *)buf, vnfo__text_line_length((const char *)buf, len), path);
     vnfo__free(buf);
     return s;
 }
@@ -221,18 +210,13 @@ vnfo_status vnfo_signing_key_load(vnfo_signing_key **out, const char *path)
     if (!out || !path)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_signing_key_load: NULL argument");
     *out = NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && (st.st_mode & 077))
-        return vnfo__error(VNFO_E_KEY_PERMISSIONS,
-                           "%s: secret key file has mode %03o; it must not be readable by group "
-                           "or others (chmod 600)", path, (unsigned)(st.st_mode & 0777));
     uint8_t *buf;
     size_t len;
-    vnfo_status s = vnfo__file_read(path, KEY_FILE_MAX, &buf, &len);
+    vnfo_status s = vnfo__secret_file_read(path, KEY_FILE_MAX, "secret key", &buf, &len);
     if (s != VNFO_OK)
         return s;
     const char *text = (const char *)buf;
-    size_t n = line_length(text, len), plen = sizeof SECRET_PREFIX - 1;
+    size_t n = vnfo__text_line_length(text, len), plen = sizeof SECRET_PREFIX - 1;
     uint8_t seed[VNFO_KEY_SEED_BYTES];
     if (n < plen || memcmp(text, SECRET_PREFIX, plen) != 0)
         s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: secret key file must start with \"%s\"", path,

@@ -1,7 +1,6 @@
 /* Sampling master keys: generation, commitments, key files. */
 #include <sodium.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sampler_internal.h"
 #include "internal.h"
@@ -93,22 +92,13 @@ vnfo_status vnfo_sampler_key_load(uint8_t *out, const char *path)
     if (!out || !path)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_sampler_key_load: NULL argument");
     sodium_memzero(out, VNFO_SAMPLER_KEY_BYTES);
-    struct stat st;
-    if (stat(path, &st) == 0 && (st.st_mode & 077))
-        return vnfo__error(VNFO_E_KEY_PERMISSIONS,
-                           "%s: sampling key file has mode %03o; it must not be readable by group "
-                           "or others (chmod 600)", path, (unsigned)(st.st_mode & 0777));
     uint8_t *buf;
     size_t len;
-    vnfo_status s = vnfo__file_read(path, KEY_FILE_MAX, &buf, &len);
+    vnfo_status s = vnfo__secret_file_read(path, KEY_FILE_MAX, "sampling key", &buf, &len);
     if (s != VNFO_OK)
         return s;
     const char *text = (const char *)buf;
-    size_t n = len, plen = sizeof KEY_PREFIX - 1;
-    if (n && text[n - 1] == '\n')
-        n--;
-    if (n && text[n - 1] == '\r')
-        n--;
+    size_t n = vnfo__text_line_length(text, len), plen = sizeof KEY_PREFIX - 1;
     if (n < plen || memcmp(text, KEY_PREFIX, plen) != 0)
         s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: sampling key file must start with \"%s\"", path,
                         KEY_PREFIX);
