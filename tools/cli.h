@@ -40,7 +40,7 @@ int cmd_simulate(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 /* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
-int cli_cmd_manifest(int argc, char **argv);
+int cmd_manifest(int argc, char **argv);
 
 /* vnfo flowtag show (tools/cmd_flowtag.c) */
 int cmd_flowtag(int argc, char **argv);

@@ -294,7 +294,7 @@ static int do_verify(int argc, char **argv)
     return rc;
 }
 
-int cli_cmd_manifest(int argc, char **argv)
+int cmd_manifest(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         manifest_usage(argc < 2 ? stderr : stdout);

@@ -20,7 +20,7 @@ static const struct command commands[] = {
     {"sample", cmd_sample, "sampling decisions over a pcap/pcapng capture"},
     {"keygen", cmd_keygen, "generate an Ed25519 key pair: NAME.key and NAME.pub"},
     {"log", cmd_log, "verify, dump and prove signed logs (verify, dump, prove, check-proof)"},
-    {"manifest", cli_cmd_manifest, "check, sign or verify a verification manifest; print a template"},
+    {"manifest", cmd_manifest, "check, sign or verify a verification manifest; print a template"},
     {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
     {"simulate", cmd_simulate, "play the provider: run a capture through the chain, write logs and a bill"},
     {"flowtag", cmd_flowtag, "show a FlowTag table checkpoint, or the bindings of given tags"},
