@@ -160,3 +160,21 @@ def test_writer_freed_by_gc_flushes(tmp_path):
     del w
     gc.collect()
     assert len(got) == 1
+
+
+def test_a_continued_log_verifies_as_one_stream():
+    batches = []
+    w = vnfo.LogWriter(KEY, 1, batches.append, batch_records=2)
+    for r in records(4):
+        w.append(r)
+    w.flush()
+    seq, prev, lost = w.next_seq, w.last_hash, w.pending_lost
+    w.close()
+    with vnfo.LogWriter(KEY, 1, batches.append, batch_records=2, first_seq=seq,
+                        prev_hash=prev, lost_before=lost) as w2:
+        for r in records(3):
+            w2.append(r)
+    reader = vnfo.LogReader(KEY.public_key)
+    for b in batches:
+        reader.add_buffer(struct.pack(">I", len(b)) + b)
+    assert reader.verify() and [r.seq for r in reader.records()] == list(range(7))

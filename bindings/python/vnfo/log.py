@@ -213,7 +213,7 @@ class LogWriter:
     def __init__(self, key: SigningKey, node_id: int, sink: Callable[[bytes], Any], *,
                  manifest_digest=None, batch_records: int = 1024,
                  batch_bytes: Optional[int] = None, tree_hash: str = "blake2b-256",
-                 epoch: int = 0, first_seq: int = 0, prev_hash=None,
+                 epoch: int = 0, first_seq: int = 0, prev_hash=None, lost_before: int = 0,
                  clock: Optional[Callable[[], int]] = None) -> None:
         self._cb = _Callbacks(sink, clock)
         self._handle = ffi.new_handle(self._cb)
@@ -227,7 +227,7 @@ class LogWriter:
             o.batch_bytes = batch_bytes
         o.tree_hash = _tree(tree_hash)
         o.sink, o.sink_ctx = lib.vnfo_py_log_sink, self._handle
-        o.epoch, o.first_seq = epoch, first_seq
+        o.epoch, o.first_seq, o.lost_before = epoch, first_seq, lost_before
         ffi.memmove(o.prev_hash, _hash32(prev_hash, "prev_hash"), HASH_BYTES)
         if clock is not None:
             o.clock, o.clock_ctx = lib.vnfo_py_log_clock, self._handle
@@ -281,6 +281,13 @@ class LogWriter:
         out = ffi.new("uint8_t[]", HASH_BYTES)
         check(lib.vnfo_log_writer_last_hash(out, self._c))
         return bytes(ffi.buffer(out))
+
+    @property
+    def pending_lost(self) -> int:
+        """Records lost since the last delivered batch, not yet signed: give
+        it as ``lost_before`` (with ``next_seq`` and ``last_hash``) to a
+        writer that continues this log."""
+        return int(lib.vnfo_log_writer_pending_lost(self._c))
 
     @property
     def lost_total(self) -> int:
