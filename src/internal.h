@@ -52,6 +52,12 @@ size_t vnfo__text_line_length(const char *text, size_t len);
 /* Writes (creating or replacing) a file with the given mode bits. */
 vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode);
 
+/* The body of every vnfo_<thing>_options_init(out, version): checks out and
+ * version (`known` is the struct's _VERSION) and copies the defaults (its
+ * _INIT initialiser).  fn names the public function in messages. */
+vnfo_status vnfo__options_init(void *out, size_t size, const void *defaults, unsigned version,
+                               unsigned known, const char *fn);
+
 /* Whether vnfo_init() has succeeded. */
 int vnfo__initialized(void);
 

@@ -6,14 +6,9 @@
 
 vnfo_status vnfo_account_acc_options_init(vnfo_account_acc_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_acc_options_init: out is NULL");
-    if (version != VNFO_ACCOUNT_ACC_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION,
-                           "vnfo_account_acc_options_init: version %u, expected %u", version,
-                           VNFO_ACCOUNT_ACC_OPTIONS_VERSION);
-    *out = (vnfo_account_acc_options)VNFO_ACCOUNT_ACC_OPTIONS_INIT;
-    return VNFO_OK;
+    static const vnfo_account_acc_options defaults = VNFO_ACCOUNT_ACC_OPTIONS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_ACCOUNT_ACC_OPTIONS_VERSION, __func__);
 }
 
 vnfo_status vnfo__acc_alloc(vnfo_account_acc **out, uint32_t resource, uint32_t scope,

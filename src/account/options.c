@@ -6,13 +6,9 @@
 
 vnfo_status vnfo_account_options_init(vnfo_account_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_options_init: out is NULL");
-    if (version != VNFO_ACCOUNT_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_account_options_init: version %u, expected %u",
-                           version, VNFO_ACCOUNT_OPTIONS_VERSION);
-    *out = (vnfo_account_options)VNFO_ACCOUNT_OPTIONS_INIT;
-    return VNFO_OK;
+    static const vnfo_account_options defaults = VNFO_ACCOUNT_OPTIONS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_ACCOUNT_OPTIONS_VERSION, __func__);
 }
 
 /* Every double field NaN, every other field 0: "not used by this check". */

@@ -84,3 +84,14 @@ char *vnfo__strdup(const char *s)
         memcpy(p, s, n);
     return p;
 }
+
+vnfo_status vnfo__options_init(void *out, size_t size, const void *defaults, unsigned version,
+                               unsigned known, const char *fn)
+{
+    if (!out)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: out is NULL", fn);
+    if (version != known)
+        return vnfo__error(VNFO_E_STRUCT_VERSION, "%s: version %u, expected %u", fn, version, known);
+    memcpy(out, defaults, size);
+    return VNFO_OK;
+}

@@ -14,13 +14,9 @@ uint32_t vnfo_flowtag_capacity_max(void) { return VNFO_FLOWTAG_CAPACITY_MAX; }
 
 vnfo_status vnfo_flowtag_options_init(vnfo_flowtag_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_flowtag_options_init: out is NULL");
-    if (version != VNFO_FLOWTAG_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_flowtag_options_init: version %u, expected %u",
-                           version, VNFO_FLOWTAG_OPTIONS_VERSION);
-    *out = (vnfo_flowtag_options)VNFO_FLOWTAG_OPTIONS_INIT;
-    return VNFO_OK;
+    static const vnfo_flowtag_options defaults = VNFO_FLOWTAG_OPTIONS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_FLOWTAG_OPTIONS_VERSION, __func__);
 }
 
 static int width_valid(unsigned w)

@@ -39,13 +39,8 @@ static const vnfo_log_reader_options READER_DEFAULTS = VNFO_LOG_READER_OPTIONS_I
 
 vnfo_status vnfo_log_reader_options_init(vnfo_log_reader_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_options_init: out is NULL");
-    if (version != VNFO_LOG_READER_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_log_reader_options: version %u, expected %d",
-                           version, VNFO_LOG_READER_OPTIONS_VERSION);
-    *out = READER_DEFAULTS;
-    return VNFO_OK;
+    return vnfo__options_init(out, sizeof *out, &READER_DEFAULTS,
+                              version, VNFO_LOG_READER_OPTIONS_VERSION, __func__);
 }
 
 vnfo_status vnfo_log_reader_create(vnfo_log_reader **out, const vnfo_log_reader_options *opts)

@@ -25,13 +25,8 @@ static const vnfo_log_writer_options DEFAULTS = VNFO_LOG_WRITER_OPTIONS_INIT;
 
 vnfo_status vnfo_log_writer_options_init(vnfo_log_writer_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_writer_options_init: out is NULL");
-    if (version != VNFO_LOG_WRITER_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_log_writer_options: version %u, expected %d",
-                           version, VNFO_LOG_WRITER_OPTIONS_VERSION);
-    *out = DEFAULTS;
-    return VNFO_OK;
+    return vnfo__options_init(out, sizeof *out, &DEFAULTS,
+                              version, VNFO_LOG_WRITER_OPTIONS_VERSION, __func__);
 }
 
 static vnfo_status options_check(const vnfo_log_writer_options *o)

@@ -21,13 +21,9 @@ static const char *const field_names[VNFO_FIELD_COUNT_] = {
 
 vnfo_status vnfo_packet_fields_init(vnfo_packet_fields *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_packet_fields_init: out is NULL");
-    if (version != VNFO_PACKET_FIELDS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_packet_fields_init: version %u, expected %u",
-                           version, VNFO_PACKET_FIELDS_VERSION);
-    *out = (vnfo_packet_fields)VNFO_PACKET_FIELDS_INIT;
-    return VNFO_OK;
+    static const vnfo_packet_fields defaults = VNFO_PACKET_FIELDS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_PACKET_FIELDS_VERSION, __func__);
 }
 
 static int field_lookup(const char *word, size_t n)

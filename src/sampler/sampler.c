@@ -7,13 +7,9 @@
 
 vnfo_status vnfo_sampler_options_init(vnfo_sampler_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_sampler_options_init: out is NULL");
-    if (version != VNFO_SAMPLER_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_sampler_options_init: version %u, expected %u",
-                           version, VNFO_SAMPLER_OPTIONS_VERSION);
-    *out = (vnfo_sampler_options)VNFO_SAMPLER_OPTIONS_INIT;
-    return VNFO_OK;
+    static const vnfo_sampler_options defaults = VNFO_SAMPLER_OPTIONS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_SAMPLER_OPTIONS_VERSION, __func__);
 }
 
 static uint64_t load_le64(const uint8_t *p)

@@ -15,13 +15,9 @@ static double now_ns(void)
 
 vnfo_status vnfo_verify_options_init(vnfo_verify_options *out, unsigned version)
 {
-    if (!out)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verify_options_init: out is NULL");
-    if (version != VNFO_VERIFY_OPTIONS_VERSION)
-        return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_verify_options_init: version %u, expected %u",
-                           version, VNFO_VERIFY_OPTIONS_VERSION);
-    *out = (vnfo_verify_options)VNFO_VERIFY_OPTIONS_INIT;
-    return VNFO_OK;
+    static const vnfo_verify_options defaults = VNFO_VERIFY_OPTIONS_INIT;
+    return vnfo__options_init(out, sizeof *out, &defaults,
+                              version, VNFO_VERIFY_OPTIONS_VERSION, __func__);
 }
 
 static vnfo_status chain_from_manifest(vnfo_verifier *v, const vnfo_manifest *m)
