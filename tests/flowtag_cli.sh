@@ -2,30 +2,8 @@
 # End-to-end test of `vnfo flowtag show` on the committed checkpoint corpus
 # (tests/corpus/flowtag: busy-w24 is a 10-slot, 24-bit table of node 3).
 set -u
-top_srcdir=${top_srcdir:-..}
-top_builddir=${top_builddir:-.}
-vnfo="$top_builddir/tools/vnfo"
+. "${top_srcdir:-..}/tests/cli_lib.sh"
 corpus="$top_srcdir/tests/corpus/flowtag"
-tmp=$(mktemp -d /tmp/vnfo-flowtag-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-# expect RC DESCRIPTION COMMAND...: runs COMMAND into $tmp/out, checks its exit code.
-expect() {
-    want=$1 what=$2; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
-    else
-        echo "ok: $what"
-    fi
-}
-# contains FILE TEXT: the file has a line containing TEXT.
-contains() {
-    if ! grep -qF -- "$2" "$1"; then
-        echo "FAIL: $1 lacks: $2"; cat "$1"; fails=$((fails + 1))
-    fi
-}
 
 expect 0 "show a checkpoint" "$vnfo" flowtag show "$corpus/busy-w24"
 contains "$tmp/out" "node 3  width 24 bits  capacity 10  live 5  ipv6 0/4  idle timeout 50"
@@ -48,5 +26,5 @@ expect 64 "no subcommand" "$vnfo" flowtag
 expect 0 "help" "$vnfo" flowtag --help
 contains "$tmp/out" "usage: vnfo flowtag show FILE"
 
-[ "$fails" -eq 0 ] || { echo "$fails failures"; exit 1; }
-echo "all flowtag CLI checks passed"
+echo "all flowtag CLI checks run"
+cli_finish

@@ -2,30 +2,8 @@
 # End-to-end test of `vnfo keygen` and `vnfo log verify|dump|prove|check-proof`
 # on the committed corpus (key: RFC 8032 TEST 1, see docs/FORMAT.md).
 set -u
-top_srcdir=${top_srcdir:-..}
-top_builddir=${top_builddir:-.}
-vnfo="$top_builddir/tools/vnfo"
+. "${top_srcdir:-..}/tests/cli_lib.sh"
 corpus="$top_srcdir/tests/corpus/batch"
-tmp=$(mktemp -d /tmp/vnfo-log-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-# expect RC DESCRIPTION COMMAND...: runs COMMAND into $tmp/out, checks its exit code.
-expect() {
-    want=$1 what=$2; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
-    else
-        echo "ok: $what"
-    fi
-}
-# contains FILE TEXT: the file has a line containing TEXT.
-contains() {
-    if ! grep -qF -- "$2" "$1"; then
-        echo "FAIL: $1 lacks: $2"; cat "$1"; fails=$((fails + 1))
-    fi
-}
 
 echo "ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=" >"$tmp/ex.pub"
 
@@ -81,4 +59,4 @@ head -3 "$tmp/p" >"$tmp/p3"
 expect 3 "an incomplete proof file" "$vnfo" log check-proof --pub "$tmp/ex.pub" "$tmp/p3"
 expect 1 "prove a seq no batch holds" "$vnfo" log prove "$corpus/valid-three-batches" --seq 12
 
-[ "$fails" -eq 0 ]
+cli_finish
