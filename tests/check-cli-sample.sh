@@ -67,7 +67,9 @@ tail -n 1 "$tmp/cut.jsonl" | grep -q '"complete":false' || fail "summary of the 
 rc=0; "$vnfo" sample --pcap "$tmp/a.pcap" 2>/dev/null || rc=$?; [ $rc -eq 64 ] || fail "no key: $rc"
 rc=0; "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --rate 3/2 2>/dev/null || rc=$?; [ $rc -eq 64 ] || fail "rate: $rc"
 rc=0; "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash md5 2>/dev/null || rc=$?; [ $rc -eq 64 ] || fail "hash: $rc"
-rc=0; "$vnfo" sample --pcap "$tmp/none.pcap" --key $key >/dev/null 2>&1 || rc=$?; [ $rc -eq 3 ] || fail "missing: $rc"
+rc=0; "$vnfo" sample --pcap "$tmp/none.pcap" --key $key >"$tmp/out" 2>"$tmp/err" || rc=$?; [ $rc -eq 3 ] || fail "missing: $rc"
+[ ! -s "$tmp/out" ] || fail "missing capture: a summary of nothing: $(cat "$tmp/out")"
+grep -q "^vnfo: sample: $tmp/none.pcap: cannot read capture" "$tmp/err" || fail "missing capture: $(cat "$tmp/err")"
 "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash bob --ranges 0-0x7fffffff --fields nat-safe \
     | grep -q '"probability":"1/2"' || fail "bob ranges"
 TMPDIR=$tmp "$vnfo" demo > "$tmp/demo.txt" || fail "demo: $(cat "$tmp/demo.txt")"

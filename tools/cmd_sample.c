@@ -174,8 +174,10 @@ int cmd_sample(int argc, char **argv)
     }
     struct sample_summary sum;
     unsigned digits = a.opts.hash == VNFO_SAMPLER_HASH_BOB ? 8 : 16;
-    int ok = sample_capture(&sum, a.pcap, s, a.jsonl ? stdout : NULL, digits) == 0;
-    print_summary(&sum, s, &a.opts);
+    int rc_capture = sample_capture(&sum, a.pcap, s, a.jsonl ? stdout : NULL, digits);
+    int ok = rc_capture == 0;
+    if (rc_capture != -2) /* a capture that never opened has nothing to summarise */
+        print_summary(&sum, s, &a.opts);
     fflush(stdout);
     vnfo_sampler_free(s);
     if (!ok) {

@@ -103,7 +103,7 @@ int sample_capture(struct sample_summary *sum, const char *path, const vnfo_samp
     pcap_t *p = pcap_open_offline(path, errbuf);
     if (!p) {
         snprintf(sum->error, sizeof sum->error, "%s: cannot read capture: %s", path, errbuf);
-        return -1;
+        return -2;
     }
     uint32_t linktype = linktype_of(p);
     struct pcap_pkthdr *hdr;

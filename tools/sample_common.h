@@ -18,9 +18,10 @@ struct sample_summary {
 };
 
 /* Samples every record of path with s.  With jsonl non-NULL, prints one JSON
- * object per record to it, hashes with hash_digits hex digits (8 for bob).  Returns 0 when the whole file was read, -1 when
- * it could not be opened or broke off (summary->error says where; every
- * readable record has been processed and counted). */
+ * object per record to it, hashes with hash_digits hex digits (8 for bob).
+ * Returns 0 when the whole file was read, -1 when it broke off (every
+ * readable record has been processed and counted), -2 when it could not be
+ * opened at all; summary->error then says where and why. */
 int sample_capture(struct sample_summary *summary, const char *path, const vnfo_sampler *s,
                    FILE *jsonl, unsigned hash_digits);
 
