@@ -9,5 +9,7 @@ tests_check_common_CFLAGS = $(TEST_CFLAGS)
 tests_check_common_LDADD = $(TEST_LIBS)
 endif
 
-# The exported dynamic symbols are exactly the VNFO_API declarations.
-TESTS += tests/check-symbols.sh
+# The exported dynamic symbols are exactly the VNFO_API declarations, and
+# every public header compiles alone as C11 and as C++.
+TESTS += tests/check-symbols.sh tests/check-headers.sh
+EXTRA_DIST += tests/check-headers.sh
