@@ -34,3 +34,10 @@ def test_dask_example_matches_single_process(demo_dir, dask_client):
         assert distributed.fingerprint() == example.run(logs, digest).fingerprint()
         assert sum(distributed.packets.values()) > 0
         assert distributed.ok == (scenario == "honest")
+
+
+def test_dask_example_functional_checks_match(demo_dir, dask_client):
+    example = load("dask_verify")
+    mine, single = example.functional(demo_dir, "ids-rewrites-payload", client=dask_client)
+    assert mine == single
+    assert {c["check"]: c["verdict"] for c in mine}["reference.ids"] == "FAIL"

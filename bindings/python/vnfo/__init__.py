@@ -31,7 +31,7 @@ from . import (account, bill, flowtag, keys, log, manifest, packet, record,  # n
 def __getattr__(name):
     # vnfo.plot needs numpy and matplotlib, vnfo.scale pandas or Dask:
     # imported on first use, so the core package needs only cffi.
-    if name in ("plot", "scale", "testing"):
+    if name in ("plot", "scale", "scale_checks", "testing"):
         import importlib
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

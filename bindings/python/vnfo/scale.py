@@ -8,6 +8,10 @@ exact and associative, the distributed result is identical to the
 single-process one, whatever the shard boundaries and the order the workers
 finish in: the reduction below is a fixed binary tree over the shard order.
 
+The functional and trajectory checks (chain, hop links, drops, reference
+replays) scale out by label bucket instead: ``verify_functional``, from
+vnfo.scale_checks.
+
 On a real cluster the same code runs with a ``distributed.Client`` connected
 to the scheduler; see docs/python.md ("Dask").
 """
@@ -19,7 +23,7 @@ import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union
 
 __all__ = ["shard_paths", "map_reduce", "tree_reduce", "ShardResult", "verify_shard",
-           "shard_logs", "verify_logs", "RESOURCES"]
+           "shard_logs", "verify_logs", "RESOURCES", "verify_functional", "FunctionalResult"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -252,3 +256,6 @@ def verify_logs(logs: Dict[int, Tuple[Any, Sequence[PathLike]]],
     work = functools.partial(verify_shard, manifest_digest=manifest_digest,
                              sketch_bits=sketch_bits)
     return map_reduce(work, shards, ShardResult.merge, client=client)
+
+
+from .scale_checks import FunctionalResult, verify_functional  # noqa: E402
