@@ -64,6 +64,12 @@ static inline vnfo_status decide_view(vnfo_sampler_decision *out, const struct v
                                       const vnfo_packet_view *v, uint32_t flowtag)
 {
     struct gathered g;
+    struct fast_shape f;
+    if (fast_psamp8_applies(&s->fields) && fast_shape_of_view(&f, v)) {
+        g.n = fast_psamp8(g.b, v->data, &f);
+        decide_bytes(out, s, &g);
+        return VNFO_OK;
+    }
     vnfo_status st = pkt_extract(g.b, sizeof g.b, &g.n, v, &s->fields, flowtag);
     if (VNFO_UNLIKELY(st != VNFO_OK)) {
         out->status = st;

@@ -186,4 +186,18 @@ static inline size_t fast_psamp8(uint8_t *b, const uint8_t *p, const struct fast
     return 46;
 }
 
+/* Whether a caller-parsed view (checked by pkt_view_sane()) has the shape
+ * fast_psamp8() gathers from: no IPv4 options or IPv6 extension headers, and
+ * the 8 bytes after the IP header inside both the IP length and the capture.
+ * Then extract_psamp() reads exactly what fast_psamp8() reads. */
+static inline int fast_shape_of_view(struct fast_shape *f, const vnfo_packet_view *v)
+{
+    uint64_t l4 = (uint64_t)v->l3_offset + (v->ip_version == 4 ? 20 : 40);
+    if (v->l4_offset != l4 || l4 + 8 > (uint64_t)v->l3_offset + v->ip_length || l4 + 8 > v->len)
+        return 0;
+    f->l3 = v->l3_offset;
+    f->version = v->ip_version;
+    return 1;
+}
+
 #endif
