@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "packet/fields_core.h"
 #include "packet/parse_core.h"
+#include "fastparse.h"
 
 static inline uint64_t hash_with(const struct vnfo_sampler *s, const struct sampler_key *k,
                                  const uint8_t *data, size_t len, int label)
@@ -41,22 +42,40 @@ static inline int in_ranges(const struct vnfo_sampler *s, uint64_t h)
     return 0;
 }
 
+/* Field bytes of one packet, with room for the sink's final 8-byte store. */
+struct gathered {
+    uint8_t b[VNFO_PACKET_FIELDS_MAX_BYTES + 8];
+    size_t n;
+};
+
+/* Hashes the gathered bytes and compares with the ranges; out was reset. */
+static inline void decide_bytes(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
+                                const struct gathered *g)
+{
+    uint64_t h = hash_with(s, &s->select, g->b, g->n, 0);
+    out->hash = h;
+    if (in_ranges(s, h)) {
+        out->selected = 1;
+        out->label = hash_with(s, &s->label, g->b, g->n, 1);
+    }
+}
+
 static inline vnfo_status decide_view(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
                                       const vnfo_packet_view *v, uint32_t flowtag)
 {
-    uint8_t buf[VNFO_PACKET_FIELDS_MAX_BYTES + 8]; /* + room for the final 8-byte store */
-    size_t n;
-    vnfo_status st = pkt_extract(buf, sizeof buf, &n, v, &s->fields, flowtag);
+    struct gathered g;
+    struct fast_shape f;
+    if (fast_psamp8_applies(&s->fields) && fast_shape_of_view(&f, v)) {
+        g.n = fast_psamp8(g.b, v->data, &f);
+        decide_bytes(out, s, &g);
+        return VNFO_OK;
+    }
+    vnfo_status st = pkt_extract(g.b, sizeof g.b, &g.n, v, &s->fields, flowtag);
     if (VNFO_UNLIKELY(st != VNFO_OK)) {
         out->status = st;
         return st;
     }
-    uint64_t h = hash_with(s, &s->select, buf, n, 0);
-    out->hash = h;
-    if (in_ranges(s, h)) {
-        out->selected = 1;
-        out->label = hash_with(s, &s->label, buf, n, 1);
-    }
+    decide_bytes(out, s, &g);
     return VNFO_OK;
 }
 
@@ -79,18 +98,29 @@ vnfo_status vnfo_sampler_decide_view(vnfo_sampler_decision *out, const vnfo_samp
     return decide_view(out, s, v, flowtag);
 }
 
-static inline vnfo_status decide_one(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
-                                     const uint8_t *pkt, size_t len, uint32_t linktype,
-                                     uint32_t flowtag)
+/* Parses a frame and gathers its field bytes into g.  The fast path
+ * (fastparse.h) takes the common shapes and, for the default psamp field set,
+ * gathers the bytes itself with a few wide loads; everything else goes
+ * through the general parser and pkt_extract(), which are the reference
+ * (tests/check_sampler_fast.c holds the two to the same results). */
+static inline vnfo_status gather(struct gathered *g, const struct vnfo_sampler *s,
+                                 const uint8_t *pkt, size_t len, uint32_t linktype,
+                                 uint32_t flowtag)
 {
-    decision_reset(out, s);
+    struct fast_shape f;
     vnfo_packet_view v;
-    vnfo_status st = pkt_parse(&v, pkt, len, linktype);
-    if (VNFO_UNLIKELY(st != VNFO_OK)) {
-        out->status = st;
-        return st;
+    if (VNFO_LIKELY(fast_shape(&f, pkt, len, linktype))) {
+        if (VNFO_LIKELY(fast_psamp8_applies(&s->fields))) {
+            g->n = fast_psamp8(g->b, pkt, &f);
+            return VNFO_OK;
+        }
+        fast_view(&v, &f, pkt, linktype);
+    } else {
+        vnfo_status st = pkt_parse(&v, pkt, len, linktype);
+        if (VNFO_UNLIKELY(st != VNFO_OK))
+            return st;
     }
-    return decide_view(out, s, &v, flowtag);
+    return pkt_extract(g->b, sizeof g->b, &g->n, &v, &s->fields, flowtag);
 }
 
 vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *s,
@@ -98,8 +128,25 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
 {
     if (VNFO_UNLIKELY(!out || !s))
         return VNFO_E_INVALID_ARGUMENT;
-    return decide_one(out, s, pkt, len, linktype, flowtag);
+    decision_reset(out, s);
+    struct gathered g;
+    vnfo_status st = gather(&g, s, pkt, len, linktype, flowtag);
+    if (VNFO_UNLIKELY(st != VNFO_OK)) {
+        out->status = st;
+        return st;
+    }
+    decide_bytes(out, s, &g);
+    return VNFO_OK;
 }
+
+/* Frames gathered before any is hashed, in a burst.  Why two passes: the
+ * hash reads the field bytes with loads that straddle the 8-byte stores
+ * that wrote them (XXH3 reads the last 8/16 bytes end-aligned), and such a
+ * load cannot be forwarded from the store buffer: it waits until the stores
+ * have reached the cache.  Gathering a chunk first lets those stores drain
+ * while the other frames are parsed, and leaves independent hashes the CPU
+ * can overlap. */
+#define BURST_CHUNK 8
 
 vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_selected,
                                       const vnfo_sampler *s, const uint8_t *const *pkts,
@@ -109,11 +156,21 @@ vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_se
     if (VNFO_UNLIKELY(!s || n > VNFO_SAMPLER_BURST_MAX || (n && (!out || !pkts || !lens))))
         return VNFO_E_INVALID_ARGUMENT;
     size_t selected = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i + 2 < n)
-            __builtin_prefetch(pkts[i + 2]);
-        decide_one(&out[i], s, pkts[i], lens[i], linktype, flowtags ? flowtags[i] : 0);
-        selected += out[i].selected;
+    struct gathered g[BURST_CHUNK];
+    for (size_t i = 0; i < n; i += BURST_CHUNK) {
+        size_t m = n - i < BURST_CHUNK ? n - i : BURST_CHUNK;
+        for (size_t j = 0; j < m; j++) {
+            if (i + j + 2 < n)
+                __builtin_prefetch(pkts[i + j + 2]);
+            decision_reset(&out[i + j], s);
+            out[i + j].status = gather(&g[j], s, pkts[i + j], lens[i + j], linktype,
+                                       flowtags ? flowtags[i + j] : 0);
+        }
+        for (size_t j = 0; j < m; j++)
+            if (VNFO_LIKELY(out[i + j].status == VNFO_OK)) {
+                decide_bytes(&out[i + j], s, &g[j]);
+                selected += out[i + j].selected;
+            }
     }
     if (out_selected)
         *out_selected = selected;
