@@ -31,6 +31,18 @@ static vnfo_status sampler_for(const vnfo_sampler **out, struct epoch_sampler *e
     return VNFO_OK;
 }
 
+/* The tag the shims hashed: the one the packet carried when it entered the
+ * chain.  A tag some chain function bound (a flowtag_map record) was not
+ * there yet at the first hop, so every shim hashed 0 for it
+ * (docs/verify.md, "FlowTag mappings"); any other tag came with the packet. */
+static uint32_t entry_tag(const vnfo_verifier *v, uint32_t tag)
+{
+    for (size_t i = 0; tag && i < v->n_maps; i++)
+        if (v->maps[i].ev.context.tag == tag && vnfo__verify_pos_of(v, v->maps[i].node_id) != VPOS_NONE)
+            return 0;
+    return tag;
+}
+
 vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
 {
     vnfo_report_entry *e;
@@ -48,7 +60,7 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
             break;
         vnfo_sampler_decision d;
         vnfo_sampler_decide(&d, smp, v->arena + r->bytes_in, r->bytes_in_len, v->opts.linktype,
-                            r->flowtag);
+                            entry_tag(v, r->flowtag));
         checked++;
         if (!d.selected || d.label != r->label) {
             char note[96];
