@@ -65,7 +65,7 @@ static void teardown(void) { rm_rf(dir); }
 /* Keys and a manifest at sampling rate 1/rate in dir/<name>; keys derive
  * from the name, so every run of the suite is reproducible while each
  * world has its own sampling key. */
-static vnfo_manifest *world(const char *name, unsigned rate)
+static vnfo_manifest *world_of(const char *name, unsigned rate, int tagged)
 {
     uint64_t seed = 1469598103934665603ULL;
     for (const char *p = name; *p; p++)
@@ -76,11 +76,19 @@ static vnfo_manifest *world(const char *name, unsigned rate)
     mkdir(keys, 0700);
     ck_assert_status(sim_keys_generate_seeded(keys, names, 5, seed), VNFO_OK);
     snprintf(path, sizeof path, "%s/manifest.json", keys);
-    ck_assert_status(sim_manifest_write(path, keys, rate), VNFO_OK);
+    ck_assert_status(tagged ? sim_manifest_write_tagged(path, keys, rate)
+                            : sim_manifest_write(path, keys, rate), VNFO_OK);
     vnfo_manifest *m;
     ck_assert_status(vnfo_manifest_load(&m, path), VNFO_OK);
     return m;
 }
+
+static vnfo_manifest *world(const char *name, unsigned rate) { return world_of(name, rate, 0); }
+
+/* The chain fw -> nat -> ids with FlowTags (sim_manifest_write_tagged()). */
+static vnfo_manifest *world_tagged(const char *name, unsigned rate) { return world_of(name, rate, 1); }
+
+static struct sim_stats last_sim; /* the stats of the last simulate() */
 
 static void simulate(const vnfo_manifest *m, const char *name, int scenario, uint64_t seed,
                      size_t packets, uint64_t affected_max)
@@ -89,7 +97,7 @@ static void simulate(const vnfo_manifest *m, const char *name, int scenario, uin
     snprintf(keys, sizeof keys, "%s/%s", dir, name);
     struct sim_options o = {m, keys, keys, scenario, seed, 1, affected_max};
     struct source src = {0, packets};
-    ck_assert_msg(sim_run(NULL, &o, next_packet, &src) == VNFO_OK, "sim_run: %s", sim_error());
+    ck_assert_msg(sim_run(&last_sim, &o, next_packet, &src) == VNFO_OK, "sim_run: %s", sim_error());
 }
 
 /* When set, verify() hands it to the verifier (sampling.consistency). */
@@ -169,7 +177,7 @@ static int statistical(const vnfo_report_entry *e)
 static int run_scenario(int sc, struct sim_functions *fns)
 {
     const char *name = sim_scenario_name(sc);
-    vnfo_manifest *m = world(name, 4);
+    vnfo_manifest *m = sim_scenario_needs_flowtags(sc) ? world_tagged(name, 4) : world(name, 4);
     simulate(m, name, sc, 5, n_frames, 0);
     vnfo_report *r = verify(m, name, fns);
     const char *const *checks = sim_scenario_checks(sc);
@@ -410,6 +418,84 @@ START_TEST(test_flowtags)
 }
 END_TEST
 
+static double evidence(const vnfo_report *r, const char *check, const char *key)
+{
+    double x;
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, check);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_status(vnfo_report_evidence_number(&x, e, key), VNFO_OK);
+    return x;
+}
+
+/* FlowTags end to end: with the NAT in the middle (fw -> nat -> ids), the
+ * NAT tags flows with the real table and logs the mappings; the shims sample
+ * with nat-safe, so every sampled packet's trajectory is whole across the
+ * rewrite, every check passes (sampling.consistency with the key too), and
+ * the flowtags check resolves every tagged record.  A NAT that keeps one
+ * mapping to itself is caught by the flowtags check alone. */
+START_TEST(test_flowtags_end_to_end)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    vnfo_manifest *m = world_tagged("tagged", 4);
+    ck_assert_int_eq(vnfo_manifest_has_flowtags(m), 1);
+    ck_assert_str_eq(vnfo_manifest_chain_function(m, 1), "nat");
+    simulate(m, "tagged", SIM_HONEST, 3, n_frames, 0);
+    struct sim_stats honest = last_sim;
+    char path[160];
+    snprintf(path, sizeof path, "%s/tagged/sampling.key", dir);
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    ck_assert_status(vnfo_sampler_key_load(key, path), VNFO_OK);
+    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
+    ck_assert_status(vnfo_manifest_sampler_options(&so, m, key, sizeof key), VNFO_OK);
+    vnfo_sampler *smp;
+    ck_assert_status(vnfo_sampler_create(&smp, &so, key, sizeof key), VNFO_OK);
+    test_sampler = smp;
+    vnfo_report *r = verify(m, "tagged", &fns);
+    for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+        const vnfo_report_entry *e = vnfo_report_entry_at(r, i);
+        ck_assert_msg(vnfo_report_entry_verdict(e) == VNFO_REPORT_PASS, "%s: %s: %s",
+                      vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
+                      vnfo_report_entry_summary(e));
+    }
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 19); /* 17 + flowtags + sampling.consistency */
+    /* One trajectory per sampled packet, none cut at the rewrite. */
+    ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "checked"), honest.sampled);
+    ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "violations"), 0);
+    ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "missing_explained_by_log_faults"), 0);
+    double mappings = evidence(r, "flowtags", "mappings"), tagged = evidence(r, "flowtags", "tagged_packets");
+    ck_assert(mappings > 10);
+    ck_assert(tagged > 400); /* the NAT's and the IDS's records of about 500 packets */
+    ck_assert_uint_eq((uint64_t)evidence(r, "flowtags", "checked"), (uint64_t)(mappings + tagged));
+    ck_assert_uint_eq((uint64_t)evidence(r, "flowtags", "violations"), 0);
+    ck_assert(evidence(r, "sampling.consistency", "checked") > 1000);
+    vnfo_report_free(r);
+    test_sampler = NULL;
+    vnfo_sampler_free(smp);
+
+    /* The same traffic, one flow's mapping withheld. */
+    simulate(m, "tagged", SIM_NAT_REWRITES_UNTAGGED, 3, n_frames, 1);
+    ck_assert_uint_eq(last_sim.affected, 1);
+    r = verify(m, "tagged", &fns);
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, "flowtags");
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_FAIL);
+    ck_assert_uint_eq((uint64_t)evidence(r, "flowtags", "mappings"), (uint64_t)mappings - 1);
+    ck_assert_uint_eq((uint64_t)evidence(r, "flowtags", "tagged_packets"), (uint64_t)tagged);
+    uint64_t bad = (uint64_t)evidence(r, "flowtags", "violations");
+    ck_assert_uint_eq(bad, vnfo_report_entry_examples_total(e));
+    ck_assert_msg(bad >= 1 && bad % 2 == 0, "%llu", (unsigned long long)bad); /* NAT and IDS records, paired */
+    for (size_t i = 0; i < vnfo_report_entry_count(r); i++) {
+        const vnfo_report_entry *x = vnfo_report_entry_at(r, i);
+        if (x != e && vnfo_report_entry_category(x) != VNFO_REPORT_ACCOUNTING &&
+            vnfo_report_entry_category(x) != VNFO_REPORT_PERFORMANCE)
+            ck_assert_msg(vnfo_report_entry_verdict(x) == VNFO_REPORT_PASS, "%s: %s",
+                          vnfo_report_entry_name(x), vnfo_report_entry_summary(x));
+    }
+    vnfo_report_free(r);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 /* With the sampling key, each whole logged packet is re-decided: the
  * honest shims' records are all selected with their labels; under another
  * key they are not. */
@@ -485,6 +571,7 @@ int main(void)
     tcase_add_test(tc, test_hostile_inputs);
     tcase_add_test(tc, test_api_arguments);
     tcase_add_test(tc, test_flowtags);
+    tcase_add_test(tc, test_flowtags_end_to_end);
     tcase_add_test(tc, test_sampling_consistency);
     tcase_add_test(tc, test_detection_power);
     tcase_add_test(tc, test_no_false_alarms);

@@ -103,6 +103,13 @@ static int show(const vnfo_report *r, int scenario)
     return caught;
 }
 
+/* Scenarios about FlowTags run on manifest-tagged.json (fw -> nat -> ids,
+ * tags in NSH), the others on manifest.json. */
+static const char *manifest_name(int scenario)
+{
+    return sim_scenario_needs_flowtags(scenario) ? "manifest-tagged.json" : "manifest.json";
+}
+
 static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
 {
     char out[1024], manifest[1024], bill[1100], key[1024];
@@ -111,7 +118,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
            sim_scenario_story(scenario));
     if (simulate(&st, dir, m, scenario, out, sizeof out) != 0)
         return 0;
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
+    snprintf(manifest, sizeof manifest, "%s/%s", dir, manifest_name(scenario));
     snprintf(bill, sizeof bill, "%s/bill.json", out);
     snprintf(key, sizeof key, "%s/keys/sampling.key", dir);
     printf("   provider: %llu packets, %llu entered the chain, %llu sampled (p = 1/%d)\n",
@@ -147,6 +154,9 @@ static int prepare(const char *dir)
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     if (st == VNFO_OK)
         st = sim_manifest_write(path, keys, DEMO_RATE);
+    snprintf(path, sizeof path, "%s/manifest-tagged.json", dir);
+    if (st == VNFO_OK)
+        st = sim_manifest_write_tagged(path, keys, DEMO_RATE);
     if (st != VNFO_OK) {
         cli_status_error("demo", st);
         return -1;
@@ -157,8 +167,10 @@ static int prepare(const char *dir)
         return -1;
     }
     printf("demo folder %s: keys/ (fw, ids, nat, customer, provider, sampling), manifest.json\n"
-           "(chain fw -> ids -> nat, sampling 1/%d, full packets logged), capture.pcap (%d generated\n"
-           "packets of %d TCP/UDP flows over IPv4/IPv6)\n", dir, DEMO_RATE, DEMO_PACKETS, DEMO_FLOWS);
+           "(chain fw -> ids -> nat, sampling 1/%d, full packets logged), manifest-tagged.json (the\n"
+           "same with the NAT in the middle, fw -> nat -> ids, and FlowTags), capture.pcap (%d\n"
+           "generated packets of %d TCP/UDP flows over IPv4/IPv6)\n", dir, DEMO_RATE, DEMO_PACKETS,
+           DEMO_FLOWS);
     return 0;
 }
 
@@ -194,17 +206,22 @@ int cmd_demo(int argc, char **argv)
     if (prepare(dir) != 0)
         return CLI_INPUT_ERROR;
     char path[1024];
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
-    vnfo_manifest *m;
-    vnfo_status st = vnfo_manifest_load(&m, path);
+    vnfo_manifest *m[2] = {NULL, NULL};
+    vnfo_status st = VNFO_OK;
+    for (int t = 0; t < 2 && st == VNFO_OK; t++) {
+        snprintf(path, sizeof path, "%s/%s", dir, t ? "manifest-tagged.json" : "manifest.json");
+        st = vnfo_manifest_load(&m[t], path);
+    }
     if (st != VNFO_OK) {
         cli_status_error("demo", st);
+        vnfo_manifest_free(m[0]);
         return CLI_INPUT_ERROR;
     }
     int good = 0;
     for (int s = 0; s < SIM_SCENARIO_COUNT; s++)
-        good += run_scenario(dir, m, s);
-    vnfo_manifest_free(m);
+        good += run_scenario(dir, m[sim_scenario_needs_flowtags(s)], s);
+    vnfo_manifest_free(m[0]);
+    vnfo_manifest_free(m[1]);
     printf("\n%d of %d runs judged as intended (honest passes, each scenario caught).\n", good,
            SIM_SCENARIO_COUNT);
     return good == SIM_SCENARIO_COUNT ? CLI_OK : CLI_FAILED;

@@ -26,6 +26,7 @@
 #define SUBSTITUTE_NODE 90
 #define OUT_MAX 65536
 #define MAX_CHAIN 8
+#define SIM_TAGS_MAX 65536 /* live flows the NAT tags at most */
 
 static _Thread_local char last_error[512];
 
@@ -63,6 +64,8 @@ struct sim {
     struct node nodes[MAX_CHAIN];
     struct node substitute;
     int ids_pos;
+    int nat_pos;               /* the header-rewriting function, or -1 */
+    vnfo_flowtag_table *tags;  /* its FlowTag table, with a flowtags section */
     struct sim_functions fns;
     vnfo_reference_fn fn[MAX_CHAIN];
     void *ctx[MAX_CHAIN];
@@ -135,6 +138,26 @@ static vnfo_status make_sampler(struct sim *s)
     return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
 }
 
+/* With a flowtags section, the NAT (the function that rewrites headers)
+ * tags flows with a real FlowTag table of the manifest's width. */
+static vnfo_status make_tags(struct sim *s)
+{
+    if (!vnfo_manifest_has_flowtags(s->m))
+        return s->o->scenario == SIM_NAT_REWRITES_UNTAGGED
+                   ? fail(VNFO_E_INVALID_ARGUMENT, "simulate: nat-rewrites-untagged needs a flowtags section")
+                   : VNFO_OK;
+    if (s->nat_pos < 0)
+        return VNFO_OK;
+    vnfo_flowtag_options fo = VNFO_FLOWTAG_OPTIONS_INIT;
+    unsigned bits = vnfo_manifest_flowtags_bits(s->m);
+    uint64_t room = bits >= 32 ? UINT32_MAX : (1ULL << bits) - 2;
+    fo.width_bits = bits;
+    fo.capacity = (uint32_t)(room < SIM_TAGS_MAX ? room : SIM_TAGS_MAX);
+    fo.node_id = vnfo_manifest_chain_node_id(s->m, (size_t)s->nat_pos);
+    vnfo_status st = vnfo_flowtag_table_create(&s->tags, &fo);
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, "flowtag table");
+}
+
 static vnfo_status setup(struct sim *s)
 {
     const vnfo_manifest *m = s->m;
@@ -146,6 +169,7 @@ static vnfo_status setup(struct sim *s)
     s->skew_ns = vnfo_manifest_verification_clock_skew_us(m) * 1000;
     s->granularity = (vnfo_record_granularity)vnfo_manifest_logging_granularity(m);
     s->ids_pos = -1;
+    s->nat_pos = -1;
     vnfo_status st = VNFO_OK;
     for (size_t i = 0; st == VNFO_OK && i < s->n; i++) {
         const char *name = vnfo_manifest_chain_name(m, i), *fn = vnfo_manifest_chain_function(m, i);
@@ -154,6 +178,8 @@ static vnfo_status setup(struct sim *s)
                         "(firewall, nat, ids)", i, fn);
         if (strcmp(fn, "ids") == 0)
             s->ids_pos = (int)i;
+        if (strcmp(fn, "nat") == 0 && s->nat_pos < 0)
+            s->nat_pos = (int)i;
         struct node *nd = &s->nodes[i];
         nd->fd = -1;
         nd->offset_ns = s->skew_ns ? (int64_t)(traffic_rand(&s->rng) % (s->skew_ns / 2 + 1)) - (int64_t)(s->skew_ns / 4) : 0;
@@ -169,12 +195,14 @@ static vnfo_status setup(struct sim *s)
         st = st == VNFO_OK ? open_writer(&s->substitute, s, "filter", SUBSTITUTE_NODE) : lib_fail(st, "filter key");
         s->substitute.offset_ns = s->nodes[s->ids_pos].offset_ns;
     }
+    if (st == VNFO_OK)
+        st = make_tags(s);
     return st == VNFO_OK ? make_sampler(s) : st;
 }
 
 /* ---- one packet through one function --------------------------------------- */
 
-static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint64_t label,
+static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint64_t label, uint32_t tag,
                               const uint8_t *in, size_t in_len, const uint8_t *out, size_t out_len,
                               vnfo_reference_verdict v, uint64_t t_in, uint64_t t_out, uint64_t cycles,
                               uint64_t mem)
@@ -184,6 +212,7 @@ static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint
     vnfo_record_packet *p = &rec.u.packet;
     p->hop = hop;
     p->label = label;
+    p->flowtag = tag;
     p->verdict = v == VNFO_REFERENCE_DROP ? VNFO_VERDICT_DROPPED : VNFO_VERDICT_FORWARDED;
     vnfo_packet_digest(p->digest_in, in, in_len, s->o->linktype);
     if (p->verdict == VNFO_VERDICT_FORWARDED)
@@ -231,6 +260,37 @@ static void rewrite_payload(struct sim *s, uint8_t *pkt, size_t len)
     /* Checksums are left stale: the digest masks them anyway. */
 }
 
+/* The NAT's shim: the flow as it came in and as it leaves go through the
+ * FlowTag table; a new binding (or a changed one) is logged as a signed
+ * flowtag_map record before the packet's record, whether or not the packet
+ * is sampled (mappings are per flow, not per packet).  The tag then travels
+ * with the packet, as an NSH fabric carries it beside the packet bytes. */
+static vnfo_status tag_flow(uint32_t *tag, struct sim *s, struct node *nd, const uint8_t *in,
+                            size_t in_len, const uint8_t *out, size_t out_len, uint64_t now)
+{
+    vnfo_packet_view vi, vo;
+    vnfo_flow_key orig, rew;
+    if (vnfo_packet_parse(&vi, in, in_len, s->o->linktype) != VNFO_OK ||
+        vnfo_packet_parse(&vo, out, out_len, s->o->linktype) != VNFO_OK ||
+        vnfo_packet_flow_key(&orig, &vi) != VNFO_OK || vnfo_packet_flow_key(&rew, &vo) != VNFO_OK)
+        return VNFO_OK; /* no flow to tag: the packet goes on untagged */
+    vnfo_flowtag_event ev;
+    vnfo_status st = vnfo_flowtag_generate(&ev, s->tags, &orig, &rew, 1, 0, now);
+    if (st != VNFO_OK)
+        return lib_fail(st, "flowtag generate");
+    *tag = ev.context.tag;
+    if (ev.kind != VNFO_FLOWTAG_EVENT_BIND && ev.kind != VNFO_FLOWTAG_EVENT_UPDATE)
+        return VNFO_OK;
+    if (affect(s, SIM_NAT_REWRITES_UNTAGGED, 0.5))
+        return VNFO_OK; /* rewrites the flow, keeps the mapping to itself */
+    vnfo_record rec;
+    st = vnfo_flowtag_event_to_record(&rec, &ev);
+    if (st == VNFO_OK)
+        st = vnfo_log_writer_append(nd->w, &rec);
+    s->st.records += st == VNFO_OK;
+    return st == VNFO_OK ? VNFO_OK : lib_fail(st, "flowtag_map append");
+}
+
 struct hop_result {
     vnfo_reference_verdict verdict;
     size_t out_len;
@@ -239,7 +299,7 @@ struct hop_result {
 
 static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const uint8_t *in,
                            size_t in_len, uint8_t *out, uint64_t t_arrive, int selected,
-                           uint64_t label)
+                           uint64_t label, uint32_t *tag)
 {
     int substituted = (int)i == s->ids_pos && affect(s, SIM_SUBSTITUTES_FUNCTION, 1.0);
     struct node *nd = substituted ? &s->substitute : &s->nodes[i];
@@ -264,8 +324,11 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
     if (!substituted)
         nd->cycles += cycles;
     vnfo_status st = substituted ? VNFO_OK : mem_push(s, res.mem_bytes);
+    if (st == VNFO_OK && s->tags && (int)i == s->nat_pos && hr->verdict == VNFO_REFERENCE_FORWARD)
+        st = tag_flow(tag, s, nd, in, in_len, out, hr->out_len,
+                      (uint64_t)((int64_t)t_arrive + nd->offset_ns));
     if (st == VNFO_OK && selected)
-        st = log_record(s, nd, (uint32_t)i, label, in, in_len, out,
+        st = log_record(s, nd, (uint32_t)i, label, *tag, in, in_len, out,
                         hr->out_len, hr->verdict, (uint64_t)((int64_t)t_arrive + nd->offset_ns),
                         (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns), cycles, res.mem_bytes);
     return st;
@@ -276,7 +339,9 @@ static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, uin
     vnfo_sampler_decision d;
     /* Consistent sampling: the decision is a function of the invariant
      * bytes, so every shim computes the same one; computing it once here is
-     * the same as computing it at each node. */
+     * the same as computing it at each node.  With `nat-safe` the shims hash
+     * the tag the packet carried at chain entry: 0 here, as the NAT binds
+     * tags mid-chain (docs/simulate.md, "FlowTags"). */
     if (vnfo_sampler_decide(&d, s->sampler, pkt, len, s->o->linktype, 0) != VNFO_OK)
         return VNFO_OK; /* not IP: no function sees it in this model */
     s->st.entered++;
@@ -284,12 +349,13 @@ static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, uin
     const uint8_t *in = pkt;
     size_t in_len = len;
     uint64_t t = ts_ns;
+    uint32_t tag = 0;
     for (size_t i = 0; i < s->n; i++) {
         if ((int)i == s->ids_pos && affect(s, SIM_SKIPS_FUNCTION, 1.0))
             continue;
         uint8_t *out = in == s->buf[0] ? s->buf[1] : s->buf[0];
         struct hop_result hr;
-        vnfo_status st = run_hop(&hr, s, i, in, in_len, out, t, d.selected, d.label);
+        vnfo_status st = run_hop(&hr, s, i, in, in_len, out, t, d.selected, d.label, &tag);
         if (st != VNFO_OK || hr.verdict == VNFO_REFERENCE_DROP)
             return st;
         if (i == 0 && s->n > 1 && affect(s, SIM_DROPS_BLAMED_ON_NETWORK, 0.2))
@@ -514,6 +580,7 @@ static void cleanup(struct sim *s)
     if (s->substitute.fd >= 0)
         close(s->substitute.fd);
     vnfo_sampler_free(s->sampler);
+    vnfo_flowtag_table_free(s->tags);
     free(s->mem);
     free(s);
 }

@@ -27,6 +27,7 @@ enum sim_scenario {
     SIM_TAMPERS_LOG,
     SIM_TRUNCATES_LOG,
     SIM_REPLAYS_BATCH,
+    SIM_NAT_REWRITES_UNTAGGED,
     SIM_SCENARIO_COUNT
 };
 
@@ -97,5 +98,12 @@ vnfo_status sim_keys_generate_seeded(const char *dir, const char *const *names, 
 /* Writes the demo manifest (chain fw -> ids -> nat, keys from keys_dir,
  * sampling rate 1/rate_den) to path. */
 vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned rate_den);
+
+/* The same with FlowTags: chain fw -> nat -> ids, a `flowtags` section
+ * (nsh-md1, 24 bits) and the `nat-safe` sampling field set. */
+vnfo_status sim_manifest_write_tagged(const char *path, const char *keys_dir, unsigned rate_den);
+
+/* 1 when the scenario needs a manifest with FlowTags (a NAT that tags). */
+int sim_scenario_needs_flowtags(int scenario);
 
 #endif

@@ -27,7 +27,11 @@ static const struct {
     {"tampers-log", "a record in the IDS log is altered after signing", {"logs.integrity", NULL}},
     {"truncates-log", "the NAT log loses its tail", {"logs.integrity", NULL}},
     {"replays-batch", "a firewall log batch is sent twice", {"logs.integrity", NULL}},
+    {"nat-rewrites-untagged", "the NAT rewrites half of the flows without logging their FlowTag mapping",
+     {"flowtags", "sampling.consistency", NULL}},
 };
+
+int sim_scenario_needs_flowtags(int scenario) { return scenario == SIM_NAT_REWRITES_UNTAGGED; }
 
 const char *sim_scenario_name(int scenario)
 {

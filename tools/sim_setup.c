@@ -74,7 +74,7 @@ static vnfo_status pub_text(char *out, const char *dir, const char *name)
     return s == VNFO_OK ? vnfo_public_key_format(out, VNFO_KEY_PUBLIC_TEXT_SIZE, &pk) : s;
 }
 
-vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned rate_den)
+static vnfo_status manifest_write(const char *path, const char *keys_dir, unsigned rate_den, int tagged)
 {
     static const char *const names[] = {"customer", "provider", "fw", "ids", "nat"};
     char pub[5][VNFO_KEY_PUBLIC_TEXT_SIZE], commit[VNFO_SAMPLER_COMMITMENT_TEXT_SIZE];
@@ -91,6 +91,17 @@ vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned 
     sodium_memzero(key, sizeof key);
     if (s != VNFO_OK)
         return s;
+    /* The tagged chain puts the NAT in the middle: a rewrite that later
+     * hops must follow through FlowTags. */
+    const char *second = tagged ? "nat" : "ids", *third = tagged ? "ids" : "nat";
+    const char *second_pub = tagged ? pub[4] : pub[3], *third_pub = tagged ? pub[3] : pub[4];
+    char chain[1024];
+    snprintf(chain, sizeof chain,
+        "    {\"name\": \"fw\",  \"function\": \"firewall\", \"node_id\": 1, \"public_key\": \"%s\", \"may_modify\": \"nothing\", \"may_drop\": true},\n"
+        "    {\"name\": \"%s\", \"function\": \"%s\", \"node_id\": 2, \"public_key\": \"%s\", \"may_modify\": \"%s\", \"may_drop\": %s},\n"
+        "    {\"name\": \"%s\", \"function\": \"%s\", \"node_id\": 3, \"public_key\": \"%s\", \"may_modify\": \"%s\", \"may_drop\": %s}\n",
+        pub[2], second, second, second_pub, tagged ? "headers" : "nothing", tagged ? "false" : "true",
+        third, third, third_pub, tagged ? "nothing" : "headers", tagged ? "true" : "false");
     char text[4096];
     int n = snprintf(text, sizeof text,
         "{\n"
@@ -98,13 +109,10 @@ vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned 
         "  \"id\": \"demo-edge-2026-11\",\n"
         "  \"customer\": {\"name\": \"acme\", \"public_key\": \"%s\"},\n"
         "  \"provider\": {\"name\": \"cloudco\", \"public_key\": \"%s\"},\n"
-        "  \"chain\": [\n"
-        "    {\"name\": \"fw\",  \"function\": \"firewall\", \"node_id\": 1, \"public_key\": \"%s\", \"may_modify\": \"nothing\", \"may_drop\": true},\n"
-        "    {\"name\": \"ids\", \"function\": \"ids\",      \"node_id\": 2, \"public_key\": \"%s\", \"may_modify\": \"nothing\", \"may_drop\": true},\n"
-        "    {\"name\": \"nat\", \"function\": \"nat\",      \"node_id\": 3, \"public_key\": \"%s\", \"may_modify\": \"headers\", \"may_drop\": false}\n"
-        "  ],\n"
+        "  \"chain\": [\n%s"
+        "  ],\n%s"
         "  \"sampling\": {\"hash\": \"siphash-2-4\", \"key_id\": \"demo\", \"key_commitment\": \"%s\",\n"
-        "               \"rate\": \"1/%u\", \"fields\": \"invariant\", \"payload_bytes\": 32, \"epoch_seconds\": 3600},\n"
+        "               \"rate\": \"1/%u\", \"fields\": \"%s\", \"payload_bytes\": 32, \"epoch_seconds\": 3600},\n"
         "  \"logging\": {\"granularity\": \"full\", \"batch_records\": 64, \"tree_hash\": \"blake2b-256\"},\n"
         "  \"sla\": [{\"metric\": \"delay\", \"scope\": \"ids\", \"statistic\": \"mean\", \"max_over_reference_us\": 50},\n"
         "          {\"metric\": \"delay\", \"scope\": \"chain\", \"statistic\": \"p95\", \"max_over_reference_us\": 500}],\n"
@@ -116,7 +124,9 @@ vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned 
         "  \"verification\": {\"confidence\": 0.99, \"clock_skew_us\": 50,\n"
         "                   \"minimality\": {\"cpu_cycles\": {\"relative\": 0.10, \"absolute\": 2000}}}\n"
         "}\n",
-        pub[0], pub[1], pub[2], pub[3], pub[4], commit, rate_den);
+        pub[0], pub[1], chain,
+        tagged ? "  \"flowtags\": {\"carrier\": \"nsh-md1\", \"bits\": 24},\n" : "", commit, rate_den,
+        tagged ? "nat-safe" : "invariant");
     if (n < 0 || (size_t)n >= sizeof text)
         return VNFO_E_LIMIT_EXCEEDED;
     FILE *f = fopen(path, "w");
@@ -125,4 +135,14 @@ vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned 
     int bad = fputs(text, f) < 0;
     bad |= fclose(f) != 0;
     return bad ? VNFO_E_IO : VNFO_OK;
+}
+
+vnfo_status sim_manifest_write(const char *path, const char *keys_dir, unsigned rate_den)
+{
+    return manifest_write(path, keys_dir, rate_den, 0);
+}
+
+vnfo_status sim_manifest_write_tagged(const char *path, const char *keys_dir, unsigned rate_den)
+{
+    return manifest_write(path, keys_dir, rate_den, 1);
 }

@@ -77,7 +77,9 @@ vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report)
         const struct vrec *r = &v->recs[i];
         if (!r->flowtag || r->pos == VPOS_NONE)
             continue;
-        vnfo_flowtag_observation obs = {r->node_id, r->flowtag, 0, 0, r->t_out, {0}};
+        /* A later hop's clock may lag the tagging node's by the skew: the
+         * record is resolved at the latest true time it can stand for. */
+        vnfo_flowtag_observation obs = {r->node_id, r->flowtag, 0, 0, r->t_out + v->skew_ns, {0}};
         vnfo_flowtag_resolution out;
         vnfo_status rs = vnfo_flowtag_resolver_resolve(&out, res, &obs);
         checked++;

@@ -4,6 +4,7 @@
  * sampler would not select, or with another label, was not written by an
  * honest shim for that packet (the signature only says which node signed). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -31,6 +32,39 @@ static vnfo_status sampler_for(const vnfo_sampler **out, struct epoch_sampler *e
     return VNFO_OK;
 }
 
+/* The tag the shims hashed: the one the packet carried when it entered the
+ * chain.  A tag some chain function bound (a flowtag_map record) was not
+ * there yet at the first hop, so every shim hashed 0 for it
+ * (docs/verify.md, "FlowTag mappings"); any other tag came with the packet.
+ * bound[] holds the tags chain nodes bound, sorted. */
+static int cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static vnfo_status bound_tags(uint32_t **out, size_t *n, const vnfo_verifier *v)
+{
+    *out = NULL;
+    *n = 0;
+    if (!v->n_maps)
+        return VNFO_OK;
+    uint32_t *t = vnfo__calloc(v->n_maps, sizeof *t);
+    if (!t)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory indexing FlowTag mappings");
+    for (size_t i = 0; i < v->n_maps; i++)
+        if (vnfo__verify_pos_of(v, v->maps[i].node_id) != VPOS_NONE)
+            t[(*n)++] = v->maps[i].ev.context.tag;
+    qsort(t, *n, sizeof *t, cmp_u32);
+    *out = t;
+    return VNFO_OK;
+}
+
+static uint32_t entry_tag(const uint32_t *bound, size_t n, uint32_t tag)
+{
+    return tag && bsearch(&tag, bound, n, sizeof tag, cmp_u32) ? 0 : tag;
+}
+
 vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
 {
     vnfo_report_entry *e;
@@ -38,6 +72,10 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
                                           VNFO_REPORT_INCONCLUSIVE, NULL);
     struct epoch_sampler es = {v->sampler, NULL};
     uint64_t checked = 0, violations = 0;
+    uint32_t *bound = NULL;
+    size_t n_bound = 0;
+    if (s == VNFO_OK)
+        s = bound_tags(&bound, &n_bound, v);
     for (size_t i = 0; s == VNFO_OK && i < v->n_recs; i++) {
         const struct vrec *r = &v->recs[i];
         if (r->bytes_in == VBYTES_NONE || r->granularity != VNFO_GRANULARITY_FULL ||
@@ -48,7 +86,7 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
             break;
         vnfo_sampler_decision d;
         vnfo_sampler_decide(&d, smp, v->arena + r->bytes_in, r->bytes_in_len, v->opts.linktype,
-                            r->flowtag);
+                            entry_tag(bound, n_bound, r->flowtag));
         checked++;
         if (!d.selected || d.label != r->label) {
             char note[96];
@@ -59,6 +97,7 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
         }
     }
     vnfo_sampler_free(es.derived);
+    vnfo__free(bound);
     if (s != VNFO_OK)
         return s;
     vnfo_report_entry_verdict_set(e, violations ? VNFO_REPORT_FAIL : checked ? VNFO_REPORT_PASS
