@@ -62,13 +62,13 @@ static void pack_table(msgpack_packer *pk, const vnfo_flowtag_table *t)
     msgpack_pack_uint64(pk, o->idle_timeout);
     msgpack_pack_uint64(pk, t->now);
     msgpack_pack_array(pk, o->capacity - t->live);
-    for (uint32_t s = t->free_head; s; s = t->links[s].next) {
+    for (uint32_t s = t->free_list.head; s; s = t->links[s].next) {
         msgpack_pack_array(pk, FREE_FIELDS);
         msgpack_pack_uint32(pk, s);
         msgpack_pack_uint32(pk, t->entries[s].tag);
     }
     msgpack_pack_array(pk, t->live);
-    for (uint32_t s = t->lru_head; s; s = t->links[s].next) {
+    for (uint32_t s = t->lru.head; s; s = t->links[s].next) {
         const struct ft_entry *e = &t->entries[s];
         vnfo_flow_key orig, rew;
         vnfo__flowtag_entry_keys(t, e, &orig, &rew);
@@ -247,7 +247,7 @@ static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t)
         return s;
     if (nfree > t->opts.capacity)
         return vnfo__mpread_fail(r, WHERE, "free", "more free slots than capacity");
-    t->free_head = t->free_tail = 0;
+    t->free_list = (struct ft_list){0, 0};
     if ((s = read_free(r, t, nfree)) != VNFO_OK)
         return s;
     if ((s = vnfo__mpread_array(r, &nlive, WHERE, "bindings")) != VNFO_OK)

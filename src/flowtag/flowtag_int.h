@@ -54,6 +54,12 @@ struct ft_link {
     uint32_t prev, next; /* live: LRU list (oldest first); free: FIFO of free slots */
 };
 
+/* An intrusive doubly linked list threaded through links[] by slot number;
+ * slot 0 is never used, so 0 ends a list. */
+struct ft_list {
+    uint32_t head, tail;
+};
+
 struct vnfo_flowtag_table {
     vnfo_flowtag_options opts;
     unsigned slot_bits;     /* bits of a slot number: bit length of capacity */
@@ -62,8 +68,8 @@ struct vnfo_flowtag_table {
     uint32_t tag_mask;      /* (1 << width) - 1; never handed out */
     uint64_t now;           /* latest time seen */
     uint32_t live, ipv6_live;
-    uint32_t lru_head, lru_tail;
-    uint32_t free_head, free_tail;
+    struct ft_list lru;       /* live slots, least recently used first */
+    struct ft_list free_list; /* free slots, freed longest ago first */
     uint32_t v6_free;       /* stack of free IPv6 pool slots */
     uint32_t index_size;    /* positions in the index */
     struct ft_entry *entries; /* capacity + 1 */

@@ -57,38 +57,45 @@ static vnfo_status options_check(vnfo_flowtag_options *o, const char *where)
     return VNFO_OK;
 }
 
-void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
+/* ---- slot lists (free FIFO and LRU) -------------------------------------- */
+
+static void list_append(struct ft_link *links, struct ft_list *list, uint32_t slot)
 {
-    struct ft_link *l = &t->links[slot];
+    struct ft_link *l = &links[slot];
     l->next = 0;
-    l->prev = t->free_tail;
-    if (t->free_tail)
-        t->links[t->free_tail].next = slot;
+    l->prev = list->tail;
+    if (list->tail)
+        links[list->tail].next = slot;
     else
-        t->free_head = slot;
-    t->free_tail = slot;
+        list->head = slot;
+    list->tail = slot;
 }
 
-/* Takes a free slot out of the free FIFO, wherever it is. */
-static void free_unlink(vnfo_flowtag_table *t, uint32_t slot)
+/* Takes a slot out of a list, wherever it is. */
+static void list_unlink(struct ft_link *links, struct ft_list *list, uint32_t slot)
 {
-    struct ft_link *l = &t->links[slot];
+    struct ft_link *l = &links[slot];
     if (l->prev)
-        t->links[l->prev].next = l->next;
+        links[l->prev].next = l->next;
     else
-        t->free_head = l->next;
+        list->head = l->next;
     if (l->next)
-        t->links[l->next].prev = l->prev;
+        links[l->next].prev = l->prev;
     else
-        t->free_tail = l->prev;
+        list->tail = l->prev;
     l->prev = l->next = 0;
+}
+
+void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
+{
+    list_append(t->links, &t->free_list, slot);
 }
 
 static uint32_t free_pop(vnfo_flowtag_table *t)
 {
-    uint32_t slot = t->free_head;
+    uint32_t slot = t->free_list.head;
     if (slot)
-        free_unlink(t, slot);
+        list_unlink(t->links, &t->free_list, slot);
     return slot;
 }
 
@@ -292,34 +299,6 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
     return VNFO_OK;
 }
 
-/* ---- LRU list ------------------------------------------------------------ */
-
-static void lru_unlink(vnfo_flowtag_table *t, uint32_t slot)
-{
-    struct ft_link *l = &t->links[slot];
-    if (l->prev)
-        t->links[l->prev].next = l->next;
-    else
-        t->lru_head = l->next;
-    if (l->next)
-        t->links[l->next].prev = l->prev;
-    else
-        t->lru_tail = l->prev;
-    l->prev = l->next = 0;
-}
-
-static void lru_append(vnfo_flowtag_table *t, uint32_t slot)
-{
-    struct ft_link *l = &t->links[slot];
-    l->prev = t->lru_tail;
-    l->next = 0;
-    if (t->lru_tail)
-        t->links[t->lru_tail].next = slot;
-    else
-        t->lru_head = slot;
-    t->lru_tail = slot;
-}
-
 /* ---- bindings ------------------------------------------------------------ */
 
 vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
@@ -336,7 +315,7 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     e->spi = spi;
     e->epoch = epoch;
     e->last_seen = time;
-    lru_append(t, slot);
+    list_append(t->links, &t->lru, slot);
     vnfo__flowtag_index_insert(t, vnfo__flowtag_hash(orig), slot);
     t->live++;
     return VNFO_OK;
@@ -368,7 +347,7 @@ static void unbind(vnfo_flowtag_table *t, uint32_t slot)
 {
     struct ft_entry *e = &t->entries[slot];
     vnfo__flowtag_index_remove(t, slot);
-    lru_unlink(t, slot);
+    list_unlink(t->links, &t->lru, slot);
     if (e->flags & FT_V6) {
         v6_push(t, e->k.v6);
         t->ipv6_live--;
@@ -400,8 +379,8 @@ static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, 
         kind = VNFO_FLOWTAG_EVENT_UPDATE;
     }
     e->last_seen = now;
-    lru_unlink(t, slot);
-    lru_append(t, slot);
+    list_unlink(t->links, &t->lru, slot);
+    list_append(t->links, &t->lru, slot);
     event_fill(out, kind, now, t, e);
     return VNFO_OK;
 }
@@ -410,7 +389,7 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
                             const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
                             uint32_t epoch, uint64_t now)
 {
-    if (!t->free_head)
+    if (!t->free_list.head)
         return VNFO_E_FLOWTAG_FULL;
     if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
         return VNFO_E_FLOWTAG_FULL;
@@ -459,7 +438,7 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
         return VNFO_E_FLOWTAG_CONFLICT; /* the flow holds another tag here */
     if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
         return VNFO_E_FLOWTAG_FULL;
-    free_unlink(t, slot);
+    list_unlink(t->links, &t->free_list, slot);
     vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, e);
     return VNFO_OK;
@@ -550,8 +529,8 @@ vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, si
     uint64_t timeout = table->opts.idle_timeout;
     if (!timeout)
         return VNFO_OK;
-    while (*count < max && table->lru_head) {
-        uint32_t slot = table->lru_head;
+    while (*count < max && table->lru.head) {
+        uint32_t slot = table->lru.head;
         struct ft_entry *e = &table->entries[slot];
         if (now - e->last_seen < timeout)
             break; /* the list is in last-use order: nothing further is idle */
