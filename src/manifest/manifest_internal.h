@@ -199,6 +199,10 @@ vnfo_status mf_keys_check(mf_ctx *c, json_t *obj, const char *const *known);
 vnfo_status mf_object(mf_ctx *c, json_t *parent, const char *key, bool required, json_t **out);
 vnfo_status mf_array(mf_ctx *c, json_t *parent, const char *key, size_t min, size_t max,
                      json_t **out);
+/* mf_array() plus a zeroed array of one item per element (freed with the
+ * manifest by its owner), so every list is parsed into storage of its size. */
+vnfo_status mf_array_items(mf_ctx *c, json_t *parent, const char *key, size_t min, size_t max,
+                           size_t item_size, json_t **out_arr, void **out_items, size_t *out_n);
 vnfo_status mf_string(mf_ctx *c, json_t *obj, const char *key, const char **out);
 vnfo_status mf_identifier(mf_ctx *c, json_t *obj, const char *key, const char **out);
 vnfo_status mf_uint(mf_ctx *c, json_t *obj, const char *key, bool required, uint64_t min,

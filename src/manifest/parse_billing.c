@@ -71,11 +71,10 @@ static vnfo_status parse_resources(mf_ctx *c, json_t *billing)
 {
     vnfo_manifest *m = c->m;
     json_t *arr;
-    MF_TRY(mf_array(c, billing, "resources", 1, VNFO_MANIFEST_MAX_ENTRIES, &arr));
-    size_t n = json_array_size(arr);
-    m->billing.items = vnfo__calloc(n, sizeof *m->billing.items);
-    if (!m->billing.items)
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    size_t n;
+    void *items;
+    MF_TRY(mf_array_items(c, billing, "resources", 1, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->billing.items, &arr, &items, &n));
+    m->billing.items = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
         struct mf_bill *b = &m->billing.items[i];

@@ -58,11 +58,10 @@ static vnfo_status check_unique(mf_ctx *c, const struct mf_function *chain, size
 vnfo_status mf_parse_chain(mf_ctx *c, json_t *root)
 {
     json_t *arr;
-    MF_TRY(mf_array(c, root, "chain", 1, VNFO_MANIFEST_MAX_FUNCTIONS, &arr));
-    size_t n = json_array_size(arr);
-    c->m->chain = vnfo__calloc(n, sizeof *c->m->chain);
-    if (!c->m->chain)
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    size_t n;
+    void *items;
+    MF_TRY(mf_array_items(c, root, "chain", 1, VNFO_MANIFEST_MAX_FUNCTIONS, sizeof *c->m->chain, &arr, &items, &n));
+    c->m->chain = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
         MF_TRY(parse_entry(c, json_array_get(arr, i), &c->m->chain[i]));

@@ -137,11 +137,10 @@ static vnfo_status parse_ranges(mf_ctx *c, json_t *o)
 {
     vnfo_manifest *m = c->m;
     json_t *arr;
-    MF_TRY(mf_array(c, o, "ranges", 1, VNFO_MANIFEST_MAX_RANGES, &arr));
-    size_t n = json_array_size(arr);
-    m->sampling.ranges = vnfo__calloc(n, sizeof *m->sampling.ranges);
-    if (!m->sampling.ranges)
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    size_t n;
+    void *items;
+    MF_TRY(mf_array_items(c, o, "ranges", 1, VNFO_MANIFEST_MAX_RANGES, sizeof *m->sampling.ranges, &arr, &items, &n));
+    m->sampling.ranges = items;
     vnfo_sampler_range *r = m->sampling.ranges;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
@@ -180,11 +179,10 @@ static vnfo_status parse_custom_fields(mf_ctx *c, json_t *o)
 {
     vnfo_manifest *m = c->m;
     json_t *arr;
-    MF_TRY(mf_array(c, o, "custom_fields", 1, VNFO_MANIFEST_MAX_ENTRIES, &arr));
-    size_t n = json_array_size(arr);
-    m->sampling.custom = vnfo__calloc(n, sizeof *m->sampling.custom);
-    if (!m->sampling.custom)
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    size_t n;
+    void *items;
+    MF_TRY(mf_array_items(c, o, "custom_fields", 1, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->sampling.custom, &arr, &items, &n));
+    m->sampling.custom = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
         int f = 0;

@@ -134,11 +134,10 @@ vnfo_status mf_parse_sla(mf_ctx *c, json_t *root)
     if (!json_object_get(root, "sla"))
         return VNFO_OK;
     json_t *arr;
-    MF_TRY(mf_array(c, root, "sla", 0, VNFO_MANIFEST_MAX_ENTRIES, &arr));
-    size_t n = json_array_size(arr);
-    m->sla = vnfo__calloc(n, sizeof *m->sla);
-    if (!m->sla)
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    size_t n;
+    void *items;
+    MF_TRY(mf_array_items(c, root, "sla", 0, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->sla, &arr, &items, &n));
+    m->sla = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
         struct mf_sla *s = &m->sla[i];

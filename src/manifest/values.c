@@ -118,6 +118,20 @@ vnfo_status mf_array(mf_ctx *c, json_t *parent, const char *key, size_t min, siz
     return VNFO_OK; /* the key stays pushed: the caller descends and pops */
 }
 
+vnfo_status mf_array_items(mf_ctx *c, json_t *parent, const char *key, size_t min, size_t max,
+                           size_t item_size, json_t **out_arr, void **out_items, size_t *out_n)
+{
+    *out_items = NULL;
+    *out_n = 0;
+    MF_TRY(mf_array(c, parent, key, min, max, out_arr));
+    size_t n = json_array_size(*out_arr);
+    *out_items = vnfo__calloc(n, item_size); /* n <= max: bounded by the limit just checked */
+    if (!*out_items)
+        return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c->name);
+    *out_n = n;
+    return VNFO_OK;
+}
+
 /* Looks up a required value and pushes its key. */
 static vnfo_status get(mf_ctx *c, json_t *obj, const char *key, json_t **out)
 {
