@@ -73,7 +73,8 @@ static vnfo_status parse_resources(mf_ctx *c, json_t *billing)
     json_t *arr;
     size_t n;
     void *items;
-    MF_TRY(mf_array_items(c, billing, "resources", 1, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->billing.items, &arr, &items, &n));
+    MF_TRY(mf_array_items(c, billing, "resources", 1, VNFO_MANIFEST_MAX_ENTRIES,
+                          sizeof *m->billing.items, &arr, &items, &n));
     m->billing.items = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);

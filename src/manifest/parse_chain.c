@@ -60,7 +60,8 @@ vnfo_status mf_parse_chain(mf_ctx *c, json_t *root)
     json_t *arr;
     size_t n;
     void *items;
-    MF_TRY(mf_array_items(c, root, "chain", 1, VNFO_MANIFEST_MAX_FUNCTIONS, sizeof *c->m->chain, &arr, &items, &n));
+    MF_TRY(mf_array_items(c, root, "chain", 1, VNFO_MANIFEST_MAX_FUNCTIONS,
+                          sizeof *c->m->chain, &arr, &items, &n));
     c->m->chain = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);

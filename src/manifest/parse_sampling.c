@@ -139,7 +139,8 @@ static vnfo_status parse_ranges(mf_ctx *c, json_t *o)
     json_t *arr;
     size_t n;
     void *items;
-    MF_TRY(mf_array_items(c, o, "ranges", 1, VNFO_MANIFEST_MAX_RANGES, sizeof *m->sampling.ranges, &arr, &items, &n));
+    MF_TRY(mf_array_items(c, o, "ranges", 1, VNFO_MANIFEST_MAX_RANGES,
+                          sizeof *m->sampling.ranges, &arr, &items, &n));
     m->sampling.ranges = items;
     vnfo_sampler_range *r = m->sampling.ranges;
     for (size_t i = 0; i < n; i++) {
@@ -181,7 +182,8 @@ static vnfo_status parse_custom_fields(mf_ctx *c, json_t *o)
     json_t *arr;
     size_t n;
     void *items;
-    MF_TRY(mf_array_items(c, o, "custom_fields", 1, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->sampling.custom, &arr, &items, &n));
+    MF_TRY(mf_array_items(c, o, "custom_fields", 1, VNFO_MANIFEST_MAX_ENTRIES,
+                          sizeof *m->sampling.custom, &arr, &items, &n));
     m->sampling.custom = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);

@@ -136,7 +136,8 @@ vnfo_status mf_parse_sla(mf_ctx *c, json_t *root)
     json_t *arr;
     size_t n;
     void *items;
-    MF_TRY(mf_array_items(c, root, "sla", 0, VNFO_MANIFEST_MAX_ENTRIES, sizeof *m->sla, &arr, &items, &n));
+    MF_TRY(mf_array_items(c, root, "sla", 0, VNFO_MANIFEST_MAX_ENTRIES,
+                          sizeof *m->sla, &arr, &items, &n));
     m->sla = items;
     for (size_t i = 0; i < n; i++) {
         mf_push_index(c, i);
