@@ -25,17 +25,18 @@ endif
 
 # The decoder's fuzz target.  make check replays tests/corpus/flowtag through
 # it; --enable-fuzzers (clang) also builds a libFuzzer binary:
-#   make tests/fuzz/fuzz_flowtag && tests/fuzz/fuzz_flowtag -max_len=4096 <dir>
+#   make fuzzers && tests/fuzz/fuzz_flowtag -max_len=4096 <dir>
 check_PROGRAMS += tests/replay_flowtag
 tests_replay_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c tests/fuzz/replay.c
 tests_replay_flowtag_CFLAGS = $(AM_CFLAGS) -DFUZZ_CORPUS=\"flowtag\"
 tests_replay_flowtag_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_flowtag
-tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c
-tests_fuzz_fuzz_flowtag_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_flowtag_LDFLAGS = -fsanitize=fuzzer,address,undefined
-tests_fuzz_fuzz_flowtag_LDADD = libvnfo.la
+VNFO_FUZZERS += tests/fuzz/fuzz_flowtag
+tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_flowtag_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_flowtag_LDFLAGS = $(FUZZ_LINKFLAGS)
+tests_fuzz_fuzz_flowtag_LDADD = $(FUZZ_LIBS)
 endif
 
 if BUILD_CLI

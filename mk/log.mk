@@ -23,28 +23,19 @@ tests_log_example_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tests_log_example_LDADD = libvnfo.la $(SODIUM_LIBS)
 CLEANFILES += tests/log_example
 
-# libFuzzer harnesses (./configure CC=clang --enable-fuzzers; make fuzz-log).
-# They compile the library's sources themselves, so that libFuzzer's
-# coverage instrumentation reaches the decoders.
+# libFuzzer harnesses of the record and batch decoders (make fuzzers).
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
-FUZZ_CFLAGS = $(libvnfo_la_CFLAGS) -fsanitize=fuzzer
-FUZZ_LIBS = $(libvnfo_la_LIBADD) -lm
+VNFO_FUZZERS += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
 tests_fuzz_fuzz_record_SOURCES = tests/fuzz/fuzz_record.c $(libvnfo_la_SOURCES)
 tests_fuzz_fuzz_record_CFLAGS = $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_record_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_record_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_fuzz_record_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_batch_SOURCES = tests/fuzz/fuzz_batch.c $(libvnfo_la_SOURCES)
 tests_fuzz_fuzz_batch_CFLAGS = $(FUZZ_CFLAGS)
-tests_fuzz_fuzz_batch_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_batch_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_fuzz_batch_LDADD = $(FUZZ_LIBS)
-CLEANFILES += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
-fuzz-log: tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
-else
-fuzz-log:
-	@echo "fuzz-log: configure with CC=clang --enable-fuzzers"; exit 1
 endif
-.PHONY: fuzz-log
 
 # vnfo keygen and vnfo log (verify, dump, prove, check-proof).
 if BUILD_CLI

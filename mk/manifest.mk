@@ -17,17 +17,18 @@ endif
 
 # The fuzz harness's corpus, replayed by every build (gcc included); with
 # clang and --enable-fuzzers the harness is also a libFuzzer binary
-# (make tests/fuzz_manifest; docs/manifest.md, "Fuzzing").
+# (make fuzzers; docs/manifest.md, "Fuzzing").
 check_PROGRAMS += tests/replay_manifest
 tests_replay_manifest_SOURCES = tests/fuzz/fuzz_manifest.c tests/fuzz/replay.c
 tests_replay_manifest_CFLAGS = $(AM_CFLAGS) -DFUZZ_CORPUS=\"manifest\"
 tests_replay_manifest_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz_manifest
-tests_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c
-tests_fuzz_manifest_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
-tests_fuzz_manifest_LDFLAGS = -fsanitize=fuzzer,address,undefined
-tests_fuzz_manifest_LDADD = libvnfo.la
+VNFO_FUZZERS += tests/fuzz_manifest
+tests_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c $(libvnfo_la_SOURCES)
+tests_fuzz_manifest_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_manifest_LDFLAGS = $(FUZZ_LINKFLAGS)
+tests_fuzz_manifest_LDADD = $(FUZZ_LIBS)
 endif
 
 # Every shipped example must pass `vnfo manifest check`.
