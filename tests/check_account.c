@@ -786,46 +786,24 @@ START_TEST(test_names)
 }
 END_TEST
 
-/* Allocator that fails after a budget of allocations. */
-static int alloc_budget;
-
-static void *failing_alloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return alloc_budget-- > 0 ? malloc(n) : NULL;
-}
-
-static void *failing_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    return alloc_budget-- > 0 ? realloc(p, n) : NULL;
-}
-
-static void plain_free(void *ctx, void *p)
-{
-    (void)ctx;
-    free(p);
-}
-
 START_TEST(test_allocation_failures)
 {
-    vnfo_allocator al = {VNFO_ALLOCATOR_VERSION, failing_alloc, failing_realloc, plain_free, NULL};
-    ck_assert_status(vnfo_allocator_set(&al), VNFO_OK);
+    vnfo_test_allocator_install(-1);
     vnfo_account_acc *a = NULL, *b = NULL;
     for (int budget = 0; budget < 2; budget++) {
-        alloc_budget = budget;
+        vnfo_test_alloc_budget(budget);
         ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_E_NO_MEMORY);
         ck_assert_ptr_null(a);
     }
-    alloc_budget = 4;
+    vnfo_test_alloc_budget(4);
     ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_OK);
     ck_assert_status(vnfo_account_acc_create(&b, NULL), VNFO_OK);
-    alloc_budget = 0; /* growing the kept values fails: nothing changes */
+    vnfo_test_alloc_budget(0); /* growing the kept values fails: nothing changes */
     ck_assert_status(vnfo_account_acc_add(a, 5), VNFO_E_NO_MEMORY);
     ck_assert_uint_eq(vnfo_account_acc_count(a), 0);
-    alloc_budget = 1;
+    vnfo_test_alloc_budget(1);
     ck_assert_status(vnfo_account_acc_add(b, 5), VNFO_OK);
-    alloc_budget = 0;
+    vnfo_test_alloc_budget(0);
     ck_assert_status(vnfo_account_acc_merge(a, b), VNFO_E_NO_MEMORY);
     ck_assert_uint_eq(vnfo_account_acc_count(a), 0);
     vnfo_account_acc_free(a);

@@ -404,30 +404,10 @@ END_TEST
 
 /* ---- allocation failures ------------------------------------------------ */
 
-static int alloc_budget;
-
-static void *fail_alloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return alloc_budget-- > 0 ? malloc(n) : NULL;
-}
-static void *fail_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    return realloc(p, n);
-}
-static void fail_free(void *ctx, void *p)
-{
-    (void)ctx;
-    free(p);
-}
-
 START_TEST(test_allocation_failure)
 {
-    vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, fail_alloc, fail_realloc, fail_free, NULL};
     for (int budget = 0; budget < 5; budget++) { /* handle, entries, links, index, IPv6 pairs */
-        alloc_budget = budget;
-        ck_assert_status(vnfo_allocator_set(&a), VNFO_OK);
+        vnfo_test_allocator_install(budget);
         vnfo_flowtag_table *t;
         vnfo_flowtag_options o = VNFO_FLOWTAG_OPTIONS_INIT;
         ck_assert_status(vnfo_flowtag_table_create(&t, &o), VNFO_E_NO_MEMORY);

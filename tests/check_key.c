@@ -210,16 +210,11 @@ START_TEST(test_sizes_for_ffi)
 }
 END_TEST
 
-static void setup_init(void)
-{
-    ck_assert_int_eq(vnfo_init(), VNFO_OK);
-}
-
 static Suite *key_suite(void)
 {
     Suite *s = suite_create("key");
     TCase *tc = tcase_create("core");
-    tcase_add_unchecked_fixture(tc, setup_init, NULL);
+    tcase_add_unchecked_fixture(tc, vnfo_test_setup_init, NULL);
     tcase_add_test(tc, test_rfc8032_vector);
     tcase_add_test(tc, test_sign_verify_and_forgeries);
     tcase_add_test(tc, test_public_text_round_trip);

@@ -1049,32 +1049,13 @@ END_TEST
 
 /* ---- allocation failures ------------------------------------------------------------- */
 
-static int alloc_budget;
-
-static void *failing_alloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return alloc_budget-- > 0 ? malloc(n) : NULL;
-}
-static void *failing_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    return alloc_budget-- > 0 ? realloc(p, n) : NULL;
-}
-static void plain_free(void *ctx, void *p)
-{
-    (void)ctx;
-    free(p);
-}
-
 START_TEST(test_allocation_failures)
 {
     char *base = example();
-    vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, failing_alloc, failing_realloc, plain_free, NULL};
-    ck_assert_status(vnfo_allocator_set(&a), VNFO_OK);
+    vnfo_test_allocator_install(-1);
     int ok_at = -1;
     for (int budget = 0; budget < 64 && ok_at < 0; budget++) {
-        alloc_budget = budget;
+        vnfo_test_alloc_budget(budget);
         vnfo_manifest *m;
         vnfo_status s = vnfo_manifest_parse(&m, base, strlen(base), "m.json");
         if (s == VNFO_OK) {

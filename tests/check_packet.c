@@ -583,16 +583,11 @@ START_TEST(test_digest_known_answer)
 }
 END_TEST
 
-static void setup_init(void)
-{
-    ck_assert_int_eq(vnfo_init(), VNFO_OK);
-}
-
 static Suite *packet_suite(void)
 {
     Suite *s = suite_create("packet");
     TCase *tc = tcase_create("core");
-    tcase_add_unchecked_fixture(tc, setup_init, NULL);
+    tcase_add_unchecked_fixture(tc, vnfo_test_setup_init, NULL);
     tcase_add_test(tc, test_ipv4_tcp_ethernet);
     tcase_add_test(tc, test_ipv6_udp_qinq_and_link_types);
     tcase_add_test(tc, test_ipv4_options_fragments_icmp_sctp);

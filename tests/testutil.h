@@ -27,11 +27,78 @@ static inline int vnfo_test_run(Suite *s)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* Fixture for suites that sign, verify or draw randomness:
+ * tcase_add_unchecked_fixture(tc, vnfo_test_setup_init, NULL). */
+static inline void vnfo_test_setup_init(void)
+{
+    ck_assert_int_eq(vnfo_init(), VNFO_OK);
+}
+
 /* The directory of real captures, or NULL (the caller skips with a message). */
 static inline const char *vnfo_test_pcap_dir(void)
 {
     const char *d = getenv("VNFO_PCAP_DIR");
     return (d && *d) ? d : NULL;
+}
+
+/* A test allocator for vnfo_allocator_set(): counts allocations (alloc and
+ * realloc) and, while its budget is not negative, lets only that many more
+ * succeed.  Each test program has its own state. */
+struct vnfo_test_alloc {
+    long budget; /* allocations still allowed; -1: unlimited */
+    long count;  /* allocations attempted since install */
+};
+
+static inline struct vnfo_test_alloc *vnfo_test_alloc_state(void)
+{
+    static struct vnfo_test_alloc state = {-1, 0};
+    return &state;
+}
+
+static inline int vnfo_test_alloc_take(void)
+{
+    struct vnfo_test_alloc *s = vnfo_test_alloc_state();
+    s->count++;
+    if (s->budget < 0)
+        return 1;
+    if (s->budget == 0)
+        return 0;
+    s->budget--;
+    return 1;
+}
+
+static inline void *vnfo_test_alloc_fn(void *ctx, size_t n)
+{
+    (void)ctx;
+    return vnfo_test_alloc_take() ? malloc(n) : NULL;
+}
+
+static inline void *vnfo_test_realloc_fn(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return vnfo_test_alloc_take() ? realloc(p, n) : NULL;
+}
+
+static inline void vnfo_test_free_fn(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+/* Sets how many more allocations succeed (-1: all). */
+static inline void vnfo_test_alloc_budget(long budget)
+{
+    vnfo_test_alloc_state()->budget = budget;
+}
+
+/* Installs the test allocator with a budget and a zero count. */
+static inline void vnfo_test_allocator_install(long budget)
+{
+    vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, vnfo_test_alloc_fn, vnfo_test_realloc_fn,
+                        vnfo_test_free_fn, NULL};
+    vnfo_test_alloc_state()->count = 0;
+    vnfo_test_alloc_budget(budget);
+    ck_assert_int_eq(vnfo_allocator_set(&a), VNFO_OK);
 }
 
 #endif
