@@ -1,0 +1,56 @@
+//! Provider bills (include/vnfo/bill.h, docs/bill.md).
+
+use std::path::Path;
+use std::ptr;
+
+use crate::error::{call, Result};
+use crate::{c_path, c_string, owned_str, sys};
+
+/// A parsed bill: immutable, `Send + Sync`.
+pub struct Bill {
+    raw: ptr::NonNull<sys::vnfo_bill>,
+}
+
+unsafe impl Send for Bill {}
+unsafe impl Sync for Bill {}
+
+impl Bill {
+    /// Parse a bill's JSON text; `name` names it in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Bill> {
+        let name = c_string(name)?;
+        let mut raw = ptr::null_mut();
+        call(|| unsafe { sys::vnfo_bill_parse(&mut raw, text.as_ptr().cast(), text.len(), name.as_ptr()) })?;
+        Ok(Bill { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL") })
+    }
+
+    /// Read and parse a bill file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Bill> {
+        let path = c_path(path.as_ref())?;
+        let mut raw = ptr::null_mut();
+        call(|| unsafe { sys::vnfo_bill_load(&mut raw, path.as_ptr()) })?;
+        Ok(Bill { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL") })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const sys::vnfo_bill {
+        self.raw.as_ptr()
+    }
+
+    /// The manifest id the bill names.
+    pub fn manifest_id(&self) -> String {
+        unsafe { owned_str(sys::vnfo_bill_manifest_id(self.raw.as_ptr())) }
+    }
+
+    /// The billed total of a resource for a function.
+    pub fn total(&self, function: &str, resource: &str) -> Result<u64> {
+        let (function, resource) = (c_string(function)?, c_string(resource)?);
+        let mut out = 0u64;
+        call(|| unsafe { sys::vnfo_bill_total(&mut out, self.raw.as_ptr(), function.as_ptr(), resource.as_ptr()) })?;
+        Ok(out)
+    }
+}
+
+impl Drop for Bill {
+    fn drop(&mut self) {
+        unsafe { sys::vnfo_bill_free(self.raw.as_ptr()) }
+    }
+}
