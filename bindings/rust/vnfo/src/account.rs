@@ -124,6 +124,12 @@ impl Accumulator {
     }
 }
 
+impl std::fmt::Debug for Accumulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Accumulator(n = {})", self.count())
+    }
+}
+
 impl Drop for Accumulator {
     fn drop(&mut self) {
         unsafe { sys::vnfo_account_acc_free(self.raw.as_ptr()) }

@@ -49,6 +49,12 @@ impl Bill {
     }
 }
 
+impl std::fmt::Debug for Bill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bill({:?})", self.manifest_id())
+    }
+}
+
 impl Drop for Bill {
     fn drop(&mut self) {
         unsafe { sys::vnfo_bill_free(self.raw.as_ptr()) }

@@ -231,6 +231,12 @@ impl FlowTagTable {
     }
 }
 
+impl std::fmt::Debug for FlowTagTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FlowTagTable({:?})", self.stats())
+    }
+}
+
 impl Drop for FlowTagTable {
     fn drop(&mut self) {
         unsafe { sys::vnfo_flowtag_table_free(self.raw.as_ptr()) }
@@ -277,6 +283,12 @@ impl Resolver {
         let mut r = Resolution::default();
         call(|| unsafe { sys::vnfo_flowtag_resolver_resolve(&mut r, self.raw.as_ptr(), obs) })?;
         Ok(r)
+    }
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resolver")
     }
 }
 

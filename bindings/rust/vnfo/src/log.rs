@@ -82,12 +82,19 @@ struct Sink<W> {
     error: Option<io::Error>,
 }
 
-/// Hands one closed, signed batch to the `Write`r.  A panic must not cross
-/// the C frames, so it becomes a sink failure.
+/// Hands one closed, signed batch to the `Write`r in the log-file framing
+/// (its 4-byte big-endian length, then the batch), as vnfo_log_file_sink()
+/// writes it.  A panic must not cross the C frames, so it becomes a sink
+/// failure.
 unsafe extern "C" fn sink_write<W: Write>(ctx: *mut c_void, batch: *const u8, len: usize) -> sys::vnfo_status {
     let sink = &mut *(ctx as *mut Sink<W>);
     let bytes = std::slice::from_raw_parts(batch, len);
-    match catch_unwind(AssertUnwindSafe(|| sink.out.write_all(bytes))) {
+    let write = |out: &mut W| -> io::Result<()> {
+        // Batches are at most VNFO_LOG_MAX_BATCH_BYTES, far below 4 GiB.
+        out.write_all(&(len as u32).to_be_bytes())?;
+        out.write_all(bytes)
+    };
+    match catch_unwind(AssertUnwindSafe(|| write(&mut sink.out))) {
         Ok(Ok(())) => sys::VNFO_OK,
         Ok(Err(e)) => {
             sink.error = Some(e);
@@ -100,7 +107,10 @@ unsafe extern "C" fn sink_write<W: Write>(ctx: *mut c_void, batch: *const u8, le
     }
 }
 
-/// A log writer: records in, signed batches out to a `std::io::Write`.
+/// A log writer: records in, signed batches out to a `std::io::Write` in
+/// the log-file format (docs/FORMAT.md: each batch after its 4-byte
+/// big-endian length), so a `File` or `Vec<u8>` sink holds a log that
+/// [`LogReader`] and `vnfo verify` read.
 ///
 /// `Send` (when the sink is) but not `Sync`: log.h makes the writer "per
 /// handle".  It borrows its signing key, which must outlive it.  Dropping
@@ -203,6 +213,12 @@ impl<'k, W: Write> LogWriter<'k, W> {
         let mut sink = unsafe { Box::from_raw(sink) };
         sink.out.flush().map_err(|e| Error::code(sys::VNFO_E_IO).with_io(e))?;
         Ok(sink.out)
+    }
+}
+
+impl<W: Write> std::fmt::Debug for LogWriter<'_, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogWriter").field("next_seq", &self.next_seq()).field("lost_total", &self.lost_total()).finish()
     }
 }
 
@@ -330,6 +346,12 @@ impl<'a> LogReader<'a> {
     /// and record, and iteration goes on after it.
     pub fn records(&self) -> Records<'_> {
         Records { reader: self, cursor: sys::vnfo_log_cursor::default(), done: false }
+    }
+}
+
+impl std::fmt::Debug for LogReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LogReader({} batches)", unsafe { sys::vnfo_log_reader_batch_count(self.raw.as_ptr()) })
     }
 }
 

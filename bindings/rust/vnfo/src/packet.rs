@@ -73,7 +73,7 @@ pub fn digest(pkt: &[u8], linktype: u32) -> Result<Digest> {
 }
 
 /// A parsed packet: offsets into the caller's bytes, which it borrows.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct PacketView<'a> {
     raw: sys::vnfo_packet_view,
     _bytes: PhantomData<&'a [u8]>,

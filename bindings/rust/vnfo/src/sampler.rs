@@ -74,6 +74,13 @@ impl SamplingKey {
     }
 }
 
+impl std::fmt::Debug for SamplingKey {
+    /// Never prints the key, only its public commitment.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SamplingKey({})", self.commitment_text())
+    }
+}
+
 impl Drop for SamplingKey {
     fn drop(&mut self) {
         for b in self.0.iter_mut() {

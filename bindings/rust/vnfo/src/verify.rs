@@ -181,6 +181,12 @@ impl<'a> Verifier<'a> {
     }
 }
 
+impl std::fmt::Debug for Verifier<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Verifier({} references)", self.references.len())
+    }
+}
+
 impl Drop for Verifier<'_> {
     fn drop(&mut self) {
         // Free the verifier before the closures it points at.
