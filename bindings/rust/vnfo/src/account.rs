@@ -91,7 +91,7 @@ impl Accumulator {
         unsafe { (sys::vnfo_account_acc_min(self.raw.as_ptr()), sys::vnfo_account_acc_max(self.raw.as_ptr())) }
     }
 
-    /// The exact sum as decimal text, divided by 10^`power`.
+    /// An exact power sum in decimal: Σx (`power` 1), Σx² (2) or Σx³ (3).
     pub fn sum_text(&self, power: u32) -> Result<String> {
         let mut buf = vec![0u8; sys::VNFO_ACCOUNT_SUM_TEXT_SIZE as usize];
         call(|| unsafe { sys::vnfo_account_acc_sum_text(buf.as_mut_ptr().cast(), buf.len(), self.raw.as_ptr(), power) })?;
