@@ -17,10 +17,12 @@ pub struct Capture {
     pub error: Option<String>,
 }
 
-/// libpcap's DLT_RAW is 12 or 14 on some platforms, and captures written
-/// there carry those numbers; libpcap reads them as raw IP.
-fn normalise(linktype: u32) -> u32 {
-    match linktype {
+/// The link type as libpcap reads it: the high bits of the pcap header's
+/// field carry FCS information (LT_LINKTYPE() keeps the low 26), and
+/// DLT_RAW is 12 or 14 on some platforms, whose captures carry those
+/// numbers for raw IP.
+fn normalise(field: u32) -> u32 {
+    match field & 0x03ff_ffff {
         12 | 14 => 101,
         t => t,
     }
@@ -36,12 +38,33 @@ pub fn read_capture(path: &Path) -> Result<Capture, String> {
     }
 }
 
+/// libpcap's largest snapshot length; it reads a file whose header says 0
+/// or more as this.
+const MAX_SNAPLEN: u32 = 262_144;
+
 fn read_pcap(data: &[u8]) -> Result<Capture, String> {
-    let mut r = PcapReader::new(data).map_err(|e| e.to_string())?;
+    // pcap-file refuses packets longer than the header's snapshot length;
+    // libpcap reads them and keeps their first snaplen bytes.  So the copy
+    // pcap-file parses says MAX_SNAPLEN, and packets are cut here instead.
+    let mut data = data.to_vec();
+    let mut snaplen = MAX_SNAPLEN;
+    if data.len() >= 24 {
+        let field: [u8; 4] = [data[16], data[17], data[18], data[19]];
+        let little = data[0] == 0xd4 || data[0] == 0x4d; // magic a1b2c3d4 or a1b23c4d, little-endian
+        let s = if little { u32::from_le_bytes(field) } else { u32::from_be_bytes(field) };
+        if s > 0 && s < MAX_SNAPLEN {
+            snaplen = s;
+        }
+        data[16..20].copy_from_slice(&[0xff; 4]);
+    }
+    let mut r = PcapReader::new(&data[..]).map_err(|e| e.to_string())?;
     let mut cap = Capture { linktype: normalise(u32::from(r.header().datalink)), packets: Vec::new(), error: None };
     while let Some(p) = r.next_packet() {
         match p {
-            Ok(p) => cap.packets.push(p.data.into_owned()),
+            Ok(p) => {
+                let keep = p.data.len().min(snaplen as usize);
+                cap.packets.push(p.data[..keep].to_vec())
+            }
             Err(e) => {
                 cap.error = Some(e.to_string());
                 break;
