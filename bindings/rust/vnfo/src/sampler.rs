@@ -269,7 +269,8 @@ impl Sampler {
         Ok(Sampler { raw: ptr::NonNull::new(out).expect("VNFO_OK and NULL") })
     }
 
-    pub(crate) fn as_ptr(&self) -> *const sys::vnfo_sampler {
+    /// The C handle, for raw `vnfo-sys` calls (valid while `self` lives).
+    pub fn as_ptr(&self) -> *const sys::vnfo_sampler {
         self.raw.as_ptr()
     }
 
