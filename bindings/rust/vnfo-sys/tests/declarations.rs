@@ -108,7 +108,7 @@ fn integer_macros(text: &str) -> Vec<(String, u64)> {
 }
 
 fn parse_c_integer(text: &str) -> Option<u64> {
-    let t = text.trim_end_matches(|c| c == 'u' || c == 'U' || c == 'l' || c == 'L');
+    let t = text.trim_end_matches(['u', 'U', 'l', 'L']);
     if let Some(hex) = t.strip_prefix("0x") {
         u64::from_str_radix(hex, 16).ok()
     } else {

@@ -72,7 +72,7 @@ fn run(pcap: &Path, log: &Path) -> Result<(), Box<dyn std::error::Error>> {
                 t_out_ns: t + 100,
                 ..PacketRecord::default()
             }))?;
-            logged.entry(d.label()).or_insert_with(Vec::new).push(digest);
+            logged.entry(d.label()).or_default().push(digest);
             selected += 1;
         }
     }

@@ -158,6 +158,8 @@ impl<'k, W: Write> LogWriter<'k, W> {
     /// the writer).  Never allocates; runs the sink when a batch closes.
     #[inline]
     pub fn append(&mut self, rec: &Record<'_>) -> Result<()> {
+        // A thread-local store, so that an error never shows an older message.
+        unsafe { sys::vnfo_error_clear() };
         let st = unsafe { sys::vnfo_log_writer_append(self.raw, rec.raw()) };
         self.result(st)
     }

@@ -106,8 +106,10 @@ impl VerifyOptions {
 /// A verifier of one manifest's chain.
 pub struct Verifier<'a> {
     raw: ptr::NonNull<sys::vnfo_verifier>,
-    // Boxed twice so the C side holds a thin pointer; kept until drop
-    // because the C verifier may call any of them until it is freed.
+    // Boxed twice: the C side holds a thin pointer to the inner box, which
+    // must not move when the Vec grows; kept until drop because the C
+    // verifier may call any of them until it is freed.
+    #[allow(clippy::vec_box)]
     references: Vec<Box<Box<ReferenceFn<'a>>>>,
     _borrows: PhantomData<&'a Manifest>,
 }

@@ -56,7 +56,7 @@ fn the_sampling_key_must_match_the_commitment() {
     let m = Manifest::parse(&mine, "mine.json").unwrap();
     let s = Sampler::new(&m.sampler_options(&key).unwrap(), &key).unwrap();
     assert_eq!(m.sampling_rate(), (1, 100));
-    assert_eq!(s.probability().0 > 0, true);
+    assert!(s.probability().0 > 0);
 }
 
 #[test]
