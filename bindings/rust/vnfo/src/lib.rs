@@ -11,6 +11,41 @@
 //!
 //! Call [`init`] once before anything that signs, verifies or draws random
 //! numbers; the constructors that need it call it themselves.
+//!
+//! The handles the headers make "per handle" are not `Sync`; these must not
+//! compile:
+//!
+//! ```compile_fail
+//! fn sync<T: Sync>() {}
+//! sync::<vnfo::LogWriter<'static, Vec<u8>>>();
+//! ```
+//! ```compile_fail
+//! fn sync<T: Sync>() {}
+//! sync::<vnfo::LogReader<'static>>();
+//! ```
+//! ```compile_fail
+//! fn sync<T: Sync>() {}
+//! sync::<vnfo::account::Accumulator>();
+//! ```
+//! ```compile_fail
+//! fn sync<T: Sync>() {}
+//! sync::<vnfo::Verifier<'static>>();
+//! ```
+//!
+//! while the same check on the shared types does, and all of them are `Send`:
+//!
+//! ```no_run
+//! fn sync<T: Send + Sync>() {}
+//! sync::<vnfo::Sampler>();
+//! sync::<vnfo::Manifest>();
+//! sync::<vnfo::flowtag::FlowTagTable>();
+//! sync::<vnfo::Report>();
+//! fn send<T: Send>() {}
+//! send::<vnfo::LogWriter<'static, Vec<u8>>>();
+//! send::<vnfo::LogReader<'static>>();
+//! send::<vnfo::account::Accumulator>();
+//! send::<vnfo::Verifier<'static>>();
+//! ```
 
 pub use vnfo_sys as sys;
 
