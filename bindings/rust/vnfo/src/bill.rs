@@ -40,11 +40,17 @@ impl Bill {
         unsafe { owned_str(sys::vnfo_bill_manifest_id(self.raw.as_ptr())) }
     }
 
-    /// The billed total of a resource for a function.
-    pub fn total(&self, function: &str, resource: &str) -> Result<u64> {
-        let (function, resource) = (c_string(function)?, c_string(resource)?);
+    /// A billed total: of the whole chain (`function` None) or of one
+    /// chain function.  VNFO_E_NOT_FOUND when the bill does not list it.
+    pub fn total(&self, function: Option<&str>, resource: &str) -> Result<u64> {
+        let function = match function {
+            Some(f) => Some(c_string(f)?),
+            None => None,
+        };
+        let resource = c_string(resource)?;
+        let fptr = function.as_ref().map_or(ptr::null(), |f| f.as_ptr());
         let mut out = 0u64;
-        call(|| unsafe { sys::vnfo_bill_total(&mut out, self.raw.as_ptr(), function.as_ptr(), resource.as_ptr()) })?;
+        call(|| unsafe { sys::vnfo_bill_total(&mut out, self.raw.as_ptr(), fptr, resource.as_ptr()) })?;
         Ok(out)
     }
 }
