@@ -107,7 +107,7 @@ impl PublicKey {
         &self.0.bytes
     }
 
-    /// Parse the text form "ed25519:<base64>".
+    /// Parse the text form `ed25519:<base64>`.
     pub fn parse(text: &str) -> Result<PublicKey> {
         let text = c_string(text)?;
         let mut out = sys::vnfo_public_key::default();
@@ -156,7 +156,7 @@ impl PartialEq for PublicKey {
 impl Eq for PublicKey {}
 
 impl fmt::Display for PublicKey {
-    /// The text form "ed25519:<base64>".
+    /// The text form `ed25519:<base64>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; sys::VNFO_KEY_PUBLIC_TEXT_SIZE as usize];
         let st = unsafe { sys::vnfo_public_key_format(buf.as_mut_ptr().cast(), buf.len(), &self.0) };
