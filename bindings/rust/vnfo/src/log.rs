@@ -343,6 +343,17 @@ impl<'a> LogReader<'a> {
             .collect()
     }
 
+    /// The bytes of batch `index` (without its length prefix), for
+    /// [`record_bytes`] and [`Proof::create`]; None for a truncated tail.
+    pub fn batch_bytes(&self, index: usize) -> Option<&[u8]> {
+        let mut b = sys::vnfo_log_batch_info::default();
+        if unsafe { sys::vnfo_log_reader_batch(&mut b, self.raw.as_ptr(), index) } != sys::VNFO_OK || b.bytes.is_null() {
+            return None;
+        }
+        // Valid until the reader is freed (log.h), so for the borrow of self.
+        Some(unsafe { std::slice::from_raw_parts(b.bytes, b.len) })
+    }
+
     /// The records of every authentic batch, in stream order.  A record
     /// that fails to decode is an `Err` item naming source, offset, batch
     /// and record, and iteration goes on after it.
@@ -400,5 +411,44 @@ impl<'r> Iterator for Records<'r> {
             }
             _ => Some(Err(Error::last(st))),
         }
+    }
+}
+
+/// The encoded bytes of record `index` of a batch (a slice of `batch`).
+pub fn record_bytes(batch: &[u8], index: u32) -> Result<&[u8]> {
+    let mut p: *const u8 = ptr::null();
+    let mut n = 0usize;
+    call(|| unsafe { sys::vnfo_log_batch_record(&mut p, &mut n, batch.as_ptr(), batch.len(), index) })?;
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// An inclusion proof: one record of a signed batch, provable to a third
+/// party with the batch's signed header and the audit path alone.
+#[derive(Clone)]
+pub struct Proof(Box<sys::vnfo_log_proof>);
+
+impl Proof {
+    /// The proof of record `index` of a batch (verify the batch first).
+    pub fn create(batch: &[u8], index: u32) -> Result<Proof> {
+        let mut p = Box::new(sys::vnfo_log_proof::default());
+        call(|| unsafe { sys::vnfo_log_proof_create(&mut *p, batch.as_ptr(), batch.len(), index) })?;
+        Ok(Proof(p))
+    }
+
+    /// The C proof (signed header, leaf index, tree size, audit path).
+    pub fn raw(&self) -> &sys::vnfo_log_proof {
+        &self.0
+    }
+
+    /// Check the proof for `record` (its encoded bytes): the header's
+    /// signature under `key`, the tree size and the audit path.
+    pub fn check(&self, key: &PublicKey, record: &[u8]) -> Result<()> {
+        call(|| unsafe { sys::vnfo_log_proof_check(&*self.0, &key.0, record.as_ptr(), record.len()) })
+    }
+}
+
+impl std::fmt::Debug for Proof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Proof(leaf {} of {})", self.0.leaf_index, self.0.tree_size)
     }
 }

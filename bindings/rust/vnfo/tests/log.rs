@@ -190,3 +190,26 @@ fn writer_options_are_checked() {
     assert_eq!(e.status(), sys::VNFO_E_LIMIT_EXCEEDED);
     assert!(e.message().contains("batch_records"), "{}", e.message());
 }
+
+#[test]
+fn inclusion_proofs_prove_one_record_to_a_third_party() {
+    use vnfo::log::{record_bytes, Proof};
+    let key = node_key();
+    let bytes = write_log(&key, 10);
+    let mut r = LogReader::new(&LogReaderOptions::new(key.public_key())).unwrap();
+    r.add_buffer(&bytes, "mem").unwrap();
+    r.verify().unwrap();
+    let batch = r.batch_bytes(1).unwrap();
+    let rec = record_bytes(batch, 2).unwrap();
+    assert_eq!(Record::decode(rec).unwrap().seq(), 6);
+    let proof = Proof::create(batch, 2).unwrap();
+    assert_eq!((proof.raw().leaf_index, proof.raw().tree_size), (2, 4));
+    proof.check(&key.public_key(), rec).unwrap();
+    let other = record_bytes(batch, 3).unwrap();
+    assert_eq!(proof.check(&key.public_key(), other).unwrap_err().status(), sys::VNFO_E_LOG_PROOF_INVALID);
+    let stranger = SigningKey::from_seed(&[1u8; 32]).unwrap().public_key();
+    assert_eq!(proof.check(&stranger, rec).unwrap_err().status(), sys::VNFO_E_SIGNATURE_INVALID);
+    assert_eq!(Proof::create(batch, 4).unwrap_err().status(), sys::VNFO_E_NOT_FOUND);
+    assert_eq!(record_bytes(batch, 9).unwrap_err().status(), sys::VNFO_E_NOT_FOUND);
+    assert!(r.batch_bytes(3).is_none());
+}
