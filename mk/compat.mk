@@ -1,0 +1,18 @@
+# compat: 0.1.0 programs run and 0.1.0 artefacts verify under this release
+# (docs/compatibility.md).  tests/compat/v0.1.0 is a frozen corpus written by
+# the v0.1.0 tag's code (tests/compat/regenerate.sh); include-0.1.0 holds the
+# 0.1.0 public headers.
+#
+# The helper programs below are built by `make check` (check_DATA) but are not
+# tests themselves: the scripts in TESTS run them with arguments.
+EXTRA_PROGRAMS += tests/compat/compat_verdicts
+tests_compat_compat_verdicts_SOURCES = tests/compat/compat_verdicts.c
+tests_compat_compat_verdicts_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_compat_compat_verdicts_LDADD = $(JANSSON_LIBS)
+check_DATA = tests/compat/compat_verdicts$(EXEEXT)
+CLEANFILES += $(check_DATA)
+
+if BUILD_CLI
+TESTS += tests/compat/compat_cli.sh
+endif
+EXTRA_DIST += tests/compat docs/compatibility.md
