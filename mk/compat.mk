@@ -16,3 +16,11 @@ if BUILD_CLI
 TESTS += tests/compat/compat_cli.sh
 endif
 EXTRA_DIST += tests/compat docs/compatibility.md
+
+# Mixed-version chains: frozen 0.1.0 logs next to this library's writer.
+if HAVE_CHECK
+check_PROGRAMS += tests/compat/check_compat
+tests_compat_check_compat_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_compat_check_compat_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_compat_check_compat_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(JANSSON_LIBS)
+endif
