@@ -150,8 +150,9 @@ if [ "$check" = 1 ]; then
     diff -r "$here/src-0.1.0" "$src" || rc=1
     cmp "$here/v0.1.0/sha256/node9.log" "$out/sha256/node9.log" || rc=1
     for log in $(cd "$out" && ls */*.log); do
-        "$vnfo" log dump --jsonl "$here/v0.1.0/$log" > "$work/a.jsonl" 2> /dev/null
-        "$vnfo" log dump --jsonl "$out/$log" > "$work/b.jsonl" 2> /dev/null
+        # (a tampered log's dump stops at its bad record, and exits non-zero)
+        "$vnfo" log dump --jsonl "$here/v0.1.0/$log" > "$work/a.jsonl" 2> /dev/null || true
+        "$vnfo" log dump --jsonl "$out/$log" > "$work/b.jsonl" 2> /dev/null || true
         cmp -s "$work/a.jsonl" "$work/b.jsonl" || { say "$log: other records"; rc=1; }
     done
     [ "$rc" = 0 ] || { say "the committed corpus differs from a fresh regeneration"; exit 1; }
