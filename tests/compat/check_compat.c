@@ -126,8 +126,11 @@ static vnfo_log_reader *frozen_reader(const char *set, const char *node, const u
  * record the 0.1.0 shim logged, appended as a shim of this release appends
  * it (a record from vnfo_record_init(), so the newest format), in batches
  * as large, stamped at the 0.1.0 batches' creation times, under the manifest
- * digest @p digest.  With @p heartbeat_ns non-zero, also the heartbeats and
- * the period close a manifest with logging.heartbeat_ms requires. */
+ * digest @p digest.  With @p p's heartbeat_ns non-zero, also the heartbeats
+ * and the period close a manifest with logging.heartbeat_ms requires.
+ * With @p keep non-zero, the log's first @p keep batches stay as 0.1.0
+ * wrote them and the current writer continues the log from there (a shim
+ * upgraded in the middle of a period): one chain, two record formats. */
 struct period {
     uint64_t start_ns, end_ns, heartbeat_ns;
 };
@@ -136,12 +139,23 @@ static vnfo_status append_heartbeats(vnfo_log_writer *w, struct clock *clk, cons
 
 static void rewrite_current(struct logbuf *out, const char *set, const char *node,
                             const uint8_t *frozen_digest, const uint8_t *digest,
-                            uint32_t batch_records, const struct period *p)
+                            uint32_t batch_records, const struct period *p, size_t keep)
 {
     vnfo_log_reader *r = frozen_reader(set, node, frozen_digest);
     vnfo_signing_key *key = node_key(node);
     vnfo_log_batch_info info;
-    ck_assert_status(vnfo_log_reader_batch(&info, r, 0), VNFO_OK);
+    ck_assert_uint_lt(keep, vnfo_log_reader_batch_count(r));
+    ck_assert(keep == 0 || memcmp(digest, frozen_digest, VNFO_LOG_HASH_BYTES) == 0);
+    for (size_t b = 0; b < keep; b++) {
+        ck_assert_status(vnfo_log_reader_batch(&info, r, b), VNFO_OK);
+        ck_assert_status(info.status, VNFO_OK);
+        logbuf_frame(out, info.bytes, info.len);
+    }
+    uint64_t next_seq = keep ? info.header.first_seq + info.header.record_count : 0;
+    uint8_t prev[VNFO_LOG_HASH_BYTES] = {0};
+    if (keep)
+        memcpy(prev, info.hash, sizeof prev);
+    ck_assert_status(vnfo_log_reader_batch(&info, r, keep), VNFO_OK);
     /* With heartbeats the shim runs through the billing period: its batches
      * are stamped from the period's start on.  Without, as 0.1.0 stamped them. */
     int heartbeats = p && p->heartbeat_ns;
@@ -157,12 +171,16 @@ static void rewrite_current(struct logbuf *out, const char *set, const char *nod
     wo.sink_ctx = out;
     wo.clock = fixed_clock;
     wo.clock_ctx = &clk;
+    wo.first_seq = next_seq;
+    memcpy(wo.prev_hash, prev, sizeof prev);
     vnfo_log_writer *w = NULL;
     ck_assert_status(vnfo_log_writer_create(&w, &wo), VNFO_OK);
     vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
     vnfo_record rec, fresh;
     size_t n = 0;
     while (vnfo_log_reader_next_record(&rec, r, &cur) == VNFO_OK) {
+        if (cur.batch < keep)
+            continue;
         ck_assert_status(vnfo_log_reader_batch(&info, r, cur.batch), VNFO_OK);
         if (!heartbeats)
             clk.now_ns = info.header.created_ns;
@@ -345,7 +363,7 @@ static void mixed_chain(const char *set, const char *manifest, const char *curre
     vnfo_manifest *m = load_manifest(manifest, digest);
     struct logbuf current = {0};
     rewrite_current(&current, set, current_node, digest, digest,
-                    vnfo_manifest_logging_batch_records(m), NULL);
+                    vnfo_manifest_logging_batch_records(m), NULL, 0);
     struct node_log logs[3];
     size_t n = 0;
     for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++) {
@@ -391,6 +409,43 @@ END_TEST
 START_TEST(test_mixed_chain_tampered)
 {
     mixed_chain("tampers-log", "manifest-digest.json", "nat");
+}
+END_TEST
+
+/* A shim upgraded mid-period: the ids log's first batch by 0.1.0, the rest
+ * by the current writer continuing its chain; the log reads as one
+ * writer's stream and every 0.1.0 verdict holds. */
+START_TEST(test_upgraded_mid_log)
+{
+    static const char *const sets[][2] = {{"digest", "manifest-digest.json"},
+                                          {"full", "manifest-full.json"}};
+    for (int i = 0; i < 2; i++) {
+        uint8_t digest[VNFO_LOG_HASH_BYTES];
+        vnfo_manifest *m = load_manifest(sets[i][1], digest);
+        struct logbuf ids = {0};
+        rewrite_current(&ids, sets[i][0], "ids", digest, digest, vnfo_manifest_logging_batch_records(m),
+                        NULL, 1);
+        /* The reader sees one chain: no fault at the change of writer. */
+        vnfo_log_reader_options ro = VNFO_LOG_READER_OPTIONS_INIT;
+        char path[4096];
+        ck_assert_status(vnfo_public_key_load(&ro.public_key, corpus(path, sizeof path, "keys/ids.pub")),
+                         VNFO_OK);
+        memcpy(ro.manifest_digest, digest, sizeof digest);
+        ro.anchored = 1; /* from the log's first batch on */
+        vnfo_log_reader *r = NULL;
+        ck_assert_status(vnfo_log_reader_create(&r, &ro), VNFO_OK);
+        ck_assert_status(vnfo_log_reader_add_buffer(r, ids.data, ids.len, "ids (0.1.0, then current)"),
+                         VNFO_OK);
+        ck_assert_status(vnfo_log_reader_verify(r), VNFO_OK);
+        ck_assert_uint_eq(vnfo_log_reader_batch_count(r), 3);
+        vnfo_log_reader_free(r);
+        struct node_log logs[] = {{"fw", NULL}, {"ids", &ids}, {"nat", NULL}};
+        vnfo_report *report = verify(m, sets[i][0], logs, 3);
+        assert_frozen_verdicts(report, sets[i][0], "ids upgraded after its first batch");
+        vnfo_report_free(report);
+        free(ids.data);
+        vnfo_manifest_free(m);
+    }
 }
 END_TEST
 
@@ -512,10 +567,10 @@ START_TEST(test_heartbeats_required)
     ck_assert_msg(memcmp(digest, frozen_digest, sizeof digest) != 0, "heartbeat_ms must enter the digest");
     uint32_t batch = vnfo_manifest_logging_batch_records(m);
     struct logbuf fw = {0}, ids_old = {0}, ids_new = {0}, nat = {0};
-    rewrite_current(&fw, "digest", "fw", frozen_digest, digest, batch, &p);
-    rewrite_current(&nat, "digest", "nat", frozen_digest, digest, batch, &p);
+    rewrite_current(&fw, "digest", "fw", frozen_digest, digest, batch, &p, 0);
+    rewrite_current(&nat, "digest", "nat", frozen_digest, digest, batch, &p, 0);
     rebind_frozen(&ids_old, "digest", "ids", frozen_digest, digest);
-    rewrite_current(&ids_new, "digest", "ids", frozen_digest, digest, batch, &p);
+    rewrite_current(&ids_new, "digest", "ids", frozen_digest, digest, batch, &p, 0);
     ck_assert_uint_eq(first_record_version(&ids_old), 1);
 
     /* The mixed chain: logs.integrity FAILs for ids, naming the missing
@@ -569,6 +624,7 @@ static Suite *compat_suite(void)
     tcase_add_test(tc, test_mixed_chain_full);
     tcase_add_test(tc, test_mixed_chain_tagged);
     tcase_add_test(tc, test_mixed_chain_tampered);
+    tcase_add_test(tc, test_upgraded_mid_log);
     suite_add_tcase(s, tc);
 #if VNFO_RECORD_FORMAT_VERSION >= 2
     TCase *hb = tcase_create("heartbeats required");
