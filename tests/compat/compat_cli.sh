@@ -70,16 +70,20 @@ done
 sed 's/^record: \(..\)/record: ff/' "$corpus/digest/fw-seq5.proof" > "$tmp/bad.proof"
 expect 1 "check-proof of an altered record" "$vnfo" log check-proof --pub "$corpus/keys/fw.pub" "$tmp/bad.proof"
 
-# The FlowTag checkpoint reads back with the same bindings.
+# The FlowTag checkpoint reads back with the same options and bindings
+# (the memory the table takes is this release's own).
 expect 0 "flowtag show" "$vnfo" flowtag show "$corpus/flowtag.checkpoint"
-diff "$corpus/flowtag.show.txt" "$tmp/out" > "$tmp/diff" || {
+strip_memory() { sed 's/  memory [0-9]* bytes$//' "$1"; }
+strip_memory "$corpus/flowtag.show.txt" > "$tmp/show0"
+strip_memory "$tmp/out" > "$tmp/show1"
+diff "$tmp/show0" "$tmp/show1" > "$tmp/diff" || {
     echo "FAIL: flowtag show differs from 0.1.0's:"; cat "$tmp/diff"; fails=$((fails + 1)); }
 
 # Manifests keep their digests (every 0.1.0 log is bound to one), and the
 # sampling key still matches its commitment.
 for m in manifest-digest manifest-headers manifest-full manifest-tagged; do
     expect 0 "manifest check $m" "$vnfo" manifest check "$corpus/$m.json" --sampling-key "$tmp/keys/sampling.key"
-    contains "$tmp/out" "$(grep '^digest ' "$corpus/$m.check.txt")"
+    contains "$tmp/out" "$(sed -n 's/^digest *blake2b256://p' "$corpus/$m.check.txt")" # the value, whatever its spelling
     contains "$tmp/out" "matches sampling.key_commitment"
 done
 cli_finish
