@@ -1,0 +1,219 @@
+/**
+ * @file verify.h
+ * @brief The end-to-end verifier: trajectories, functional checks, replay
+ *        through the customer's reference implementations, performance and
+ *        accounting checks, all into a ::vnfo_report.
+ */
+#ifndef VNFO_VERIFY_H
+#define VNFO_VERIFY_H
+
+#include <vnfo/bill.h>
+#include <vnfo/common.h>
+#include <vnfo/manifest.h>
+#include <vnfo/record.h>
+#include <vnfo/report.h>
+#include <vnfo/sampler.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Bytes of a function's state digest (snapshot mode). */
+#define VNFO_REFERENCE_STATE_BYTES 32
+
+/** What a reference implementation did with a packet.  Values are pinned. */
+typedef enum vnfo_reference_verdict {
+    VNFO_REFERENCE_FORWARD = 0, /**< The packet leaves, as written to the output buffer. */
+    VNFO_REFERENCE_DROP = 1,    /**< The packet is dropped. */
+    VNFO_REFERENCE_ERROR = 2    /**< The reference cannot process it (malformed, output too small). */
+} vnfo_reference_verdict;
+
+/**
+ * @brief Resource use and state a reference reports for one packet.
+ *
+ * The verifier zeroes it before each call.  Fixed layout: fields are only
+ * ever appended, and a callback built against an older layout leaves the
+ * new ones zero.
+ */
+typedef struct vnfo_reference_resources {
+    uint64_t cpu_cycles;  /**< Cycles the reference needs (feeds the minimality check). */
+    uint64_t mem_bytes;   /**< Memory the reference needs. */
+    uint32_t alerts;      /**< Alerts raised (an IDS); informational. */
+    uint32_t has_state;   /**< 1 when state_digest is set (snapshot mode). */
+    uint8_t state_digest[VNFO_REFERENCE_STATE_BYTES]; /**< Digest of the state the packet saw. */
+} vnfo_reference_resources;
+
+/**
+ * @brief A reference implementation f̂ of a function: a pure function of the
+ *        input packet (and its configuration in @p ctx).
+ * @param ctx The opaque context given with the callback.
+ * @param in The packet as the function received it (link layer included).
+ * @param out A buffer of @p out_cap bytes for the packet it forwards.
+ * @param[out] out_len The length written to @p out (when forwarding).
+ * @param[out] res Resource use and, optionally, the state digest.
+ * @return The verdict.
+ */
+typedef vnfo_reference_verdict (*vnfo_reference_fn)(void *ctx, const uint8_t *in, size_t in_len,
+                                                    uint8_t *out, size_t out_cap, size_t *out_len,
+                                                    vnfo_reference_resources *res);
+
+/** Version of ::vnfo_verify_options understood by this library. */
+#define VNFO_VERIFY_OPTIONS_VERSION 1
+
+/** Options of vnfo_verifier_create(). */
+typedef struct vnfo_verify_options {
+    unsigned version;     /**< VNFO_VERIFY_OPTIONS_VERSION. */
+    uint32_t linktype;    /**< pcap link type of logged packet bytes (default 1, Ethernet). */
+    int snapshot;         /**< Non-zero: snapshot mode, compare logged state digests in replays. */
+    uint32_t max_examples; /**< Example labels kept per check (default 8, at most 1024). */
+    double reference_ghz; /**< Clock that turns a reference's cycles into its delay for the SLA
+                               checks (default 2.0); 0: reference delay 0, the slack alone bounds it. */
+} vnfo_verify_options;
+
+/** Initialiser of ::vnfo_verify_options with the defaults. */
+#define VNFO_VERIFY_OPTIONS_INIT {VNFO_VERIFY_OPTIONS_VERSION, 1, 0, 8, 2.0}
+
+/**
+ * @brief Fill @p out with the defaults.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_verify_options_init(vnfo_verify_options *out, unsigned version);
+
+/** A verification in progress (opaque). */
+typedef struct vnfo_verifier vnfo_verifier;
+
+/**
+ * @brief Start a verification against a manifest.
+ * @param[out] out The verifier; NULL on failure.
+ * @param manifest The agreed manifest; it must outlive the verifier.
+ * @param opts Options, or NULL for the defaults.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,
+ *         VNFO_E_LIMIT_EXCEEDED (more than 64 functions) or VNFO_E_NO_MEMORY.
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_verifier_create(vnfo_verifier **out, const vnfo_manifest *manifest,
+                                          const vnfo_verify_options *opts);
+
+/** @brief Free a verifier.  Accepts NULL.  @par Thread safety: per handle. */
+VNFO_API void vnfo_verifier_free(vnfo_verifier *v);
+
+/**
+ * @brief Give the reference implementation of a chain function.
+ * @param name The chain entry's name (manifest "name", e.g. "ids").
+ * @param fn The reference; NULL removes it.
+ * @param ctx Passed to @p fn; must outlive the verifier.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_NOT_FOUND (no such
+ *         chain entry).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *name,
+                                                 vnfo_reference_fn fn, void *ctx);
+
+/**
+ * @brief Verify a chain node's log and take its records.
+ *
+ * Each batch is verified with the node's key from the manifest and the
+ * manifest's digest (docs/FORMAT.md).  Faulty batches (bad signature, root
+ * mismatch, broken chain, duplicate or replayed batch, truncated tail) do
+ * not stop the verification: they become evidence of the report's
+ * integrity check, and their records are not used.
+ * @param name The chain entry's name.
+ * @param data Length-prefixed batches; what the checks need is copied, so
+ *        the buffer may be freed when the call returns.
+ * @param source Names the log in messages.
+ * @return VNFO_OK; VNFO_E_NOT_FOUND (no such chain entry);
+ *         VNFO_E_LOG_MANIFEST_MISMATCH (the log follows another manifest);
+ *         VNFO_E_LOG_MALFORMED or VNFO_E_UNSUPPORTED_VERSION (not a log
+ *         this library reads: its first batch does not parse);
+ *         VNFO_E_LOG_NODE_MISMATCH (the log is another node's);
+ *         VNFO_E_INVALID_ARGUMENT; VNFO_E_NO_MEMORY.  Each is an input
+ *         error: the message names the log and the place.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint8_t *data,
+                                           size_t len, const char *source);
+
+/**
+ * @brief As vnfo_verifier_log_add(), reading a file.
+ * @return As vnfo_verifier_log_add(), plus VNFO_E_NOT_FOUND and VNFO_E_IO.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_log_add_file(vnfo_verifier *v, const char *name,
+                                                const char *path);
+
+/**
+ * @brief Take a log written by a node outside the chain (found beside the
+ *        chain's logs).  Its signature cannot be checked (the manifest has
+ *        no key for it); its records are evidence that packets visited a
+ *        node outside the chain.
+ * @return VNFO_OK, VNFO_E_NOT_FOUND, VNFO_E_IO, VNFO_E_LOG_MALFORMED,
+ *         VNFO_E_INVALID_ARGUMENT or VNFO_E_NO_MEMORY.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_foreign_log_add_file(vnfo_verifier *v, const char *path);
+
+/**
+ * @brief Add one already verified record (for shards verified elsewhere,
+ *        and for tests).  The record's node_id places it in the chain.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_LIMIT_EXCEEDED or
+ *         VNFO_E_NO_MEMORY.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_record *rec);
+
+/**
+ * @brief Give the sampler the shims were configured with (the customer
+ *        holds the sampling key), to add the check "sampling.consistency":
+ *        every record that keeps its whole packet must be one the sampler
+ *        selects, with the label it logged (other key epochs are derived
+ *        with vnfo_sampler_rekey()).  Call it before adding logs.
+ * @param sampler The sampler; it must outlive the verifier.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
+
+/**
+ * @brief Give the provider's bill.  Checks that it names the manifest, its
+ *        period, billed resources and functions.
+ * @param bill The bill; it must outlive the verifier.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_BILL_MISMATCH (message
+ *         says what differs).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill);
+
+/**
+ * @brief Check every node's log is there, assemble trajectories and run
+ *        every check into a new report.
+ *
+ * Checks (docs/verify.md): integrity of each log; chain completeness and
+ * order; no node outside the chain; hop-to-hop digests; functions that may
+ * not modify; drop attribution; causal timing within the clock-skew slack;
+ * FlowTag mappings; replay through each reference given (verdict, output
+ * digest, state digest in snapshot mode); SLA delay entries; bill totals,
+ * billed packet count and minimality.
+ * @param[out] out The report; NULL on failure.
+ * @return VNFO_OK (whatever the verdicts), VNFO_E_VERIFY_MISSING_LOG (a
+ *         chain node has no log), VNFO_E_INVALID_ARGUMENT or
+ *         VNFO_E_NO_MEMORY.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
+
+/**
+ * @brief Nanoseconds spent so far in each stage: 0 reading and verifying
+ *        logs, 1 decoding and storing records, 2 assembling trajectories and
+ *        functional checks, 3 replay, accounting and performance checks.
+ * @param[out] out Four doubles.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VNFO_VERIFY_H */
