@@ -56,6 +56,9 @@ void sim_functions_init(struct sim_functions *f, uint32_t linktype);
 /* The reference of a manifest function name ("firewall", "nat", "ids"):
  * 0 and *fn, *ctx set, or -1 for an unknown function. */
 int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function);
+/* The same reference, told each record's link type by the verifier. */
+int sim_reference_linktype(vnfo_reference_linktype_fn *fn, void **ctx, struct sim_functions *f,
+                           const char *function);
 
 /* Packets in: 1 with a packet, 0 at the end, -1 on a read error. */
 typedef int (*sim_source_fn)(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns);
