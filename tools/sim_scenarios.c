@@ -29,6 +29,8 @@ static const struct {
     {"replays-batch", "a firewall log batch is sent twice", {"logs.integrity", NULL}},
     {"nat-rewrites-untagged", "the NAT rewrites half of the flows without logging their FlowTag mapping",
      {"flowtags", "sampling.consistency", NULL}},
+    {"deletes-tail", "the last batches of the NAT log (the period close among them) are deleted",
+     {"logs.integrity", NULL}},
 };
 
 int sim_scenario_needs_flowtags(int scenario) { return scenario == SIM_NAT_REWRITES_UNTAGGED; }
