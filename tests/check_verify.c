@@ -23,13 +23,15 @@ struct source {
     size_t next, limit;
 };
 
-static int next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+static int next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
+                       uint64_t *ts_ns)
 {
     struct source *s = ctx;
     if (s->next >= s->limit)
         return 0;
     *pkt = frames[s->next];
     *len = frame_len[s->next];
+    *wire_len = frame_len[s->next];
     *ts_ns = 1793494800ULL * 1000000000ULL + (uint64_t)s->next * 20000ULL;
     s->next++;
     return 1;
