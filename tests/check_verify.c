@@ -156,7 +156,7 @@ START_TEST(test_honest_run_passes)
                       vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
                       vnfo_report_entry_summary(e));
     }
-    ck_assert_uint_eq(vnfo_report_entry_count(r), 17);
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 18); /* bill.bytes among them */
     ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_PASS);
     double checked;
     ck_assert_status(vnfo_report_evidence_number(&checked, vnfo_report_entry_find(r, "chain.complete"),
@@ -460,7 +460,7 @@ START_TEST(test_flowtags_end_to_end)
                       vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
                       vnfo_report_entry_summary(e));
     }
-    ck_assert_uint_eq(vnfo_report_entry_count(r), 19); /* 17 + flowtags + sampling.consistency */
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 20); /* 18 + flowtags + sampling.consistency */
     /* One trajectory per sampled packet, none cut at the rewrite. */
     ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "checked"), honest.sampled);
     ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "violations"), 0);
