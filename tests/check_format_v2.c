@@ -42,8 +42,9 @@ static void make_traffic(uint32_t linktype)
         uint16_t et = ethertype(eth);
         uint8_t *out = frames[n_frames];
         if ((linktype == VNFO_LINKTYPE_IPV4 && et != 0x0800) ||
-            (linktype == VNFO_LINKTYPE_IPV6 && et != 0x86dd))
-            continue;
+            (linktype == VNFO_LINKTYPE_IPV6 && et != 0x86dd) ||
+            (linktype != VNFO_LINKTYPE_ETHERNET && et != 0x0800 && et != 0x86dd))
+            continue; /* VLAN-tagged frames have no raw-IP or cooked form here */
         if (linktype == VNFO_LINKTYPE_ETHERNET) {
             memcpy(out, eth, len);
             frame_len[n_frames++] = len;
