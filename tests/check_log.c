@@ -614,6 +614,61 @@ START_TEST(test_sequence_limit_and_empty_log)
 }
 END_TEST
 
+/* docs/FORMAT.md 4: a batch failing several checks gets the status of the
+ * first in the documented order: signature, manifest digest, framing,
+ * root, then the node id. */
+START_TEST(test_order_of_batch_checks)
+{
+    vnfo_signing_key *k = test_key(13);
+    vnfo_public_key pk = public_of(k);
+    struct batches bs = {0};
+    write_records(&bs, k, 4, 4, VNFO_LOG_TREE_BLAKE2B_256);
+    ck_assert_int_eq(bs.n, 1);
+    size_t len;
+    uint8_t *log = log_of(&bs, (const int[]){0, -1}, &len);
+    vnfo_log_reader_options o;
+    ck_assert_status(vnfo_log_reader_options_init(&o, VNFO_LOG_READER_OPTIONS_VERSION), VNFO_OK);
+    o.public_key = pk;
+    o.manifest_digest[0] = 1; /* the batch names the zero digest */
+    o.check_node = 1;
+    o.node_id = 9;            /* the batch is node 3 */
+    vnfo_log_reader *r;
+    /* Wrong node and wrong manifest: the manifest digest is reported. */
+    ck_assert_status(vnfo_log_reader_create(&r, &o), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_add_buffer(r, log, len, "o.log"), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_MANIFEST_MISMATCH);
+    vnfo_log_reader_free(r);
+    /* ... and a broken root on top: still the manifest digest (before framing and root). */
+    log[len - 1] ^= 1;
+    ck_assert_status(vnfo_log_reader_create(&r, &o), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_add_buffer(r, log, len, "o.log"), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_MANIFEST_MISMATCH);
+    vnfo_log_reader_free(r);
+    /* Right manifest, broken root, wrong node: the root. */
+    o.manifest_digest[0] = 0;
+    ck_assert_status(vnfo_log_reader_create(&r, &o), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_add_buffer(r, log, len, "o.log"), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_ROOT_MISMATCH);
+    vnfo_log_reader_free(r);
+    log[len - 1] ^= 1;
+    /* Only the node is wrong. */
+    ck_assert_status(vnfo_log_reader_create(&r, &o), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_add_buffer(r, log, len, "o.log"), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_LOG_NODE_MISMATCH);
+    vnfo_log_reader_free(r);
+    /* A bad signature comes before everything after it. */
+    o.manifest_digest[0] = 1;
+    log[4 + VNFO_LOG_HEADER_BYTES] ^= 1;
+    ck_assert_status(vnfo_log_reader_create(&r, &o), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_add_buffer(r, log, len, "o.log"), VNFO_OK);
+    ck_assert_status(vnfo_log_reader_verify(r), VNFO_E_SIGNATURE_INVALID);
+    vnfo_log_reader_free(r);
+    free(log);
+    batches_free(&bs);
+    vnfo_signing_key_free(k);
+}
+END_TEST
+
 /* ---- faults ---------------------------------------------------------------- */
 
 /* Four batches of 5 records; rearranged per test. */
@@ -1182,6 +1237,7 @@ int main(void)
     tcase_add_test(tc, test_set_epoch);
     tcase_add_test(tc, test_heartbeat_and_close_period);
     tcase_add_test(tc, test_sequence_limit_and_empty_log);
+    tcase_add_test(tc, test_order_of_batch_checks);
     tcase_add_test(tc, test_continue_after_lost_flush);
     tcase_add_test(tc, test_deleted_batch);
     tcase_add_test(tc, test_reordered_batches);

@@ -60,6 +60,13 @@ done
 grep -q '"link_type":113,"wire_len":' "$tmp/dump.txt" || fail "dump: no link type 113 in $(head -c 300 "$tmp/dump.txt")"
 grep -q '"type":"period_close"' "$tmp/dump.txt" || fail "dump: no period close"
 
+# The manifest summary names the heartbeat; the template shows the key.
+"$vnfo" manifest check "$d/manifest.json" > "$tmp/mcheck.txt" 2>&1 || fail "manifest check: $(cat "$tmp/mcheck.txt")"
+grep -qx 'heartbeat     every 1000 ms, and a period close per node' "$tmp/mcheck.txt" || fail "manifest check: no heartbeat line"
+"$vnfo" manifest template > "$tmp/template.json"
+"$vnfo" manifest check "$tmp/template.json" | grep -qx 'heartbeat     every 60000 ms, and a period close per node' ||
+    fail "template: no heartbeat_ms"
+
 # Real captures of these link types: the honest provider is never accused.
 if [ -n "${VNFO_PCAP_DIR:-}" ] && [ -d "$VNFO_PCAP_DIR" ]; then
     python3 "$srcdir/tests/make_linktype_pcaps.py" find "$VNFO_PCAP_DIR" 20 > "$tmp/real.txt"
