@@ -386,8 +386,11 @@ static vnfo_status close_periods(struct sim *s)
 {
     if (!vnfo_manifest_logging_heartbeat_ms(s->m))
         return VNFO_OK;
-    uint64_t start = (uint64_t)vnfo_manifest_billing_start(s->m) * 1000000000u;
-    uint64_t end = (uint64_t)vnfo_manifest_billing_end(s->m) * 1000000000u;
+    uint64_t start, end;
+    if (__builtin_mul_overflow((uint64_t)vnfo_manifest_billing_start(s->m), (uint64_t)1000000000u, &start) ||
+        __builtin_mul_overflow((uint64_t)vnfo_manifest_billing_end(s->m), (uint64_t)1000000000u, &end))
+        return fail(VNFO_E_LIMIT_EXCEEDED, "simulate: the billing period ends after the year 2554: "
+                    "no period close can state it in ns");
     for (size_t i = 0; i < s->n; i++) {
         struct node *nd = &s->nodes[i];
         vnfo_status st = vnfo_log_writer_close_period(nd->w, start, end, nd->last_ns > end ? nd->last_ns : end);

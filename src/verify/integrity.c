@@ -11,6 +11,14 @@
 
 #define NS_PER_MS 1000000u
 
+int vnfo__verify_billing_ns(const vnfo_verifier *v, uint64_t *start_ns, uint64_t *end_ns)
+{
+    int64_t start = vnfo_manifest_billing_start(v->manifest), end = vnfo_manifest_billing_end(v->manifest);
+    return start >= 0 && end >= 0 &&
+           !__builtin_mul_overflow((uint64_t)start, (uint64_t)1000000000u, start_ns) &&
+           !__builtin_mul_overflow((uint64_t)end, (uint64_t)1000000000u, end_ns);
+}
+
 static const struct vnode *node_of(const vnfo_verifier *v, uint32_t node_id)
 {
     for (size_t i = 0; i < v->n_nodes; i++)
@@ -26,8 +34,9 @@ static int tail_fault(char *why, size_t size, const vnfo_verifier *v, size_t pos
     uint64_t beat_ns = (uint64_t)vnfo_manifest_logging_heartbeat_ms(v->manifest) * NS_PER_MS;
     if (!beat_ns)
         return 0;
-    int64_t end_s = vnfo_manifest_billing_end(v->manifest);
-    uint64_t end_ns = end_s > 0 ? (uint64_t)end_s * 1000000000u : 0;
+    uint64_t start_ns, end_ns;
+    if (!vnfo__verify_billing_ns(v, &start_ns, &end_ns))
+        end_ns = UINT64_MAX; /* a period no ns clock reaches: no close can match it */
     const struct vfunction *f = &v->chain[pos];
     uint64_t last = n ? n->last_signed_ns : 0;
     uint64_t gap_ms = end_ns > last ? (end_ns - last) / NS_PER_MS : 0;

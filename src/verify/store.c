@@ -144,9 +144,9 @@ static uint64_t record_time(const vnfo_record *rec)
 /* A close for the manifest's billing period (Unix seconds, as ns). */
 static int closes_billing_period(const vnfo_verifier *v, const vnfo_record_period_close *c)
 {
-    int64_t start = vnfo_manifest_billing_start(v->manifest), end = vnfo_manifest_billing_end(v->manifest);
-    return start >= 0 && end >= 0 && c->period_start_ns == (uint64_t)start * 1000000000u &&
-           c->period_end_ns == (uint64_t)end * 1000000000u;
+    uint64_t start, end;
+    return vnfo__verify_billing_ns(v, &start, &end) && c->period_start_ns == start &&
+           c->period_end_ns == end;
 }
 
 vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign)

@@ -141,6 +141,9 @@ vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);
 
 /* integrity.c */
 vnfo_status vnfo__verify_integrity(vnfo_verifier *v, vnfo_report *report);
+/* The manifest's billing period in ns since the Unix epoch; 0 when it does
+ * not fit in uint64 (after the year 2554). */
+int vnfo__verify_billing_ns(const vnfo_verifier *v, uint64_t *start_ns, uint64_t *end_ns);
 int vnfo__verify_logs_complete(const vnfo_verifier *v);
 
 /* accounting.c and performance.c */
