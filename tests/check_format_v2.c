@@ -335,6 +335,10 @@ START_TEST(test_heartbeats_and_deleted_tail)
     ck_assert_msg(strstr(s, "1 of 3 logs stop before the billing period's end: nat (node 3): no "
                             "period-close record for the billing period; the log stops at ") == s, "%s", s);
     ck_assert_msg(strstr(s, " ms before the period's end") != NULL, "%s", s);
+    /* The NAT's hops missing after its last record are the deleted tail's,
+     * explained by it, not drops. */
+    ck_assert_int_eq(verdict_of(r, "drops.attribution"), VNFO_REPORT_PASS);
+    ck_assert(evidence(r, "chain.complete", "missing_explained_by_log_faults") > 10);
     /* The bill is not judged on a log that lost its tail. */
     ck_assert_int_eq(verdict_of(r, "bill.packets"), VNFO_REPORT_INCONCLUSIVE);
     vnfo_report_free(r);

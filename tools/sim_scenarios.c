@@ -30,7 +30,7 @@ static const struct {
     {"nat-rewrites-untagged", "the NAT rewrites half of the flows without logging their FlowTag mapping",
      {"flowtags", "sampling.consistency", NULL}},
     {"deletes-tail", "the last batches of the NAT log (the period close among them) are deleted",
-     {"logs.integrity", "drops.attribution", NULL}},
+     {"logs.integrity", NULL}},
 };
 
 int sim_scenario_needs_flowtags(int scenario) { return scenario == SIM_NAT_REWRITES_UNTAGGED; }

@@ -76,7 +76,7 @@ struct vnode {
     uint64_t records;        /* packet records from authentic batches */
     uint64_t rejected;       /* records in batches that failed verification */
     uint64_t lost;           /* records the writer said it lost (signed) */
-    int truncated;
+    int truncated;           /* the log ends early: a torn tail, or (heartbeat rule) before the period's end */
     int unbounded;           /* a deletion of unknown size (sequence gap) */
     uint64_t end_ns;         /* latest t_out among its records */
     uint64_t last_signed_ns; /* latest time any of its authentic records states */
