@@ -73,6 +73,8 @@ def check_batch(b):
                   first_seq=first_seq, count=count, lost=lost, prev=b[72:104], root=b[104:136],
                   created=struct.unpack(">Q", b[136:144])[0])
     PUBLIC.verify(b[144:208], CONTEXT + b[:144])  # raises InvalidSignature
+    # Section 4: the largest usable sequence number is 2^64-2.
+    assert first_seq + count <= 2**64 - 1, "sequence numbers overflow"
     off, records = 208, []
     for _ in range(count):
         (n,) = struct.unpack(">I", b[off:off + 4])
@@ -208,6 +210,25 @@ def verify_log(data):
 ])
 def test_corpus_statuses(name, want):
     assert verify_log((CORPUS / name).read_bytes()) == want
+
+
+def test_empty_log_has_no_batches():
+    assert verify_log(b"") == []  # section 5: a log of no batches, no fault
+
+
+def resigned(batch, first_seq):
+    """The batch with another first_seq, signed again with the corpus key."""
+    b = bytearray(batch)
+    b[52:60] = first_seq.to_bytes(8, "big")
+    b[144:208] = Ed25519PrivateKey.from_private_bytes(SEED).sign(CONTEXT + bytes(b[:144]))
+    return bytes(b)
+
+
+def test_largest_usable_sequence_number():
+    batch = (CORPUS / "valid-one-batch").read_bytes()[4:]  # 2 records
+    check_batch(resigned(batch, 2**64 - 3))               # seqs 2^64-3, 2^64-2: fine
+    with pytest.raises(AssertionError, match="sequence numbers overflow"):
+        check_batch(resigned(batch, 2**64 - 2))           # would hold 2^64-1
 
 
 def test_garbage_is_not_a_truncated_tail():
