@@ -358,10 +358,10 @@ START_TEST(test_heartbeat_rule_cases)
         const char *want;
     } cases[] = {
         {0, 0, NULL},
-        {0, 10000000000ULL, "ids (node 2): the last signed time %llu ns is 10000 ms before the period's "
-                            "end, more than the heartbeat interval"},
+        {0, 10000000000ULL, "ids (node 2): the last signed time 2026-11-30T23:59:50.000Z (%llu ns) is "
+                            "10000 ms before the period's end, more than the heartbeat interval"},
         {1000000000ULL, 0, "ids (node 2): no period-close record for the billing period; the log stops "
-                           "at %llu ns, 0 ms before the period's end"},
+                           "at 2026-12-01T00:00:00.000Z (%llu ns), 0 ms before the period's end"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         vnfo_verifier *v;

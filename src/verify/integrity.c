@@ -5,6 +5,7 @@
  * the billing period (docs/FORMAT.md 4, "Tail deletion"). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "internal.h"
 #include "verify_private.h"
@@ -19,12 +20,28 @@ int vnfo__verify_billing_ns(const vnfo_verifier *v, uint64_t *start_ns, uint64_t
            !__builtin_mul_overflow((uint64_t)end, (uint64_t)1000000000u, end_ns);
 }
 
-static const struct vnode *node_of(const vnfo_verifier *v, uint32_t node_id)
+static struct vnode *node_of(vnfo_verifier *v, uint32_t node_id)
 {
     for (size_t i = 0; i < v->n_nodes; i++)
         if (v->nodes[i].node_id == node_id)
             return &v->nodes[i];
     return NULL;
+}
+
+static const struct vnode *node_of_const(const vnfo_verifier *v, uint32_t node_id)
+{
+    return node_of((vnfo_verifier *)v, node_id); /* only read */
+}
+
+/* "2026-11-30T23:59:59.123Z (<ns> ns)": a signed time for people and tools. */
+static void time_text(char *out, size_t size, uint64_t ns)
+{
+    time_t sec = (time_t)(ns / 1000000000u);
+    struct tm tm;
+    char day[32] = "?";
+    if (gmtime_r(&sec, &tm))
+        strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, size, "%s.%03uZ (%" PRIu64 " ns)", day, (unsigned)(ns % 1000000000u / 1000000u), ns);
 }
 
 /* The heartbeat rule for chain node n (NULL: it logged nothing): 0 when
@@ -40,6 +57,8 @@ static int tail_fault(char *why, size_t size, const vnfo_verifier *v, size_t pos
     const struct vfunction *f = &v->chain[pos];
     uint64_t last = n ? n->last_signed_ns : 0;
     uint64_t gap_ms = end_ns > last ? (end_ns - last) / NS_PER_MS : 0;
+    char at[96];
+    time_text(at, sizeof at, last);
     if (n && n->max_version == 1) {
         snprintf(why, size, "%s (node %" PRIu32 "): log format version 1 has no heartbeats and no "
                  "period close, which the manifest requires (logging.heartbeat_ms %" PRIu32 ")",
@@ -48,14 +67,14 @@ static int tail_fault(char *why, size_t size, const vnfo_verifier *v, size_t pos
     }
     if (!n || !n->closed) {
         snprintf(why, size, "%s (node %" PRIu32 "): no period-close record for the billing period; "
-                 "the log stops at %" PRIu64 " ns, %" PRIu64 " ms before the period's end",
-                 f->name, f->node_id, last, gap_ms);
+                 "the log stops at %s, %" PRIu64 " ms before the period's end",
+                 f->name, f->node_id, at, gap_ms);
         return 1;
     }
     if (last + beat_ns < end_ns) {
-        snprintf(why, size, "%s (node %" PRIu32 "): the last signed time %" PRIu64 " ns is %" PRIu64
+        snprintf(why, size, "%s (node %" PRIu32 "): the last signed time %s is %" PRIu64
                  " ms before the period's end, more than the heartbeat interval", f->name, f->node_id,
-                 last, gap_ms);
+                 at, gap_ms);
         return 1;
     }
     return 0;
@@ -70,7 +89,7 @@ int vnfo__verify_logs_complete(const vnfo_verifier *v)
     }
     char why[320];
     for (size_t p = 0; p < v->n_chain; p++)
-        if (tail_fault(why, sizeof why, v, p, node_of(v, v->chain[p].node_id)))
+        if (tail_fault(why, sizeof why, v, p, node_of_const(v, v->chain[p].node_id)))
             return 0;
     return v->decode_errors == 0;
 }
@@ -87,7 +106,7 @@ static vnfo_status tails_check(uint64_t *failing, char *first_why, size_t size, 
         return VNFO_OK;
     vnfo_status s = vnfo_report_evidence_uint(e, "heartbeat_ms", vnfo_manifest_logging_heartbeat_ms(v->manifest));
     for (size_t p = 0; s == VNFO_OK && p < v->n_chain; p++) {
-        struct vnode *n = (struct vnode *)node_of(v, v->chain[p].node_id);
+        struct vnode *n = node_of(v, v->chain[p].node_id);
         char key[VNAME_MAX + 32], why[320];
         snprintf(key, sizeof key, "%s.last_signed_ns", v->chain[p].name);
         s = vnfo_report_evidence_uint(e, key, n ? n->last_signed_ns : 0);
