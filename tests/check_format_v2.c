@@ -309,6 +309,28 @@ START_TEST(test_plain_reference_skips_other_link_types)
 }
 END_TEST
 
+START_TEST(test_reference_linktype_set_arguments)
+{
+    vnfo_manifest *m = world("args", 1);
+    vnfo_verifier *v;
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    static struct sim_functions fns;
+    sim_functions_init(&fns, VNFO_LINKTYPE_ETHERNET);
+    vnfo_reference_linktype_fn fn;
+    void *ctx;
+    ck_assert_int_eq(sim_reference_linktype(&fn, &ctx, &fns, "ids"), 0);
+    ck_assert_int_eq(sim_reference_linktype(&fn, &ctx, &fns, "router"), -1);
+    ck_assert_status(vnfo_verifier_reference_linktype_set(NULL, "ids", fn, ctx), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_verifier_reference_linktype_set(v, NULL, fn, ctx), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_verifier_reference_linktype_set(v, "router", fn, ctx), VNFO_E_NOT_FOUND);
+    ck_assert_str_eq(vnfo_error_message(), "reference for \"router\": no chain entry of that name");
+    ck_assert_status(vnfo_verifier_reference_linktype_set(v, "ids", fn, ctx), VNFO_OK);
+    ck_assert_status(vnfo_verifier_reference_linktype_set(v, "ids", NULL, NULL), VNFO_OK); /* removed */
+    vnfo_verifier_free(v);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 /* ---- heartbeats, the period close, tail deletion ---------------------------------- */
 
 START_TEST(test_heartbeats_and_deleted_tail)
@@ -508,6 +530,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_link_types_end_to_end, 0, 4);
     tcase_add_test(tc, test_plain_reference_skips_other_link_types);
+    tcase_add_test(tc, test_reference_linktype_set_arguments);
     tcase_add_test(tc, test_heartbeats_and_deleted_tail);
     tcase_add_test(tc, test_heartbeat_rule_cases);
     tcase_add_test(tc, test_version1_logs_verify);
