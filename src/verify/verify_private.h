@@ -32,6 +32,7 @@ struct vfunction {
     int may_drop;
     vnfo_public_key key;
     vnfo_reference_fn ref; /* NULL when the customer gave none */
+    vnfo_reference_linktype_fn ref_lt; /* or this one, which takes each record's link type */
     void *ref_ctx;
     int log_added;
 };
@@ -53,6 +54,8 @@ struct vrec {
     uint64_t t_in, t_out;
     uint64_t cycles, mem;
     uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
+    uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
+    uint32_t wire_len;  /* 0: the record does not state it (format 1) */
     uint8_t has_ref;   /* a reference replayed it (replay.c) */
     uint64_t ref_cycles, ref_mem;
 };
@@ -73,9 +76,13 @@ struct vnode {
     uint64_t records;        /* packet records from authentic batches */
     uint64_t rejected;       /* records in batches that failed verification */
     uint64_t lost;           /* records the writer said it lost (signed) */
-    int truncated;
+    int truncated;           /* the log ends early: a torn tail, or (heartbeat rule) before the period's end */
     int unbounded;           /* a deletion of unknown size (sequence gap) */
     uint64_t end_ns;         /* latest t_out among its records */
+    uint64_t last_signed_ns; /* latest time any of its authentic records states */
+    uint32_t max_version;    /* highest record format version in its log */
+    int closed;              /* a period-close record for the billing period */
+    uint64_t heartbeats;     /* heartbeat records */
     uint64_t missing_seen;   /* hops found missing at this node */
     size_t n_faults;
     char faults[VFAULTS_KEPT][256];
@@ -134,6 +141,9 @@ vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);
 
 /* integrity.c */
 vnfo_status vnfo__verify_integrity(vnfo_verifier *v, vnfo_report *report);
+/* The manifest's billing period in ns since the Unix epoch; 0 when it does
+ * not fit in uint64 (after the year 2554). */
+int vnfo__verify_billing_ns(const vnfo_verifier *v, uint64_t *start_ns, uint64_t *end_ns);
 int vnfo__verify_logs_complete(const vnfo_verifier *v);
 
 /* accounting.c and performance.c */

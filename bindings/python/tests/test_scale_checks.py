@@ -69,3 +69,17 @@ def test_truncated_log_is_flagged_inexact(demo_dir):
 def test_bad_bucket_count(demo_dir):
     with pytest.raises(ValueError):
         scale_checks.verify_functional(demo_dir / "manifest.json", demo_dir / "honest", buckets=0)
+
+
+def test_heartbeats_reach_every_bucket(demo_dir, dask_client):
+    """The demo manifest names logging.heartbeat_ms: each bucket sees every
+    node's period close, so an honest run is exact, and a log whose tail
+    (the close among it) was deleted makes the result inexact."""
+    honest = scale_checks.verify_functional(demo_dir / "manifest.json", demo_dir / "honest",
+                                            client=dask_client, buckets=3)
+    assert honest.exact and honest.report["chain.complete"].number(
+        "missing_explained_by_log_faults") == 0
+    tail = scale_checks.verify_functional(demo_dir / "manifest.json", demo_dir / "deletes-tail",
+                                          client=dask_client, buckets=3)
+    assert not tail.exact
+    assert tail.report["drops.attribution"].verdict is vnfo.Verdict.PASS

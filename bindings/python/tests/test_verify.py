@@ -87,3 +87,31 @@ def test_input_errors(demo_dir, tmp_path):
     with pytest.raises(vnfo.BillError) as info:
         v.set_bill(vnfo.Bill(json.dumps(doc)))
     assert info.value.status_name == "VNFO_E_BILL_MISMATCH"
+
+
+def test_linktype_aware_reference_on_raw_ipv4_logs(demo_dir, tmp_path):
+    """Records state their link type (format 2): a linktype-aware Python
+    reference is told it; a plain one reads Ethernet frames only and skips
+    raw-IPv4 records, saying so."""
+    cli = pathlib.Path(os.environ["VNFO_BUILD_DIR"], "tools", "vnfo")
+    top = pathlib.Path(__file__).resolve().parents[3]
+    subprocess.run(["python3", str(top / "tests" / "make_linktype_pcaps.py"), "convert",
+                    str(demo_dir / "capture.pcap"), str(tmp_path)], check=True)
+    out = tmp_path / "raw4"
+    out.mkdir()
+    subprocess.run([str(cli), "simulate", "--manifest", str(demo_dir / "manifest.json"),
+                    "--pcap", str(tmp_path / "lt228.pcap"), "--keys", str(demo_dir / "keys"),
+                    "--out", str(out)], check=True, capture_output=True)
+    seen = set()
+
+    def ids(packet, linktype):  # the demo IDS: drops "GET /images/", forwards the rest
+        seen.add(linktype)
+        return None if b"GET /images/" in bytes(packet) else bytes(packet)
+    aware = vnfo.verify_dir(demo_dir / "manifest.json", out,
+                            references={"ids": vnfo.reference.Reference(ids, linktype_aware=True)})
+    assert seen == {228}
+    assert aware["reference.ids"].verdict is vnfo.Verdict.PASS
+    assert aware["reference.ids"].number("checked") > 100
+    plain = vnfo.verify_dir(demo_dir / "manifest.json", out, references={"ids": lambda p: bytes(p)})
+    assert plain["reference.ids"].verdict is vnfo.Verdict.INCONCLUSIVE
+    assert plain["reference.ids"].number("other_link_type") > 100

@@ -10,7 +10,11 @@ and returning:
   use (cycles, memory, alerts) and, in snapshot mode, a 32-byte state digest.
 
 ``Reference(callable)`` wraps it for the C verifier through one C
-trampoline (cffi ``extern "Python"``).  An exception raised by the callable
+trampoline (cffi ``extern "Python"``).  Frames are of the verifier's
+``linktype`` (Ethernet by default); records of another link type are not
+replayed through it.  ``Reference(callable, linktype_aware=True)`` calls
+``callable(packet, linktype)`` with each record's own link type instead
+(docs/verify.md, "Link types and wire lengths").  An exception raised by the callable
 makes that packet's replay an ERROR (never a silent pass) and is kept in
 ``Reference.errors``; the verifier re-raises the first one after the run.
 """
@@ -43,10 +47,11 @@ class Result:
 class Reference:
     """A Python callable packaged as a ``vnfo_reference_fn`` plus context."""
 
-    def __init__(self, func: Callable[[memoryview], Any]) -> None:
+    def __init__(self, func: Callable[..., Any], linktype_aware: bool = False) -> None:
         if not callable(func):
             raise TypeError("a reference must be callable")
         self.func = func
+        self.linktype_aware = linktype_aware
         self.errors: List[BaseException] = []
         self.calls = 0
         self._handle = ffi.new_handle(self)  # keeps the ctx pointer valid
@@ -54,16 +59,16 @@ class Reference:
     @property
     def c_function(self):
         """The C function pointer (the shared trampoline)."""
-        return lib.vnfo_py_reference
+        return lib.vnfo_py_reference_linktype if self.linktype_aware else lib.vnfo_py_reference
 
     @property
     def c_context(self):
         """The ``void *ctx`` that leads back to this object."""
         return self._handle
 
-    def _call(self, packet: memoryview, out, out_cap, out_len, res) -> int:
+    def _call(self, packet: memoryview, out, out_cap, out_len, res, linktype=None) -> int:
         self.calls += 1
-        result = self.func(packet)
+        result = self.func(packet, linktype) if self.linktype_aware else self.func(packet)
         if not isinstance(result, Result):
             result = Result(packet=result)
         res.cpu_cycles, res.mem_bytes, res.alerts = (
@@ -84,7 +89,7 @@ class Reference:
         out_len[0] = len(pkt)
         return FORWARD
 
-    def __call__(self, packet) -> Result:
+    def __call__(self, packet, linktype: int = 1) -> Result:
         """Run the reference once through the C trampoline (for tests and
         notebooks): returns the Result the verifier would see."""
         data = ffi.from_buffer("uint8_t[]", packet)
@@ -92,7 +97,11 @@ class Reference:
         out_len = ffi.new("size_t *")
         res = ffi.new("vnfo_reference_resources *")
         before = len(self.errors)
-        verdict = lib.vnfo_py_reference(self._handle, data, len(data), out, len(out), out_len, res)
+        if self.linktype_aware:
+            verdict = lib.vnfo_py_reference_linktype(self._handle, linktype, data, len(data), out,
+                                                     len(out), out_len, res)
+        else:
+            verdict = lib.vnfo_py_reference(self._handle, data, len(data), out, len(out), out_len, res)
         if len(self.errors) > before:
             raise self.errors[-1]
         if verdict == ERROR:
@@ -110,6 +119,19 @@ def vnfo_py_reference(ctx, data_in, in_len, out, out_cap, out_len, res):
     packet = memoryview(ffi.buffer(data_in, in_len)).toreadonly() if in_len else memoryview(b"")
     try:
         return ref._call(packet, out, out_cap, out_len, res)
+    except BaseException as exc:  # noqa: BLE001 - re-raised after the run
+        ref.errors.append(exc)
+        return ERROR
+    finally:
+        packet.release()
+
+
+@ffi.def_extern(error=ERROR)
+def vnfo_py_reference_linktype(ctx, linktype, data_in, in_len, out, out_cap, out_len, res):
+    ref: Reference = ffi.from_handle(ctx)
+    packet = memoryview(ffi.buffer(data_in, in_len)).toreadonly() if in_len else memoryview(b"")
+    try:
+        return ref._call(packet, out, out_cap, out_len, res, int(linktype))
     except BaseException as exc:  # noqa: BLE001 - re-raised after the run
         ref.errors.append(exc)
         return ERROR

@@ -33,7 +33,11 @@ result is exact when the excused hops of all buckets together stay within
 the smallest finite budget, or when no log admits losses.  A truncated tail
 excuses by time, which records alone cannot tell the C verifier:
 ``FunctionalResult.exact`` is False then (and ``logs.integrity`` fails
-anyway).
+anyway).  Under a manifest with ``logging.heartbeat_ms`` the heartbeat and
+period-close records go with the side part to every bucket, so each
+bucket's verifier sees whether the node's log reaches the period's end; a
+chain log without a period close ends early like a truncated one, and the
+result is not exact either.
 """
 
 from __future__ import annotations
@@ -83,13 +87,14 @@ class LogPart:
     """Phase 1's output for one log file."""
     node_id: int
     buckets: Dict[int, bytes]
-    maps: bytes = b""           # FlowTag mappings, in the node's order
+    maps: bytes = b""           # FlowTag mappings, heartbeats, period closes, in the node's order
     lost: int = 0               # signed loss counts plus records of rejected batches
     unbounded: bool = False     # a deletion of unknown size (sequence gap)
     truncated: bool = False
     faulty_batches: int = 0     # batches that failed verification
     record_errors: int = 0
     packets: int = 0            # packet records in all buckets
+    closed: bool = False        # the log holds a period-close record
 
 
 def _pack(c) -> bytes:
@@ -168,8 +173,10 @@ def split_log(job: Tuple[int, Any, str], manifest_digest: bytes, buckets: int,
         if c.type == lib.VNFO_RECORD_PACKET:
             out.setdefault(c.u.packet.label % buckets, []).append(_pack(c))
             part.packets += 1
-        elif c.type == lib.VNFO_RECORD_FLOWTAG_MAP and key is not None:
+        elif c.type in (lib.VNFO_RECORD_FLOWTAG_MAP, lib.VNFO_RECORD_HEARTBEAT,
+                        lib.VNFO_RECORD_PERIOD_CLOSE) and key is not None:
             maps.append(_pack(c))
+            part.closed = part.closed or c.type == lib.VNFO_RECORD_PERIOD_CLOSE
         elif c.type == lib.VNFO_RECORD_LOSS_NOTICE and key is not None:
             part.lost += int(c.u.loss_notice.count)
     if reader is not None:
@@ -380,7 +387,9 @@ def verify_functional(manifest_path, logs_dir, references: Optional[Dict[str, Ca
     report = merge_checks(results, text, max_examples)
     budgets = [b for n, b in _budgets(parts).items() if n in chain_ids and 0 < b < _UNBOUNDED]
     excused = report["chain.complete"].number("missing_explained_by_log_faults")
-    exact = (not any(p.truncated for p in parts if p.node_id in chain_ids)
+    unclosed = manifest.logging["heartbeat_ms"] and not all(
+        p.closed for p in parts if p.node_id in chain_ids)
+    exact = (not any(p.truncated for p in parts if p.node_id in chain_ids) and not unclosed
              and (not budgets or excused <= min(budgets)))
     return FunctionalResult(report, buckets, sum(p.packets for p in parts), exact)
 

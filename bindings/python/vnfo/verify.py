@@ -56,8 +56,9 @@ class Verifier:
         Set references before adding logs: the verifier keeps the packet
         bytes only of functions that have a reference."""
         ref = func if isinstance(func, Reference) else Reference(func)
-        check(lib.vnfo_verifier_reference_set(self._c, name.encode(), ref.c_function,
-                                              ref.c_context))
+        setter = (lib.vnfo_verifier_reference_linktype_set if ref.linktype_aware
+                  else lib.vnfo_verifier_reference_set)
+        check(setter(self._c, name.encode(), ref.c_function, ref.c_context))
         self.references[name] = ref
         self._keep.append(ref)
         return ref
