@@ -104,6 +104,10 @@ typedef struct vnfo_record_packet {
     size_t bytes_out_len;     /**< Its length. */
     int has_state_digest;     /**< Whether state_digest is present. */
     uint8_t state_digest[VNFO_RECORD_STATE_DIGEST_BYTES]; /**< Digest of the function's state. */
+    /* format version 2 (zero after vnfo_record_init(): "not stated") */
+    int has_link_type;   /**< Whether link_type is stated. */
+    uint32_t link_type;  /**< pcap LINKTYPE of the frames the digests/bytes were taken from (0..65535). */
+    uint32_t wire_len;   /**< Frame length on the wire at entry (generated packets: at exit); 0 = not stated. */
 } vnfo_record_packet;
 
 /** Fields of a ::VNFO_RECORD_FLOWTAG_MAP record. */

@@ -1,0 +1,25 @@
+# tap: a bump-in-the-wire shim for black-box functions (pure; capture I/O is in tools/).
+libvnfo_la_SOURCES += src/tap/tap.c
+vnfoinclude_HEADERS += include/vnfo/tap.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_tap
+tests_check_tap_CFLAGS = $(TEST_CFLAGS)
+tests_check_tap_LDADD = $(TEST_LIBS)
+endif
+
+if BUILD_CLI
+tools_vnfo_SOURCES += tools/cmd_tap.c tools/tap_capture.c tools/tap_capture.h
+endif
+
+# tests/tap_chain plays a chain of black boxes (reference functions) and
+# writes what taps beside them would capture; tests/tap_cli.sh runs `vnfo tap`
+# on those captures and `vnfo verify` on the logs, honest and cheating.
+if BUILD_CLI
+noinst_PROGRAMS = tests/tap_chain
+tests_tap_chain_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_tap_chain_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+tests_tap_chain_LDADD = $(SIM_LIBS) libvnfo.la $(PCAP_LIBS) $(SODIUM_LIBS)
+TESTS += tests/tap_cli.sh
+endif
+EXTRA_DIST += tests/tap_cli.sh
