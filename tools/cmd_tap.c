@@ -290,6 +290,8 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    printf("tap: capturing on %s (ingress) and %s (egress)\n", c->in_if, c->out_if);
+    fflush(stdout);
     uint64_t deadline = c->duration_s ? now_ns() + c->duration_s * 1000000000ull : 0;
     int rc = CLI_OK;
     while (!stop_requested && rc == CLI_OK && (!deadline || now_ns() < deadline)) {
