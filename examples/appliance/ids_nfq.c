@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
+#include <libnfnetlink/libnfnetlink.h>
 #include <linux/netfilter.h>
 #include <poll.h>
 #include <signal.h>
@@ -239,6 +240,9 @@ static int run_queue(struct appliance *a, unsigned queue)
             nfq_close(h);
         return 3;
     }
+    /* Room for bursts: a full socket buffer makes the kernel drop packets. */
+    nfq_set_queue_maxlen(qh, 8192);
+    nfnl_rcvbufsiz(nfq_nfnlh(h), 16u << 20);
     static char buf[1 << 17];
     struct pollfd pfd = {nfq_fd(h), POLLIN, 0};
     printf("ids_nfq: ready on queue %u\n", queue);

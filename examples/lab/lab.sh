@@ -95,7 +95,10 @@ functions() {
     local fw_rules extra="" snat=$nat_address
     fw_rules=$(python3 "$here/acl_to_nft.py" "$here/policy.acl") || die "acl_to_nft"
     [ "$cheat" = drops ] && extra="numgen random mod 20 == 0 drop"
-    [ "$cheat" = rewrites-payload ] && extra="meta l4proto udp @th,64,16 set 0x4141"
+    # Bytes 24-25 of the UDP payload: past the 16 the sampler hashes, so the
+    # packet keeps its label and the tap pairs it (a rewrite of hashed bytes
+    # changes the label: the tap then sees a drop and a generated packet).
+    [ "$cheat" = rewrites-payload ] && extra="meta l4proto udp @th,256,16 set 0x4141"
     [ "$cheat" = wrong-nat ] && snat=203.0.113.99
     {
         echo "table netdev acct {"
@@ -202,7 +205,18 @@ replay() {
         || die "tcpreplay: $(cat "$out/tcpreplay.txt")"
 }
 
+# Waits until the appliance has judged every queued packet (up to 60 s).
+queue_drained() {
+    for _ in $(seq 600); do
+        in_ns ids awk '$3 != 0 { busy = 1 } END { exit busy }' /proc/net/netfilter/nfnetlink_queue \
+            2> /dev/null && return 0
+        sleep 0.1
+    done
+    die "the ids queue did not drain"
+}
+
 stop_shims() {
+    [ "$cheat" = skips-function ] || queue_drained
     sleep 1 # the taps' 500 ms timeout: every pending frame is decided
     for p in "${pids[@]}"; do kill -TERM "$p" 2> /dev/null; done
     local failed=""
