@@ -35,3 +35,8 @@ examples_appliance_ids_nfq_LDADD = $(SIM_LIBS) libvnfo.la $(NFQ_LIBS) $(SODIUM_L
 endif
 TESTS += tests/lab.sh
 EXTRA_DIST += tests/lab.sh examples/lab
+
+EXTRA_PROGRAMS += bench/bench_tap
+VNFO_BENCHMARKS += bench/bench_tap
+bench_bench_tap_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_tap_LDADD = $(BENCH_LIBS)
