@@ -73,5 +73,5 @@ grep -q "^vnfo: sample: $tmp/none.pcap: cannot read capture" "$tmp/err" || fail 
 "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash bob --ranges 0-0x7fffffff --fields nat-safe \
     | grep -q '"probability":"1/2"' || fail "bob ranges"
 TMPDIR=$tmp "$vnfo" demo > "$tmp/demo.txt" || fail "demo: $(cat "$tmp/demo.txt")"
-grep -q "13 of 13 runs judged as intended" "$tmp/demo.txt" || fail "demo output"
+grep -q "14 of 14 runs judged as intended" "$tmp/demo.txt" || fail "demo output"
 echo "ok: vnfo generate, sample and demo"

@@ -515,6 +515,105 @@ START_TEST(test_set_epoch)
 }
 END_TEST
 
+/* A heartbeat and a period close each end (and sign) the open batch, behind
+ * the records already in it; the writer goes on after a close. */
+START_TEST(test_heartbeat_and_close_period)
+{
+    vnfo_signing_key *k = test_key(9);
+    vnfo_public_key pk = public_of(k);
+    struct batches bs = {0};
+    vnfo_log_writer *w = writer_new(k, &bs, 100, VNFO_LOG_TREE_BLAKE2B_256);
+    vnfo_record r;
+    packet(&r, 0);
+    ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_OK);
+    ck_assert_int_eq(bs.n, 0);
+    ck_assert_status(vnfo_log_writer_heartbeat(w, 1700000001000000000ULL), VNFO_OK);
+    ck_assert_int_eq(bs.n, 1);
+    ck_assert_status(vnfo_log_writer_heartbeat(w, 1700000002000000000ULL), VNFO_OK);
+    ck_assert_int_eq(bs.n, 2);
+    ck_assert_status(vnfo_log_writer_close_period(w, 5, 4, 6), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "vnfo_log_writer_close_period: period ends (4 ns) before it starts (5 ns)");
+    ck_assert_status(vnfo_log_writer_close_period(w, 1700000000000000000ULL, 1700000003000000000ULL,
+                                                  1700000003000000001ULL), VNFO_OK);
+    ck_assert_int_eq(bs.n, 3);
+    ck_assert_uint_eq(vnfo_log_writer_next_seq(w), 4);
+    packet(&r, 1);
+    ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_OK);
+    vnfo_log_writer_free(w);
+    ck_assert_int_eq(bs.n, 4);
+    ck_assert_status(vnfo_log_writer_heartbeat(NULL, 1), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_log_writer_close_period(NULL, 1, 2, 3), VNFO_E_INVALID_ARGUMENT);
+    size_t len;
+    uint8_t *log = log_of(&bs, (const int[]){0, 1, 2, 3, -1}, &len);
+    vnfo_log_reader *rd = reader_for(&pk, log, len);
+    ck_assert_status(vnfo_log_reader_verify(rd), VNFO_OK);
+    vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
+    static const vnfo_record_type want[] = {VNFO_RECORD_PACKET, VNFO_RECORD_HEARTBEAT,
+                                            VNFO_RECORD_HEARTBEAT, VNFO_RECORD_PERIOD_CLOSE,
+                                            VNFO_RECORD_PACKET};
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_status(vnfo_log_reader_next_record(&r, rd, &cur), VNFO_OK);
+        ck_assert_int_eq(r.type, want[i]);
+        ck_assert_uint_eq(r.format_version, 2);
+        ck_assert_uint_eq(r.seq, i);
+    }
+    ck_assert_uint_eq(r.u.packet.label, 0x9e3779b97f4a7c15ULL * 2);
+    vnfo_log_reader_free(rd);
+    free(log);
+    batches_free(&bs);
+    vnfo_signing_key_free(k);
+}
+END_TEST
+
+/* docs/FORMAT.md 4: the largest usable sequence number is 2^64-2, so the
+ * next expected one always exists; an empty log file is a log of no
+ * batches. */
+START_TEST(test_sequence_limit_and_empty_log)
+{
+    vnfo_signing_key *k = test_key(11);
+    vnfo_public_key pk = public_of(k);
+    struct batches bs = {0};
+    vnfo_log_writer_options o;
+    ck_assert_status(vnfo_log_writer_options_init(&o, VNFO_LOG_WRITER_OPTIONS_VERSION), VNFO_OK);
+    o.key = k;
+    o.sink = keep_sink;
+    o.sink_ctx = &bs;
+    o.first_seq = UINT64_MAX - 2;
+    vnfo_log_writer *w;
+    ck_assert_status(vnfo_log_writer_create(&w, &o), VNFO_OK);
+    vnfo_record r;
+    packet(&r, 0);
+    ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_OK);
+    ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_OK); /* seq 2^64-2 */
+    ck_assert_status(vnfo_log_writer_append(w, &r), VNFO_E_OVERFLOW);
+    ck_assert_status(vnfo_log_writer_flush(w), VNFO_OK);
+    vnfo_log_writer_free(w);
+    size_t len;
+    uint8_t *log = log_of(&bs, (const int[]){0, -1}, &len);
+    ck_assert_status(verify_log(&pk, log, len), VNFO_OK);
+    /* A batch that would hold seq 2^64-1 (first 2^64-2, 2 records) is refused. */
+    vnfo_log_header h;
+    ck_assert_status(vnfo_log_header_parse(&h, log + 4, len - 4), VNFO_OK);
+    ck_assert_uint_eq(h.first_seq, UINT64_MAX - 2);
+    log[4 + 52 + 7] = 0xfe;
+    log[4 + 52 + 6] = 0xff;
+    memset(log + 4 + 52, 0xff, 7); /* first_seq = 2^64-2 */
+    ck_assert_status(vnfo_log_header_parse(&h, log + 4, len - 4), VNFO_E_LOG_MALFORMED);
+    ck_assert_str_eq(vnfo_error_message(), "batch: byte 52: sequence numbers overflow");
+    free(log);
+    /* An empty file: no batch, nothing wrong, nothing to iterate. */
+    vnfo_log_reader *rd = reader_for(&pk, (const uint8_t *)"", 0);
+    ck_assert_status(vnfo_log_reader_verify(rd), VNFO_OK);
+    ck_assert_uint_eq(vnfo_log_reader_batch_count(rd), 0);
+    vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
+    ck_assert_status(vnfo_log_reader_next_record(&r, rd, &cur), VNFO_E_NOT_FOUND);
+    vnfo_log_reader_free(rd);
+    batches_free(&bs);
+    vnfo_signing_key_free(k);
+}
+END_TEST
+
 /* ---- faults ---------------------------------------------------------------- */
 
 /* Four batches of 5 records; rearranged per test. */
@@ -555,7 +654,7 @@ START_TEST(test_deleted_batch)
     expect_statuses((const int[]){0, 2, 3, -1},
                     (const vnfo_status[]){VNFO_OK, VNFO_E_LOG_SEQUENCE_GAP, VNFO_OK}, 3,
                     VNFO_E_LOG_SEQUENCE_GAP,
-                    "test.log: offset 667: batch 1: starts at seq 10, expected 5: 5 records missing "
+                    "test.log: offset 677: batch 1: starts at seq 10, expected 5: 5 records missing "
                     "that no signed loss count explains");
 }
 END_TEST
@@ -565,7 +664,7 @@ START_TEST(test_reordered_batches)
     expect_statuses((const int[]){0, 2, 1, 3, -1},
                     (const vnfo_status[]){VNFO_OK, VNFO_E_LOG_REORDERED, VNFO_E_LOG_REORDERED, VNFO_OK},
                     4, VNFO_E_LOG_REORDERED,
-                    "test.log: offset 667: batch 1: starts at seq 10, expected 5; the batch holding "
+                    "test.log: offset 677: batch 1: starts at seq 10, expected 5; the batch holding "
                     "seq 5 comes later (batch 2)");
 }
 END_TEST
@@ -575,7 +674,7 @@ START_TEST(test_duplicated_batch)
     expect_statuses((const int[]){0, 1, 1, 2, 3, -1},
                     (const vnfo_status[]){VNFO_OK, VNFO_OK, VNFO_E_LOG_DUPLICATE, VNFO_OK, VNFO_OK}, 5,
                     VNFO_E_LOG_DUPLICATE,
-                    "test.log: offset 1334: batch 2: same batch as batch 1 (seq 5..9): duplicated or "
+                    "test.log: offset 1354: batch 2: same batch as batch 1 (seq 5..9): duplicated or "
                     "replayed");
 }
 END_TEST
@@ -751,7 +850,7 @@ START_TEST(test_broken_chain)
     uint8_t *log = log_of(&bs, (const int[]){0, 1, -1}, &len);
     ck_assert_status(verify_log(&pk, log, len), VNFO_E_LOG_BROKEN_CHAIN);
     ck_assert_str_eq(vnfo_error_message(),
-                     "test.log: offset 667: batch 1: seq 5 follows on, but prev_hash does not match "
+                     "test.log: offset 677: batch 1: seq 5 follows on, but prev_hash does not match "
                      "the hash of the batch before it");
     free(log);
     batches_free(&bs);
@@ -988,6 +1087,8 @@ START_TEST(test_batch_corpus_statuses)
         {"valid-one-batch", VNFO_OK, VNFO_OK},
         {"valid-three-batches", VNFO_OK, VNFO_OK},
         {"valid-sha256", VNFO_OK, VNFO_OK},
+        {"valid-v1-records", VNFO_OK, VNFO_OK},
+        {"valid-heartbeat-close", VNFO_OK, VNFO_OK},
         {"reordered", VNFO_E_LOG_REORDERED, VNFO_OK},
         {"duplicated", VNFO_E_LOG_DUPLICATE, VNFO_OK},
         {"deleted", VNFO_E_LOG_SEQUENCE_GAP, VNFO_OK},
@@ -1079,6 +1180,8 @@ int main(void)
     tcase_add_test(tc, test_batch_bytes_limit);
     tcase_add_test(tc, test_sink_failure_counts_loss);
     tcase_add_test(tc, test_set_epoch);
+    tcase_add_test(tc, test_heartbeat_and_close_period);
+    tcase_add_test(tc, test_sequence_limit_and_empty_log);
     tcase_add_test(tc, test_continue_after_lost_flush);
     tcase_add_test(tc, test_deleted_batch);
     tcase_add_test(tc, test_reordered_batches);

@@ -177,6 +177,14 @@ static const struct rule_case rule_cases[] = {
      VNFO_E_MANIFEST_MISSING, "m.json:15:14: logging: missing required key \"granularity\""},
     {"\"batch_records\": 1024", "\"batch_records\": 0", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:15:58: logging.batch_records: expected an integer from 1 to 1048576, found 0"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 0", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE, "m.json:15:80: logging.heartbeat_ms: expected an integer from 1 to 86400000, found 0"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 86400001", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE, "m.json:15:80: logging.heartbeat_ms: expected an integer from 1 to 86400000, found 86400001"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": \"1s\"", NULL, NULL,
+     VNFO_E_MANIFEST_TYPE, "m.json:15:80: logging.heartbeat_ms: expected an integer, found a string"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 86400000", NULL, NULL,
+     VNFO_OK, NULL},
     {"\"node_id\": 2", "\"node_id\": 4294967296", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:9:56: chain[1].node_id: expected an integer from 0 to 4294967295, found 4294967296"},
     {"\"node_id\": 2", "\"node_id\": 2.0", NULL, NULL,
@@ -461,6 +469,8 @@ START_TEST(test_accessors_three_functions)
 
     ck_assert_int_eq(vnfo_manifest_logging_granularity(m), VNFO_MANIFEST_GRANULARITY_HEADERS);
     ck_assert_uint_eq(vnfo_manifest_logging_batch_records(m), 1024);
+    ck_assert_uint_eq(vnfo_manifest_logging_heartbeat_ms(m), 0);
+    ck_assert_uint_eq(vnfo_manifest_logging_heartbeat_ms(NULL), 0);
     ck_assert_int_eq(vnfo_manifest_logging_tree_hash(m), VNFO_MANIFEST_TREE_BLAKE2B_256);
     ck_assert_int_eq(vnfo_manifest_has_flowtags(m), 1);
     ck_assert_int_eq(vnfo_manifest_flowtags_carrier(m), VNFO_MANIFEST_CARRIER_NSH_MD1);
@@ -750,6 +760,8 @@ static const char *const semantic_edits[][2] = {
     {"\"epoch_seconds\": 3600", "\"epoch_seconds\": 3601"},
     {"\"granularity\": \"headers\"", "\"granularity\": \"full\""},
     {"\"batch_records\": 1024", "\"batch_records\": 1025"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 1000"},
+    {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 1001"},
     {"\"carrier\": \"nsh-md1\"", "\"carrier\": \"nsh-md2\""},
     {"\"bits\": 32", "\"bits\": 31"},
     {"\"flowtags\": {\"carrier\": \"nsh-md1\", \"bits\": 32},", ""},

@@ -46,6 +46,9 @@ static void full_packet(vnfo_record *r)
     p->bytes_out_len = 60;
     p->has_state_digest = 1;
     memset(p->state_digest, 0xab, sizeof p->state_digest);
+    p->has_link_type = 1;
+    p->link_type = VNFO_LINKTYPE_RAW;
+    p->wire_len = 1514;
 }
 
 /* The smallest packet record: digest granularity, no options. */
@@ -72,6 +75,9 @@ static void hexdump(char *out, const uint8_t *p, size_t n)
 {
     sodium_bin2hex(out, 2 * n + 1, p, n);
 }
+
+static void expect_decode(const char *hex, vnfo_status want, const char *msg);
+#define expect_decode_fwd expect_decode
 
 START_TEST(test_packet_round_trip)
 {
@@ -112,6 +118,10 @@ START_TEST(test_packet_round_trip)
     ck_assert(p->bytes_in > buf && p->bytes_in < buf + n);
     ck_assert_int_eq(p->has_state_digest, 1);
     ck_assert_mem_eq(p->state_digest, q->state_digest, 32);
+    ck_assert_int_eq(p->has_link_type, 1);
+    ck_assert_uint_eq(p->link_type, VNFO_LINKTYPE_RAW);
+    ck_assert_uint_eq(p->wire_len, 1514);
+    ck_assert_uint_eq(back.format_version, 2);
     /* Deterministic: the decoded record encodes to the same bytes. */
     ck_assert_uint_eq(encode(again, sizeof again, &back), n);
     ck_assert_mem_eq(again, buf, n);
@@ -128,10 +138,157 @@ START_TEST(test_golden_bytes)
     size_t n = encode(buf, sizeof buf, &r);
     char hex[513];
     hexdump(hex, buf, n);
+    ck_assert_str_eq(hex, "dc0016" "02" "01" "01" "00" "05" "00" "2a" "00"
+                          "c410" "aa000000000000000000000000000000"
+                          "c410" "000000000000000000000000000000bb"
+                          "00" "64" "cd012c" "00" "00" "80" "00" "c0" "c0" "c0" "c0" "00");
+    /* The same record stating its link type (113, Linux cooked) and wire length. */
+    r.u.packet.has_link_type = 1;
+    r.u.packet.link_type = 113;
+    r.u.packet.wire_len = 1514;
+    n = encode(buf, sizeof buf, &r);
+    hexdump(hex, buf, n);
+    ck_assert_str_eq(hex + 2 * n - 8, "71" "cd05ea");
+    /* Written as format version 1, it is 0.1.0's exact bytes. */
+    small_packet(&r);
+    r.format_version = 1;
+    n = encode(buf, sizeof buf, &r);
+    hexdump(hex, buf, n);
     ck_assert_str_eq(hex, "dc0014" "01" "01" "01" "00" "05" "00" "2a" "00"
                           "c410" "aa000000000000000000000000000000"
                           "c410" "000000000000000000000000000000bb"
                           "00" "64" "cd012c" "00" "00" "80" "00" "c0" "c0" "c0");
+}
+END_TEST
+
+/* A version-1 record (0.1.0) decodes with nothing stated, re-encodes to
+ * its own bytes, and cannot carry what version 2 added. */
+START_TEST(test_version1_records)
+{
+    static const char v1[] = "dc00140101010005002a00c410aa000000000000000000000000000000"
+                             "c410000000000000000000000000000000bb0064cd012c00008000c0c0c0";
+    uint8_t buf[256], again[256];
+    size_t n, m;
+    ck_assert_int_eq(sodium_hex2bin(buf, sizeof buf, v1, strlen(v1), NULL, &n, NULL), 0);
+    vnfo_record r;
+    ck_assert_status(vnfo_record_decode(&r, buf, n), VNFO_OK);
+    ck_assert_uint_eq(r.format_version, 1);
+    ck_assert_int_eq(r.u.packet.has_link_type, 0);
+    ck_assert_uint_eq(r.u.packet.link_type, 0);
+    ck_assert_uint_eq(r.u.packet.wire_len, 0);
+    m = encode(again, sizeof again, &r);
+    ck_assert_uint_eq(m, n);
+    ck_assert_mem_eq(again, buf, n);
+    char json[1024];
+    ck_assert_status(vnfo_record_to_json(json, sizeof json, &m, &r), VNFO_OK);
+    ck_assert_ptr_null(strstr(json, "link_type"));
+    ck_assert_ptr_nonnull(strstr(json, "\"version\":1,"));
+    /* Version 1 has no room for the new fields nor the new types. */
+    r.u.packet.wire_len = 60;
+    ck_assert_status(vnfo_record_encode(again, sizeof again, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    r.u.packet.wire_len = 0;
+    r.u.packet.has_link_type = 1;
+    ck_assert_status(vnfo_record_encode(again, sizeof again, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_HEARTBEAT), VNFO_OK);
+    r.format_version = 1;
+    ck_assert_status(vnfo_record_encode(again, sizeof again, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    /* A v1 record of type 5 is an unknown type, a v2 packet of 20 elements malformed. */
+    expect_decode_fwd("9601050100000000", VNFO_E_RECORD_UNKNOWN_TYPE,
+                      "record: byte 2: type: unknown type 5 in format version 1");
+    buf[3] = 0x02;
+    ck_assert_status(vnfo_record_decode(&r, buf, n), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 0: packet record (format version 2) has 20 elements, expected 22");
+}
+END_TEST
+
+/* Link type: nil (not stated) or a uint up to 65535; wire_len a uint32. */
+START_TEST(test_link_type_and_wire_len)
+{
+    vnfo_record r, back;
+    small_packet(&r);
+    uint8_t buf[256];
+    size_t n = encode(buf, sizeof buf, &r);
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    ck_assert_int_eq(back.u.packet.has_link_type, 0);
+    r.u.packet.has_link_type = 1;
+    r.u.packet.link_type = 65535;
+    r.u.packet.wire_len = UINT32_MAX;
+    n = encode(buf, sizeof buf, &r);
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    ck_assert_uint_eq(back.u.packet.link_type, 65535);
+    ck_assert_uint_eq(back.u.packet.wire_len, UINT32_MAX);
+    char json[1024];
+    size_t m;
+    ck_assert_status(vnfo_record_to_json(json, sizeof json, &m, &back), VNFO_OK);
+    ck_assert_ptr_nonnull(strstr(json, ",\"link_type\":65535,\"wire_len\":4294967295}"));
+    r.u.packet.link_type = 65536;
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    /* Hand-made: link type 65536 (uint32) and wire_len 2^32 (uint64). */
+    r.u.packet.link_type = 65535;
+    r.u.packet.wire_len = 0;
+    n = encode(buf, sizeof buf, &r);
+    /* ... cd ffff 00 */
+    ck_assert_uint_eq(buf[n - 4], 0xcd);
+    uint8_t big[256];
+    memcpy(big, buf, n - 4);
+    memcpy(big + n - 4, "\xce\x00\x01\x00\x00\x00", 6);
+    ck_assert_status(vnfo_record_decode(&back, big, n + 2), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(strstr(vnfo_error_message(), "link_type"), "link_type: value out of range");
+    memcpy(big + n - 4, "\xc0\xcf\x00\x00\x00\x01\x00\x00\x00\x00", 10);
+    ck_assert_status(vnfo_record_decode(&back, big, n + 6), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(strstr(vnfo_error_message(), "wire_len"), "wire_len: value out of range");
+    /* A string where the link type belongs. */
+    memcpy(big + n - 4, "\xa1x\x00", 3);
+    ck_assert_status(vnfo_record_decode(&back, big, n - 1), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(strstr(vnfo_error_message(), "link_type"), "link_type: expected an unsigned integer");
+}
+END_TEST
+
+START_TEST(test_heartbeat_and_period_close)
+{
+    vnfo_record r, back;
+    uint8_t buf[128], again[128];
+    char hex[257], json[512];
+    size_t m;
+    ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_HEARTBEAT), VNFO_OK);
+    r.node_id = 2;
+    r.seq = 9;
+    r.u.heartbeat.time_ns = 1700000000000000000ULL;
+    size_t n = encode(buf, sizeof buf, &r);
+    hexdump(hex, buf, n);
+    ck_assert_str_eq(hex, "96" "02" "05" "02" "00" "09" "cf17979cfe362a0000");
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    ck_assert_int_eq(back.type, VNFO_RECORD_HEARTBEAT);
+    ck_assert_uint_eq(back.u.heartbeat.time_ns, r.u.heartbeat.time_ns);
+    ck_assert_status(vnfo_record_to_json(json, sizeof json, &m, &back), VNFO_OK);
+    ck_assert_str_eq(json, "{\"type\":\"heartbeat\",\"version\":2,\"node_id\":2,\"epoch\":0,"
+                           "\"seq\":9,\"time_ns\":1700000000000000000}");
+    ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_PERIOD_CLOSE), VNFO_OK);
+    r.u.period_close.period_start_ns = 100;
+    r.u.period_close.period_end_ns = 200;
+    r.u.period_close.time_ns = 201;
+    n = encode(buf, sizeof buf, &r);
+    hexdump(hex, buf, n);
+    ck_assert_str_eq(hex, "98" "02" "06" "00" "00" "00" "64" "ccc8" "ccc9");
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    ck_assert_uint_eq(back.u.period_close.period_start_ns, 100);
+    ck_assert_uint_eq(back.u.period_close.period_end_ns, 200);
+    ck_assert_uint_eq(back.u.period_close.time_ns, 201);
+    ck_assert_uint_eq(encode(again, sizeof again, &back), n);
+    ck_assert_mem_eq(again, buf, n);
+    ck_assert_status(vnfo_record_to_json(json, sizeof json, &m, &back), VNFO_OK);
+    ck_assert_str_eq(json, "{\"type\":\"period_close\",\"version\":2,\"node_id\":0,\"epoch\":0,"
+                           "\"seq\":0,\"period_start_ns\":100,\"period_end_ns\":200,\"time_ns\":201}");
+    ck_assert_str_eq(vnfo_record_type_name(VNFO_RECORD_PERIOD_CLOSE), "period_close");
+    ck_assert_str_eq(vnfo_record_type_name(VNFO_RECORD_HEARTBEAT), "heartbeat");
+    /* An inverted period is refused by both sides. */
+    r.u.period_close.period_end_ns = 99;
+    ck_assert_status(vnfo_record_encode(again, sizeof again, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    expect_decode_fwd("98020600000064" "63" "ccc9", VNFO_E_RECORD_MALFORMED,
+                      "record: byte 7: period_end_ns: before period_start_ns");
+    expect_decode_fwd("9702050000000000", VNFO_E_RECORD_MALFORMED,
+                      "record: byte 0: heartbeat record (format version 2) has 7 elements, expected 6");
 }
 END_TEST
 
@@ -242,8 +399,22 @@ START_TEST(test_encode_rejects_invalid)
     r.u.packet.verdict = (vnfo_record_verdict)3;
     ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_INVALID_ARGUMENT);
     full_packet(&r);
-    r.format_version = 2;
+    r.format_version = 3;
     ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_UNSUPPORTED_VERSION);
+    full_packet(&r);
+    r.format_version = 0;
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_INVALID_ARGUMENT);
+    /* The digest a verdict leaves empty must be zero. */
+    full_packet(&r);
+    r.u.packet.verdict = VNFO_VERDICT_GENERATED;
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_INVALID_ARGUMENT);
+    memset(r.u.packet.digest_in, 0, 16);
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_OK);
+    full_packet(&r);
+    r.u.packet.verdict = VNFO_VERDICT_DROPPED;
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_INVALID_ARGUMENT);
+    memset(r.u.packet.digest_out, 0, 16);
+    ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_OK);
     full_packet(&r);
     r.type = (vnfo_record_type)9;
     ck_assert_status(vnfo_record_encode(buf, sizeof buf, &n, &r), VNFO_E_INVALID_ARGUMENT);
@@ -267,13 +438,14 @@ static void expect_decode(const char *hex, vnfo_status want, const char *msg)
 START_TEST(test_decode_errors)
 {
     /* A newer format version is refused with its own status. */
-    expect_decode("dc00140201", VNFO_E_UNSUPPORTED_VERSION,
-                  "record: byte 3: version: format version 2; this library reads version 1");
+    expect_decode("dc00160301", VNFO_E_UNSUPPORTED_VERSION,
+                  "record: byte 3: version: format version 3; this library reads versions 1 to 2");
     expect_decode("9301cc0501", VNFO_E_RECORD_NONCANONICAL,
                   "record: byte 2: type: longer encoding than needed");
-    expect_decode("930109", VNFO_E_RECORD_UNKNOWN_TYPE, "record: byte 2: type: unknown type 9");
+    expect_decode("930109", VNFO_E_RECORD_UNKNOWN_TYPE,
+                  "record: byte 2: type: unknown type 9 in format version 1");
     expect_decode("930101", VNFO_E_RECORD_MALFORMED,
-                  "record: byte 0: packet record has 3 elements, expected 20");
+                  "record: byte 0: packet record (format version 1) has 3 elements, expected 20");
     expect_decode("9100", VNFO_E_RECORD_MALFORMED, "record: byte 0: record: fewer than 2 elements");
     expect_decode("930001", VNFO_E_RECORD_MALFORMED, "record: byte 1: version: 0 is not a version");
     expect_decode("a3616263", VNFO_E_RECORD_MALFORMED, "record: byte 0: record: expected an array");
@@ -285,8 +457,9 @@ START_TEST(test_decode_errors)
     /* A negative integer where an unsigned one belongs. */
     expect_decode("9301ff", VNFO_E_RECORD_MALFORMED,
                   "record: byte 2: type: expected an unsigned integer");
-    /* Loss notice with a u64 count encoded canonically, then trailing byte. */
-    expect_decode("9801030000000100000000", VNFO_E_RECORD_MALFORMED,
+    /* Loss notice with a u64 count encoded canonically, then trailing byte:
+     * non-canonical, as docs/FORMAT.md 1.5 says. */
+    expect_decode("9801030000000100000000", VNFO_E_RECORD_NONCANONICAL,
                   "record: byte 9: record: trailing bytes after the record");
     /* Epoch start whose commitment claims 200 bytes (over the limit). */
     expect_decode("97010400000000c4c8", VNFO_E_LIMIT_EXCEEDED,
@@ -318,7 +491,8 @@ START_TEST(test_decode_counter_order)
     vnfo_record back;
     ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
     a[4] = 'b';
-    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_MALFORMED);
+    /* A repeated name is non-canonical too (docs/FORMAT.md 1.5). */
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
     ck_assert_str_eq(vnfo_error_message() + strlen(vnfo_error_message()) - 23,
                      "counter name: duplicate");
 }
@@ -360,12 +534,12 @@ START_TEST(test_json)
     size_t n;
     ck_assert_status(vnfo_record_to_json(text, sizeof text, &n, &r), VNFO_OK);
     ck_assert_str_eq(text,
-        "{\"type\":\"packet\",\"version\":1,\"node_id\":1,\"epoch\":0,\"seq\":5,\"hop\":0,"
+        "{\"type\":\"packet\",\"version\":2,\"node_id\":1,\"epoch\":0,\"seq\":5,\"hop\":0,"
         "\"label\":42,\"flowtag\":0,\"digest_in\":\"aa000000000000000000000000000000\","
         "\"digest_out\":\"000000000000000000000000000000bb\",\"verdict\":\"forwarded\","
         "\"t_in_ns\":100,\"t_out_ns\":300,\"cpu_cycles\":0,\"mem_bytes\":0,"
         "\"counters\":{\"q\\\"x\":4},\"granularity\":\"digest\",\"bytes_in\":null,"
-        "\"bytes_out\":null,\"state_digest\":null}");
+        "\"bytes_out\":null,\"state_digest\":null,\"link_type\":null,\"wire_len\":0}");
     ck_assert_uint_eq(n, strlen(text));
     char small[20];
     ck_assert_status(vnfo_record_to_json(small, sizeof small, &n, &r), VNFO_E_BUFFER_TOO_SMALL);
@@ -420,6 +594,57 @@ START_TEST(test_packet_digests_in_record)
 }
 END_TEST
 
+/* The six edge cases where docs/FORMAT.md and the reader once disagreed
+ * (issue 11 item 7), decided and stated normatively in the doc. */
+START_TEST(test_edge_cases_of_format_md)
+{
+    vnfo_record r;
+    uint8_t buf[512];
+    size_t n;
+    /* A generated packet with a non-zero digest_in: malformed, at the verdict. */
+    small_packet(&r);
+    r.u.packet.digest_in[0] = 0;
+    r.u.packet.verdict = VNFO_VERDICT_GENERATED;
+    n = encode(buf, sizeof buf, &r);
+    buf[13] = 0x01; /* first byte of digest_in (dc0016, 5 common, hop, label, flowtag, c410) */
+    vnfo_record back;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 47: digest_in: not all zero, but the packet was generated");
+    /* A dropped packet with a non-zero digest_out. */
+    small_packet(&r);
+    r.u.packet.digest_out[15] = 0;
+    r.u.packet.verdict = VNFO_VERDICT_DROPPED;
+    n = encode(buf, sizeof buf, &r);
+    buf[46] = 0x01; /* last byte of digest_out */
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_MALFORMED);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 47: digest_out: not all zero, but the packet was dropped");
+    /* IPv4 flow-key padding that is not zero: non-canonical. */
+    ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_FLOWTAG_MAP), VNFO_OK);
+    r.u.flowtag_map.tag = 5;
+    r.u.flowtag_map.original.ip_version = 4;
+    r.u.flowtag_map.rewritten.ip_version = 4;
+    r.u.flowtag_map.original.src[0] = 10;
+    n = encode(buf, sizeof buf, &r);
+    r.u.flowtag_map.original.src[15] = 1;
+    size_t m;
+    ck_assert_status(vnfo_record_encode(buf + 256, 256, &m, &r), VNFO_E_INVALID_ARGUMENT);
+    /* original's src bin: array, 5 common, 4 fields, key array, 4 uints = byte 15. */
+    ck_assert_uint_eq(buf[15], 0xc4);
+    buf[15 + 2 + 15] = 1;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 15: original: IPv4 address padding (bytes 4..15) not zero");
+    /* IPv6 uses all 16 bytes. */
+    buf[15 + 2 + 15] = 1;
+    buf[11] = 6;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
+    /* Repeated counter names and trailing bytes: non-canonical (tests above,
+     * test_decode_counter_order and test_decode_errors). */
+}
+END_TEST
+
 /* tests/corpus/record (made by make_record_corpus.py): ok-* decode and
  * re-encode to themselves, every other input is refused with a message. */
 START_TEST(test_hostile_corpus)
@@ -471,6 +696,10 @@ int main(void)
     TCase *tc = tcase_create("codec");
     tcase_add_test(tc, test_packet_round_trip);
     tcase_add_test(tc, test_golden_bytes);
+    tcase_add_test(tc, test_version1_records);
+    tcase_add_test(tc, test_link_type_and_wire_len);
+    tcase_add_test(tc, test_heartbeat_and_period_close);
+    tcase_add_test(tc, test_edge_cases_of_format_md);
     tcase_add_test(tc, test_other_types_round_trip);
     tcase_add_test(tc, test_full_granularity_max_packet);
     tcase_add_test(tc, test_buffer_too_small);

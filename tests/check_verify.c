@@ -23,13 +23,15 @@ struct source {
     size_t next, limit;
 };
 
-static int next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+static int next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
+                       uint64_t *ts_ns)
 {
     struct source *s = ctx;
     if (s->next >= s->limit)
         return 0;
     *pkt = frames[s->next];
     *len = frame_len[s->next];
+    *wire_len = frame_len[s->next];
     *ts_ns = 1793494800ULL * 1000000000ULL + (uint64_t)s->next * 20000ULL;
     s->next++;
     return 1;
@@ -154,7 +156,7 @@ START_TEST(test_honest_run_passes)
                       vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
                       vnfo_report_entry_summary(e));
     }
-    ck_assert_uint_eq(vnfo_report_entry_count(r), 17);
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 18); /* bill.bytes among them */
     ck_assert_int_eq(vnfo_report_overall(r), VNFO_REPORT_PASS);
     double checked;
     ck_assert_status(vnfo_report_evidence_number(&checked, vnfo_report_entry_find(r, "chain.complete"),
@@ -458,7 +460,7 @@ START_TEST(test_flowtags_end_to_end)
                       vnfo_report_entry_name(e), vnfo_report_verdict_name(vnfo_report_entry_verdict(e)),
                       vnfo_report_entry_summary(e));
     }
-    ck_assert_uint_eq(vnfo_report_entry_count(r), 19); /* 17 + flowtags + sampling.consistency */
+    ck_assert_uint_eq(vnfo_report_entry_count(r), 20); /* 18 + flowtags + sampling.consistency */
     /* One trajectory per sampled packet, none cut at the rewrite. */
     ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "checked"), honest.sampled);
     ck_assert_uint_eq((uint64_t)evidence(r, "chain.complete", "violations"), 0);

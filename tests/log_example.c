@@ -73,12 +73,18 @@ static size_t signed_with_record(uint8_t *out, const struct example_out *o, cons
 
 static int corpus(const char *dir)
 {
-    static struct example_out one, three, sha;
+    static struct example_out one, three, sha, v1, closed;
     static uint8_t buf[1 << 16];
     if (example_log(&one, 1, 2, VNFO_LOG_TREE_BLAKE2B_256) != VNFO_OK ||
         example_log(&three, 3, 4, VNFO_LOG_TREE_BLAKE2B_256) != VNFO_OK ||
-        example_log(&sha, 3, 3, VNFO_LOG_TREE_SHA256) != VNFO_OK)
+        example_log(&sha, 3, 3, VNFO_LOG_TREE_SHA256) != VNFO_OK ||
+        example_log_ext(&v1, 2, 2, VNFO_LOG_TREE_BLAKE2B_256, 1, 0) != VNFO_OK ||
+        example_log_ext(&closed, 2, 2, VNFO_LOG_TREE_BLAKE2B_256, 2, 1) != VNFO_OK)
         return 1;
+    /* Records of format version 1, byte for byte what 0.1.0 wrote. */
+    write_file(dir, "valid-v1-records", v1.buf, v1.len);
+    /* Two batches, then a heartbeat batch and a period-close batch. */
+    write_file(dir, "valid-heartbeat-close", closed.buf, closed.len);
     write_file(dir, "valid-one-batch", one.buf, one.len);
     write_file(dir, "valid-three-batches", three.buf, three.len);
     write_file(dir, "valid-sha256", sha.buf, sha.len);

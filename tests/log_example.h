@@ -53,15 +53,31 @@ static void example_records(vnfo_record *pkt, vnfo_record *loss)
     pkt->u.packet.t_out_ns = 1700000000000003500ULL;
     pkt->u.packet.cpu_cycles = 4200;
     pkt->u.packet.mem_bytes = 65536;
+    pkt->u.packet.has_link_type = 1;
+    pkt->u.packet.link_type = VNFO_LINKTYPE_ETHERNET;
+    pkt->u.packet.wire_len = 60;
     vnfo_record_init(loss, VNFO_RECORD_LOSS_NOTICE);
     loss->u.loss_notice.count = 3;
     loss->u.loss_notice.reason = VNFO_LOSS_QUEUE_OVERFLOW;
     loss->u.loss_notice.time_ns = 1700000000000004000ULL;
 }
 
+/* The example records as format version 1 wrote them (0.1.0). */
+static void example_records_v1(vnfo_record *pkt, vnfo_record *loss)
+{
+    example_records(pkt, loss);
+    pkt->format_version = 1;
+    pkt->u.packet.has_link_type = 0;
+    pkt->u.packet.link_type = 0;
+    pkt->u.packet.wire_len = 0;
+    loss->format_version = 1;
+}
+
 /* Writes `batches` batches of `per` records (alternating the two example
- * records) with the fixed key into o; returns VNFO_OK. */
-static vnfo_status example_log(struct example_out *o, int batches, uint32_t per, vnfo_log_tree_hash h)
+ * records, in record format `version`) with the fixed key into o; after
+ * them, with `close`, a heartbeat and a period close (one batch each). */
+static vnfo_status example_log_ext(struct example_out *o, int batches, uint32_t per,
+                                   vnfo_log_tree_hash h, unsigned version, int close)
 {
     vnfo_signing_key *k = NULL;
     vnfo_status s = vnfo_signing_key_from_seed(&k, FUZZ_SEED);
@@ -79,14 +95,27 @@ static vnfo_status example_log(struct example_out *o, int batches, uint32_t per,
     memset(o, 0, sizeof *o);
     s = vnfo_log_writer_create(&w, &opt);
     vnfo_record recs[2];
-    example_records(&recs[0], &recs[1]);
+    if (version == 1)
+        example_records_v1(&recs[0], &recs[1]);
+    else
+        example_records(&recs[0], &recs[1]);
     for (uint32_t i = 0; s == VNFO_OK && i < (uint32_t)batches * per; i++)
         s = vnfo_log_writer_append(w, &recs[i % 2]);
     if (s == VNFO_OK)
         s = vnfo_log_writer_flush(w);
+    if (s == VNFO_OK && close)
+        s = vnfo_log_writer_heartbeat(w, 1700000001000000000ULL);
+    if (s == VNFO_OK && close)
+        s = vnfo_log_writer_close_period(w, 1699999200000000000ULL, 1700000002000000000ULL,
+                                         1700000002000000000ULL);
     vnfo_log_writer_free(w);
     vnfo_signing_key_free(k);
     return s;
+}
+
+static vnfo_status example_log(struct example_out *o, int batches, uint32_t per, vnfo_log_tree_hash h)
+{
+    return example_log_ext(o, batches, per, h, VNFO_RECORD_FORMAT_VERSION, 0);
 }
 
 static void example_hex(FILE *f, const uint8_t *p, size_t n)
@@ -132,7 +161,7 @@ static vnfo_status example_markdown(FILE *f)
     fprintf(f, "```\n\nPublic key file `node.pub`:\n\n```\n%s\n```\n\n", pktext);
     fprintf(f, "Node 1, zero manifest digest, epoch 0, first sequence number 0, tree hash\n"
                "blake2b-256, created_ns 1700000000000000000.  Record 0 (packet, %s):\n\n```\n",
-            "digest granularity");
+            "digest granularity, link type 1, wire length 60");
     const uint8_t *rec[2];
     size_t rl[2];
     for (uint32_t i = 0; i < 2; i++) {

@@ -18,7 +18,7 @@ expect() { # expect CODE DESCRIPTION -- vnfo args...
 v() { echo verify --manifest "$d/manifest.json" --logs "$1" --bill "${2:-$1/bill.json}"; }
 
 expect 0 "honest" -- $(v "$d/honest") --reference firewall,nat,ids --key "$d/keys/sampling.key"
-head -1 "$tmp/out" | grep -q '^PASS: all 18 checks passed' || fail "honest: first line $(head -1 "$tmp/out")"
+head -1 "$tmp/out" | grep -q '^PASS: all 19 checks passed' || fail "honest: first line $(head -1 "$tmp/out")"
 expect 1 "adds-delay" -- $(v "$d/adds-delay")
 head -1 "$tmp/out" | grep -q '^FAIL: ' || fail "adds-delay: first line $(head -1 "$tmp/out")"
 expect 1 "json" -- $(v "$d/skips-function") --json

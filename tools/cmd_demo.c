@@ -39,7 +39,8 @@ static int write_capture(const char *path)
     return rc;
 }
 
-static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
+                            uint64_t *ts_ns)
 {
     struct pcap_pkthdr *h;
     const u_char *data;
@@ -50,6 +51,7 @@ static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_
         return -1;
     *pkt = data;
     *len = h->caplen;
+    *wire_len = h->len > h->caplen ? h->len : h->caplen;
     *ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec * 1000ULL;
     return 1;
 }

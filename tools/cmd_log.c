@@ -106,6 +106,7 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
 {
     vnfo_log_reader_options o = VNFO_LOG_READER_OPTIONS_INIT;
     vnfo_status s = VNFO_OK;
+    *out = NULL; /* freed below when the key does not load */
     if (a->pub)
         s = vnfo_public_key_load(&o.public_key, a->pub);
     if (s == VNFO_OK && a->have_manifest)

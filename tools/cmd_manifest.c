@@ -86,6 +86,9 @@ static void print_logging_sla(const vnfo_manifest *m)
            vnfo_manifest_granularity_name(vnfo_manifest_logging_granularity(m)),
            (unsigned)vnfo_manifest_logging_batch_records(m),
            vnfo_manifest_tree_hash_name(vnfo_manifest_logging_tree_hash(m)));
+    if (vnfo_manifest_logging_heartbeat_ms(m))
+        printf("heartbeat     every %u ms, and a period close per node\n",
+               (unsigned)vnfo_manifest_logging_heartbeat_ms(m));
     if (vnfo_manifest_has_flowtags(m))
         printf("flowtags      %s, %u bits\n",
                vnfo_manifest_carrier_name(vnfo_manifest_flowtags_carrier(m)),

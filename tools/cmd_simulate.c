@@ -25,7 +25,8 @@ struct pcap_source {
     char err[PCAP_ERRBUF_SIZE];
 };
 
-static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
+                            uint64_t *ts_ns)
 {
     struct pcap_source *src = ctx;
     struct pcap_pkthdr *h;
@@ -39,6 +40,7 @@ static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, uint64_
     }
     *pkt = data;
     *len = h->caplen;
+    *wire_len = h->len > h->caplen ? h->len : h->caplen;
     *ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec * 1000ULL;
     return 1;
 }

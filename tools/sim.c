@@ -55,6 +55,9 @@ struct node {
     int fd;
     int64_t offset_ns;
     uint64_t cycles; /* billed usage */
+    uint64_t bytes;  /* wire bytes of the packets that entered it */
+    uint64_t beat_ns; /* node clock of its last heartbeat (0: none yet) */
+    uint64_t last_ns; /* node clock of its latest event */
 };
 
 struct sim {
@@ -205,7 +208,7 @@ static vnfo_status setup(struct sim *s)
 static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint64_t label, uint32_t tag,
                               const uint8_t *in, size_t in_len, const uint8_t *out, size_t out_len,
                               vnfo_reference_verdict v, uint64_t t_in, uint64_t t_out, uint64_t cycles,
-                              uint64_t mem)
+                              uint64_t mem, size_t wire_len)
 {
     vnfo_record rec;
     vnfo_record_init(&rec, VNFO_RECORD_PACKET);
@@ -217,6 +220,11 @@ static vnfo_status log_record(struct sim *s, struct node *nd, uint32_t hop, uint
     vnfo_packet_digest(p->digest_in, in, in_len, s->o->linktype);
     if (p->verdict == VNFO_VERDICT_FORWARDED)
         vnfo_packet_digest(p->digest_out, out, out_len, s->o->linktype);
+    /* Format 2: the link type the digests and bytes were taken from, and
+     * the frame's length on the wire at entry (for the bytes bill). */
+    p->has_link_type = 1;
+    p->link_type = s->o->linktype;
+    p->wire_len = wire_len > UINT32_MAX ? UINT32_MAX : (uint32_t)wire_len;
     p->t_in_ns = t_in;
     p->t_out_ns = t_out;
     p->cpu_cycles = cycles;
@@ -298,8 +306,8 @@ struct hop_result {
 };
 
 static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const uint8_t *in,
-                           size_t in_len, uint8_t *out, uint64_t t_arrive, int selected,
-                           uint64_t label, uint32_t *tag)
+                           size_t in_len, size_t wire_len, uint8_t *out, uint64_t t_arrive,
+                           int selected, uint64_t label, uint32_t *tag)
 {
     int substituted = (int)i == s->ids_pos && affect(s, SIM_SUBSTITUTES_FUNCTION, 1.0);
     struct node *nd = substituted ? &s->substitute : &s->nodes[i];
@@ -321,8 +329,10 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
     if ((int)i == s->ids_pos && affect(s, SIM_ADDS_DELAY, 1.0))
         hold += 5000000;
     hr->t_out_true = t_arrive + hold;
-    if (!substituted)
+    if (!substituted) {
         nd->cycles += cycles;
+        nd->bytes += wire_len;
+    }
     vnfo_status st = substituted ? VNFO_OK : mem_push(s, res.mem_bytes);
     if (st == VNFO_OK && s->tags && (int)i == s->nat_pos && hr->verdict == VNFO_REFERENCE_FORWARD)
         st = tag_flow(tag, s, nd, in, in_len, out, hr->out_len,
@@ -330,13 +340,71 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
     if (st == VNFO_OK && selected)
         st = log_record(s, nd, (uint32_t)i, label, *tag, in, in_len, out,
                         hr->out_len, hr->verdict, (uint64_t)((int64_t)t_arrive + nd->offset_ns),
-                        (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns), cycles, res.mem_bytes);
+                        (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns), cycles, res.mem_bytes,
+                        wire_len);
+    uint64_t t_node = (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns);
+    if (t_node > nd->last_ns)
+        nd->last_ns = t_node;
     return st;
 }
 
-static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, uint64_t ts_ns)
+/* ---- heartbeats and the period close ------------------------------------------ */
+
+/* Under logging.heartbeat_ms each shim signs a heartbeat batch once per
+ * interval of its own clock, as a timer-driven shim would (the heartbeat
+ * also signs the records waiting in the open batch).  Called before each
+ * packet with the true time; a silence of k intervals gives k heartbeats,
+ * so the count is bounded by the capture's span over the interval. */
+static vnfo_status heartbeats_until(struct sim *s, uint64_t t_true)
+{
+    uint64_t beat = (uint64_t)vnfo_manifest_logging_heartbeat_ms(s->m) * 1000000u;
+    if (!beat)
+        return VNFO_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        struct node *nd = &s->nodes[i];
+        uint64_t now = (uint64_t)((int64_t)t_true + nd->offset_ns);
+        if (!nd->beat_ns) {
+            nd->beat_ns = now; /* the log starts with the first packet */
+            continue;
+        }
+        while (now >= nd->beat_ns + beat) {
+            nd->beat_ns += beat;
+            vnfo_status st = vnfo_log_writer_heartbeat(nd->w, nd->beat_ns);
+            if (st != VNFO_OK)
+                return lib_fail(st, "heartbeat");
+            s->st.records++;
+        }
+        if (nd->beat_ns > nd->last_ns)
+            nd->last_ns = nd->beat_ns;
+    }
+    return VNFO_OK;
+}
+
+/* Each shim ends its log for the billing period with a signed close, at the
+ * period's end (or at its last event, if that is later). */
+static vnfo_status close_periods(struct sim *s)
+{
+    if (!vnfo_manifest_logging_heartbeat_ms(s->m))
+        return VNFO_OK;
+    uint64_t start = (uint64_t)vnfo_manifest_billing_start(s->m) * 1000000000u;
+    uint64_t end = (uint64_t)vnfo_manifest_billing_end(s->m) * 1000000000u;
+    for (size_t i = 0; i < s->n; i++) {
+        struct node *nd = &s->nodes[i];
+        vnfo_status st = vnfo_log_writer_close_period(nd->w, start, end, nd->last_ns > end ? nd->last_ns : end);
+        if (st != VNFO_OK)
+            return lib_fail(st, "period close");
+        s->st.records++;
+    }
+    return VNFO_OK;
+}
+
+static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, size_t wire_len,
+                              uint64_t ts_ns)
 {
     vnfo_sampler_decision d;
+    vnfo_status hb = heartbeats_until(s, ts_ns);
+    if (hb != VNFO_OK)
+        return hb;
     /* Consistent sampling: the decision is a function of the invariant
      * bytes, so every shim computes the same one; computing it once here is
      * the same as computing it at each node.  With `nat-safe` the shims hash
@@ -355,11 +423,14 @@ static vnfo_status run_packet(struct sim *s, const uint8_t *pkt, size_t len, uin
             continue;
         uint8_t *out = in == s->buf[0] ? s->buf[1] : s->buf[0];
         struct hop_result hr;
-        vnfo_status st = run_hop(&hr, s, i, in, in_len, out, t, d.selected, d.label, &tag);
+        vnfo_status st = run_hop(&hr, s, i, in, in_len, wire_len, out, t, d.selected, d.label, &tag);
         if (st != VNFO_OK || hr.verdict == VNFO_REFERENCE_DROP)
             return st;
         if (i == 0 && s->n > 1 && affect(s, SIM_DROPS_BLAMED_ON_NETWORK, 0.2))
             return VNFO_OK;
+        /* The next function sees what this one sent: the rest of the frame
+         * beyond the capture is unchanged. */
+        wire_len = wire_len - in_len + hr.out_len;
         in = out;
         in_len = hr.out_len;
         t = hr.t_out_true + 5000 + traffic_rand(&s->rng) % 1000;
@@ -387,6 +458,11 @@ static int bill_value(uint64_t *out, struct sim *s, size_t entry)
         *out = s->st.entered;
         if (s->o->scenario == SIM_BILLS_SPURIOUS_PACKETS)
             *out += *out / 4;
+        return 1;
+    }
+    if (r == VNFO_MANIFEST_RESOURCE_BYTES && sum == VNFO_MANIFEST_SUMMARY_SUM) {
+        /* Wire bytes entering the scope: the chain's are its first function's. */
+        *out = s->nodes[scope == VNFO_MANIFEST_SCOPE_CHAIN ? 0 : scope].bytes;
         return 1;
     }
     if (r == VNFO_MANIFEST_RESOURCE_CPU_CYCLES && sum == VNFO_MANIFEST_SUMMARY_SUM) {
@@ -528,6 +604,15 @@ static vnfo_status tamper(struct sim *s, const char *name, int scenario)
         rc = spit(path, b, len);
     } else if (scenario == SIM_TRUNCATES_LOG) {
         rc = spit(path, b, off[n - 1] + 4 + blen[n - 1] / 2);
+    } else if (scenario == SIM_DELETES_TAIL) {
+        /* Whole trailing batches, as a provider hiding the end of the
+         * period would: a quarter of them (at least the last), never all. */
+        if (n < 2) {
+            free(b);
+            return fail(VNFO_E_INVALID_ARGUMENT, "%s: one batch only: no tail to delete (too little traffic)", path);
+        }
+        size_t drop = n / 4 ? n / 4 : 1;
+        rc = spit(path, b, off[n - drop]);
     } else {
         uint8_t *c = realloc(b, len + 4 + blen[0]);
         if (c) {
@@ -544,7 +629,7 @@ static vnfo_status tamper(struct sim *s, const char *name, int scenario)
 
 static vnfo_status finish_logs(struct sim *s)
 {
-    vnfo_status st = VNFO_OK;
+    vnfo_status st = close_periods(s);
     for (size_t i = 0; i < s->n; i++) {
         vnfo_log_writer_free(s->nodes[i].w); /* flushes the open batch */
         s->nodes[i].w = NULL;
@@ -563,6 +648,9 @@ static vnfo_status finish_logs(struct sim *s)
     case SIM_TAMPERS_LOG: return tamper(s, s->ids_pos >= 0 ? vnfo_manifest_chain_name(s->m, (size_t)s->ids_pos) : vnfo_manifest_chain_name(s->m, 0), SIM_TAMPERS_LOG);
     case SIM_TRUNCATES_LOG: return tamper(s, vnfo_manifest_chain_name(s->m, s->n - 1), SIM_TRUNCATES_LOG);
     case SIM_REPLAYS_BATCH: return tamper(s, vnfo_manifest_chain_name(s->m, 0), SIM_REPLAYS_BATCH);
+    case SIM_DELETES_TAIL:
+        return tamper(s, vnfo_manifest_chain_name(s->m, s->nat_pos >= 0 ? (size_t)s->nat_pos : s->n - 1),
+                      SIM_DELETES_TAIL);
     default: return VNFO_OK;
     }
 }
@@ -600,12 +688,12 @@ vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_so
     s->m = o->manifest;
     vnfo_status st = setup(s);
     const uint8_t *pkt;
-    size_t len;
+    size_t len, wire_len;
     uint64_t ts;
     int r = 0;
-    while (st == VNFO_OK && (r = next(ctx, &pkt, &len, &ts)) == 1) {
+    while (st == VNFO_OK && (r = next(ctx, &pkt, &len, &wire_len, &ts)) == 1) {
         s->st.packets++;
-        st = run_packet(s, pkt, len, ts);
+        st = run_packet(s, pkt, len, wire_len < len ? len : wire_len, ts);
     }
     if (st == VNFO_OK && r < 0)
         st = fail(VNFO_E_IO, "simulate: reading packets failed after %llu packets",

@@ -28,6 +28,7 @@ enum sim_scenario {
     SIM_TRUNCATES_LOG,
     SIM_REPLAYS_BATCH,
     SIM_NAT_REWRITES_UNTAGGED,
+    SIM_DELETES_TAIL,
     SIM_SCENARIO_COUNT
 };
 
@@ -56,9 +57,15 @@ void sim_functions_init(struct sim_functions *f, uint32_t linktype);
 /* The reference of a manifest function name ("firewall", "nat", "ids"):
  * 0 and *fn, *ctx set, or -1 for an unknown function. */
 int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function);
+/* The same reference, told each record's link type by the verifier. */
+int sim_reference_linktype(vnfo_reference_linktype_fn *fn, void **ctx, struct sim_functions *f,
+                           const char *function);
 
-/* Packets in: 1 with a packet, 0 at the end, -1 on a read error. */
-typedef int (*sim_source_fn)(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns);
+/* Packets in: 1 with a packet, 0 at the end, -1 on a read error.  *len is
+ * the captured length, *wire_len the frame's length on the wire (the pcap
+ * header's len; at least *len). */
+typedef int (*sim_source_fn)(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
+                             uint64_t *ts_ns);
 
 struct sim_options {
     const vnfo_manifest *manifest;

@@ -29,6 +29,8 @@ static const struct {
     {"replays-batch", "a firewall log batch is sent twice", {"logs.integrity", NULL}},
     {"nat-rewrites-untagged", "the NAT rewrites half of the flows without logging their FlowTag mapping",
      {"flowtags", "sampling.consistency", NULL}},
+    {"deletes-tail", "the last batches of the NAT log (the period close among them) are deleted",
+     {"logs.integrity", "drops.attribution", NULL}},
 };
 
 int sim_scenario_needs_flowtags(int scenario) { return scenario == SIM_NAT_REWRITES_UNTAGGED; }
@@ -77,6 +79,54 @@ void sim_functions_init(struct sim_functions *f, uint32_t linktype)
     mb_ids_add(&f->ids, "GET /images/", 12, 1, &err); /* drop */
     mb_ids_add(&f->ids, "/api/", 5, 0, &err);         /* alert */
     mb_ids_add(&f->ids, "\x07" "example", 8, 0, &err); /* alert on DNS names */
+}
+
+/* The references told each record's link type: the verifier is single-
+ * threaded per handle, so setting the middlebox's link type before each
+ * call is safe. */
+static vnfo_reference_verdict firewall_lt(void *ctx, uint32_t linktype, const uint8_t *in, size_t in_len,
+                                          uint8_t *out, size_t out_cap, size_t *out_len,
+                                          vnfo_reference_resources *res)
+{
+    struct mb_firewall *fw = ctx;
+    fw->linktype = linktype;
+    return mb_firewall(fw, in, in_len, out, out_cap, out_len, res);
+}
+
+static vnfo_reference_verdict nat_lt(void *ctx, uint32_t linktype, const uint8_t *in, size_t in_len,
+                                     uint8_t *out, size_t out_cap, size_t *out_len,
+                                     vnfo_reference_resources *res)
+{
+    struct mb_nat *nat = ctx;
+    nat->linktype = linktype;
+    return mb_nat(nat, in, in_len, out, out_cap, out_len, res);
+}
+
+static vnfo_reference_verdict ids_lt(void *ctx, uint32_t linktype, const uint8_t *in, size_t in_len,
+                                     uint8_t *out, size_t out_cap, size_t *out_len,
+                                     vnfo_reference_resources *res)
+{
+    struct mb_ids *ids = ctx;
+    ids->linktype = linktype;
+    return mb_ids(ids, in, in_len, out, out_cap, out_len, res);
+}
+
+int sim_reference_linktype(vnfo_reference_linktype_fn *fn, void **ctx, struct sim_functions *f,
+                           const char *function)
+{
+    if (strcmp(function, "firewall") == 0) {
+        *fn = firewall_lt;
+        *ctx = &f->fw;
+    } else if (strcmp(function, "nat") == 0) {
+        *fn = nat_lt;
+        *ctx = &f->nat;
+    } else if (strcmp(function, "ids") == 0) {
+        *fn = ids_lt;
+        *ctx = &f->ids;
+    } else {
+        return -1;
+    }
+    return 0;
 }
 
 int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function)

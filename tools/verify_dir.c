@@ -93,15 +93,15 @@ static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_f
     char copy[256];
     snprintf(copy, sizeof copy, "%s", list);
     for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        vnfo_reference_fn fn;
+        vnfo_reference_linktype_fn fn;
         void *ctx;
-        if (sim_reference(&fn, &ctx, fns, t) != 0) {
+        if (sim_reference_linktype(&fn, &ctx, fns, t) != 0) {
             cli_error("%s: --reference: unknown function \"%s\" (firewall, nat, ids)", cmd, t);
             return CLI_USAGE;
         }
         for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++)
             if (strcmp(vnfo_manifest_chain_function(m, i), t) == 0)
-                vnfo_verifier_reference_set(v, vnfo_manifest_chain_name(m, i), fn, ctx);
+                vnfo_verifier_reference_linktype_set(v, vnfo_manifest_chain_name(m, i), fn, ctx);
     }
     return 0;
 }

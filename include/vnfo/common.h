@@ -64,8 +64,8 @@ typedef enum vnfo_status {
     VNFO_E_SAMPLER_RANGES = 42,       /**< Selection ranges that are malformed, overlap, or leave the hash space. */
 
     /* record: 60-79 */
-    VNFO_E_RECORD_MALFORMED = 60,    /**< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, trailing bytes). */
-    VNFO_E_RECORD_NONCANONICAL = 61, /**< Record bytes are valid msgpack but not the one canonical encoding (longer integer or length form, unsorted counters). */
+    VNFO_E_RECORD_MALFORMED = 60,    /**< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, contradictory fields). */
+    VNFO_E_RECORD_NONCANONICAL = 61, /**< Record bytes are valid msgpack but not the one canonical encoding (longer integer or length form, unsorted or repeated counters, trailing bytes, non-zero IPv4 padding). */
     VNFO_E_RECORD_UNKNOWN_TYPE = 62, /**< A record type this library does not know. */
 
     /* log: 80-109 */

@@ -278,6 +278,38 @@ VNFO_API vnfo_status vnfo_log_writer_append(vnfo_log_writer *w, const vnfo_recor
 VNFO_API vnfo_status vnfo_log_writer_flush(vnfo_log_writer *w);
 
 /**
+ * @brief Append a heartbeat record (format 2) and sign the batch.
+ *
+ * When the manifest names `logging.heartbeat_ms`, a shim must sign a batch
+ * at least that often: call this when nothing else closed a batch for an
+ * interval (docs/FORMAT.md 1.6).  The open batch, with the records already
+ * in it, is closed with the heartbeat as its last record.
+ * @param w The writer.
+ * @param now_ns The heartbeat's time, ns since the Unix epoch (the shim's clock).
+ * @return As vnfo_log_writer_append() and vnfo_log_writer_flush().
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_log_writer_heartbeat(vnfo_log_writer *w, uint64_t now_ns);
+
+/**
+ * @brief Append a period-close record (format 2) and sign the batch.
+ *
+ * Ends the node's log for the billing period [@p period_start_ns,
+ * @p period_end_ns): under a manifest with `logging.heartbeat_ms` the
+ * verifier fails `logs.integrity` for a node whose log has no such record
+ * (docs/FORMAT.md 1.7).  The writer stays usable for the next period.
+ * @param w The writer.
+ * @param period_start_ns Start of the billing period, ns since the Unix epoch.
+ * @param period_end_ns End of the billing period (not before the start).
+ * @param now_ns When the period is closed (the shim's clock).
+ * @return As vnfo_log_writer_heartbeat(); VNFO_E_INVALID_ARGUMENT for an
+ *         inverted period (nothing appended).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_log_writer_close_period(vnfo_log_writer *w, uint64_t period_start_ns,
+                                                  uint64_t period_end_ns, uint64_t now_ns);
+
+/**
  * @brief Close the open batch and start a new key epoch for the next records.
  * @return As vnfo_log_writer_flush().
  * @par Thread safety: per handle.

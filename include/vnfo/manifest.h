@@ -433,6 +433,14 @@ VNFO_API vnfo_manifest_granularity vnfo_manifest_logging_granularity(const vnfo_
 VNFO_API uint32_t vnfo_manifest_logging_batch_records(const vnfo_manifest *manifest);
 /** @brief Merkle tree hash.  @par Thread safety: safe. */
 VNFO_API vnfo_manifest_tree_hash vnfo_manifest_logging_tree_hash(const vnfo_manifest *manifest);
+/**
+ * @brief `logging.heartbeat_ms`: the longest a shim may go without signing a
+ *        batch (a heartbeat record if nothing else), 1..86400000; 0 when the
+ *        manifest does not name it (then logs need no heartbeat nor period
+ *        close, and tail deletion cannot be seen: docs/FORMAT.md 4).
+ * @par Thread safety: safe.
+ */
+VNFO_API uint32_t vnfo_manifest_logging_heartbeat_ms(const vnfo_manifest *manifest);
 /** @brief 1 when the manifest has a "flowtags" section, 0 otherwise.  @par Thread safety: safe. */
 VNFO_API int vnfo_manifest_has_flowtags(const vnfo_manifest *manifest);
 /** @brief FlowTag carrier (meaningful when vnfo_manifest_has_flowtags()).  @par Thread safety: safe. */

@@ -3,7 +3,8 @@
  * @brief The log record model and its strict, deterministic msgpack codec.
  *
  * A record is what a shim logs about one event: a packet it saw (the common
- * case), a FlowTag mapping, a loss notice or the start of a key epoch.  Every
+ * case), a FlowTag mapping, a loss notice, the start of a key epoch, a
+ * heartbeat or the close of a billing period.  Every
  * record begins with the same five fields (format version, type, node id,
  * epoch, sequence number); the log writer fills the last three.
  *
@@ -26,8 +27,14 @@
 extern "C" {
 #endif
 
-/** Record format version written by this library (the first array element). */
-#define VNFO_RECORD_FORMAT_VERSION 1
+/** Record format version written by this library (the first array element).
+ *  Version 2 added the packet record's link type and wire length, and the
+ *  heartbeat and period-close records (docs/FORMAT.md). */
+#define VNFO_RECORD_FORMAT_VERSION 2
+/** Oldest record format version this library still reads and writes. */
+#define VNFO_RECORD_FORMAT_VERSION_MIN 1
+/** Largest link type a packet record states (pcap LINKTYPE values are 16-bit). */
+#define VNFO_RECORD_MAX_LINK_TYPE 65535
 /** Bytes of a packet digest (BLAKE2b-128 of the invariant view). */
 #define VNFO_RECORD_DIGEST_BYTES 16
 /** Bytes of a function-state digest. */
@@ -51,6 +58,8 @@ typedef enum vnfo_record_type {
     VNFO_RECORD_FLOWTAG_MAP = 2,  /**< A FlowTag mapping event (::vnfo_record_flowtag_map). */
     VNFO_RECORD_LOSS_NOTICE = 3,  /**< Records the shim could not log (::vnfo_record_loss_notice). */
     VNFO_RECORD_EPOCH_START = 4,  /**< A new key epoch begins (::vnfo_record_epoch_start). */
+    VNFO_RECORD_HEARTBEAT = 5,    /**< The shim is alive (::vnfo_record_heartbeat); format 2. */
+    VNFO_RECORD_PERIOD_CLOSE = 6, /**< The log of a billing period ends (::vnfo_record_period_close); format 2. */
 } vnfo_record_type;
 
 /** What the function did with a packet.  Values are part of the format. */
@@ -104,10 +113,12 @@ typedef struct vnfo_record_packet {
     size_t bytes_out_len;     /**< Its length. */
     int has_state_digest;     /**< Whether state_digest is present. */
     uint8_t state_digest[VNFO_RECORD_STATE_DIGEST_BYTES]; /**< Digest of the function's state. */
-    /* format version 2 (zero after vnfo_record_init(): "not stated") */
-    int has_link_type;   /**< Whether link_type is stated. */
-    uint32_t link_type;  /**< pcap LINKTYPE of the frames the digests/bytes were taken from (0..65535). */
-    uint32_t wire_len;   /**< Frame length on the wire at entry (generated packets: at exit); 0 = not stated. */
+    /* Format version 2; zero after vnfo_record_init() means "not stated". */
+    int has_link_type;   /**< Whether link_type is stated (format 2; a version-1 record never states it). */
+    uint32_t link_type;  /**< pcap LINKTYPE of the frames the digests and bytes were taken from, 0..65535.
+                              Readers take a record that does not state it as Ethernet (1). */
+    uint32_t wire_len;   /**< Frame length on the wire at entry (a generated packet: at exit);
+                              0 = not stated (always 0 in a version-1 record). */
 } vnfo_record_packet;
 
 /** Fields of a ::VNFO_RECORD_FLOWTAG_MAP record. */
@@ -134,11 +145,26 @@ typedef struct vnfo_record_epoch_start {
     const uint8_t *commitment;    /**< Key id or commitment bytes (may be NULL when the length is 0). */
 } vnfo_record_epoch_start;
 
+/** Fields of a ::VNFO_RECORD_HEARTBEAT record (format 2): the shim signs one
+ *  when it has logged nothing else for the manifest's heartbeat interval. */
+typedef struct vnfo_record_heartbeat {
+    uint64_t time_ns; /**< When the heartbeat was written, ns. */
+} vnfo_record_heartbeat;
+
+/** Fields of a ::VNFO_RECORD_PERIOD_CLOSE record (format 2): the last record
+ *  of a node's log for one billing period [period_start_ns, period_end_ns). */
+typedef struct vnfo_record_period_close {
+    uint64_t period_start_ns; /**< Start of the billing period, ns. */
+    uint64_t period_end_ns;   /**< End of the billing period, ns (not before the start). */
+    uint64_t time_ns;         /**< When the period was closed, ns. */
+} vnfo_record_period_close;
+
 /**
  * @brief One log record.
  *
- * Fixed layout for format version 1: a later format adds members only at the
- * end of the union's reserved space.  Initialise with
+ * Fixed layout: later formats add members only inside the union's reserved
+ * space (format 2 appended three fields to ::vnfo_record_packet and added two
+ * members; sizeof(vnfo_record) is unchanged).  Initialise with
  * vnfo_record_init() before filling it.
  */
 typedef struct vnfo_record {
@@ -152,6 +178,8 @@ typedef struct vnfo_record {
         vnfo_record_flowtag_map flowtag_map; /**< type == VNFO_RECORD_FLOWTAG_MAP */
         vnfo_record_loss_notice loss_notice; /**< type == VNFO_RECORD_LOSS_NOTICE */
         vnfo_record_epoch_start epoch_start; /**< type == VNFO_RECORD_EPOCH_START */
+        vnfo_record_heartbeat heartbeat;     /**< type == VNFO_RECORD_HEARTBEAT */
+        vnfo_record_period_close period_close; /**< type == VNFO_RECORD_PERIOD_CLOSE */
         uint8_t reserved_[640];              /**< Room for later record types. */
     } u; /**< The type-specific fields. */
 } vnfo_record;
@@ -187,7 +215,15 @@ VNFO_API vnfo_status vnfo_record_encoded_size(size_t *out, const vnfo_record *re
 /**
  * @brief Encode a record into a caller buffer, canonically.  Never allocates.
  *
- * Checks the record first: format version 1, a known type and verdict,
+ * Writes the format version the record states (vnfo_record_init() sets
+ * VNFO_RECORD_FORMAT_VERSION, 2): version 1 is still written for a record
+ * that sets it, so decoding then encoding returns the same bytes; a
+ * version-1 record cannot state a link type or wire length, nor be a
+ * heartbeat or a period close (VNFO_E_INVALID_ARGUMENT).
+ * Checks the record first: format version 1 or 2, a known type and verdict,
+ * an all-zero digest_in for a generated packet and an all-zero digest_out
+ * for a dropped one, a link type of at most VNFO_RECORD_MAX_LINK_TYPE, IPv4
+ * flow-key addresses whose 12 padding bytes are zero,
  * granularity consistent with the packet bytes (none at `digest`, at most
  * VNFO_RECORD_HEADER_BYTES at `headers`), counter names 1..64 bytes and
  * unique, at most VNFO_RECORD_MAX_COUNTERS counters, a commitment of at most
@@ -210,9 +246,14 @@ VNFO_API vnfo_status vnfo_record_encode(uint8_t *out, size_t size, size_t *writt
 /**
  * @brief Decode one record that spans exactly @p len bytes.  Never allocates.
  *
+ * Reads format versions 1 and 2 (a version-1 packet record decodes with
+ * has_link_type = 0 and wire_len = 0).
  * Strict: any non-canonical form (a longer integer encoding than needed,
- * unsorted or duplicate counter names, trailing bytes), a wrong type, a
- * length beyond the remaining bytes or a field out of range is refused.
+ * unsorted or duplicate counter names, trailing bytes, non-zero padding of
+ * an IPv4 flow-key address) is VNFO_E_RECORD_NONCANONICAL; a wrong type, a
+ * length beyond the remaining bytes, a field out of range, a generated
+ * packet with a non-zero digest_in or a dropped one with a non-zero
+ * digest_out is VNFO_E_RECORD_MALFORMED.
  * Pointers in @p out point into @p data (see the file comment).
  * @param[out] out The record; unspecified on failure.
  * @param data The encoded bytes.
@@ -226,7 +267,7 @@ VNFO_API vnfo_status vnfo_record_encode(uint8_t *out, size_t size, size_t *writt
  */
 VNFO_API vnfo_status vnfo_record_decode(vnfo_record *out, const uint8_t *data, size_t len);
 
-/** @brief "packet", "flowtag_map", "loss_notice", "epoch_start" or "unknown".  @par Thread safety: safe. */
+/** @brief "packet", "flowtag_map", "loss_notice", "epoch_start", "heartbeat", "period_close" or "unknown".  @par Thread safety: safe. */
 VNFO_API const char *vnfo_record_type_name(vnfo_record_type type);
 /** @brief "forwarded", "dropped", "generated" or "unknown".  @par Thread safety: safe. */
 VNFO_API const char *vnfo_record_verdict_name(vnfo_record_verdict verdict);

@@ -63,7 +63,9 @@ typedef vnfo_reference_verdict (*vnfo_reference_fn)(void *ctx, const uint8_t *in
 /** Options of vnfo_verifier_create(). */
 typedef struct vnfo_verify_options {
     unsigned version;     /**< VNFO_VERIFY_OPTIONS_VERSION. */
-    uint32_t linktype;    /**< pcap link type of logged packet bytes (default 1, Ethernet). */
+    uint32_t linktype;    /**< pcap link type of logged packet bytes whose record states none
+                               (format 1; default 1, Ethernet).  A record of format 2 that
+                               states its link type is read with its own. */
     int snapshot;         /**< Non-zero: snapshot mode, compare logged state digests in replays. */
     uint32_t max_examples; /**< Example labels kept per check (default 8, at most 1024). */
     double reference_ghz; /**< Clock that turns a reference's cycles into its delay for the SLA
@@ -109,6 +111,38 @@ VNFO_API void vnfo_verifier_free(vnfo_verifier *v);
  */
 VNFO_API vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *name,
                                                  vnfo_reference_fn fn, void *ctx);
+
+/**
+ * @brief A reference implementation that is told the link type of each
+ *        frame: the record's link type (docs/FORMAT.md 1.1), or
+ *        ::vnfo_verify_options.linktype for a record that states none.
+ * @param ctx The opaque context given with the callback.
+ * @param linktype pcap LINKTYPE of @p in (and of the frame it should write).
+ * Other parameters and the return value as ::vnfo_reference_fn.
+ */
+typedef vnfo_reference_verdict (*vnfo_reference_linktype_fn)(void *ctx, uint32_t linktype,
+                                                             const uint8_t *in, size_t in_len,
+                                                             uint8_t *out, size_t out_cap,
+                                                             size_t *out_len,
+                                                             vnfo_reference_resources *res);
+
+/**
+ * @brief Give the reference implementation of a chain function, taking each
+ *        record's link type.
+ *
+ * Replaces a reference given with vnfo_verifier_reference_set(), and the
+ * other way round.  A reference given with vnfo_verifier_reference_set()
+ * only reads frames of ::vnfo_verify_options.linktype: a record stating
+ * another link type is not replayed through it (counted as
+ * `other_link_type` in the reference check's evidence).
+ * @param name The chain entry's name.
+ * @param fn The reference; NULL removes it.
+ * @param ctx Passed to @p fn; must outlive the verifier.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_NOT_FOUND.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_reference_linktype_set(vnfo_verifier *v, const char *name,
+                                                          vnfo_reference_linktype_fn fn, void *ctx);
 
 /**
  * @brief Verify a chain node's log and take its records.

@@ -187,6 +187,44 @@ vnfo_status vnfo_log_writer_flush(vnfo_log_writer *w)
     return batch_close(w);
 }
 
+/* Appends rec as the last record of the open batch and signs it. */
+static vnfo_status append_and_sign(vnfo_log_writer *w, const vnfo_record *rec, const char *what)
+{
+    vnfo_status s = vnfo_log_writer_append(w, rec);
+    if (s != VNFO_OK && s != VNFO_E_LOG_SINK)
+        return vnfo__error(s, "log writer: node %u: cannot append the %s record (%s)", w->o.node_id,
+                           what, vnfo_status_name(s));
+    vnfo_status f = batch_close(w);
+    return s != VNFO_OK ? s : f;
+}
+
+vnfo_status vnfo_log_writer_heartbeat(vnfo_log_writer *w, uint64_t now)
+{
+    if (!w)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_writer_heartbeat: writer is NULL");
+    vnfo_record rec;
+    vnfo_record_init(&rec, VNFO_RECORD_HEARTBEAT);
+    rec.u.heartbeat.time_ns = now;
+    return append_and_sign(w, &rec, "heartbeat");
+}
+
+vnfo_status vnfo_log_writer_close_period(vnfo_log_writer *w, uint64_t period_start_ns,
+                                         uint64_t period_end_ns, uint64_t now)
+{
+    if (!w)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_writer_close_period: writer is NULL");
+    if (period_end_ns < period_start_ns)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT,
+                           "vnfo_log_writer_close_period: period ends (%llu ns) before it starts (%llu ns)",
+                           (unsigned long long)period_end_ns, (unsigned long long)period_start_ns);
+    vnfo_record rec;
+    vnfo_record_init(&rec, VNFO_RECORD_PERIOD_CLOSE);
+    rec.u.period_close.period_start_ns = period_start_ns;
+    rec.u.period_close.period_end_ns = period_end_ns;
+    rec.u.period_close.time_ns = now;
+    return append_and_sign(w, &rec, "period-close");
+}
+
 vnfo_status vnfo_log_writer_set_epoch(vnfo_log_writer *w, uint64_t epoch)
 {
     if (!w)

@@ -118,6 +118,7 @@ vnfo_manifest_field vnfo_manifest_sampling_custom_field(const vnfo_manifest *m, 
 vnfo_manifest_granularity vnfo_manifest_logging_granularity(const vnfo_manifest *m) { return m ? m->logging.granularity : VNFO_MANIFEST_GRANULARITY_DIGEST; }
 uint32_t vnfo_manifest_logging_batch_records(const vnfo_manifest *m) { return m ? m->logging.batch_records : 0; }
 vnfo_manifest_tree_hash vnfo_manifest_logging_tree_hash(const vnfo_manifest *m) { return m ? m->logging.tree_hash : VNFO_MANIFEST_TREE_BLAKE2B_256; }
+uint32_t vnfo_manifest_logging_heartbeat_ms(const vnfo_manifest *m) { return m ? m->logging.heartbeat_ms : 0; }
 int vnfo_manifest_has_flowtags(const vnfo_manifest *m) { return m ? m->flowtags.present : 0; }
 vnfo_manifest_carrier vnfo_manifest_flowtags_carrier(const vnfo_manifest *m) { return m ? m->flowtags.carrier : VNFO_MANIFEST_CARRIER_NSH_MD1; }
 unsigned vnfo_manifest_flowtags_bits(const vnfo_manifest *m) { return m ? m->flowtags.bits : 0; }

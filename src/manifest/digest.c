@@ -94,10 +94,14 @@ static void pack_sampling(msgpack_packer *pk, const vnfo_manifest *m)
 
 static void pack_logging_flowtags_sla(msgpack_packer *pk, const vnfo_manifest *m)
 {
-    msgpack_pack_array(pk, 3);
+    /* heartbeat_ms joins the logging array only when given, so the digest of
+     * every manifest without it stays what 0.1.0 computed. */
+    msgpack_pack_array(pk, m->logging.heartbeat_ms ? 4 : 3);
     msgpack_pack_uint32(pk, (uint32_t)m->logging.granularity);
     msgpack_pack_uint32(pk, m->logging.batch_records);
     msgpack_pack_uint32(pk, (uint32_t)m->logging.tree_hash);
+    if (m->logging.heartbeat_ms)
+        msgpack_pack_uint32(pk, m->logging.heartbeat_ms);
     if (m->flowtags.present) {
         msgpack_pack_array(pk, 2);
         msgpack_pack_uint32(pk, (uint32_t)m->flowtags.carrier);

@@ -84,6 +84,7 @@ struct vnfo_manifest {
         vnfo_manifest_granularity granularity;
         uint32_t batch_records;
         vnfo_manifest_tree_hash tree_hash;
+        uint32_t heartbeat_ms; /* 0: absent (no heartbeats, no period close) */
     } logging;
 
     struct {

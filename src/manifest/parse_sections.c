@@ -3,12 +3,14 @@
 
 #include "manifest_internal.h"
 
-static const char *const logging_keys[] = {"granularity", "batch_records", "tree_hash", NULL};
+static const char *const logging_keys[] = {"granularity", "batch_records", "tree_hash",
+                                           "heartbeat_ms", NULL};
 static const char *const flowtags_keys[] = {"carrier", "bits", NULL};
 static const char *const sla_keys[] = {"metric", "scope", "statistic", "max_over_reference_us",
                                        "max_over_reference_ratio", NULL};
 
 #define BATCH_RECORDS_MAX (1u << 20)
+#define HEARTBEAT_MS_MAX 86400000u /* one day */
 
 vnfo_status mf_parse_logging(mf_ctx *c, json_t *root)
 {
@@ -26,6 +28,9 @@ vnfo_status mf_parse_logging(mf_ctx *c, json_t *root)
     if (json_object_get(o, "tree_hash"))
         MF_TRY(mf_enum(c, o, "tree_hash", "tree hash", mf_tree_hash_names, &t));
     m->logging.tree_hash = (vnfo_manifest_tree_hash)t;
+    n = 0; /* absent: the 0.1.0 rules, no heartbeats */
+    MF_TRY(mf_uint(c, o, "heartbeat_ms", false, 1, HEARTBEAT_MS_MAX, &n));
+    m->logging.heartbeat_ms = (uint32_t)n;
     mf_pop(c);
     return VNFO_OK;
 }

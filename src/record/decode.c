@@ -190,8 +190,9 @@ static vnfo_status read_counters(struct rd *r, vnfo_record_packet *p)
         if (i > 0) {
             int cmp = record_name_cmp(p->counters[i - 1].name, p->counters[i - 1].name_len,
                                       c->name, c->name_len);
+            /* Names are unique in the one canonical form (docs/FORMAT.md 1.5). */
             if (cmp == 0)
-                return fail(VNFO_E_RECORD_MALFORMED, r, at, "counter name", "duplicate");
+                return fail(VNFO_E_RECORD_NONCANONICAL, r, at, "counter name", "duplicate");
             if (cmp > 0)
                 return fail(VNFO_E_RECORD_NONCANONICAL, r, at, "counter name", "not in sorted order");
         }
@@ -216,7 +217,35 @@ static vnfo_status read_packet_bytes(struct rd *r, const uint8_t **p, size_t *le
     return read_bytes(r, &BIN, p, len, max, field);
 }
 
-static vnfo_status read_packet(struct rd *r, vnfo_record_packet *p)
+/* The digest a verdict leaves empty is all zero (docs/FORMAT.md 1.1). */
+static vnfo_status check_verdict_digests(struct rd *r, const vnfo_record_packet *p, size_t at)
+{
+    if (p->verdict == VNFO_VERDICT_GENERATED && !record_all_zero(p->digest_in, VNFO_RECORD_DIGEST_BYTES))
+        return fail(VNFO_E_RECORD_MALFORMED, r, at, "digest_in",
+                    "not all zero, but the packet was generated");
+    if (p->verdict == VNFO_VERDICT_DROPPED && !record_all_zero(p->digest_out, VNFO_RECORD_DIGEST_BYTES))
+        return fail(VNFO_E_RECORD_MALFORMED, r, at, "digest_out",
+                    "not all zero, but the packet was dropped");
+    return VNFO_OK;
+}
+
+/* Format v2's tail of the packet record: link type (nil or <= 65535), then
+ * the wire length (0 = not stated). */
+static vnfo_status read_packet_v2(struct rd *r, vnfo_record_packet *p)
+{
+    uint64_t v;
+    vnfo_status s;
+    p->has_link_type = !next_is_nil(r);
+    p->link_type = 0;
+    if (p->has_link_type) {
+        if ((s = read_uint(r, &v, VNFO_RECORD_MAX_LINK_TYPE, "link_type")) != VNFO_OK)
+            return s;
+        p->link_type = (uint32_t)v;
+    }
+    return read_u32(r, &p->wire_len, "wire_len");
+}
+
+static vnfo_status read_packet(struct rd *r, vnfo_record_packet *p, uint32_t version)
 {
     uint64_t v;
     vnfo_status s;
@@ -224,10 +253,14 @@ static vnfo_status read_packet(struct rd *r, vnfo_record_packet *p)
         (s = read_uint(r, &p->label, UINT64_MAX, "label")) != VNFO_OK ||
         (s = read_u32(r, &p->flowtag, "flowtag")) != VNFO_OK ||
         (s = read_fixed_bin(r, p->digest_in, VNFO_RECORD_DIGEST_BYTES, "digest_in")) != VNFO_OK ||
-        (s = read_fixed_bin(r, p->digest_out, VNFO_RECORD_DIGEST_BYTES, "digest_out")) != VNFO_OK ||
-        (s = read_uint(r, &v, VNFO_VERDICT_GENERATED, "verdict")) != VNFO_OK)
+        (s = read_fixed_bin(r, p->digest_out, VNFO_RECORD_DIGEST_BYTES, "digest_out")) != VNFO_OK)
+        return s;
+    size_t verdict_at = r->pos;
+    if ((s = read_uint(r, &v, VNFO_VERDICT_GENERATED, "verdict")) != VNFO_OK)
         return s;
     p->verdict = (vnfo_record_verdict)v;
+    if ((s = check_verdict_digests(r, p, verdict_at)) != VNFO_OK)
+        return s;
     if ((s = read_uint(r, &p->t_in_ns, UINT64_MAX, "t_in_ns")) != VNFO_OK ||
         (s = read_uint(r, &p->t_out_ns, UINT64_MAX, "t_out_ns")) != VNFO_OK ||
         (s = read_uint(r, &p->cpu_cycles, UINT64_MAX, "cpu_cycles")) != VNFO_OK ||
@@ -241,8 +274,16 @@ static vnfo_status read_packet(struct rd *r, vnfo_record_packet *p)
         return s;
     p->has_state_digest = !next_is_nil(r);
     if (p->has_state_digest)
-        return read_fixed_bin(r, p->state_digest, VNFO_RECORD_STATE_DIGEST_BYTES, "state_digest");
-    memset(p->state_digest, 0, sizeof p->state_digest);
+        s = read_fixed_bin(r, p->state_digest, VNFO_RECORD_STATE_DIGEST_BYTES, "state_digest");
+    else
+        memset(p->state_digest, 0, sizeof p->state_digest);
+    if (s != VNFO_OK)
+        return s;
+    if (version >= 2)
+        return read_packet_v2(r, p);
+    p->has_link_type = 0;
+    p->link_type = 0;
+    p->wire_len = 0;
     return VNFO_OK;
 }
 
@@ -272,9 +313,18 @@ static vnfo_status read_flow_key(struct rd *r, vnfo_flow_key *k, const char *fie
     if ((s = read_uint(r, &v, UINT16_MAX, field)) != VNFO_OK)
         return s;
     k->dst_port = (uint16_t)v;
-    if ((s = read_fixed_bin(r, k->src, RECORD_ADDRESS_BYTES, field)) != VNFO_OK)
+    size_t addr_at = r->pos;
+    if ((s = read_fixed_bin(r, k->src, RECORD_ADDRESS_BYTES, field)) != VNFO_OK ||
+        (s = read_fixed_bin(r, k->dst, RECORD_ADDRESS_BYTES, field)) != VNFO_OK)
         return s;
-    return read_fixed_bin(r, k->dst, RECORD_ADDRESS_BYTES, field);
+    /* The 12 bytes behind an IPv4 address are padding: zero is the one
+     * canonical value (anything else would be invisible in `log dump`). */
+    const size_t pad = RECORD_ADDRESS_BYTES - RECORD_IPV4_ADDRESS_BYTES;
+    if (k->ip_version == 4 && (!record_all_zero(k->src + RECORD_IPV4_ADDRESS_BYTES, pad) ||
+                               !record_all_zero(k->dst + RECORD_IPV4_ADDRESS_BYTES, pad)))
+        return fail(VNFO_E_RECORD_NONCANONICAL, r, addr_at, field,
+                    "IPv4 address padding (bytes 4..15) not zero");
+    return VNFO_OK;
 }
 
 static vnfo_status read_flowtag_map(struct rd *r, vnfo_record_flowtag_map *m)
@@ -309,6 +359,19 @@ static vnfo_status read_epoch_start(struct rd *r, vnfo_record_epoch_start *e)
                       "commitment");
 }
 
+static vnfo_status read_period_close(struct rd *r, vnfo_record_period_close *c)
+{
+    vnfo_status s;
+    if ((s = read_uint(r, &c->period_start_ns, UINT64_MAX, "period_start_ns")) != VNFO_OK)
+        return s;
+    size_t at = r->pos;
+    if ((s = read_uint(r, &c->period_end_ns, UINT64_MAX, "period_end_ns")) != VNFO_OK)
+        return s;
+    if (c->period_end_ns < c->period_start_ns)
+        return fail(VNFO_E_RECORD_MALFORMED, r, at, "period_end_ns", "before period_start_ns");
+    return read_uint(r, &c->time_ns, UINT64_MAX, "time_ns");
+}
+
 /* ---- record --------------------------------------------------------------- */
 
 static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
@@ -327,19 +390,22 @@ static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
     if (v > VNFO_RECORD_FORMAT_VERSION)
         return vnfo__error(VNFO_E_UNSUPPORTED_VERSION,
                            "record: byte %zu: version: format version %llu; this library reads "
-                           "version %d", at, (unsigned long long)v, VNFO_RECORD_FORMAT_VERSION);
+                           "versions %d to %d", at, (unsigned long long)v,
+                           VNFO_RECORD_FORMAT_VERSION_MIN, VNFO_RECORD_FORMAT_VERSION);
     out->format_version = (uint32_t)v;
     at = r->pos;
     if ((s = read_uint(r, &v, UINT32_MAX, "type")) != VNFO_OK)
         return s;
-    if (record_field_count(v) == 0)
-        return vnfo__error(VNFO_E_RECORD_UNKNOWN_TYPE, "record: byte %zu: type: unknown type %llu",
-                           at, (unsigned long long)v);
+    unsigned want = record_field_count(out->format_version, v);
+    if (want == 0)
+        return vnfo__error(VNFO_E_RECORD_UNKNOWN_TYPE,
+                           "record: byte %zu: type: unknown type %llu in format version %u", at,
+                           (unsigned long long)v, out->format_version);
     out->type = (vnfo_record_type)v;
-    if (n != record_field_count(v))
-        return vnfo__error(VNFO_E_RECORD_MALFORMED, "record: byte 0: %s record has %llu elements, "
-                           "expected %u", vnfo_record_type_name(out->type), (unsigned long long)n,
-                           record_field_count(v));
+    if (n != want)
+        return vnfo__error(VNFO_E_RECORD_MALFORMED, "record: byte 0: %s record (format version %u) "
+                           "has %llu elements, expected %u", vnfo_record_type_name(out->type),
+                           out->format_version, (unsigned long long)n, want);
     if ((s = read_u32(r, &out->node_id, "node_id")) != VNFO_OK ||
         (s = read_uint(r, &out->epoch, UINT64_MAX, "epoch")) != VNFO_OK)
         return s;
@@ -359,14 +425,17 @@ vnfo_status vnfo_record_decode(vnfo_record *out, const uint8_t *data, size_t len
     if (s != VNFO_OK)
         return s;
     switch (out->type) {
-    case VNFO_RECORD_PACKET: s = read_packet(&r, &out->u.packet); break;
+    case VNFO_RECORD_PACKET: s = read_packet(&r, &out->u.packet, out->format_version); break;
     case VNFO_RECORD_FLOWTAG_MAP: s = read_flowtag_map(&r, &out->u.flowtag_map); break;
     case VNFO_RECORD_LOSS_NOTICE: s = read_loss_notice(&r, &out->u.loss_notice); break;
     case VNFO_RECORD_EPOCH_START: s = read_epoch_start(&r, &out->u.epoch_start); break;
+    case VNFO_RECORD_HEARTBEAT: s = read_uint(&r, &out->u.heartbeat.time_ns, UINT64_MAX, "time_ns"); break;
+    case VNFO_RECORD_PERIOD_CLOSE: s = read_period_close(&r, &out->u.period_close); break;
     }
     if (s != VNFO_OK)
         return s;
+    /* The record spans exactly its bytes in the one canonical form. */
     if (r.pos != r.len)
-        return fail(VNFO_E_RECORD_MALFORMED, &r, r.pos, "record", "trailing bytes after the record");
+        return fail(VNFO_E_RECORD_NONCANONICAL, &r, r.pos, "record", "trailing bytes after the record");
     return VNFO_OK;
 }

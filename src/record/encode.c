@@ -33,7 +33,7 @@ _Static_assert(sizeof(vnfo_record_packet) <= 640, "packet record outgrew the uni
 
 vnfo_status vnfo_record_init(vnfo_record *out, vnfo_record_type type)
 {
-    if (!out || record_field_count(type) == 0)
+    if (!out || record_field_count(VNFO_RECORD_FORMAT_VERSION, type) == 0)
         return VNFO_E_INVALID_ARGUMENT;
     memset(out, 0, sizeof *out);
     out->format_version = VNFO_RECORD_FORMAT_VERSION;
@@ -76,9 +76,25 @@ static vnfo_status counters_sort(uint8_t *order, const vnfo_record_packet *p)
     return VNFO_OK;
 }
 
-static vnfo_status packet_check(const vnfo_record_packet *p)
+/* The digest that a verdict leaves empty must be all zero (docs/FORMAT.md
+ * 1.1): the reader refuses anything else, so the writer never writes it. */
+static int digests_match_verdict(const vnfo_record_packet *p)
 {
-    if ((unsigned)p->verdict > VNFO_VERDICT_GENERATED)
+    if (p->verdict == VNFO_VERDICT_GENERATED)
+        return record_all_zero(p->digest_in, VNFO_RECORD_DIGEST_BYTES);
+    if (p->verdict == VNFO_VERDICT_DROPPED)
+        return record_all_zero(p->digest_out, VNFO_RECORD_DIGEST_BYTES);
+    return 1;
+}
+
+static vnfo_status packet_check(const vnfo_record_packet *p, uint32_t version)
+{
+    if ((unsigned)p->verdict > VNFO_VERDICT_GENERATED || !digests_match_verdict(p))
+        return VNFO_E_INVALID_ARGUMENT;
+    /* Version 1 has no place for the link type and wire length. */
+    if (version < 2 && (p->has_link_type || p->wire_len))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (p->has_link_type && p->link_type > VNFO_RECORD_MAX_LINK_TYPE)
         return VNFO_E_INVALID_ARGUMENT;
     size_t max;
     switch (p->granularity) {
@@ -97,17 +113,23 @@ static vnfo_status packet_check(const vnfo_record_packet *p)
 
 static int flow_key_ok(const vnfo_flow_key *k)
 {
-    return k->ip_version == 4 || k->ip_version == 6;
+    if (k->ip_version == 4)
+        return record_all_zero(k->src + RECORD_IPV4_ADDRESS_BYTES, RECORD_ADDRESS_BYTES - RECORD_IPV4_ADDRESS_BYTES) &&
+               record_all_zero(k->dst + RECORD_IPV4_ADDRESS_BYTES, RECORD_ADDRESS_BYTES - RECORD_IPV4_ADDRESS_BYTES);
+    return k->ip_version == 6;
 }
 
 static vnfo_status record_check(const vnfo_record *rec)
 {
-    if (rec->format_version != VNFO_RECORD_FORMAT_VERSION)
+    if (rec->format_version < VNFO_RECORD_FORMAT_VERSION_MIN ||
+        rec->format_version > VNFO_RECORD_FORMAT_VERSION)
         return rec->format_version > VNFO_RECORD_FORMAT_VERSION ? VNFO_E_UNSUPPORTED_VERSION
                                                                 : VNFO_E_INVALID_ARGUMENT;
+    if (record_field_count(rec->format_version, rec->type) == 0)
+        return VNFO_E_INVALID_ARGUMENT;
     switch (rec->type) {
     case VNFO_RECORD_PACKET:
-        return packet_check(&rec->u.packet);
+        return packet_check(&rec->u.packet, rec->format_version);
     case VNFO_RECORD_FLOWTAG_MAP:
         if (!flow_key_ok(&rec->u.flowtag_map.original) || !flow_key_ok(&rec->u.flowtag_map.rewritten))
             return VNFO_E_INVALID_ARGUMENT;
@@ -122,6 +144,11 @@ static vnfo_status record_check(const vnfo_record *rec)
         return bytes_ok(e->commitment, e->commitment_len, VNFO_RECORD_MAX_COMMITMENT)
                    ? VNFO_OK : VNFO_E_INVALID_ARGUMENT;
     }
+    case VNFO_RECORD_HEARTBEAT:
+        return VNFO_OK;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        return rec->u.period_close.period_end_ns >= rec->u.period_close.period_start_ns
+                   ? VNFO_OK : VNFO_E_INVALID_ARGUMENT;
     default:
         return VNFO_E_INVALID_ARGUMENT;
     }
@@ -144,7 +171,8 @@ static void pack_opt_bin(msgpack_packer *pk, const uint8_t *p, size_t len)
         msgpack_pack_nil(pk);
 }
 
-static void pack_packet(msgpack_packer *pk, const vnfo_record_packet *p, const uint8_t *order)
+static void pack_packet(msgpack_packer *pk, const vnfo_record_packet *p, const uint8_t *order,
+                        uint32_t version)
 {
     msgpack_pack_uint32(pk, p->hop);
     msgpack_pack_uint64(pk, p->label);
@@ -167,6 +195,13 @@ static void pack_packet(msgpack_packer *pk, const vnfo_record_packet *p, const u
     pack_opt_bin(pk, p->bytes_in, p->bytes_in_len);
     pack_opt_bin(pk, p->bytes_out, p->bytes_out_len);
     pack_opt_bin(pk, p->has_state_digest ? p->state_digest : NULL, VNFO_RECORD_STATE_DIGEST_BYTES);
+    if (version < 2)
+        return;
+    if (p->has_link_type)
+        msgpack_pack_uint32(pk, p->link_type);
+    else
+        msgpack_pack_nil(pk);
+    msgpack_pack_uint32(pk, p->wire_len);
 }
 
 static void pack_flow_key(msgpack_packer *pk, const vnfo_flow_key *k)
@@ -184,7 +219,7 @@ static void pack_body(msgpack_packer *pk, const vnfo_record *rec, const uint8_t 
 {
     switch (rec->type) {
     case VNFO_RECORD_PACKET:
-        pack_packet(pk, &rec->u.packet, order);
+        pack_packet(pk, &rec->u.packet, order, rec->format_version);
         break;
     case VNFO_RECORD_FLOWTAG_MAP: {
         const vnfo_record_flowtag_map *m = &rec->u.flowtag_map;
@@ -205,6 +240,14 @@ static void pack_body(msgpack_packer *pk, const vnfo_record *rec, const uint8_t 
         msgpack_pack_uint64(pk, rec->u.epoch_start.time_ns);
         pack_bin(pk, rec->u.epoch_start.commitment, rec->u.epoch_start.commitment_len);
         break;
+    case VNFO_RECORD_HEARTBEAT:
+        msgpack_pack_uint64(pk, rec->u.heartbeat.time_ns);
+        break;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        msgpack_pack_uint64(pk, rec->u.period_close.period_start_ns);
+        msgpack_pack_uint64(pk, rec->u.period_close.period_end_ns);
+        msgpack_pack_uint64(pk, rec->u.period_close.time_ns);
+        break;
     }
 }
 
@@ -224,7 +267,7 @@ vnfo_status vnfo__record_encode_as(uint8_t *out, size_t size, size_t *written,
     struct out_buf o = {out, size, 0};
     msgpack_packer pk;
     msgpack_packer_init(&pk, &o, out_write);
-    msgpack_pack_array(&pk, record_field_count(rec->type));
+    msgpack_pack_array(&pk, record_field_count(rec->format_version, rec->type));
     msgpack_pack_uint32(&pk, rec->format_version);
     msgpack_pack_uint32(&pk, (uint32_t)rec->type);
     msgpack_pack_uint32(&pk, node_id);

@@ -15,6 +15,8 @@ const char *vnfo_record_type_name(vnfo_record_type type)
     case VNFO_RECORD_FLOWTAG_MAP: return "flowtag_map";
     case VNFO_RECORD_LOSS_NOTICE: return "loss_notice";
     case VNFO_RECORD_EPOCH_START: return "epoch_start";
+    case VNFO_RECORD_HEARTBEAT: return "heartbeat";
+    case VNFO_RECORD_PERIOD_CLOSE: return "period_close";
     }
     return "unknown";
 }
@@ -110,7 +112,7 @@ static void put_u64(struct text *t, const char *key, uint64_t v)
     put(t, ",\"%s\":%" PRIu64, key, v);
 }
 
-static void put_packet(struct text *t, const vnfo_record_packet *p)
+static void put_packet(struct text *t, const vnfo_record_packet *p, uint32_t version)
 {
     put_u64(t, "hop", p->hop);
     put_u64(t, "label", p->label);
@@ -137,6 +139,14 @@ static void put_packet(struct text *t, const vnfo_record_packet *p)
     put_opt_hex(t, "bytes_out", p->bytes_out, p->bytes_out_len);
     put_opt_hex(t, "state_digest", p->has_state_digest ? p->state_digest : NULL,
                 VNFO_RECORD_STATE_DIGEST_BYTES);
+    /* Version-1 records keep their 0.1.0 rendering. */
+    if (version < 2)
+        return;
+    if (p->has_link_type)
+        put_u64(t, "link_type", p->link_type);
+    else
+        put(t, ",\"link_type\":null");
+    put_u64(t, "wire_len", p->wire_len);
 }
 
 static void put_flow_key(struct text *t, const char *key, const vnfo_flow_key *k)
@@ -152,7 +162,7 @@ static void put_body(struct text *t, const vnfo_record *r)
 {
     switch (r->type) {
     case VNFO_RECORD_PACKET:
-        put_packet(t, &r->u.packet);
+        put_packet(t, &r->u.packet, r->format_version);
         break;
     case VNFO_RECORD_FLOWTAG_MAP:
         put_u64(t, "tag", r->u.flowtag_map.tag);
@@ -171,6 +181,14 @@ static void put_body(struct text *t, const vnfo_record *r)
         put_u64(t, "time_ns", r->u.epoch_start.time_ns);
         put_hex(t, "commitment", r->u.epoch_start.commitment,
                 r->u.epoch_start.commitment ? r->u.epoch_start.commitment_len : 0);
+        break;
+    case VNFO_RECORD_HEARTBEAT:
+        put_u64(t, "time_ns", r->u.heartbeat.time_ns);
+        break;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        put_u64(t, "period_start_ns", r->u.period_close.period_start_ns);
+        put_u64(t, "period_end_ns", r->u.period_close.period_end_ns);
+        put_u64(t, "time_ns", r->u.period_close.time_ns);
         break;
     }
 }

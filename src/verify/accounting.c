@@ -75,6 +75,29 @@ static vnfo_status fill_values(vnfo_account_acc *acc, const vnfo_verifier *v, si
     return VNFO_OK;
 }
 
+/* Bytes on the wire: one value per sampled packet, the wire length of the
+ * record where it enters the scope (as sampled_packets() counts them).
+ * *unstated counts entering records that do not state it (format 1). */
+static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, const vnfo_verifier *v,
+                                   size_t scope)
+{
+    *unstated = 0;
+    for (size_t i = 0; i < v->n_recs; i++) {
+        const struct vrec *r = &v->recs[i];
+        if (!in_scope(r, scope) ||
+            !(scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED))
+            continue;
+        if (!r->wire_len) {
+            (*unstated)++;
+            continue;
+        }
+        vnfo_status s = vnfo_account_acc_add(acc, r->wire_len);
+        if (s != VNFO_OK)
+            return s;
+    }
+    return VNFO_OK;
+}
+
 static double summary_quantile(vnfo_manifest_summary s)
 {
     switch (s) {
@@ -110,6 +133,22 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
     vnfo_status s;
     if (kind == VNFO_MANIFEST_RESOURCE_PACKETS) {
         s = vnfo_account_count_check(&r, sampled_packets(v, scope), billed, v->rate, &o);
+    } else if (kind == VNFO_MANIFEST_RESOURCE_BYTES && summary == VNFO_MANIFEST_SUMMARY_SUM) {
+        vnfo_account_acc *acc;
+        uint64_t unstated = 0;
+        if ((s = vnfo_account_acc_create(&acc, NULL)) != VNFO_OK)
+            return s;
+        s = fill_wire_bytes(acc, &unstated, v, scope);
+        if (s == VNFO_OK && (unstated || vnfo_account_acc_count(acc) == 0)) {
+            vnfo_account_acc_free(acc);
+            return inconclusive(report, name, unstated
+                                ? "records do not state the packets' wire length (record format "
+                                  "version 1 has no wire_len)"
+                                : "no sampled packet in scope");
+        }
+        if (s == VNFO_OK)
+            s = vnfo_account_total_check(&r, acc, billed, v->rate, &o);
+        vnfo_account_acc_free(acc);
     } else if ((kind == VNFO_MANIFEST_RESOURCE_CPU_CYCLES || kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES) &&
                (summary == VNFO_MANIFEST_SUMMARY_SUM || summary_quantile(summary) > 0)) {
         vnfo_account_acc *acc;

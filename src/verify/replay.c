@@ -13,7 +13,7 @@
 #define REPLAY_OUT_MAX 65536
 
 struct replay_tally {
-    uint64_t replayed, mismatches, unreplayable, digest_skipped;
+    uint64_t replayed, mismatches, unreplayable, digest_skipped, other_link_type;
     vnfo_report_entry *entry;
 };
 
@@ -35,8 +35,18 @@ static void replay_one(vnfo_verifier *v, struct replay_tally *t, struct vrec *r,
     vnfo_reference_resources res;
     memset(&res, 0, sizeof res);
     size_t out_len = 0;
-    vnfo_reference_verdict rv = f->ref(f->ref_ctx, v->arena + r->bytes_in, r->bytes_in_len, out,
-                                       REPLAY_OUT_MAX, &out_len, &res);
+    vnfo_reference_verdict rv;
+    if (f->ref_lt) {
+        rv = f->ref_lt(f->ref_ctx, r->link_type, v->arena + r->bytes_in, r->bytes_in_len, out,
+                       REPLAY_OUT_MAX, &out_len, &res);
+    } else if (r->link_type != v->opts.linktype) {
+        /* A reference without a link type reads opts.linktype frames only. */
+        t->other_link_type++;
+        return;
+    } else {
+        rv = f->ref(f->ref_ctx, v->arena + r->bytes_in, r->bytes_in_len, out, REPLAY_OUT_MAX,
+                    &out_len, &res);
+    }
     if (rv == VNFO_REFERENCE_ERROR) {
         t->unreplayable++;
         return;
@@ -54,7 +64,7 @@ static void replay_one(vnfo_verifier *v, struct replay_tally *t, struct vrec *r,
         /* Only a whole logged packet gives a comparable digest. */
         uint8_t d[VNFO_PACKET_DIGEST_BYTES];
         if (r->granularity != VNFO_GRANULARITY_FULL ||
-            vnfo_packet_digest(d, out, out_len, v->opts.linktype) != VNFO_OK)
+            vnfo_packet_digest(d, out, out_len, r->link_type) != VNFO_OK)
             t->digest_skipped++;
         else if (memcmp(d, r->dout, sizeof d) != 0) {
             mismatch(t, r, "output differs from the reference's");
@@ -88,6 +98,8 @@ static vnfo_status finish(vnfo_verifier *v, struct replay_tally *t, const char *
         s = vnfo_report_evidence_uint(t->entry, "unreplayable", t->unreplayable);
     if (s == VNFO_OK)
         s = vnfo_report_evidence_uint(t->entry, "digest_not_comparable", t->digest_skipped);
+    if (s == VNFO_OK && t->other_link_type)
+        s = vnfo_report_evidence_uint(t->entry, "other_link_type", t->other_link_type);
     if (s == VNFO_OK)
         s = vnfo_report_evidence_text(t->entry, "mode", v->opts.snapshot ? "snapshot" : "black-box");
     return s;
@@ -98,7 +110,7 @@ vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report)
     uint8_t *out = NULL;
     vnfo_status s = VNFO_OK;
     for (uint32_t p = 0; p < v->n_chain && s == VNFO_OK; p++) {
-        if (!v->chain[p].ref)
+        if (!v->chain[p].ref && !v->chain[p].ref_lt)
             continue;
         if (!out && !(out = vnfo__malloc(REPLAY_OUT_MAX)))
             return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for replay");

@@ -85,7 +85,7 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)
         if ((s = sampler_for(&smp, &es, r->epoch)) != VNFO_OK)
             break;
         vnfo_sampler_decision d;
-        vnfo_sampler_decide(&d, smp, v->arena + r->bytes_in, r->bytes_in_len, v->opts.linktype,
+        vnfo_sampler_decide(&d, smp, v->arena + r->bytes_in, r->bytes_in_len, r->link_type,
                             entry_tag(bound, n_bound, r->flowtag));
         checked++;
         if (!d.selected || d.label != r->label) {

@@ -87,9 +87,13 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
     r->cycles = p->cpu_cycles;
     r->mem = p->mem_bytes;
     r->bytes_in = VBYTES_NONE;
+    /* A record that does not state its link type (format 1) was taken from
+     * the link type the verifier is told, Ethernet by default (0.1.0). */
+    r->link_type = p->has_link_type ? p->link_type : v->opts.linktype;
+    r->wire_len = p->wire_len;
     /* Bytes are kept only where a reference can replay them, or where the
      * sampler can re-decide a whole packet. */
-    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref ||
+    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref || v->chain[r->pos].ref_lt ||
                                        (v->sampler && p->granularity == VNFO_GRANULARITY_FULL));
     if (p->bytes_in && p->bytes_in_len && keep) {
         vnfo_status s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
@@ -122,12 +126,42 @@ static vnfo_status put_map(vnfo_verifier *v, const vnfo_record *rec)
     return VNFO_OK;
 }
 
+/* The time a record states, for the heartbeat rule (0: none). */
+static uint64_t record_time(const vnfo_record *rec)
+{
+    switch (rec->type) {
+    case VNFO_RECORD_PACKET: return rec->u.packet.t_out_ns > rec->u.packet.t_in_ns
+                                        ? rec->u.packet.t_out_ns : rec->u.packet.t_in_ns;
+    case VNFO_RECORD_FLOWTAG_MAP: return rec->u.flowtag_map.time_ns;
+    case VNFO_RECORD_LOSS_NOTICE: return rec->u.loss_notice.time_ns;
+    case VNFO_RECORD_EPOCH_START: return rec->u.epoch_start.time_ns;
+    case VNFO_RECORD_HEARTBEAT: return rec->u.heartbeat.time_ns;
+    case VNFO_RECORD_PERIOD_CLOSE: return rec->u.period_close.time_ns;
+    }
+    return 0;
+}
+
+/* A close for the manifest's billing period (Unix seconds, as ns). */
+static int closes_billing_period(const vnfo_verifier *v, const vnfo_record_period_close *c)
+{
+    int64_t start = vnfo_manifest_billing_start(v->manifest), end = vnfo_manifest_billing_end(v->manifest);
+    return start >= 0 && end >= 0 && c->period_start_ns == (uint64_t)start * 1000000000u &&
+           c->period_end_ns == (uint64_t)end * 1000000000u;
+}
+
 vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign)
 {
     struct vnode *node;
     vnfo_status s = vnfo__verify_node_get(&node, v, rec->node_id, "records");
     if (s != VNFO_OK)
         return s;
+    if (!foreign) {
+        uint64_t t = record_time(rec);
+        if (t > node->last_signed_ns)
+            node->last_signed_ns = t;
+        if (rec->format_version > node->max_version)
+            node->max_version = rec->format_version;
+    }
     switch (rec->type) {
     case VNFO_RECORD_PACKET:
         node->records++;
@@ -140,6 +174,13 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
         node->lost += rec->u.loss_notice.count;
         return VNFO_OK;
     case VNFO_RECORD_EPOCH_START:
+        return VNFO_OK;
+    case VNFO_RECORD_HEARTBEAT:
+        node->heartbeats++;
+        return VNFO_OK;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        if (!foreign && closes_billing_period(v, &rec->u.period_close))
+            node->closed = 1;
         return VNFO_OK;
     }
     return VNFO_OK;

@@ -99,6 +99,21 @@ vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *name, vnfo
     if (!f)
         return vnfo__error(VNFO_E_NOT_FOUND, "reference for \"%s\": no chain entry of that name", name);
     f->ref = fn;
+    f->ref_lt = NULL;
+    f->ref_ctx = ctx;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_verifier_reference_linktype_set(vnfo_verifier *v, const char *name,
+                                                 vnfo_reference_linktype_fn fn, void *ctx)
+{
+    if (!v || !name)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_reference_linktype_set: NULL argument");
+    struct vfunction *f = function_find(v, name);
+    if (!f)
+        return vnfo__error(VNFO_E_NOT_FOUND, "reference for \"%s\": no chain entry of that name", name);
+    f->ref = NULL;
+    f->ref_lt = fn;
     f->ref_ctx = ctx;
     return VNFO_OK;
 }

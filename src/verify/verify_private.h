@@ -32,6 +32,7 @@ struct vfunction {
     int may_drop;
     vnfo_public_key key;
     vnfo_reference_fn ref; /* NULL when the customer gave none */
+    vnfo_reference_linktype_fn ref_lt; /* or this one, which takes each record's link type */
     void *ref_ctx;
     int log_added;
 };
@@ -53,6 +54,8 @@ struct vrec {
     uint64_t t_in, t_out;
     uint64_t cycles, mem;
     uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
+    uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
+    uint32_t wire_len;  /* 0: the record does not state it (format 1) */
     uint8_t has_ref;   /* a reference replayed it (replay.c) */
     uint64_t ref_cycles, ref_mem;
 };
@@ -76,6 +79,10 @@ struct vnode {
     int truncated;
     int unbounded;           /* a deletion of unknown size (sequence gap) */
     uint64_t end_ns;         /* latest t_out among its records */
+    uint64_t last_signed_ns; /* latest time any of its authentic records states */
+    uint32_t max_version;    /* highest record format version in its log */
+    int closed;              /* a period-close record for the billing period */
+    uint64_t heartbeats;     /* heartbeat records */
     uint64_t missing_seen;   /* hops found missing at this node */
     size_t n_faults;
     char faults[VFAULTS_KEPT][256];

@@ -28,15 +28,39 @@ def b(data):
 def arr(n):
     return bytes([0x90 | n]) if n < 16 else b"\xdc" + struct.pack(">H", n)
 
-def packet(counters=b"\x80", gran=0, bin_=b"\xc0\xc0", state=b"\xc0", label=42):
-    return (arr(20) + u(1) + u(1) + u(1) + u(0) + u(5) + u(0) + u(label) + u(0)
-            + b(b"\xaa" + bytes(15)) + b(bytes(15) + b"\xbb") + u(0) + u(100) + u(300)
-            + u(0) + u(0) + counters + u(gran) + bin_ + state)
+def packet(counters=b"\x80", gran=0, bin_=b"\xc0\xc0", state=b"\xc0", label=42,
+           version=2, tail=b"\xc0\x00", verdict=0, din=b"\xaa" + bytes(15),
+           dout=bytes(15) + b"\xbb"):
+    """A packet record; version 2 appends link_type (nil) and wire_len (0)."""
+    return (arr(20 if version == 1 else 22) + u(version) + u(1) + u(1) + u(0) + u(5) + u(0)
+            + u(label) + u(0) + b(din) + b(dout) + u(verdict) + u(100) + u(300)
+            + u(0) + u(0) + counters + u(gran) + bin_ + state + (b"" if version == 1 else tail))
+
+def flow_key(version=4, src=bytes(16)):
+    return arr(6) + u(version) + u(6) + u(1) + u(2) + b(src) + b(bytes(16))
 
 cases = {
     "ok-packet-small": packet(),
     "ok-packet-counters": packet(counters=b"\x82\xa1a" + u(1) + b"\xa1b" + u(2)),
     "ok-packet-headers": packet(gran=1, bin_=b(bytes(128)) + b"\xc0", state=b(bytes(32))),
+    "ok-packet-v1": packet(version=1),
+    "ok-packet-link-type-raw": packet(tail=u(101) + u(1514)),
+    "ok-packet-link-type-65535": packet(tail=u(65535) + u(2**32 - 1)),
+    "ok-heartbeat": arr(6) + u(2) + u(5) + u(1) + u(0) + u(8) + u(1700000000000000000),
+    "ok-period-close": arr(8) + u(2) + u(6) + u(1) + u(0) + u(9) + u(100) + u(200) + u(200),
+    "ok-flowtag-map-ipv4": arr(11) + u(2) + u(2) + u(1) + u(0) + u(0) + u(5) + u(1) + u(2) + u(3)
+        + flow_key(4, bytes([10, 0, 0, 1]) + bytes(12)) * 2,
+    "link-type-over-65535": packet(tail=u(65536) + u(0)),
+    "wire-len-over-u32": packet(tail=b"\xc0" + u(2**32)),
+    "link-type-string": packet(tail=b"\xa1x" + u(0)),
+    "packet-v2-without-tail": packet(tail=b""),
+    "packet-v1-with-tail": packet(version=1) + b"\xc0\x00",
+    "heartbeat-in-v1": arr(6) + u(1) + u(5) + u(1) + u(0) + u(8) + u(1),
+    "period-close-inverted": arr(8) + u(2) + u(6) + u(1) + u(0) + u(9) + u(200) + u(100) + u(300),
+    "generated-with-digest-in": packet(verdict=2),
+    "dropped-with-digest-out": packet(verdict=1),
+    "ipv4-padding-not-zero": arr(11) + u(2) + u(2) + u(1) + u(0) + u(0) + u(5) + u(1) + u(2)
+        + u(3) + flow_key(4, bytes([10, 0, 0, 1]) + bytes(11) + b"\x01") * 2,
     "ok-loss-notice": arr(8) + u(1) + u(3) + u(0) + u(0) + u(9) + u(2**40) + u(1) + u(7),
     "ok-epoch-start": arr(7) + u(1) + u(4) + u(3) + u(2) + u(0) + u(1) + b(bytes(32)),
     "ok-flowtag-map": arr(11) + u(1) + u(2) + u(1) + u(0) + u(0) + u(5) + u(1) + u(2) + u(3)
@@ -53,7 +77,7 @@ cases = {
     "str32-huge-name": packet(counters=b"\x81\xdb\xff\xff\xff\xff"),
     "deep-nesting": b"\x91" * 100000,
     "deep-maps": b"\x81\x00" * 50000,
-    "newer-version": arr(20) + u(2) + u(1),
+    "newer-version": arr(22) + u(3) + u(1),
     "version-zero": arr(20) + u(0) + u(1),
     "version-u64-max": arr(2) + b"\xcf" + b"\xff" * 8 + u(1),
     "unknown-type": arr(5) + u(1) + u(77) + u(0) + u(0) + u(0),
@@ -82,7 +106,7 @@ cases = {
 }
 # noncanonical-uint64: the label 0 written in 9 bytes instead of 1.
 p = packet(label=0)
-i = len(arr(20) + u(1) + u(1) + u(1) + u(0) + u(5) + u(0))
+i = len(arr(22) + u(2) + u(1) + u(1) + u(0) + u(5) + u(0))
 cases["noncanonical-uint64"] = p[:i] + b"\xcf" + bytes(8) + p[i + 1:]
 
 for name, data in cases.items():

@@ -20,7 +20,9 @@ CORPUS = TOP / "tests" / "corpus" / "batch"
 SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
 PUBLIC = Ed25519PrivateKey.from_private_bytes(SEED).public_key()
 CONTEXT = b"vnfo log batch header v1\x00"
-FIELDS = {1: 20, 2: 11, 3: 8, 4: 7}
+# Array length of each record type, per record format version (section 1).
+FIELDS = {1: {1: 20, 2: 11, 3: 8, 4: 7},
+          2: {1: 22, 2: 11, 3: 8, 4: 7, 5: 6, 6: 8}}
 
 
 def H(tree_hash, data):
@@ -82,14 +84,69 @@ def check_batch(b):
     return header, records
 
 
-def check_record(raw, header, index):
-    rec = msgpack.unpackb(raw, raw=False, strict_map_key=False)
-    assert rec[0] == 1 and len(rec) == FIELDS[rec[1]]
-    assert rec[2:5] == [header["node"], header["epoch"], header["first_seq"] + index]
-    # Canonical: python-msgpack writes the shortest forms too; counters sorted.
-    assert msgpack.packb(rec, use_bin_type=True) == raw
+class Refused(Exception):
+    """A record a reader refuses; args[0] is 'malformed', 'noncanonical' or 'unsupported'."""
+
+
+def decode_record(raw):
+    """The rules of docs/FORMAT.md section 1, read from the doc alone."""
+    try:
+        rec = msgpack.unpackb(raw, raw=False, strict_map_key=False)
+    except msgpack.ExtraData:
+        raise Refused("noncanonical")  # 1.5: nothing follows the array
+    except Exception:
+        # Section 1: the version (index 0) is checked before anything else.
+        raise Refused("unsupported" if leading_version(raw) > 2 else "malformed")
+    if not isinstance(rec, list) or len(rec) < 2 or not isinstance(rec[0], int):
+        raise Refused("malformed")
+    if rec[0] > 2:
+        raise Refused("unsupported")
+    if rec[0] == 0 or rec[1] not in FIELDS[rec[0]] or len(rec) != FIELDS[rec[0]][rec[1]]:
+        raise Refused("malformed")
     if rec[1] == 1:
-        assert list(rec[15]) == sorted(rec[15], key=lambda s: s.encode())
+        counters = rec[15]
+        if not isinstance(counters, dict):
+            raise Refused("malformed")
+        digest_in, digest_out, verdict = rec[8], rec[9], rec[10]
+        if verdict == 2 and digest_in != bytes(16):
+            raise Refused("malformed")  # 1.1: generated packets have no entry digest
+        if verdict == 1 and digest_out != bytes(16):
+            raise Refused("malformed")  # 1.1: dropped packets have no exit digest
+        if rec[0] >= 2 and not (rec[20] is None or 0 <= rec[20] <= 65535):
+            raise Refused("malformed")
+        if rec[0] >= 2 and not 0 <= rec[21] <= 2**32 - 1:
+            raise Refused("malformed")
+    if rec[1] == 2:
+        for key in (rec[9], rec[10]):
+            if key[0] == 4 and (key[4][4:] != bytes(12) or key[5][4:] != bytes(12)):
+                raise Refused("noncanonical")  # 1.2/1.5: IPv4 padding is zero
+    if rec[1] == 6 and rec[6] < rec[5]:
+        raise Refused("malformed")
+    # Canonical: python-msgpack writes the shortest forms too; counters sorted
+    # and unique (a repeated name collapses in the dict, so re-encoding differs).
+    if msgpack.packb(rec, use_bin_type=True) != raw:
+        raise Refused("noncanonical")
+    if rec[1] == 1 and list(rec[15]) != sorted(rec[15], key=lambda s: s.encode()):
+        raise Refused("noncanonical")
+    return rec
+
+
+def leading_version(raw):
+    """Index 0 of a record whose array may be cut short, or 0."""
+    unpacker = msgpack.Unpacker(raw=False)
+    unpacker.feed(raw)
+    try:
+        if unpacker.read_array_header() >= 1:
+            v = unpacker.unpack()
+            return v if isinstance(v, int) else 0
+    except Exception:
+        pass
+    return 0
+
+
+def check_record(raw, header, index):
+    rec = decode_record(raw)
+    assert rec[2:5] == [header["node"], header["epoch"], header["first_seq"] + index]
     return rec
 
 
@@ -140,6 +197,8 @@ def verify_log(data):
     ("valid-one-batch", ["ok"]),
     ("valid-three-batches", ["ok", "ok", "ok"]),
     ("valid-sha256", ["ok", "ok", "ok"]),
+    ("valid-v1-records", ["ok", "ok"]),
+    ("valid-heartbeat-close", ["ok", "ok", "ok", "ok"]),
     ("reordered", ["ok", "reordered", "reordered"]),
     ("duplicated", ["ok", "ok", "duplicate", "ok"]),
     ("deleted", ["ok", "gap"]),
@@ -193,4 +252,60 @@ def test_worked_example_of_format_md():
     pub = re.search(r"ed25519:([A-Za-z0-9+/=]+)", doc).group(1)
     assert base64.b64decode(pub) == PUBLIC.public_bytes_raw()
     rec = msgpack.unpackb(records[1], raw=False)
-    assert rec == [1, 3, 1, 0, 1, 3, 1, 1700000000000004000]
+    assert rec == [2, 3, 1, 0, 1, 3, 1, 1700000000000004000]
+    pkt = msgpack.unpackb(records[0], raw=False)
+    assert len(pkt) == 22 and pkt[20:] == [1, 60]  # link type Ethernet, 60 bytes on the wire
+
+
+def records_of(name):
+    out = []
+    for kind, b in frames((CORPUS / name).read_bytes()):
+        header, records = check_batch(b)
+        out += [check_record(raw, header, i) for i, raw in enumerate(records)]
+    return out
+
+
+def test_version1_records_still_read():
+    recs = records_of("valid-v1-records")
+    assert [r[0] for r in recs] == [1, 1, 1, 1]
+    assert len(recs[0]) == 20  # no link type, no wire length: read as Ethernet, 0
+
+
+def test_heartbeat_and_period_close():
+    recs = records_of("valid-heartbeat-close")
+    assert [r[1] for r in recs] == [1, 3, 1, 3, 5, 6]
+    assert recs[4][5] == 1700000001000000000
+    assert recs[5][5:] == [1699999200000000000, 1700000002000000000, 1700000002000000000]
+
+
+RECORD_CORPUS = TOP / "tests" / "corpus" / "record"
+# What section 1 says of each hostile input the C reader refuses (the C side
+# checks the same names in tests/check_record.c).
+EXPECTED = {
+    "newer-version": "unsupported",
+    "trailing-byte": "noncanonical",
+    "duplicate-counters": "noncanonical",
+    "unsorted-counters": "noncanonical",
+    "ipv4-padding-not-zero": "noncanonical",
+    "generated-with-digest-in": "malformed",
+    "dropped-with-digest-out": "malformed",
+    "link-type-over-65535": "malformed",
+    "wire-len-over-u32": "malformed",
+    "heartbeat-in-v1": "malformed",
+    "packet-v2-without-tail": "malformed",
+    "packet-v1-with-tail": "noncanonical",  # 20 elements, then bytes after the array
+    "period-close-inverted": "malformed",
+}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in RECORD_CORPUS.iterdir()
+                                        if p.name.startswith("ok-")))
+def test_record_corpus_ok(name):
+    decode_record((RECORD_CORPUS / name).read_bytes())
+
+
+@pytest.mark.parametrize("name,want", sorted(EXPECTED.items()))
+def test_record_corpus_refused(name, want):
+    with pytest.raises(Refused) as e:
+        decode_record((RECORD_CORPUS / name).read_bytes())
+    assert e.value.args[0] == want

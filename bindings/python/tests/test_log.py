@@ -178,3 +178,23 @@ def test_a_continued_log_verifies_as_one_stream():
     for b in batches:
         reader.add_buffer(struct.pack(">I", len(b)) + b)
     assert reader.verify() and [r.seq for r in reader.records()] == list(range(7))
+
+
+def test_heartbeat_and_close_period_sign_batches():
+    batches = []
+    with vnfo.LogWriter(KEY, 3, batches.append, batch_records=100) as w:
+        w.append(vnfo.PacketRecord(label=1))
+        w.heartbeat(1_700_000_001_000_000_000)
+        assert len(batches) == 1
+        w.close_period(1_699_999_200_000_000_000, 1_700_000_002_000_000_000,
+                       1_700_000_002_000_000_000)
+        assert len(batches) == 2
+        with pytest.raises(vnfo.InvalidArgument):
+            w.close_period(2, 1, 3)
+    reader = vnfo.LogReader(KEY.public_key)
+    for b in batches:
+        reader.add_buffer(struct.pack(">I", len(b)) + b)
+    assert reader.verify()
+    recs = list(reader.records())
+    assert [type(r).__name__ for r in recs] == ["PacketRecord", "Heartbeat", "PeriodClose"]
+    assert recs[2].period_end_ns == 1_700_000_002_000_000_000

@@ -25,6 +25,7 @@ def test_template_loads_and_exposes_every_section(tmp_path):
     s = m.sampling
     assert 0 < s["rate"] <= 1 and s["hash"] and len(s["key_commitment"]) == 32
     assert m.logging["batch_records"] > 0 and m.billing["end"] > m.billing["start"]
+    assert m.logging["heartbeat_ms"] is None  # the example manifest asks for no heartbeats
     assert 0 < m.verification["confidence"] < 1
     doc = m.to_dict()
     json.dumps(doc)  # plain values only

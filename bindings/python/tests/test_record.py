@@ -19,9 +19,14 @@ def packet_records(draw):
     gran = draw(st.sampled_from(record.GRANULARITIES))
     limit = {"digest": None, "headers": 128, "full": 2000}[gran]
     pkt = st.none() if limit is None else st.none() | st.binary(max_size=limit)
+    verdict = draw(st.sampled_from(record.VERDICTS))
+    # The digest a verdict leaves empty is all zero (docs/FORMAT.md 1.1).
+    digest_in = bytes(16) if verdict == "generated" else draw(d16)
+    digest_out = bytes(16) if verdict == "dropped" else draw(d16)
     return vnfo.PacketRecord(
-        hop=draw(u32), label=draw(u64), flowtag=draw(u32), digest_in=draw(d16),
-        digest_out=draw(d16), verdict=draw(st.sampled_from(record.VERDICTS)),
+        hop=draw(u32), label=draw(u64), flowtag=draw(u32), digest_in=digest_in,
+        digest_out=digest_out, verdict=verdict,
+        link_type=draw(st.none() | st.integers(0, 65535)), wire_len=draw(u32),
         t_in_ns=draw(u64), t_out_ns=draw(u64), cpu_cycles=draw(u64), mem_bytes=draw(u64),
         counters=draw(st.dictionaries(counter_names, u64, max_size=16)), granularity=gran,
         bytes_in=draw(pkt), bytes_out=draw(pkt),
@@ -48,6 +53,9 @@ other_records = st.one_of(
     st.builds(vnfo.LossNotice, count=st.integers(1, 2**64 - 1),
               reason=st.sampled_from(record.LOSS_REASONS), time_ns=u64, node_id=u32),
     st.builds(vnfo.EpochStart, time_ns=u64, commitment=st.binary(max_size=64), seq=u64),
+    st.builds(vnfo.Heartbeat, time_ns=u64, node_id=u32, seq=u64),
+    st.builds(lambda a, b, t, n: vnfo.PeriodClose(period_start_ns=min(a, b), period_end_ns=max(a, b),
+                                                  time_ns=t, node_id=n), u64, u64, u64, u32),
 )
 
 
@@ -90,14 +98,48 @@ def test_decode_errors_name_field_and_offset():
     assert info.value.message.startswith("record: byte ")
     assert info.value.offset == int(info.value.message.split()[2].rstrip(":"))
     with pytest.raises(vnfo.RecordError) as info:
-        record.decode(data + b"\x00")
-    assert info.value.status_name == "VNFO_E_RECORD_MALFORMED"
+        record.decode(data + b"\x00")  # bytes after the array: non-canonical (FORMAT.md 1.5)
+    assert info.value.status_name == "VNFO_E_RECORD_NONCANONICAL"
+
+
+def test_version1_records_round_trip():
+    rec = vnfo.PacketRecord(label=5, format_version=1)
+    data = record.encode(rec)
+    assert data[:4] == b"\xdc\x00\x14\x01"  # 20 elements, version 1
+    back = record.decode(data)
+    assert back.format_version == 1 and back.link_type is None and back.wire_len == 0
+    assert record.encode(back) == data
+    assert "link_type" not in record.to_json(back)
+    with pytest.raises(vnfo.InvalidArgument):
+        record.encode(vnfo.PacketRecord(wire_len=60, format_version=1))
+    with pytest.raises(vnfo.InvalidArgument):
+        record.encode(vnfo.Heartbeat(format_version=1))
+
+
+def test_link_type_wire_len_heartbeat_period_close():
+    rec = record.decode(record.encode(vnfo.PacketRecord(link_type=229, wire_len=1514)))
+    assert (rec.link_type, rec.wire_len, rec.format_version) == (229, 1514, 2)
+    doc = record.to_json(rec)
+    assert doc["link_type"] == 229 and doc["wire_len"] == 1514
+    assert record.to_json(vnfo.PacketRecord())["link_type"] is None
+    with pytest.raises(vnfo.InvalidArgument, match="link_type 65536"):
+        record.encode(vnfo.PacketRecord(link_type=65536))
+    hb = record.decode(record.encode(vnfo.Heartbeat(time_ns=7, node_id=3)))
+    assert hb == vnfo.Heartbeat(time_ns=7, node_id=3)
+    assert record.to_json(hb) == {"type": "heartbeat", "version": 2, "node_id": 3, "epoch": 0,
+                                  "seq": 0, "time_ns": 7}
+    pc = vnfo.PeriodClose(period_start_ns=10, period_end_ns=20, time_ns=21)
+    assert record.decode(record.encode(pc)) == pc
+    with pytest.raises(vnfo.InvalidArgument):
+        record.encode(vnfo.PeriodClose(period_start_ns=20, period_end_ns=10))
+    with pytest.raises(vnfo.InvalidArgument):
+        record.encode(vnfo.PacketRecord(verdict="generated", digest_in=b"\x01" * 16))
 
 
 def test_newer_format_version_is_refused():
     data = bytearray(record.encode(vnfo.LossNotice(count=3)))
-    assert data[1] == 1  # fixarray, then the format version
-    data[1] = 2
+    assert data[1] == 2  # fixarray, then the format version
+    data[1] = 3
     with pytest.raises(vnfo.UnsupportedVersion) as info:
         record.decode(bytes(data))
     assert info.value.status_name == "VNFO_E_UNSUPPORTED_VERSION"

@@ -16,7 +16,7 @@ from .errors import __all__ as _errors_all
 from .keys import PublicKey, SigningKey
 from .packet import FieldSet, FlowKey, LinkType, Packet
 from .sampler import Decision, Sampler
-from .record import EpochStart, FlowTagMapRecord, LossNotice, PacketRecord
+from .record import EpochStart, FlowTagMapRecord, Heartbeat, LossNotice, PacketRecord, PeriodClose
 from .account import Accumulator
 from .flowtag import FlowTagTable
 from .log import LogReader, LogWriter, open_log
@@ -49,5 +49,5 @@ def library_version() -> str:
 __all__ = ["__version__", "library_version", "Status", "status_name", "strerror",
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
            "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
-           "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart",
+           "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart", "Heartbeat", "PeriodClose",
            "Accumulator", "FlowTagTable", "LogWriter", "LogReader", "open_log", "Manifest", "Report", "Check", "Verdict", "Category", "Bill", "Verifier", "verify_dir"] + list(_errors_all)

@@ -269,6 +269,16 @@ class LogWriter:
         """Close and deliver the open batch."""
         self._check(lib.vnfo_log_writer_flush(self._c))
 
+    def heartbeat(self, now_ns: int) -> None:
+        """Append a heartbeat record and sign the batch (manifest
+        ``logging.heartbeat_ms``: sign at least that often)."""
+        self._check(lib.vnfo_log_writer_heartbeat(self._c, now_ns))
+
+    def close_period(self, period_start_ns: int, period_end_ns: int, now_ns: int) -> None:
+        """Append a period-close record for [start, end) and sign the batch:
+        the end of this node's log for the billing period."""
+        self._check(lib.vnfo_log_writer_close_period(self._c, period_start_ns, period_end_ns, now_ns))
+
     def set_epoch(self, epoch: int) -> None:
         self._check(lib.vnfo_log_writer_set_epoch(self._c, epoch))
 

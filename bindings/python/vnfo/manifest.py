@@ -170,7 +170,9 @@ class Manifest:
                     lib.vnfo_manifest_logging_granularity(c))),
                 "batch_records": int(lib.vnfo_manifest_logging_batch_records(c)),
                 "tree_hash": _s(lib.vnfo_manifest_tree_hash_name(
-                    lib.vnfo_manifest_logging_tree_hash(c)))}
+                    lib.vnfo_manifest_logging_tree_hash(c))),
+                # None: no heartbeats required (the 0.1.0 rules)
+                "heartbeat_ms": int(lib.vnfo_manifest_logging_heartbeat_ms(c)) or None}
 
     @property
     def flowtags(self) -> Optional[Dict[str, Any]]:

@@ -15,12 +15,16 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 from ._ffi import check, ffi, lib, raise_status
 from .packet import FlowKey
 
-__all__ = ["PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart", "Record",
+__all__ = ["PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart", "Heartbeat",
+           "PeriodClose", "Record",
            "encode", "decode", "to_json", "PACKET_DTYPE", "to_numpy", "to_pandas"]
 
 DIGEST_BYTES = int(lib.vnfo_record_digest_bytes())
 MAX_BYTES = int(lib.vnfo_record_max_bytes())
 _ZERO16 = bytes(DIGEST_BYTES)
+#: Record format version written by default; decoded records keep their own
+#: (1 for 0.1.0 logs), so they re-encode to the same bytes.
+FORMAT_VERSION = int(lib.VNFO_RECORD_FORMAT_VERSION)
 
 VERDICTS = ("forwarded", "dropped", "generated")
 GRANULARITIES = ("digest", "headers", "full")
@@ -53,9 +57,14 @@ class PacketRecord:
     bytes_in: Optional[bytes] = None
     bytes_out: Optional[bytes] = None
     state_digest: Optional[bytes] = None
+    #: pcap LINKTYPE of the frames (format 2); None = not stated, read as Ethernet
+    link_type: Optional[int] = None
+    #: frame length on the wire at entry (format 2); 0 = not stated
+    wire_len: int = 0
     node_id: int = 0
     epoch: int = 0
     seq: int = 0
+    format_version: int = FORMAT_VERSION
 
     @property
     def delay_ns(self) -> int:
@@ -75,6 +84,7 @@ class FlowTagMapRecord:
     node_id: int = 0
     epoch: int = 0
     seq: int = 0
+    format_version: int = FORMAT_VERSION
 
 
 @dataclasses.dataclass
@@ -86,6 +96,7 @@ class LossNotice:
     node_id: int = 0
     epoch: int = 0
     seq: int = 0
+    format_version: int = FORMAT_VERSION
 
 
 @dataclasses.dataclass
@@ -96,11 +107,37 @@ class EpochStart:
     node_id: int = 0
     epoch: int = 0
     seq: int = 0
+    format_version: int = FORMAT_VERSION
 
 
-Record = Union[PacketRecord, FlowTagMapRecord, LossNotice, EpochStart]
+@dataclasses.dataclass
+class Heartbeat:
+    """The shim is alive: signed when nothing else was for a heartbeat
+    interval (format 2)."""
+    time_ns: int = 0
+    node_id: int = 0
+    epoch: int = 0
+    seq: int = 0
+    format_version: int = FORMAT_VERSION
+
+
+@dataclasses.dataclass
+class PeriodClose:
+    """The end of a node's log for the billing period [period_start_ns,
+    period_end_ns) (format 2)."""
+    period_start_ns: int = 0
+    period_end_ns: int = 0
+    time_ns: int = 0
+    node_id: int = 0
+    epoch: int = 0
+    seq: int = 0
+    format_version: int = FORMAT_VERSION
+
+
+Record = Union[PacketRecord, FlowTagMapRecord, LossNotice, EpochStart, Heartbeat, PeriodClose]
 _TYPES = {PacketRecord: lib.VNFO_RECORD_PACKET, FlowTagMapRecord: lib.VNFO_RECORD_FLOWTAG_MAP,
-          LossNotice: lib.VNFO_RECORD_LOSS_NOTICE, EpochStart: lib.VNFO_RECORD_EPOCH_START}
+          LossNotice: lib.VNFO_RECORD_LOSS_NOTICE, EpochStart: lib.VNFO_RECORD_EPOCH_START,
+          Heartbeat: lib.VNFO_RECORD_HEARTBEAT, PeriodClose: lib.VNFO_RECORD_PERIOD_CLOSE}
 
 
 def _fixed(value: bytes, size: int, what: str) -> bytes:
@@ -140,6 +177,12 @@ def _fill_packet(p, rec: PacketRecord, keep: list) -> None:
         p.has_state_digest = 1
         p.state_digest = list(_fixed(rec.state_digest, lib.VNFO_RECORD_STATE_DIGEST_BYTES,
                                      "state_digest"))
+    if rec.link_type is not None:
+        if not 0 <= rec.link_type <= lib.VNFO_RECORD_MAX_LINK_TYPE:
+            raise_status(lib.VNFO_E_INVALID_ARGUMENT,
+                         message=f"record: link_type {rec.link_type} outside 0..65535")
+        p.has_link_type, p.link_type = 1, rec.link_type
+    p.wire_len = rec.wire_len
 
 
 def _to_c(rec: Record):
@@ -151,6 +194,7 @@ def _to_c(rec: Record):
     c = ffi.new("vnfo_record *")
     check(lib.vnfo_record_init(c, rtype))
     c.node_id, c.epoch, c.seq = rec.node_id, rec.epoch, rec.seq
+    c.format_version = rec.format_version
     keep: List[Any] = []
     if isinstance(rec, PacketRecord):
         _fill_packet(c.u.packet, rec, keep)
@@ -167,6 +211,12 @@ def _to_c(rec: Record):
         n = c.u.loss_notice
         n.count, n.time_ns = rec.count, rec.time_ns
         n.reason = _index(LOSS_REASONS, rec.reason, "loss reason")
+    elif isinstance(rec, Heartbeat):
+        c.u.heartbeat.time_ns = rec.time_ns
+    elif isinstance(rec, PeriodClose):
+        pc = c.u.period_close
+        pc.period_start_ns, pc.period_end_ns, pc.time_ns = (
+            rec.period_start_ns, rec.period_end_ns, rec.time_ns)
     else:
         e = c.u.epoch_start
         e.time_ns = rec.time_ns
@@ -181,7 +231,8 @@ def _bytes(ptr, n) -> Optional[bytes]:
 
 
 def _from_c(c) -> Record:
-    head = {"node_id": int(c.node_id), "epoch": int(c.epoch), "seq": int(c.seq)}
+    head = {"node_id": int(c.node_id), "epoch": int(c.epoch), "seq": int(c.seq),
+            "format_version": int(c.format_version)}
     if c.type == lib.VNFO_RECORD_PACKET:
         p = c.u.packet
         counters = {ffi.unpack(p.counters[i].name, p.counters[i].name_len).decode():
@@ -193,7 +244,9 @@ def _from_c(c) -> Record:
             cpu_cycles=int(p.cpu_cycles), mem_bytes=int(p.mem_bytes), counters=counters,
             granularity=GRANULARITIES[p.granularity],
             bytes_in=_bytes(p.bytes_in, p.bytes_in_len), bytes_out=_bytes(p.bytes_out, p.bytes_out_len),
-            state_digest=bytes(ffi.buffer(p.state_digest)) if p.has_state_digest else None, **head)
+            state_digest=bytes(ffi.buffer(p.state_digest)) if p.has_state_digest else None,
+            link_type=int(p.link_type) if p.has_link_type else None, wire_len=int(p.wire_len),
+            **head)
     if c.type == lib.VNFO_RECORD_FLOWTAG_MAP:
         m = c.u.flowtag_map
         return FlowTagMapRecord(tag=int(m.tag), tagging_node=int(m.tagging_node),
@@ -204,6 +257,12 @@ def _from_c(c) -> Record:
         n = c.u.loss_notice
         return LossNotice(count=int(n.count), reason=LOSS_REASONS[n.reason],
                           time_ns=int(n.time_ns), **head)
+    if c.type == lib.VNFO_RECORD_HEARTBEAT:
+        return Heartbeat(time_ns=int(c.u.heartbeat.time_ns), **head)
+    if c.type == lib.VNFO_RECORD_PERIOD_CLOSE:
+        pc = c.u.period_close
+        return PeriodClose(period_start_ns=int(pc.period_start_ns),
+                           period_end_ns=int(pc.period_end_ns), time_ns=int(pc.time_ns), **head)
     e = c.u.epoch_start
     return EpochStart(time_ns=int(e.time_ns), commitment=_bytes(e.commitment, e.commitment_len)
                       or b"", **head)

@@ -74,6 +74,9 @@ vnfo_status vnfo_log_writer_create(vnfo_log_writer **out,
                                             const vnfo_log_writer_options *opts);
 vnfo_status vnfo_log_writer_append(vnfo_log_writer *w, const vnfo_record *rec);
 vnfo_status vnfo_log_writer_flush(vnfo_log_writer *w);
+vnfo_status vnfo_log_writer_heartbeat(vnfo_log_writer *w, uint64_t now_ns);
+vnfo_status vnfo_log_writer_close_period(vnfo_log_writer *w, uint64_t period_start_ns,
+                                                  uint64_t period_end_ns, uint64_t now_ns);
 vnfo_status vnfo_log_writer_set_epoch(vnfo_log_writer *w, uint64_t epoch);
 uint64_t vnfo_log_writer_next_seq(const vnfo_log_writer *w);
 vnfo_status vnfo_log_writer_last_hash(uint8_t *out, const vnfo_log_writer *w);

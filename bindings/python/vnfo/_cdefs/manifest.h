@@ -164,6 +164,7 @@ vnfo_status vnfo_manifest_sampler_options(vnfo_sampler_options *out,
 vnfo_manifest_granularity vnfo_manifest_logging_granularity(const vnfo_manifest *manifest);
 uint32_t vnfo_manifest_logging_batch_records(const vnfo_manifest *manifest);
 vnfo_manifest_tree_hash vnfo_manifest_logging_tree_hash(const vnfo_manifest *manifest);
+uint32_t vnfo_manifest_logging_heartbeat_ms(const vnfo_manifest *manifest);
 int vnfo_manifest_has_flowtags(const vnfo_manifest *manifest);
 vnfo_manifest_carrier vnfo_manifest_flowtags_carrier(const vnfo_manifest *manifest);
 unsigned vnfo_manifest_flowtags_bits(const vnfo_manifest *manifest);

@@ -4,6 +4,8 @@
 #define VNFO_E_RECORD_UNKNOWN_TYPE ...
 
 #define VNFO_RECORD_FORMAT_VERSION ...
+#define VNFO_RECORD_FORMAT_VERSION_MIN ...
+#define VNFO_RECORD_MAX_LINK_TYPE ...
 #define VNFO_RECORD_DIGEST_BYTES ...
 #define VNFO_RECORD_STATE_DIGEST_BYTES ...
 #define VNFO_RECORD_MAX_COUNTERS ...
@@ -18,6 +20,8 @@ typedef enum vnfo_record_type {
     VNFO_RECORD_FLOWTAG_MAP = 2,
     VNFO_RECORD_LOSS_NOTICE = 3,
     VNFO_RECORD_EPOCH_START = 4,
+    VNFO_RECORD_HEARTBEAT = 5,
+    VNFO_RECORD_PERIOD_CLOSE = 6,
 } vnfo_record_type;
 
 typedef enum vnfo_record_verdict {
@@ -66,6 +70,9 @@ typedef struct vnfo_record_packet {
     size_t bytes_out_len;
     int has_state_digest;
     uint8_t state_digest[32];
+    int has_link_type;
+    uint32_t link_type;
+    uint32_t wire_len;
 } vnfo_record_packet;
 
 typedef struct vnfo_record_flowtag_map {
@@ -89,6 +96,16 @@ typedef struct vnfo_record_epoch_start {
     const uint8_t *commitment;
 } vnfo_record_epoch_start;
 
+typedef struct vnfo_record_heartbeat {
+    uint64_t time_ns;
+} vnfo_record_heartbeat;
+
+typedef struct vnfo_record_period_close {
+    uint64_t period_start_ns;
+    uint64_t period_end_ns;
+    uint64_t time_ns;
+} vnfo_record_period_close;
+
 typedef struct vnfo_record {
     uint32_t format_version;
     vnfo_record_type type;
@@ -100,6 +117,8 @@ typedef struct vnfo_record {
         vnfo_record_flowtag_map flowtag_map;
         vnfo_record_loss_notice loss_notice;
         vnfo_record_epoch_start epoch_start;
+        vnfo_record_heartbeat heartbeat;
+        vnfo_record_period_close period_close;
         uint8_t reserved_[640];
     } u;
 } vnfo_record;

@@ -34,6 +34,13 @@ vnfo_status vnfo_verifier_create(vnfo_verifier **out, const vnfo_manifest *manif
 void vnfo_verifier_free(vnfo_verifier *v);
 vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *name,
                                                  vnfo_reference_fn fn, void *ctx);
+typedef vnfo_reference_verdict (*vnfo_reference_linktype_fn)(void *ctx, uint32_t linktype,
+                                                             const uint8_t *in, size_t in_len,
+                                                             uint8_t *out, size_t out_cap,
+                                                             size_t *out_len,
+                                                             vnfo_reference_resources *res);
+vnfo_status vnfo_verifier_reference_linktype_set(vnfo_verifier *v, const char *name,
+                                                          vnfo_reference_linktype_fn fn, void *ctx);
 vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint8_t *data,
                                            size_t len, const char *source);
 vnfo_status vnfo_verifier_log_add_file(vnfo_verifier *v, const char *name,
