@@ -23,7 +23,7 @@ static void tap_usage(FILE *out)
     fprintf(out,
             "usage: vnfo tap --manifest M --node NAME --key NODE.key --sampling-key KEY --out LOG\n"
             "                (--ingress-pcap IN --egress-pcap OUT | --ingress-if IF --egress-if IF)\n"
-            "                [--timeout-ms N] [--capacity N] [--duration-s S]\n\n"
+            "                [--timeout-ms N] [--capacity N] [--duration-s S] [--close-period]\n\n"
             "Watches one function of the manifest's chain (NAME) from outside: every frame\n"
             "that enters it (IN, or interface IF, inbound) and every frame that leaves it\n"
             "(OUT, or interface IF, outbound).  Selected frames are paired by label into\n"
@@ -31,7 +31,10 @@ static void tap_usage(FILE *out)
             "Live mode runs until SIGINT or SIGTERM (or --duration-s), then records what\n"
             "is pending and signs the last batch.  Kernel capture drops and a full pending\n"
             "table become signed loss notices.  Defaults: --timeout-ms 1000, --capacity\n"
-            "65536.  docs/tap.md describes pairing, timeouts and losses.\n");
+            "65536.  Under a manifest naming logging.heartbeat_ms the tap signs a heartbeat\n"
+            "each interval (capture time offline, wall clock live) and closes the billing\n"
+            "period at the end of an offline run, or live with --close-period.\n"
+            "docs/tap.md describes pairing, timeouts, losses and heartbeats.\n");
 }
 
 struct tap_cli {
@@ -39,6 +42,7 @@ struct tap_cli {
     const char *in_pcap, *out_pcap, *in_if, *out_if;
     uint64_t timeout_ms, duration_s;
     uint32_t capacity;
+    int close_period;
 };
 
 struct tap_run {
@@ -48,7 +52,8 @@ struct tap_run {
     vnfo_log_writer *writer;
     vnfo_tap *tap;
     int fd;
-    vnfo_status emit_status;
+    uint64_t beat_ns, next_beat_ns; /* heartbeat interval (0: none) and the next one due */
+    uint64_t last_ns;               /* the latest time the tap has seen */
 };
 
 static vnfo_status emit_to_log(void *ctx, const vnfo_record *rec)
@@ -86,7 +91,8 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
         {"egress-pcap", required_argument, 0, 'e'},  {"ingress-if", required_argument, 0, 'I'},
         {"egress-if", required_argument, 0, 'E'},    {"timeout-ms", required_argument, 0, 't'},
         {"capacity", required_argument, 0, 'c'},     {"duration-s", required_argument, 0, 'd'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
+        {"close-period", no_argument, 0, 'C'},       {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     uint64_t cap = VNFO_TAP_DEFAULT_CAPACITY;
     *c = (struct tap_cli){0};
     c->timeout_ms = VNFO_TAP_DEFAULT_TIMEOUT_NS / 1000000;
@@ -106,6 +112,7 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
         case 't': if (parse_u64(&c->timeout_ms, optarg, "--timeout-ms")) return CLI_USAGE; break;
         case 'c': if (parse_u64(&cap, optarg, "--capacity")) return CLI_USAGE; break;
         case 'd': if (parse_u64(&c->duration_s, optarg, "--duration-s")) return CLI_USAGE; break;
+        case 'C': c->close_period = 1; break;
         case 'h': tap_usage(stdout); return -1;
         default: tap_usage(stderr); return CLI_USAGE;
         }
@@ -194,6 +201,7 @@ static int setup(struct tap_run *r, const struct tap_cli *c)
     st = vnfo_signing_key_load(&r->key, c->key);
     if (st != VNFO_OK)
         return lib_error(c->key, st);
+    r->beat_ns = (uint64_t)vnfo_manifest_logging_heartbeat_ms(r->m) * 1000000u;
     int rc = make_sampler(r, c->sampling_key);
     if (rc == CLI_OK)
         rc = make_writer(r, c, pos);
@@ -211,10 +219,46 @@ static void teardown(struct tap_run *r)
     vnfo_manifest_free(r->m);
 }
 
-/* Record what is pending, sign the last batch. */
-static int finish(struct tap_run *r, const char *out)
+/* ---- heartbeats and the period close ----------------------------------------
+ * Under logging.heartbeat_ms the tap signs a heartbeat once per interval of
+ * its clock (capture time offline, the wall clock live), counted from the
+ * first frame.  The verifier judges only how late the last signed time is,
+ * so a silence of many intervals gives one heartbeat, at the last interval
+ * boundary it crosses, not one per interval. */
+static vnfo_status heartbeat_tick(struct tap_run *r, uint64_t now)
+{
+    if (now > r->last_ns)
+        r->last_ns = now;
+    if (!r->beat_ns)
+        return VNFO_OK;
+    if (!r->next_beat_ns) {
+        r->next_beat_ns = now + r->beat_ns;
+        return VNFO_OK;
+    }
+    if (now < r->next_beat_ns)
+        return VNFO_OK;
+    uint64_t at = r->next_beat_ns + (now - r->next_beat_ns) / r->beat_ns * r->beat_ns;
+    r->next_beat_ns = at + r->beat_ns;
+    return vnfo_log_writer_heartbeat(r->writer, at);
+}
+
+/* Ends the log for the billing period, stamped at the period's end (or the
+ * last time seen, if later), as every shim of this project does. */
+static vnfo_status close_period(struct tap_run *r)
+{
+    if (!r->beat_ns)
+        return VNFO_OK;
+    uint64_t start = (uint64_t)vnfo_manifest_billing_start(r->m) * 1000000000u;
+    uint64_t end = (uint64_t)vnfo_manifest_billing_end(r->m) * 1000000000u;
+    return vnfo_log_writer_close_period(r->writer, start, end, r->last_ns > end ? r->last_ns : end);
+}
+
+/* Record what is pending, close the period when asked, sign the last batch. */
+static int finish(struct tap_run *r, const char *out, int close)
 {
     vnfo_status st = vnfo_tap_finish(r->tap);
+    if (st == VNFO_OK && close)
+        st = close_period(r);
     if (st == VNFO_OK)
         st = vnfo_log_writer_flush(r->writer);
     if (st != VNFO_OK)
@@ -246,7 +290,9 @@ static int run_offline(struct tap_run *r, const struct tap_cli *c)
         /* Ingress first on equal times: a frame enters before it leaves. */
         int take_in = more_in && (!more_out || in.ts_ns <= out.ts_ns);
         struct tap_capture *cap = take_in ? &in : &out;
-        vnfo_status st = take_in ? vnfo_tap_ingress(r->tap, cap->data, cap->caplen, cap->wire_len,
+        vnfo_status st = heartbeat_tick(r, cap->ts_ns);
+        if (st == VNFO_OK)
+            st = take_in ? vnfo_tap_ingress(r->tap, cap->data, cap->caplen, cap->wire_len,
                                                     cap->linktype, cap->ts_ns)
                                  : vnfo_tap_egress(r->tap, cap->data, cap->caplen, cap->wire_len,
                                                    cap->linktype, cap->ts_ns);
@@ -261,7 +307,7 @@ static int run_offline(struct tap_run *r, const struct tap_cli *c)
         rc = CLI_INPUT_ERROR; /* tap_capture_next said why */
     tap_capture_close(&in);
     tap_capture_close(&out);
-    return rc == CLI_OK ? finish(r, c->out) : rc;
+    return rc == CLI_OK ? finish(r, c->out, 1) : rc;
 }
 
 /* ---- live: two interfaces ------------------------------------------------- */
@@ -298,8 +344,11 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
         vnfo_status st = tap_live_poll(&live, r->tap, 100);
         if (st == VNFO_OK)
             st = vnfo_tap_add_capture_loss(r->tap, tap_live_new_drops(&live));
+        uint64_t now = now_ns();
         if (st == VNFO_OK)
-            st = vnfo_tap_expire(r->tap, now_ns());
+            st = vnfo_tap_expire(r->tap, now);
+        if (st == VNFO_OK)
+            st = heartbeat_tick(r, now);
         if (st != VNFO_OK)
             rc = live.failed ? CLI_INPUT_ERROR : lib_error(c->out, st);
     }
@@ -309,7 +358,7 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
     if (rc == CLI_OK)
         vnfo_tap_add_capture_loss(r->tap, tap_live_new_drops(&live));
     tap_live_close(&live);
-    return rc == CLI_OK ? finish(r, c->out) : rc;
+    return rc == CLI_OK ? finish(r, c->out, c->close_period) : rc;
 }
 
 int cmd_tap(int argc, char **argv)

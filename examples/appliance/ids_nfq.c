@@ -9,8 +9,11 @@
  *
  *   ids_nfq --queue N --manifest M --node NAME --key NODE.key
  *           --sampling-key KEY --out LOG [--hold-us US] [--totals FILE]
+ *           [--close-period]
  *
- * SIGINT/SIGTERM: sign the last batch and exit.  --totals writes
+ * Under a manifest naming logging.heartbeat_ms it signs a heartbeat each
+ * interval.  SIGINT/SIGTERM: (with --close-period, close the billing period,)
+ * sign the last batch and exit.  --totals writes
  * "packets P\ncpu_cycles C\n" (everything it processed) for the bill.
  * --hold-us holds every packet before its verdict (the lab's delay cheat). */
 #include <arpa/inet.h>
@@ -46,6 +49,8 @@ struct appliance {
     vnfo_record_granularity granularity;
     struct sim_functions fns; /* the reference IDS rules */
     uint64_t hold_us, packets, cycles;
+    uint64_t beat_ns, next_beat_ns; /* heartbeat interval (0: none), next one due */
+    uint64_t period_start_ns, period_end_ns;
     vnfo_status failed;
 };
 
@@ -152,6 +157,7 @@ struct args {
     const char *manifest, *node, *key, *sampling_key, *out, *totals;
     unsigned queue;
     uint64_t hold_us;
+    int close_period;
 };
 
 static int die(const char *what, vnfo_status st)
@@ -186,6 +192,9 @@ static int setup(struct appliance *a, const struct args *g)
     }
     if (rc == 0) {
         a->hop = (uint32_t)pos;
+        a->beat_ns = (uint64_t)vnfo_manifest_logging_heartbeat_ms(m) * 1000000u;
+        a->period_start_ns = (uint64_t)vnfo_manifest_billing_start(m) * 1000000000u;
+        a->period_end_ns = (uint64_t)vnfo_manifest_billing_end(m) * 1000000000u;
         a->granularity = (vnfo_record_granularity)vnfo_manifest_logging_granularity(m);
         wo.node_id = vnfo_manifest_chain_node_id(m, pos);
         wo.key = a->key;
@@ -209,7 +218,7 @@ static int parse_args(struct args *g, int argc, char **argv)
         {"node", required_argument, 0, 'n'},  {"key", required_argument, 0, 'k'},
         {"sampling-key", required_argument, 0, 's'}, {"out", required_argument, 0, 'o'},
         {"hold-us", required_argument, 0, 'H'}, {"totals", required_argument, 0, 't'},
-        {0, 0, 0, 0}};
+        {"close-period", no_argument, 0, 'C'}, {0, 0, 0, 0}};
     int c;
     memset(g, 0, sizeof *g);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -222,6 +231,7 @@ static int parse_args(struct args *g, int argc, char **argv)
         case 'o': g->out = optarg; break;
         case 'H': g->hold_us = strtoull(optarg, NULL, 10); break;
         case 't': g->totals = optarg; break;
+        case 'C': g->close_period = 1; break;
         default: return -1;
         }
     }
@@ -229,6 +239,21 @@ static int parse_args(struct args *g, int argc, char **argv)
 }
 
 /* ---- the NFQUEUE loop ------------------------------------------------------- */
+
+/* A heartbeat each interval of the wall clock, so the log's tail is never
+ * more than one interval old (docs/FORMAT.md 1.6). */
+static void heartbeat_tick(struct appliance *a)
+{
+    uint64_t now = now_ns();
+    if (!a->beat_ns || now < a->next_beat_ns)
+        return;
+    if (a->next_beat_ns) {
+        vnfo_status st = vnfo_log_writer_heartbeat(a->log, now);
+        if (st != VNFO_OK && a->failed == VNFO_OK)
+            a->failed = st;
+    }
+    a->next_beat_ns = now + a->beat_ns;
+}
 
 static int run_queue(struct appliance *a, unsigned queue)
 {
@@ -248,6 +273,7 @@ static int run_queue(struct appliance *a, unsigned queue)
     printf("ids_nfq: ready on queue %u\n", queue);
     fflush(stdout);
     while (!stopping && a->failed == VNFO_OK) {
+        heartbeat_tick(a);
         if (poll(&pfd, 1, 100) <= 0)
             continue;
         ssize_t n = recv(pfd.fd, buf, sizeof buf, 0);
@@ -279,7 +305,15 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     if (rc == 0)
         rc = run_queue(&a, g.queue);
-    vnfo_status st = a.log ? vnfo_log_writer_flush(a.log) : VNFO_OK;
+    vnfo_status st = VNFO_OK;
+    /* The period close is stamped at the period's end (or now, if later). */
+    if (rc == 0 && g.close_period && a.beat_ns) {
+        uint64_t now = now_ns();
+        st = vnfo_log_writer_close_period(a.log, a.period_start_ns, a.period_end_ns,
+                                          now > a.period_end_ns ? now : a.period_end_ns);
+    }
+    if (st == VNFO_OK && a.log)
+        st = vnfo_log_writer_flush(a.log);
     if (rc == 0 && (a.failed != VNFO_OK || st != VNFO_OK))
         rc = die(g.out, a.failed != VNFO_OK ? a.failed : st);
     if (rc == 0 && g.totals) {

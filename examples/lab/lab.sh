@@ -158,13 +158,13 @@ manifest() {
   ],
   "sampling": {"hash": "siphash-2-4", "key_id": "lab", "key_commitment": "$commit",
                "rate": "1/4", "fields": "nat-safe", "payload_bytes": 16, "epoch_seconds": 86400},
-  "logging": {"granularity": "full", "batch_records": 64, "tree_hash": "blake2b-256"},
+  "logging": {"granularity": "full", "batch_records": 64, "tree_hash": "blake2b-256", "heartbeat_ms": 1000},
   "sla": [{"metric": "delay", "scope": "ids", "statistic": "mean", "max_over_reference_us": 2000}],
   "billing": {"period": {"start": "${day}T00:00:00Z", "end": "${next}T00:00:00Z"},
               "resources": [{"resource": "packets", "summary": "count"},
                             {"resource": "bytes", "summary": "sum"},
                             {"resource": "cpu_cycles", "summary": "sum", "function": "ids"}]},
-  "verification": {"confidence": 0.99, "clock_skew_us": 2000}
+  "verification": {"confidence": 0.999, "clock_skew_us": 2000}
 }
 EOF
 }
@@ -180,7 +180,7 @@ shims() {
     for f in fw:f0:f1 nat:n0:n1; do
         IFS=: read -r n i e <<< "$f"
         ip netns exec "$(ns $n)" "$vnfo" tap --manifest "$out/manifest.json" --node $n --key "$k/$n.key" \
-            --sampling-key "$k/sampling.key" --ingress-if $i --egress-if $e --timeout-ms 500 \
+            --sampling-key "$k/sampling.key" --ingress-if $i --egress-if $e --timeout-ms 500 --close-period \
             --out "$out/logs/$n.log" > "$out/tap-$n.txt" 2>&1 &
         pids+=($!)
     done
@@ -188,7 +188,7 @@ shims() {
     [ "$cheat" = adds-delay ] && hold=5000
     ip netns exec "$(ns ids)" "$ids_nfq" --queue 0 --manifest "$out/manifest.json" --node ids --key "$k/ids.key" \
         --sampling-key "$k/sampling.key" --out "$out/logs/ids.log" --hold-us $hold \
-        --totals "$out/ids-totals.txt" > "$out/ids.txt" 2>&1 &
+        --totals "$out/ids-totals.txt" --close-period > "$out/ids.txt" 2>&1 &
     pids+=($!)
     wait_for "$out/tap-fw.txt" "capturing"
     wait_for "$out/tap-nat.txt" "capturing"
