@@ -42,6 +42,9 @@ int cmd_log(int argc, char **argv);
 /* tools/cmd_manifest.c: vnfo manifest check|sign|verify|template */
 int cmd_manifest(int argc, char **argv);
 
+/* vnfo tap: a shim beside a black-box function (tools/cmd_tap.c) */
+int cmd_tap(int argc, char **argv);
+
 /* vnfo flowtag show (tools/cmd_flowtag.c) */
 int cmd_flowtag(int argc, char **argv);
 

@@ -11,13 +11,17 @@ static void verify_usage(FILE *out)
 {
     fprintf(out,
             "usage: vnfo verify --manifest M --logs DIR --bill B [--key K] [--json] [--verbose]\n"
-            "                   [--reference firewall,nat,ids] [--snapshot]\n\n"
+            "                   [--reference firewall,nat,ids] [--snapshot]\n"
+            "                   [--acl FILE] [--nat ADDR[:LO-HI]]\n\n"
             "Verifies one log per chain entry (DIR/<name>.log; other *.log files are\n"
             "taken as logs of nodes outside the chain) and the bill against manifest M,\n"
             "and prints the report (docs/REPORT.md): text, or JSON with --json.\n"
             "  --key K          the sampling key file (must match the manifest's commitment):\n"
             "                   re-decide every whole logged packet (sampling.consistency)\n"
             "  --reference L    replay logged packets through these reference functions\n"
+            "  --acl FILE       the reference firewall's rules (docs/middleboxes.md format)\n"
+            "  --nat ADDR[:LO-HI]  the reference NAT's public address and port pool; without\n"
+            "                   a pool it keeps inside ports, as Linux masquerade does\n"
             "  --snapshot       also compare the state digests the shims logged\n"
             "  --verbose        evidence of every check, not only of those that did not pass\n\n"
             "exit codes: 0 every check passed; 1 a violation was found; 2 only inconclusive\n"
@@ -50,6 +54,7 @@ int cmd_verify(int argc, char **argv)
         {"bill", required_argument, 0, 'b'},     {"key", required_argument, 0, 'k'},
         {"json", no_argument, 0, 'j'},           {"reference", required_argument, 0, 'r'},
         {"snapshot", no_argument, 0, 's'},       {"verbose", no_argument, 0, 'v'},
+        {"acl", required_argument, 0, 'a'},      {"nat", required_argument, 0, 'n'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     struct verify_args a = {0};
     int json = 0, verbose = 0, c;
@@ -62,6 +67,8 @@ int cmd_verify(int argc, char **argv)
         case 'k': a.key = optarg; break;
         case 'j': json = 1; break;
         case 'r': a.references = optarg; break;
+        case 'a': a.acl = optarg; break;
+        case 'n': a.nat = optarg; break;
         case 's': a.snapshot = 1; break;
         case 'v': verbose = 1; break;
         case 'h': verify_usage(stdout); return CLI_OK;

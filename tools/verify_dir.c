@@ -60,6 +60,33 @@ static int add_logs(vnfo_verifier *v, const vnfo_manifest *m, const char *dir, c
     return rc;
 }
 
+/* The customer's own configuration of the references, when given:
+ * --acl for the firewall, --nat ADDR[:LO-HI] for the NAT. */
+static int configure_references(struct sim_functions *fns, const struct verify_args *a, uint32_t linktype,
+                                const char *cmd)
+{
+    struct mb_error err;
+    if (a->acl && mb_firewall_load(&fns->fw, a->acl, linktype, &err) != 0) {
+        cli_error("%s: --acl: %s", cmd, err.text);
+        return CLI_INPUT_ERROR;
+    }
+    if (!a->nat)
+        return 0;
+    unsigned ip[4], lo = 0, hi = 0;
+    char tail;
+    int n = sscanf(a->nat, "%3u.%3u.%3u.%3u:%u-%u%c", &ip[0], &ip[1], &ip[2], &ip[3], &lo, &hi, &tail);
+    if ((n != 4 && n != 6) || ip[0] > 255 || ip[1] > 255 || ip[2] > 255 || ip[3] > 255 || hi > 65535 ||
+        lo > hi || (n == 6 && lo == 0) || (n == 4 && strchr(a->nat, ':'))) {
+        cli_error("%s: --nat \"%s\": expected ADDR or ADDR:LO-HI (IPv4, ports 1-65535)", cmd, a->nat);
+        return CLI_USAGE;
+    }
+    for (int i = 0; i < 4; i++)
+        fns->nat.public_ipv4[i] = (uint8_t)ip[i];
+    fns->nat.port_lo = (uint16_t)lo;
+    fns->nat.port_hi = (uint16_t)hi;
+    return 0;
+}
+
 static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_functions *fns,
                           const char *list, const char *cmd)
 {
@@ -110,6 +137,8 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
     sim_functions_init(&fns, vo.linktype);
     vnfo_status st = vnfo_manifest_load(&m, a->manifest);
     int rc = st != VNFO_OK ? input_error(cmd, st) : 0;
+    if (rc == 0)
+        rc = configure_references(&fns, a, vo.linktype, cmd);
     if (rc == 0 && a->key)
         rc = make_sampler(&sampler, m, a->key, cmd);
     if (rc == 0 && (st = vnfo_verifier_create(&v, m, &vo)) != VNFO_OK)

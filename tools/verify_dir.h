@@ -13,6 +13,8 @@ struct verify_args {
     const char *references; /* "firewall,nat,ids", or NULL */
     int snapshot;
     unsigned max_examples;  /* example labels kept per check; 0: the default (8) */
+    const char *acl;        /* the reference firewall's ACL file (examples/middleboxes format), or NULL */
+    const char *nat;        /* the reference NAT: "ADDR" (keep ports) or "ADDR:LO-HI", or NULL */
 };
 
 /* Runs the verification.  Returns 0 with *out set, or 3 (input error) after

@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"manifest", cmd_manifest, "check, sign or verify a verification manifest; print a template"},
     {"account", cmd_account, "check a bill, quantile or SLA against sampled values"},
     {"simulate", cmd_simulate, "play the provider: run a capture through the chain, write logs and a bill"},
+    {"tap", cmd_tap, "shim beside a black-box function: pair its ingress and egress frames into a signed log"},
     {"flowtag", cmd_flowtag, "show a FlowTag table checkpoint, or the bindings of given tags"},
     {"verify", cmd_verify, "verify a provider's logs and bill against the manifest; print the report"},
     {"version", cmd_version, "print the library version"},

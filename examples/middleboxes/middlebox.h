@@ -70,7 +70,7 @@ vnfo_reference_verdict mb_firewall(void *ctx, const uint8_t *in, size_t in_len, 
 struct mb_nat {
     uint32_t linktype;
     uint8_t public_ipv4[4]; /* the address inside flows leave with */
-    uint16_t port_lo, port_hi; /* the port pool, inclusive */
+    uint16_t port_lo, port_hi; /* the port pool, inclusive; 0-0: keep the inside port (masquerade-like) */
     uint64_t key;              /* keys the port derivation */
 };
 

@@ -26,6 +26,8 @@ uint16_t mb_nat_port(const struct mb_nat *nat, const uint8_t src[4], const uint8
 {
     uint64_t a = (uint64_t)src[0] << 24 | (uint64_t)src[1] << 16 | (uint64_t)src[2] << 8 | src[3];
     uint64_t b = (uint64_t)dst[0] << 24 | (uint64_t)dst[1] << 16 | (uint64_t)dst[2] << 8 | dst[3];
+    if (nat->port_lo == 0 && nat->port_hi == 0)
+        return sport; /* port-preserving, as Linux masquerade/snat does while the port is free */
     uint64_t h = mix64(nat->key ^ (a << 32 | b));
     h = mix64(h ^ ((uint64_t)proto << 32 | (uint64_t)sport << 16 | dport));
     uint32_t pool = (uint32_t)nat->port_hi - nat->port_lo + 1;

@@ -18,5 +18,6 @@
 #include <vnfo/bill.h>
 #include <vnfo/verify.h>
 #include <vnfo/sampler.h>
+#include <vnfo/tap.h>
 
 #endif /* VNFO_VNFO_H */
