@@ -15,8 +15,9 @@ Reading and verifying::
 A log stream is verified before anything is decoded; faulty batches do not
 stop the reading, they are listed in ``faults`` (``log.raise_for_faults()``
 raises the first as ``vnfo.LogIntegrityError``, ``LogFormatError`` or
-``SignatureError`` with ``.path`` and ``.offset``), and only records of
-authentic batches are returned.
+``SignatureError`` with ``.path`` and ``.offset``, the file offset of the
+batch as ``BatchInfo.offset``), and only records of authentic batches are
+returned.
 """
 
 from __future__ import annotations
@@ -95,10 +96,17 @@ class BatchInfo:
         return self.status == 0
 
     def error(self) -> errors.Error:
-        """The fault as a ``vnfo.Error`` (not raised)."""
+        """The fault as a ``vnfo.Error`` (not raised).
+
+        Its ``.offset`` is ``self.offset``, the file offset of the batch's
+        length prefix, for every fault; its message names the source, that
+        offset and the batch index first, as vnfo_log_reader_verify() does,
+        then the reader's own text (which may name a byte inside the batch).
+        """
         cls = errors.error_class(self.status, self.status_name)
-        return cls(self.status, self.message or strerror(self.status),
-                   status_name=self.status_name, path=self.source)
+        text = self.message or strerror(self.status)
+        return cls(self.status, f"{self.source}: offset {self.offset}: batch {self.index}: {text}",
+                   status_name=self.status_name, path=self.source, offset=self.offset)
 
 
 # ---- batches --------------------------------------------------------------
@@ -400,7 +408,8 @@ class LogReader:
         b = ffi.new("vnfo_log_batch_info *")
         check(lib.vnfo_log_reader_batch(b, self._c, index))
         if b.bytes == ffi.NULL:
-            raise_status(lib.VNFO_E_LOG_TRUNCATED, message=f"batch {index} is truncated")
+            # A frame cut short or unreadable: its fault, at its file offset.
+            raise self.batch(index).error()
         return bytes(ffi.buffer(b.bytes, b.len))
 
     def _c_records(self, on_error: str) -> Iterator[Any]:
