@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Union
 
 from . import errors
 from ._ffi import check, ffi, fspath, lib, raise_status, status_name, strerror
+from ._optional import require
 from .keys import PublicKey, SigningKey
 from .record import Record, _from_c, _to_c, _packet_dtype
 
@@ -441,8 +442,9 @@ class LogReader:
 
     def to_numpy(self, on_error: str = "raise"):
         """The packet records as a ``vnfo.record.PACKET_DTYPE`` array, filled
-        straight from the C structs (no Python record objects)."""
-        import numpy as np
+        straight from the C structs (no Python record objects).  Needs numpy
+        (``vnfo[numpy]``)."""
+        np = require("numpy", "LogReader.to_numpy", "numpy")
         self.record_errors = []
         rows = []
         for rec in self._c_records(on_error):
@@ -456,8 +458,10 @@ class LogReader:
         return np.array(rows, dtype=_packet_dtype())
 
     def to_pandas(self, on_error: str = "raise"):
-        """The packet records as a typed DataFrame (see vnfo.record.to_pandas)."""
+        """The packet records as a typed DataFrame (see vnfo.record.to_pandas).
+        Needs pandas (``vnfo[pandas]``)."""
         from .record import to_pandas
+        require("pandas", "LogReader.to_pandas", "pandas")
         return to_pandas(self.to_numpy(on_error))
 
 

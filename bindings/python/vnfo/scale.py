@@ -159,8 +159,9 @@ class ShardResult:
 
     def summary(self):
         """A DataFrame: one row per (node, resource) with n, sum, mean, p50,
-        p95, p99, max."""
-        import pandas as pd
+        p95, p99, max.  Needs pandas (``vnfo[pandas]`` or ``vnfo[dask]``)."""
+        from ._optional import require
+        pd = require("pandas", "ShardResult.summary", "dask")
         rows = []
         for (node, res), acc in sorted(self.accumulators.items()):
             s = acc.summary() if len(acc) else {}
