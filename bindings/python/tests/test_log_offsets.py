@@ -136,3 +136,35 @@ def test_batch_bytes_of_a_truncated_batch_raises_its_fault(tmp_path):
     assert (info.value.status_name, info.value.offset, info.value.path) == \
         ("VNFO_E_LOG_TRUNCATED", len(frame(BATCHES[0])), str(b))
 
+
+
+def resigned(batch: bytes, records) -> bytes:
+    """``batch`` with other records, its root and signature made anew: an
+    authentic batch whose records say something else than its header."""
+    header = bytearray(batch[:HEADER_BYTES])
+    header[104:136] = vnfo.log.tree_root(records, "blake2b-256")  # the root field
+    signature = KEY.sign(b"vnfo log batch header v1\0" + bytes(header))
+    return bytes(header) + signature + b"".join(frame(r) for r in records)
+
+
+@pytest.mark.parametrize("on_error", ["raise", "collect"])
+def test_record_error_offset_is_the_file_offset_of_its_batch(tmp_path, on_error):
+    import dataclasses
+    records = [vnfo.log.batch_record(BATCHES[3], i) for i in range(4)]
+    wrong = dataclasses.replace(vnfo.record.decode(records[1]), seq=99)
+    records[1] = vnfo.record.encode(wrong)
+    a, b = tmp_path / "fw.0.log", tmp_path / "fw.1.log"
+    a.write_bytes(frame(BATCHES[0]) + frame(BATCHES[1]))
+    b.write_bytes(F2 + frame(resigned(BATCHES[3], records)))
+    log = vnfo.open_log([a, b], KEY.public_key, manifest_digest=DIGEST, node_id=7)
+    assert log.ok  # the batch is authentic; only its record 1 is wrong
+    if on_error == "raise":
+        with pytest.raises(vnfo.LogFormatError) as info:
+            list(log.records())
+        err = info.value
+    else:
+        seqs = [r.seq for r in log.records(on_error="collect")]
+        assert seqs == [i for i in range(16) if i != 13]
+        (err,) = log.record_errors
+    assert (err.status_name, err.path, err.offset) == ("VNFO_E_LOG_MALFORMED", str(b), len(F2))
+    assert err.message.startswith(f"{b}: offset {len(F2)}: batch 3 record 1 (seq 13): ")

@@ -422,9 +422,14 @@ class LogReader:
             if status == lib.VNFO_E_NOT_FOUND:
                 return
             if status:
+                # Same place as a batch fault: the file and the file offset
+                # of the record's batch (the C message names them too).
+                err = _error_now(status)
+                info = self.batch(int(cur.batch))
+                err.path, err.offset = info.source, info.offset
                 if on_error == "raise":
-                    check(status)
-                self.record_errors.append(_error_now(status))
+                    raise err
+                self.record_errors.append(err)
                 continue
             yield rec
 
