@@ -120,3 +120,19 @@ def test_minimality_and_helpers():
         vnfo.Accumulator().quantile(0.5)
     assert info.value.status_name == "VNFO_E_ACCOUNT_EMPTY"
     assert set(res.evidence()) >= {"check", "verdict", "violations", "rate"}
+
+
+def test_add_many_takes_plain_buffers_and_sequences_alike():
+    import array
+    xs = [3, 2**64 - 1, 0, 12345, 7]
+    want = acc_of(np.array(xs, dtype=np.uint64)).serialize()
+    assert acc_of(array.array("Q", xs)).serialize() == want        # read in place
+    assert acc_of(xs).serialize() == want                          # a list
+    assert acc_of(iter(xs)).serialize() == want                    # any iterable
+    assert acc_of(np.array(xs[2:], dtype=np.int64)).sum() == sum(xs[2:])  # converted
+    assert len(acc_of(array.array("Q"))) == 0
+    with pytest.raises(OverflowError):
+        acc_of([1, -1])
+    res, first = A.minimality_check_pairs(array.array("Q", [10, 30]), [10, 20],
+                                          slack_mode="abs", slack_abs=5)
+    assert (res.violations, first) == (1, 1)

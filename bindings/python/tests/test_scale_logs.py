@@ -60,6 +60,10 @@ def test_missing_file_is_found_at_the_seam(logs, dask_client):
     assert local.fingerprint() == dist.fingerprint()
     assert [f["status_name"] for f in local.faults] == ["VNFO_E_LOG_SEQUENCE_GAP"]
     assert [f["status_name"] for f in whole.faults] == ["VNFO_E_LOG_SEQUENCE_GAP"]
+    # Both name the place a single reader names: the first batch after the
+    # hole, at its offset in its own file (a new file starts at 0).
+    assert [(f["source"], f["offset"]) for f in local.faults] == [(str(files[2]), 0)]
+    assert [(f["source"], f["offset"]) for f in whole.faults] == [(str(files[2]), 0)]
     assert local.records == whole.records
 
 

@@ -22,8 +22,9 @@ def test_other_major_is_refused_clearly():
     with pytest.raises(vnfo.IncompatibleLibraryError) as info:
         _ffi.check_compatible(n + 10000, n)
     msg = str(info.value)
-    assert f"the loaded libvnfo is {_ffi.EXPECTED_MAJOR + 1}.{_ffi.EXPECTED_MINOR}.0" in msg
-    assert "pip install" in msg
+    assert (f"the loaded libvnfo ({vnfo.library_path()}) is "
+            f"{_ffi.EXPECTED_MAJOR + 1}.{_ffi.EXPECTED_MINOR}.0") in msg
+    assert "PKG_CONFIG_PATH=<prefix>/lib/pkgconfig pip install --force-reinstall" in msg
     assert isinstance(info.value, ImportError)
 
 
@@ -31,6 +32,30 @@ def test_library_older_than_headers_is_refused():
     n = _ffi.EXPECTED_MAJOR * 10000 + _ffi.EXPECTED_MINOR * 100
     with pytest.raises(vnfo.IncompatibleLibraryError, match="compiled against libvnfo"):
         _ffi.check_compatible(n, n + 100)
+
+
+def test_advice_names_ld_library_path_when_set(monkeypatch):
+    n = _ffi.EXPECTED_MAJOR * 10000 + _ffi.EXPECTED_MINOR * 100
+    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)
+    with pytest.raises(vnfo.IncompatibleLibraryError) as info:
+        _ffi.check_compatible(n + 10000, n)
+    assert "LD_LIBRARY_PATH" not in str(info.value)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/elsewhere/lib")
+    with pytest.raises(vnfo.IncompatibleLibraryError, match="LD_LIBRARY_PATH is set"):
+        _ffi.check_compatible(n + 10000, n)
+
+
+def test_library_path_names_the_mapped_libvnfo():
+    import os
+    path = vnfo.library_path()
+    assert os.path.basename(path).startswith("libvnfo.so") and os.path.isfile(path)
+    # The very file this process mapped (not just one of that name).
+    with open("/proc/self/maps") as maps:
+        mapped = {line.split()[-1] for line in maps if "libvnfo.so" in line}
+    assert os.path.realpath(path) in {os.path.realpath(m) for m in mapped}
+    build = os.environ.get("VNFO_BUILD_DIR")
+    if build:  # the in-place test build links against the build tree
+        assert os.path.realpath(path).startswith(os.path.realpath(build) + os.sep)
 
 
 def test_status_enum_and_names():

@@ -3,14 +3,14 @@
 Importing the package loads the compiled extension, checks that the loaded
 libvnfo is compatible (same major, at least the expected minor; otherwise
 ``vnfo.IncompatibleLibraryError``, an ``ImportError``) and calls
-``vnfo_init()``.  See docs/python.md.
+``vnfo_init()``.  ``vnfo.library_path()`` names the libvnfo file loaded.  See docs/python.md.
 """
 
 from __future__ import annotations
 
 from ._ffi import (EXPECTED_MAJOR, EXPECTED_MINOR, IncompatibleLibraryError, Status,
-                   initialize as _initialize, lib as _lib, ffi as _ffi_obj, status_name,
-                   strerror)
+                   initialize as _initialize, lib as _lib, ffi as _ffi_obj, library_path,
+                   status_name, strerror)
 from .errors import *  # noqa: F401,F403  (the Error hierarchy)
 from .errors import __all__ as _errors_all
 from .keys import PublicKey, SigningKey
@@ -46,7 +46,7 @@ def library_version() -> str:
     return _ffi_obj.string(_lib.vnfo_version_string()).decode()
 
 
-__all__ = ["__version__", "library_version", "Status", "status_name", "strerror",
+__all__ = ["__version__", "library_version", "library_path", "Status", "status_name", "strerror",
            "IncompatibleLibraryError", "EXPECTED_MAJOR", "EXPECTED_MINOR",
            "PublicKey", "SigningKey", "Packet", "FieldSet", "FlowKey", "LinkType", "Sampler", "Decision",
            "PacketRecord", "FlowTagMapRecord", "LossNotice", "EpochStart", "Heartbeat", "PeriodClose",

@@ -34,6 +34,27 @@ def _split(number: int):
     return number // 10000, number // 100 % 100, number % 100
 
 
+def library_path() -> str:
+    """The libvnfo file the dynamic loader mapped for this process (found
+    through the extension's RUNPATH, ``LD_LIBRARY_PATH`` or the system
+    paths), as the loader names it; "" if it cannot tell."""
+    return ffi.string(lib.vnfo_py_library_path()).decode("utf-8", "surrogateescape")
+
+
+def rebuild_advice() -> str:
+    """How to rebuild the bindings against the intended libvnfo."""
+    import os
+    advice = ("Install a matching libvnfo, then rebuild the bindings against it: "
+              "PKG_CONFIG_PATH=<prefix>/lib/pkgconfig pip install --force-reinstall "
+              "./bindings/python (every install compiles the extension afresh and records "
+              "<prefix>/lib as its RUNPATH), or VNFO_BUILD_DIR=<build tree> for an "
+              "uninstalled build.")
+    if os.environ.get("LD_LIBRARY_PATH"):
+        advice += (" LD_LIBRARY_PATH is set and is searched before the RUNPATH: unset it "
+                   "or put the intended library first.")
+    return advice
+
+
 def check_compatible(runtime: int, header: int) -> None:
     """Raise IncompatibleLibraryError unless a library of version ``runtime``
     (MAJOR*10000+MINOR*100+PATCH) serves this package compiled against
@@ -49,9 +70,8 @@ def check_compatible(runtime: int, header: int) -> None:
                         "headers and needs that library or a later minor release")
     if problems:
         raise IncompatibleLibraryError(
-            f"vnfo: the loaded libvnfo is {rmaj}.{rmin}.{rpat}, but " + "; and ".join(problems)
-            + ". Install a matching libvnfo, then rebuild the bindings "
-            "(pip install --force-reinstall ./bindings/python).")
+            f"vnfo: the loaded libvnfo ({library_path() or 'file unknown'}) is "
+            f"{rmaj}.{rmin}.{rpat}, but " + "; and ".join(problems) + ". " + rebuild_advice())
 
 
 check_compatible(int(lib.vnfo_version_number()), int(lib.vnfo_py_header_version))

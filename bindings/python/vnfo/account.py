@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import fractions
 import math
+import sys
 from typing import Any, Dict, Optional, Tuple
 
 from ._ffi import check, ffi, lib, raise_status
@@ -192,12 +193,11 @@ class Accumulator:
         return self
 
     def add_many(self, values) -> "Accumulator":
-        """Add many values: a uint64 numpy array is read in place; other
-        sequences are converted to one first."""
-        import numpy as np
-        arr = np.ascontiguousarray(values, dtype=np.uint64)
-        status = lib.vnfo_account_acc_add_many(self._c, ffi.from_buffer("uint64_t[]", arr),
-                                               len(arr))
+        """Add many values: a contiguous buffer of native uint64 (a numpy
+        ``uint64`` array, ``array.array("Q")``) is read in place; other
+        sequences are converted first.  Needs no numpy."""
+        arr, n = _u64_array(values)
+        status = lib.vnfo_account_acc_add_many(self._c, arr, n)
         if status:
             raise_status(status, message="accumulator: cannot add values: "
                          + ffi.string(lib.vnfo_strerror(status)).decode())
@@ -315,19 +315,38 @@ def minimality_check(checked: int, violations: int, **options) -> Result:
     return Result._from_c(r)
 
 
+def _u64_array(values) -> Tuple[Any, int]:
+    """``values`` as a C ``uint64_t`` array and its length, without numpy.
+
+    A 1-D C-contiguous buffer of native 8-byte unsigned integers is passed
+    to C in place (no copy); a numpy array of another type is converted by
+    numpy (already imported then); anything else is read element by element
+    (``OverflowError`` for a negative or too large value)."""
+    try:
+        view = memoryview(values)
+    except TypeError:
+        view = None
+    if (view is not None and view.ndim == 1 and view.c_contiguous and view.itemsize == 8
+            and view.format in ("Q", "L")):
+        return ffi.from_buffer("uint64_t[]", values), len(view)
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(values, np.ndarray):
+        arr = np.ascontiguousarray(values, dtype=np.uint64).reshape(-1)
+        return ffi.from_buffer("uint64_t[]", arr), len(arr)
+    items = [int(v) for v in values]
+    return ffi.new("uint64_t[]", items), len(items)
+
+
 def minimality_check_pairs(provider, reference, **options) -> Tuple[Result, Optional[int]]:
     """Minimality over (provider, reference) usage pairs; also returns the
     index of the first violating pair (None when none)."""
-    import numpy as np
-    p = np.ascontiguousarray(provider, dtype=np.uint64)
-    q = np.ascontiguousarray(reference, dtype=np.uint64)
-    if len(p) != len(q):
+    p, np_ = _u64_array(provider)
+    q, nq = _u64_array(reference)
+    if np_ != nq:
         raise_status(lib.VNFO_E_INVALID_ARGUMENT,
-                     message=f"minimality: {len(p)} provider values, {len(q)} reference values")
+                     message=f"minimality: {np_} provider values, {nq} reference values")
     r, first = _result(), ffi.new("size_t *")
-    check(lib.vnfo_account_minimality_check_pairs(
-        r, first, ffi.from_buffer("uint64_t[]", p), ffi.from_buffer("uint64_t[]", q), len(p),
-        _options(**options)))
+    check(lib.vnfo_account_minimality_check_pairs(r, first, p, q, np_, _options(**options)))
     res = Result._from_c(r)
     return res, (int(first[0]) if res.violations else None)
 

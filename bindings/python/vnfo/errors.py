@@ -45,13 +45,16 @@ class Error(Exception):
         path: the file involved, when known.
         line, column: the 1-based position in that file, when known.
         offset: the byte offset in the input (records, logs), when named.
+            For a log fault it is the offset in the FILE (or buffer) of the
+            faulty batch's length prefix, as ``BatchInfo.offset``, whatever
+            the fault; the message may add a byte inside the batch.
         json_path: the member of a JSON document (manifest, bill) that is
             wrong, e.g. ``"chain[1].node_id"``, when the message names one.
     """
 
     def __init__(self, status: int, message: str, *, status_name: str = "",
                  path: Optional[str] = None, line: Optional[int] = None,
-                 column: Optional[int] = None) -> None:
+                 column: Optional[int] = None, offset: Optional[int] = None) -> None:
         super().__init__(message)
         self.status = int(status)
         self.status_name = status_name
@@ -59,7 +62,9 @@ class Error(Exception):
         m = _PLACE.match(message)
         self.json_path = m["json_path"] if m else None
         o = _OFFSET.search(message)
-        self.offset = int(o.group(1)) if o else None
+        if offset is None and o:
+            offset = int(o.group(1))
+        self.offset = offset
         if m and line is None:
             line, column = int(m["line"]), int(m["column"])
             path = path or m["path"]
@@ -73,11 +78,12 @@ class Error(Exception):
     def __reduce__(self):
         # Exceptions cross process boundaries (Dask workers): keep every field.
         return (_rebuild, (type(self), self.status, self.message, self.status_name,
-                           self.path, self.line, self.column))
+                           self.path, self.line, self.column, self.offset))
 
 
-def _rebuild(cls, status, message, status_name, path, line, column):
-    return cls(status, message, status_name=status_name, path=path, line=line, column=column)
+def _rebuild(cls, status, message, status_name, path, line, column, offset=None):
+    return cls(status, message, status_name=status_name, path=path, line=line, column=column,
+               offset=offset)
 
 
 class InvalidArgument(Error, ValueError):

@@ -15,8 +15,9 @@ Reading and verifying::
 A log stream is verified before anything is decoded; faulty batches do not
 stop the reading, they are listed in ``faults`` (``log.raise_for_faults()``
 raises the first as ``vnfo.LogIntegrityError``, ``LogFormatError`` or
-``SignatureError`` with ``.path`` and ``.offset``), and only records of
-authentic batches are returned.
+``SignatureError`` with ``.path`` and ``.offset``, the file offset of the
+batch as ``BatchInfo.offset``), and only records of authentic batches are
+returned.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Union
 
 from . import errors
 from ._ffi import check, ffi, fspath, lib, raise_status, status_name, strerror
+from ._optional import require
 from .keys import PublicKey, SigningKey
 from .record import Record, _from_c, _to_c, _packet_dtype
 
@@ -95,10 +97,17 @@ class BatchInfo:
         return self.status == 0
 
     def error(self) -> errors.Error:
-        """The fault as a ``vnfo.Error`` (not raised)."""
+        """The fault as a ``vnfo.Error`` (not raised).
+
+        Its ``.offset`` is ``self.offset``, the file offset of the batch's
+        length prefix, for every fault; its message names the source, that
+        offset and the batch index first, as vnfo_log_reader_verify() does,
+        then the reader's own text (which may name a byte inside the batch).
+        """
         cls = errors.error_class(self.status, self.status_name)
-        return cls(self.status, self.message or strerror(self.status),
-                   status_name=self.status_name, path=self.source)
+        text = self.message or strerror(self.status)
+        return cls(self.status, f"{self.source}: offset {self.offset}: batch {self.index}: {text}",
+                   status_name=self.status_name, path=self.source, offset=self.offset)
 
 
 # ---- batches --------------------------------------------------------------
@@ -410,7 +419,8 @@ class LogReader:
         b = ffi.new("vnfo_log_batch_info *")
         check(lib.vnfo_log_reader_batch(b, self._c, index))
         if b.bytes == ffi.NULL:
-            raise_status(lib.VNFO_E_LOG_TRUNCATED, message=f"batch {index} is truncated")
+            # A frame cut short or unreadable: its fault, at its file offset.
+            raise self.batch(index).error()
         return bytes(ffi.buffer(b.bytes, b.len))
 
     def _c_records(self, on_error: str) -> Iterator[Any]:
@@ -422,9 +432,14 @@ class LogReader:
             if status == lib.VNFO_E_NOT_FOUND:
                 return
             if status:
+                # Same place as a batch fault: the file and the file offset
+                # of the record's batch (the C message names them too).
+                err = _error_now(status)
+                info = self.batch(int(cur.batch))
+                err.path, err.offset = info.source, info.offset
                 if on_error == "raise":
-                    check(status)
-                self.record_errors.append(_error_now(status))
+                    raise err
+                self.record_errors.append(err)
                 continue
             yield rec
 
@@ -442,8 +457,9 @@ class LogReader:
 
     def to_numpy(self, on_error: str = "raise"):
         """The packet records as a ``vnfo.record.PACKET_DTYPE`` array, filled
-        straight from the C structs (no Python record objects)."""
-        import numpy as np
+        straight from the C structs (no Python record objects).  Needs numpy
+        (``vnfo[numpy]``)."""
+        np = require("numpy", "LogReader.to_numpy", "numpy")
         self.record_errors = []
         rows = []
         for rec in self._c_records(on_error):
@@ -457,8 +473,10 @@ class LogReader:
         return np.array(rows, dtype=_packet_dtype())
 
     def to_pandas(self, on_error: str = "raise"):
-        """The packet records as a typed DataFrame (see vnfo.record.to_pandas)."""
+        """The packet records as a typed DataFrame (see vnfo.record.to_pandas).
+        Needs pandas (``vnfo[pandas]``)."""
         from .record import to_pandas
+        require("pandas", "LogReader.to_pandas", "pandas")
         return to_pandas(self.to_numpy(on_error))
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
-import numpy as np
+from ._optional import require
+
+np = require("numpy", "vnfo.plot", "plot")
+require("matplotlib", "vnfo.plot", "plot")
 
 __all__ = ["delay_cdf", "billed_vs_estimated", "bill_rows", "sampling_coverage", "ecdf"]
 

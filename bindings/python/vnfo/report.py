@@ -244,7 +244,8 @@ class Report:
     def to_pandas(self):
         """One row per check: check, category, verdict, summary,
         examples_total, and the evidence as a dict."""
-        import pandas as pd
+        from ._optional import require
+        pd = require("pandas", "Report.to_pandas", "pandas")
         return pd.DataFrame([{"check": c["check"], "category": c["category"],
                               "verdict": c["verdict"], "summary": c["summary"],
                               "examples_total": c["examples_total"], "evidence": c["evidence"]}

@@ -16,6 +16,7 @@ import os
 from typing import List, Optional, Sequence, Tuple, Union
 
 from ._ffi import check, ffi, fspath, lib, raise_status
+from ._optional import require
 from .packet import FieldSet, LinkType
 
 __all__ = ["Sampler", "Decision", "DECISION_DTYPE", "KEY_BYTES", "BURST_MAX",
@@ -38,7 +39,7 @@ _DTYPE = None
 def _decision_dtype():
     global _DTYPE
     if _DTYPE is None:
-        import numpy as np
+        np = require("numpy", "vnfo.sampler.DECISION_DTYPE (and decide_burst)", "numpy")
         dt = np.dtype(DECISION_COLUMNS)
         assert dt.itemsize == ffi.sizeof("vnfo_sampler_decision")
         _DTYPE = dt
@@ -276,7 +277,7 @@ class Sampler:
                 raise_status(status, message=f"decide_burst: invalid argument (burst must "
                                              f"be 1..{BURST_MAX})")
             return out[:n]
-        import numpy as np
+        np = require("numpy", "Sampler.decide_burst", "numpy")
         data = np.asarray(packets) if not isinstance(packets, (bytes, bytearray, memoryview)) \
             else packets
         stride = fixed_len = 0

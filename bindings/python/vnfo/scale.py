@@ -115,21 +115,27 @@ class ShardResult:
     packets: Dict[int, int] = dataclasses.field(default_factory=dict)
     #: node -> (first seq, first prev_hash, first lost_count, end seq, last batch hash)
     ends: Dict[int, Tuple[int, bytes, int, int, bytes]] = dataclasses.field(default_factory=dict)
+    #: node -> (source, file offset) of its first authentic batch: where a
+    #: seam fault lies when this shard follows another
+    starts: Dict[int, Tuple[str, int]] = dataclasses.field(default_factory=dict)
     accumulators: Dict[Tuple[int, str], Any] = dataclasses.field(default_factory=dict)
 
     def merge(self, later: "ShardResult") -> "ShardResult":
         """This shard followed by ``later`` (a new result; inputs unchanged)."""
-        out = ShardResult(self.batches + later.batches, self.faults + later.faults,
-                          self.records + later.records,
-                          self.record_errors + later.record_errors,
-                          dict(self.packets), dict(self.ends),
-                          {k: v.copy() for k, v in self.accumulators.items()})
+        out = ShardResult(batches=self.batches + later.batches,
+                          faults=self.faults + later.faults,
+                          records=self.records + later.records,
+                          record_errors=self.record_errors + later.record_errors,
+                          packets=dict(self.packets), ends=dict(self.ends),
+                          starts={**later.starts, **self.starts},
+                          accumulators={k: v.copy() for k, v in self.accumulators.items()})
         for node, n in later.packets.items():
             out.packets[node] = out.packets.get(node, 0) + n
         for node, (first_seq, first_prev, lost, end_seq, last_hash) in later.ends.items():
             if node in out.ends:
                 f_seq, f_prev, f_lost, e_seq, l_hash = out.ends[node]
-                out.faults += _seam_faults(node, e_seq, l_hash, first_seq, first_prev, lost)
+                out.faults += _seam_faults(node, e_seq, l_hash, first_seq, first_prev, lost,
+                                           later.starts.get(node, ("shard seam", 0)))
                 out.ends[node] = (f_seq, f_prev, f_lost, end_seq, last_hash)
             else:
                 out.ends[node] = (first_seq, first_prev, lost, end_seq, last_hash)
@@ -148,13 +154,14 @@ class ShardResult:
         """Everything, as comparable plain values (accumulators serialised)."""
         return (self.batches, tuple(tuple(sorted(f.items())) for f in self.faults), self.records,
                 tuple(self.record_errors), tuple(sorted(self.packets.items())),
-                tuple(sorted(self.ends.items())),
+                tuple(sorted(self.ends.items())), tuple(sorted(self.starts.items())),
                 tuple(sorted((k, v.serialize()) for k, v in self.accumulators.items())))
 
     def summary(self):
         """A DataFrame: one row per (node, resource) with n, sum, mean, p50,
-        p95, p99, max."""
-        import pandas as pd
+        p95, p99, max.  Needs pandas (``vnfo[pandas]`` or ``vnfo[dask]``)."""
+        from ._optional import require
+        pd = require("pandas", "ShardResult.summary", "dask")
         rows = []
         for (node, res), acc in sorted(self.accumulators.items()):
             s = acc.summary() if len(acc) else {}
@@ -164,10 +171,12 @@ class ShardResult:
         return pd.DataFrame(rows)
 
 
-def _seam_faults(node, end_seq, last_hash, first_seq, first_prev, lost):
+def _seam_faults(node, end_seq, last_hash, first_seq, first_prev, lost, place):
     # The later shard's first batch must continue the earlier shard's last
     # one, as the C reader checks between two batches: first the sequence
     # number after the records it signs as lost, then the previous hash.
+    # The fault lies at that batch: its file and file offset (``place``),
+    # as a single reader would report it.
     expected = end_seq + lost
     if first_seq > expected:
         status, what = "VNFO_E_LOG_SEQUENCE_GAP", f"records {expected}..{first_seq - 1} missing"
@@ -177,7 +186,8 @@ def _seam_faults(node, end_seq, last_hash, first_seq, first_prev, lost):
         status, what = "VNFO_E_LOG_BROKEN_CHAIN", f"batch at seq {first_seq} names another previous batch"
     else:
         return []
-    return [{"node_id": node, "source": "shard seam", "offset": 0, "status_name": status,
+    source, offset = place
+    return [{"node_id": node, "source": source, "offset": offset, "status_name": status,
              "message": f"node {node}: {what} (between two shards)"}]
 
 
@@ -205,6 +215,7 @@ def verify_shard(shard: Tuple[int, Any, List[str]], manifest_digest: Optional[by
         first, last = good[0].header, good[-1].header
         result.ends[node] = (first.first_seq, first.prev_hash, first.lost_count,
                              last.first_seq + last.record_count, good[-1].hash)
+        result.starts[node] = (good[0].source, good[0].offset)
     accs: Dict[Tuple[int, str], Any] = {}
 
     def acc(name):

@@ -46,3 +46,15 @@ static vnfo_status vnfo_py_alloc_install(long long n)
     return vnfo_allocator_set(n == -2 ? NULL : &a);
 }
 static long long vnfo_py_alloc_live(void) { return vnfo_py_alloc_count; }
+/* The file the dynamic loader mapped libvnfo from (through the extension's
+ * RUNPATH, LD_LIBRARY_PATH or the system paths), "" when it cannot tell:
+ * vnfo.library_path() reports it, so a user sees which install is in use.
+ * Python.h (included first) defines _GNU_SOURCE, which declares dladdr. */
+#include <dlfcn.h>
+static const char *vnfo_py_library_path(void)
+{
+    Dl_info info;
+    if (dladdr((void *)&vnfo_version_number, &info) && info.dli_fname)
+        return info.dli_fname;
+    return "";
+}
