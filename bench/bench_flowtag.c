@@ -22,6 +22,7 @@
  * the machines here are shared, and wall time counts the time other jobs
  * hold the core. */
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include <vnfo/flowtag.h>
@@ -286,7 +287,9 @@ int main(void)
     c.flows = malloc(FLOWS * sizeof *c.flows);
     c.bind_order = malloc(FLOWS * sizeof *c.bind_order);
     c.flow_tag = malloc(FLOWS * sizeof *c.flow_tag);
-    c.plain = malloc(PLAIN * sizeof *c.plain);
+    c.plain = aligned_alloc(1u << 21, PLAIN * sizeof *c.plain);
+    if (getenv("BENCH_HUGE") && c.plain)
+        madvise(c.plain, PLAIN * sizeof *c.plain, MADV_HUGEPAGE);
     if (!c.flows || !c.bind_order || !c.flow_tag || !c.plain)
         return 1;
     for (uint32_t i = 0; i < FLOWS; i++)

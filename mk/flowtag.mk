@@ -3,7 +3,8 @@ libvnfo_la_SOURCES += src/flowtag/table.c src/flowtag/index.c src/flowtag/carrie
 	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c \
 	src/flowtag/records.c
 vnfoinclude_HEADERS += include/vnfo/flowtag.h
-noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h
+noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h \
+	tests/flowtag_v1_checkpoint.h
 EXTRA_DIST += tests/corpus/flowtag
 
 if HAVE_CHECK

@@ -37,8 +37,8 @@ extern "C" {
 
 /** Largest table capacity (slots are 24-bit numbers inside the index). */
 #define VNFO_FLOWTAG_CAPACITY_MAX 0xFFFFFEu
-/** Version of the serialised table format written by this library. */
-#define VNFO_FLOWTAG_FORMAT_VERSION 1
+/** Version of the serialised table format written by this library (it also reads 1). */
+#define VNFO_FLOWTAG_FORMAT_VERSION 2
 /** Version of ::vnfo_flowtag_options understood by this library. */
 #define VNFO_FLOWTAG_OPTIONS_VERSION 1
 /** ipv6_capacity value meaning "as many as capacity". */

@@ -1,7 +1,7 @@
 /* Private layout of the flowtag table, shared by table.c, index.c and
  * codec.c.  docs/flowtags.md explains the memory budget this layout keeps:
- * 48 bytes of entry, 8 of links and 6 of index per slot, so a table sized
- * for 1M flows costs about 62 bytes per flow when its flows are IPv4. */
+ * 48 bytes of entry, 8 of links and 5.3 of index per slot, so a table sized
+ * for 1M flows costs about 61.3 bytes per flow when its flows are IPv4. */
 #ifndef VNFO_FLOWTAG_INT_H
 #define VNFO_FLOWTAG_INT_H
 
@@ -25,6 +25,7 @@ struct ft_v6pair {
 
 #define FT_LIVE 0x01u /* the slot holds a live binding */
 #define FT_V6 0x02u   /* the keys are in the IPv6 pool at k.v6 */
+#define FT_REF 0x04u  /* used since it was last placed in the sweep list */
 #define FT_SEEN 0x80u /* decoder only: the slot was already listed */
 
 /* One slot, indexed directly by the low bits of its tag (48 bytes).  Slots
@@ -47,11 +48,11 @@ struct ft_entry {
 
 _Static_assert(sizeof(struct ft_entry) == 48, "ft_entry is 48 bytes (docs/flowtags.md)");
 
-/* The list links of a slot, kept apart from the entries: consume never
- * reads them, and moving a flow to the end of the last-use list touches only
- * its neighbours' links (docs/PERFORMANCE.md has the measured effect). */
+/* The list links of a slot, kept apart from the entries: neither consume
+ * nor the generate of a known flow reads them.  Only binding, unbinding and
+ * the expiry sweep move a slot in a list. */
 struct ft_link {
-    uint32_t prev, next; /* live: LRU list (oldest first); free: FIFO of free slots */
+    uint32_t prev, next; /* live: the sweep list; free: FIFO of free slots */
 };
 
 /* An intrusive doubly linked list threaded through links[] by slot number;
@@ -59,6 +60,24 @@ struct ft_link {
 struct ft_list {
     uint32_t head, tail;
 };
+
+/* One cache line of the flow index: up to FT_BUCKET_CELLS cells, each
+ * holding the 8-bit fingerprint of a key's hash above its 24-bit slot, kept
+ * packed at the front (cells [0, count)).  meta holds count in its low 4
+ * bits and, above them, how many keys were placed in a later bucket while
+ * this one was full (a lookup goes on to the next bucket only when that
+ * number is not 0).  Nothing else is read to reject a key. */
+#define FT_BUCKET_CELLS 15u
+#define FT_BUCKET_FILL 12u /* buckets are sized for this many keys each (load 0.8) */
+#define FT_META_COUNT 0xFu
+#define FT_META_OVERFLOW_ONE 0x10u
+
+struct ft_bucket {
+    uint32_t cell[FT_BUCKET_CELLS];
+    uint32_t meta;
+};
+
+_Static_assert(sizeof(struct ft_bucket) == 64, "a bucket is one cache line");
 
 struct vnfo_flowtag_table {
     vnfo_flowtag_options opts;
@@ -68,13 +87,14 @@ struct vnfo_flowtag_table {
     uint32_t tag_mask;      /* (1 << width) - 1; never handed out */
     uint64_t now;           /* latest time seen */
     uint32_t live, ipv6_live;
-    struct ft_list lru;       /* live slots, least recently used first */
+    struct ft_list sweep;     /* live slots in the order the expiry sweep visits them */
     struct ft_list free_list; /* free slots, freed longest ago first */
     uint32_t v6_free;       /* stack of free IPv6 pool slots */
-    uint32_t index_size;    /* positions in the index */
+    uint32_t buckets;       /* buckets in the index */
     struct ft_entry *entries; /* capacity + 1 */
     struct ft_link *links;    /* capacity + 1 */
-    uint32_t *index;          /* index_size: fingerprint << 24 | slot, 0 = empty */
+    struct ft_bucket *index;  /* buckets, 64-byte aligned inside index_mem */
+    void *index_mem;          /* the allocation holding index */
     struct ft_v6pair *v6;     /* ipv6_capacity + 1 (or NULL) */
 };
 
@@ -92,7 +112,7 @@ void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry
                               vnfo_flow_key *orig, vnfo_flow_key *rew);
 
 /* Binds a free slot to a flow: stores keys (VNFO_E_FLOWTAG_FULL when an IPv6
- * pair finds no room), links it at the LRU tail, indexes it. */
+ * pair finds no room), links it at the sweep tail, indexes it. */
 vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
                                const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
                                uint32_t epoch, uint64_t time);
@@ -111,6 +131,18 @@ int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t
 /* 64-bit hash of a canonical key. */
 uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key);
 
+/* The home bucket of a hash. */
+static inline const struct ft_bucket *vnfo__flowtag_bucket(const vnfo_flowtag_table *t,
+                                                           uint64_t hash)
+{
+    /* Lemire's multiply-shift: any bucket count, no division. */
+    return &t->index[((hash & 0xffffffffu) * (uint64_t)t->buckets) >> 32];
+}
+
+/* The first cell of a bucket whose fingerprint matches the hash's, as a
+ * slot, or 0: bursts prefetch that slot's entry before resolving the key. */
+uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash);
+
 /* The slot bound to the canonical original key, or 0. */
 uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
                                   uint64_t hash);
@@ -118,7 +150,7 @@ uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_k
 /* Adds slot (whose key is not indexed yet). */
 void vnfo__flowtag_index_insert(vnfo_flowtag_table *t, uint64_t hash, uint32_t slot);
 
-/* Removes slot, keeping probe sequences intact (backward shift). */
+/* Removes slot (found through the hash of its stored key). */
 void vnfo__flowtag_index_remove(vnfo_flowtag_table *t, uint32_t slot);
 
 #endif

@@ -2,9 +2,16 @@
  *
  * Slots live in one dense array indexed by the low bits of the tag, so a
  * consume is a mask and one array access.  Free slots form a FIFO threaded
- * through the same array (the slot freed longest ago is reused first); live
- * slots form an LRU list ordered by last use, so expiry only looks at the
- * head.  Nothing here allocates after vnfo_flowtag_table_create(). */
+ * through a links array (the slot freed longest ago is reused first).  Live
+ * slots form the sweep list, a second-chance queue: a slot joins its tail
+ * when bound, and the generate of a known flow only stamps the entry's time
+ * and sets its "used" flag, touching no other slot.  The expiry sweep looks
+ * at the head: an idle flow expires, a used one has its flag cleared and
+ * goes to the tail, an unused one that is not idle stops the sweep.  So a
+ * flow expires after at least idle_timeout of idleness and at the latest at
+ * the first expiry call 2 x idle_timeout after its last use
+ * (docs/flowtags.md, "Expiry", has the argument).  Nothing here allocates
+ * after vnfo_flowtag_table_create(). */
 #include <string.h>
 
 #include "flowtag_int.h"
@@ -57,7 +64,7 @@ static vnfo_status options_check(vnfo_flowtag_options *o, const char *where)
     return VNFO_OK;
 }
 
-/* ---- slot lists (free FIFO and LRU) -------------------------------------- */
+/* ---- slot lists (free FIFO and sweep list) ------------------------------- */
 
 static void list_append(struct ft_link *links, struct ft_list *list, uint32_t slot)
 {
@@ -99,18 +106,28 @@ static uint32_t free_pop(vnfo_flowtag_table *t)
     return slot;
 }
 
+/* Bytes of the index allocation: the buckets and the slack that aligns
+ * them to a cache line. */
+static size_t index_bytes(const vnfo_flowtag_table *t)
+{
+    return (size_t)t->buckets * sizeof(struct ft_bucket) + sizeof(struct ft_bucket) - 1;
+}
+
 static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
 {
     uint32_t cap = t->opts.capacity;
-    /* Load at most 2/3: short linear probes, 6 bytes per flow. */
-    t->index_size = cap + cap / 2 + 1;
+    /* 12 keys per 15-cell bucket on average at full capacity (load 0.8):
+     * 5.3 bytes per flow, and a full bucket is rare. */
+    t->buckets = (cap + FT_BUCKET_FILL - 1) / FT_BUCKET_FILL;
     t->entries = vnfo__calloc((size_t)cap + 1, sizeof *t->entries);
     t->links = vnfo__calloc((size_t)cap + 1, sizeof *t->links);
-    t->index = vnfo__calloc(t->index_size, sizeof *t->index);
+    t->index_mem = vnfo__calloc(index_bytes(t), 1);
     if (t->opts.ipv6_capacity)
         t->v6 = vnfo__calloc((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
-    if (!t->entries || !t->links || !t->index || (t->opts.ipv6_capacity && !t->v6))
+    if (!t->entries || !t->links || !t->index_mem || (t->opts.ipv6_capacity && !t->v6))
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
+    uintptr_t line = sizeof(struct ft_bucket);
+    t->index = (struct ft_bucket *)(((uintptr_t)t->index_mem + line - 1) & ~(line - 1));
     return VNFO_OK;
 }
 
@@ -174,7 +191,7 @@ void vnfo_flowtag_table_free(vnfo_flowtag_table *table)
         return;
     vnfo__free(table->entries);
     vnfo__free(table->links);
-    vnfo__free(table->index);
+    vnfo__free(table->index_mem);
     vnfo__free(table->v6);
     vnfo__free(table);
 }
@@ -198,7 +215,7 @@ vnfo_status vnfo_flowtag_table_stats(vnfo_flowtag_stats *out, const vnfo_flowtag
     out->ipv6_live = t->ipv6_live;
     out->memory_bytes = sizeof *t +
                         ((uint64_t)t->opts.capacity + 1) * (sizeof *t->entries + sizeof *t->links) +
-                        (uint64_t)t->index_size * sizeof *t->index +
+                        (uint64_t)index_bytes(t) +
                         (t->v6 ? ((uint64_t)t->opts.ipv6_capacity + 1) * sizeof *t->v6 : 0);
     return VNFO_OK;
 }
@@ -315,7 +332,7 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     e->spi = spi;
     e->epoch = epoch;
     e->last_seen = time;
-    list_append(t->links, &t->lru, slot);
+    list_append(t->links, &t->sweep, slot);
     vnfo__flowtag_index_insert(t, vnfo__flowtag_hash(orig), slot);
     t->live++;
     return VNFO_OK;
@@ -347,7 +364,7 @@ static void unbind(vnfo_flowtag_table *t, uint32_t slot)
 {
     struct ft_entry *e = &t->entries[slot];
     vnfo__flowtag_index_remove(t, slot);
-    list_unlink(t->links, &t->lru, slot);
+    list_unlink(t->links, &t->sweep, slot);
     if (e->flags & FT_V6) {
         v6_push(t, e->k.v6);
         t->ipv6_live--;
@@ -378,9 +395,9 @@ static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, 
         e->spi = spi;
         kind = VNFO_FLOWTAG_EVENT_UPDATE;
     }
+    /* No list move: the sweep gives a used flow a second chance instead. */
     e->last_seen = now;
-    list_unlink(t->links, &t->lru, slot);
-    list_append(t->links, &t->lru, slot);
+    e->flags |= FT_REF;
     event_fill(out, kind, now, t, e);
     return VNFO_OK;
 }
@@ -529,14 +546,25 @@ vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, si
     uint64_t timeout = table->opts.idle_timeout;
     if (!timeout)
         return VNFO_OK;
-    while (*count < max && table->lru.head) {
-        uint32_t slot = table->lru.head;
+    while (*count < max && table->sweep.head) {
+        uint32_t slot = table->sweep.head;
         struct ft_entry *e = &table->entries[slot];
-        if (now - e->last_seen < timeout)
-            break; /* the list is in last-use order: nothing further is idle */
-        event_fill(&out[*count], VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
-        unbind(table, slot);
-        (*count)++;
+        if (now - e->last_seen >= timeout) {
+            event_fill(&out[*count], VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
+            unbind(table, slot);
+            (*count)++;
+        } else if (e->flags & FT_REF) {
+            /* Used since it joined the list: a second chance at the tail.
+             * Each such move pays for one earlier generate. */
+            e->flags &= (uint8_t)~FT_REF;
+            list_unlink(table->links, &table->sweep, slot);
+            list_append(table->links, &table->sweep, slot);
+        } else {
+            /* Unused and not idle: stop.  Every slot behind it joined the
+             * list later, so none waits more than one idle_timeout past
+             * this one's expiry (the bound in docs/flowtags.md). */
+            break;
+        }
     }
     return VNFO_OK;
 }
