@@ -16,6 +16,9 @@ tests_check_flowtag_carrier_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_carrier_LDADD = $(TEST_LIBS)
 tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_flowtag_burst
+tests_check_flowtag_burst_CFLAGS = $(TEST_CFLAGS)
+tests_check_flowtag_burst_LDADD = $(TEST_LIBS)
 tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_flowtag_resolve_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
 # End to end: NAT and load balancer with sampling shims and signed logs.

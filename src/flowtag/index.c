@@ -14,6 +14,7 @@
  * moves the bucket's last cell into the hole: no tombstones, and probe
  * lengths never degrade. */
 #include <string.h>
+#define XXH_INLINE_ALL /* the per-packet hash is inlined, not a call into the shared library */
 #include <xxhash.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -13,6 +13,9 @@
  * (docs/flowtags.md, "Expiry", has the argument).  Nothing here allocates
  * after vnfo_flowtag_table_create(). */
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "flowtag_int.h"
 
@@ -106,6 +109,25 @@ static uint32_t free_pop(vnfo_flowtag_table *t)
     return slot;
 }
 
+/* Asks the kernel to back a large array with huge pages (a hint, no error
+ * when refused): at 1M flows the entries and the index span 53 MB, and
+ * with 4 KB pages each random access would also miss the TLB.  Only whole
+ * 2 MB pages inside the array are advised, so memory that an allocator
+ * shares with others is never touched. */
+static void advise_huge_pages(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 /* Bytes of the index allocation: the buckets and the slack that aligns
  * them to a cache line. */
 static size_t index_bytes(const vnfo_flowtag_table *t)
@@ -128,6 +150,8 @@ static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
     uintptr_t line = sizeof(struct ft_bucket);
     t->index = (struct ft_bucket *)(((uintptr_t)t->index_mem + line - 1) & ~(line - 1));
+    advise_huge_pages(t->entries, ((size_t)cap + 1) * sizeof *t->entries);
+    advise_huge_pages(t->index_mem, index_bytes(t));
     return VNFO_OK;
 }
 
@@ -417,24 +441,108 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
     return VNFO_OK;
 }
 
+/* One generate on a canonical original key whose hash is known. */
+static vnfo_status generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
+                                   const vnfo_flow_key *orig, uint64_t hash,
+                                   const vnfo_flow_key *rewritten, uint32_t spi, uint32_t epoch,
+                                   uint64_t now)
+{
+    vnfo_flow_key rew;
+    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (now < t->now)
+        now = t->now;
+    uint32_t slot = vnfo__flowtag_index_find(t, orig, hash);
+    vnfo_status s = slot ? update_known(out, t, slot, orig, &rew, spi, now)
+                         : bind_new(out, t, orig, &rew, spi, epoch, now);
+    if (s == VNFO_OK)
+        t->now = now;
+    return s;
+}
+
 vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *table,
                                   const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
                                   uint32_t service_path_id, uint32_t epoch, uint64_t now)
 {
     if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
         return VNFO_E_INVALID_ARGUMENT;
-    vnfo_flow_key orig, rew;
-    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0 ||
-                      vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+    vnfo_flow_key orig;
+    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0))
         return VNFO_E_INVALID_ARGUMENT;
-    if (now < table->now)
-        now = table->now;
-    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
-    vnfo_status s = slot ? update_known(out, table, slot, &orig, &rew, service_path_id, now)
-                         : bind_new(out, table, &orig, &rew, service_path_id, epoch, now);
-    if (s == VNFO_OK)
-        table->now = now;
-    return s;
+    return generate_hashed(out, table, &orig, vnfo__flowtag_hash(&orig), rewritten,
+                           service_path_id, epoch, now);
+}
+
+/* ---- bursts ---------------------------------------------------------------
+ * A burst does what the single calls would do, in order, but first starts
+ * the memory loads of every packet of a chunk: all home buckets, then the
+ * entries their fingerprints point to.  By the time the chunk is processed
+ * in order, its lines are in the cache or on their way, so the misses of
+ * one chunk overlap instead of following one another. */
+
+#define BURST_CHUNK 32
+
+/* An entry may straddle two cache lines (48 bytes): fetch both.  Read
+ * prefetches even for entries about to be written: GCC drops a write
+ * prefetch when the target lacks PREFETCHW (x86-64 baseline), and a line
+ * nobody else holds arrives writable anyway. */
+static void prefetch_entry(const struct ft_entry *e)
+{
+    const char *first = (const char *)e, *last = first + sizeof *e - 1;
+    __builtin_prefetch(first, 0, 3);
+    if (((uintptr_t)first ^ (uintptr_t)last) >= 64) /* a second line */
+        __builtin_prefetch(last, 0, 3);
+}
+
+static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
+                                  vnfo_flowtag_table *t, const vnfo_flow_key *original,
+                                  const vnfo_flow_key *rewritten, const uint32_t *spi,
+                                  uint32_t epoch, uint64_t now, size_t n)
+{
+    vnfo_flow_key orig[BURST_CHUNK];
+    uint64_t hash[BURST_CHUNK];
+    int bad[BURST_CHUNK];
+    for (size_t i = 0; i < n; i++) {
+        bad[i] = vnfo__flowtag_key_canon(&orig[i], &original[i]) != 0;
+        if (bad[i])
+            continue;
+        hash[i] = vnfo__flowtag_hash(&orig[i]);
+        __builtin_prefetch(vnfo__flowtag_bucket(t, hash[i]), 0, 3);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = bad[i] ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, hash[i]), hash[i]);
+        if (slot)
+            prefetch_entry(&t->entries[slot]);
+    }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        status[i] = bad[i] ? VNFO_E_INVALID_ARGUMENT
+                           : generate_hashed(&out[i], t, &orig[i], hash[i], &rewritten[i], spi[i],
+                                             epoch, now);
+        if (status[i] != VNFO_OK && first == VNFO_OK)
+            first = status[i];
+    }
+    return first;
+}
+
+vnfo_status vnfo_flowtag_generate_burst(vnfo_flowtag_event *out, vnfo_status *status,
+                                        vnfo_flowtag_table *table, const vnfo_flow_key *original,
+                                        const vnfo_flow_key *rewritten,
+                                        const uint32_t *service_path_id, uint32_t epoch,
+                                        uint64_t now, size_t n)
+{
+    if (VNFO_UNLIKELY(!table || (n && (!out || !status || !original || !rewritten ||
+                                       !service_path_id))))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_status first = VNFO_OK;
+    for (size_t at = 0; at < n; at += BURST_CHUNK) {
+        size_t m = n - at < BURST_CHUNK ? n - at : BURST_CHUNK;
+        vnfo_status s = generate_chunk(out + at, status + at, table, original + at, rewritten + at,
+                                       service_path_id + at, epoch, now, m);
+        if (first == VNFO_OK)
+            first = s;
+    }
+    return first;
 }
 
 /* A flow arriving with the tag an upstream node gave it, in a chain where
@@ -500,6 +608,48 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
         return VNFO_E_FLOWTAG_UNKNOWN;
     context_fill(out, table, e);
     return VNFO_OK;
+}
+
+static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
+                                 const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = tags[i] & t->slot_mask;
+        if (slot <= t->opts.capacity)
+            prefetch_entry(&t->entries[slot]);
+    }
+    if (t->v6) /* the IPv6 keys are a second, dependent line: start those too */
+        for (size_t i = 0; i < n; i++) {
+            const struct ft_entry *e = live_entry(t, tags[i]);
+            if (e && (e->flags & FT_V6))
+                __builtin_prefetch(&t->v6[e->k.v6], 0, 3);
+        }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        const struct ft_entry *e = live_entry(t, tags[i]);
+        status[i] = e ? VNFO_OK : VNFO_E_FLOWTAG_UNKNOWN;
+        if (e)
+            context_fill(&out[i], t, e);
+        else if (first == VNFO_OK)
+            first = status[i];
+    }
+    return first;
+}
+
+vnfo_status vnfo_flowtag_consume_burst(vnfo_flowtag_context *out, vnfo_status *status,
+                                       const vnfo_flowtag_table *table, const uint32_t *tags,
+                                       size_t n)
+{
+    if (VNFO_UNLIKELY(!table || (n && (!out || !status || !tags))))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_status first = VNFO_OK;
+    for (size_t at = 0; at < n; at += BURST_CHUNK) {
+        size_t m = n - at < BURST_CHUNK ? n - at : BURST_CHUNK;
+        vnfo_status s = consume_chunk(out + at, status + at, table, tags + at, m);
+        if (first == VNFO_OK)
+            first = s;
+    }
+    return first;
 }
 
 vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
