@@ -74,13 +74,6 @@ static uint64_t lcg(uint64_t *s)
     return *s >> 33;
 }
 
-static double cpu_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* ---- timed loops --------------------------------------------------------- */
 
 static void run_consume(void *p)
@@ -185,11 +178,11 @@ static struct figure measure(void (*fn)(void *), void (*base)(void *), struct ct
     fn(c);
     base(c);
     for (int i = 0; i < RUNS; i++) {
-        double t0 = cpu_now_ns();
+        double t0 = bench_cpu_now_ns();
         base(c);
-        double t1 = cpu_now_ns();
+        double t1 = bench_cpu_now_ns();
         fn(c);
-        double t2 = cpu_now_ns();
+        double t2 = bench_cpu_now_ns();
         b[i] = (t1 - t0) / OPS;
         a[i] = (t2 - t1) / OPS;
         r[i] = a[i] / b[i];
@@ -234,15 +227,15 @@ static struct figure measure_fill(struct ctx *c)
         vnfo_flowtag_table_free(c->t);
         c->t = empty_table();
         vnfo_flowtag_event ev;
-        double t0 = cpu_now_ns();
+        double t0 = bench_cpu_now_ns();
         run_hash_load(c);
-        double t1 = cpu_now_ns();
+        double t1 = bench_cpu_now_ns();
         for (uint32_t j = 0; j < FLOWS; j++) {
             if (vnfo_flowtag_generate(&ev, c->t, &keys[j], &keys[j], 1, 1, 0) != VNFO_OK)
                 abort();
             c->flow_tag[c->bind_order[j]] = ev.context.tag;
         }
-        double t2 = cpu_now_ns();
+        double t2 = bench_cpu_now_ns();
         b[i] = (t1 - t0) / OPS;
         a[i] = (t2 - t1) / FLOWS;
         r[i] = a[i] / b[i];
