@@ -222,6 +222,22 @@ START_TEST(test_burst_arguments_and_no_allocation)
     ck_assert_status(vnfo_flowtag_consume_burst(cx, st, t, tags, 40), VNFO_OK);
     ck_assert_int_eq(vnfo_test_alloc_state()->count, 0);
     vnfo_allocator_set(NULL);
+    /* An IPv4 key's bytes past the 4th of each address are not part of it:
+     * the same flow, whatever they hold, and its contexts say zero. */
+    vnfo_flow_key dirty = k[7], dirty_out = k[7];
+    memset(dirty.src + 4, 0xAB, 12);
+    memset(dirty.dst + 4, 0xCD, 12);
+    memset(dirty_out.dst + 4, 0xEF, 12);
+    vnfo_flowtag_event one;
+    ck_assert_status(vnfo_flowtag_generate(&one, t, &dirty, &dirty_out, 1, 1, 6), VNFO_OK);
+    ck_assert_uint_eq(one.kind, VNFO_FLOWTAG_EVENT_NONE);
+    ck_assert_uint_eq(one.context.tag, ev[7].context.tag);
+    assert_key_eq(&one.context.original, &k[7]);
+    ck_assert_status(vnfo_flowtag_generate_burst(ev, st, t, &dirty, &dirty_out, spi, 1, 7, 1), VNFO_OK);
+    ck_assert_uint_eq(ev[0].kind, VNFO_FLOWTAG_EVENT_NONE);
+    vnfo_flowtag_context c7;
+    ck_assert_status(vnfo_flowtag_lookup(&c7, t, &dirty), VNFO_OK);
+    ck_assert_uint_eq(c7.tag, one.context.tag);
     vnfo_flowtag_table_free(t);
 }
 END_TEST

@@ -5,6 +5,8 @@
 #ifndef VNFO_FLOWTAG_INT_H
 #define VNFO_FLOWTAG_INT_H
 
+#include <string.h>
+
 #include <vnfo/flowtag.h>
 
 #include "internal.h"
@@ -107,6 +109,29 @@ vnfo_status vnfo__flowtag_table_alloc(vnfo_flowtag_table **out, const vnfo_flowt
  * version is neither 4 nor 6. */
 int vnfo__flowtag_key_canon(vnfo_flow_key *out, const vnfo_flow_key *in);
 
+/* Whether key k (any IPv4 bytes past the 4th ignored) equals an IPv4 pair
+ * stored inline.  Field by field from the caller's key: a canonical copy
+ * written and read back would cost a store-forwarding stall per packet. */
+static inline int vnfo__flowtag_v4_equal(const struct ft_v4 *s, uint8_t proto,
+                                         const vnfo_flow_key *k)
+{
+    return k->ip_version == 4 && proto == k->proto && s->src_port == k->src_port &&
+           s->dst_port == k->dst_port && memcmp(s->src, k->src, 4) == 0 &&
+           memcmp(s->dst, k->dst, 4) == 0;
+}
+
+/* Whether key k equals a canonical key (IPv4 bytes past the 4th ignored). */
+static inline int vnfo__flowtag_key_equal(const vnfo_flow_key *canonical, const vnfo_flow_key *k)
+{
+    if (k->ip_version != canonical->ip_version)
+        return 0;
+    if (k->ip_version == 4)
+        return k->proto == canonical->proto && k->src_port == canonical->src_port &&
+               k->dst_port == canonical->dst_port && memcmp(k->src, canonical->src, 4) == 0 &&
+               memcmp(k->dst, canonical->dst, 4) == 0;
+    return memcmp(k, canonical, sizeof *k) == 0; /* an IPv6 key is its own canonical form */
+}
+
 /* Keys of an entry. */
 void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry *e,
                               vnfo_flow_key *orig, vnfo_flow_key *rew);
@@ -128,8 +153,33 @@ int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t
 
 /* ---- the flow-key index (index.c) ---- */
 
-/* 64-bit hash of a canonical key. */
-uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key);
+/* XXH3 of a whole (IPv6) key with the index's seed. */
+uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key);
+
+/* 64-bit hash of a key of IP version 4 or 6: equal for keys with equal
+ * canonical forms (the IPv4 bytes past the 4th are not read).  An IPv4
+ * key's 13 significant bytes are two words in registers, mixed as XXH3
+ * mixes 9 to 16 bytes (XXH3_len_9to16_64b, with words of XXH3's default
+ * secret); an IPv6 key is all significant: XXH3 of it.  Fixed constants:
+ * the index layout must not depend on the process. */
+static inline uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key)
+{
+    if (key->ip_version != 4)
+        return vnfo__flowtag_hash_xxh3(key);
+    uint32_t src, dst;
+    memcpy(&src, key->src, 4);
+    memcpy(&dst, key->dst, 4);
+    uint64_t lo = (uint64_t)key->proto | (uint64_t)key->src_port << 8 |
+                  (uint64_t)key->dst_port << 24;
+    uint64_t hi = (uint64_t)src | (uint64_t)dst << 32;
+    lo ^= 0x1cad21f72c81017cull;
+    hi ^= 0xdb979083e96dd4deull;
+    __uint128_t p = (__uint128_t)lo * hi;
+    uint64_t acc = 13 + __builtin_bswap64(lo) + hi + ((uint64_t)p ^ (uint64_t)(p >> 64));
+    acc ^= acc >> 37;
+    acc *= 0x165667919E3779F9ull;
+    return acc ^ (acc >> 32);
+}
 
 /* The home bucket of a hash. */
 static inline const struct ft_bucket *vnfo__flowtag_bucket(const vnfo_flowtag_table *t,

@@ -30,7 +30,7 @@
  * table behaves the same after being decoded elsewhere. */
 #define INDEX_SEED 0x666c6f77746167ull /* "flowtag" */
 
-uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key)
+uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key)
 {
     return XXH3_64bits_withSeed(key, sizeof *key, INDEX_SEED);
 }
@@ -78,16 +78,9 @@ uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash)
 static int orig_equal(const vnfo_flowtag_table *t, uint32_t slot, const vnfo_flow_key *key)
 {
     const struct ft_entry *e = &t->entries[slot];
-    if (!(e->flags & FT_V6) && key->ip_version == 4) {
-        /* The common case without building a whole key: 13 bytes. */
-        const struct ft_v4 *o = &e->k.v4.orig;
-        return e->orig_proto == key->proto && o->src_port == key->src_port &&
-               o->dst_port == key->dst_port && memcmp(o->src, key->src, 4) == 0 &&
-               memcmp(o->dst, key->dst, 4) == 0;
-    }
-    vnfo_flow_key k;
-    vnfo__flowtag_entry_keys(t, e, &k, NULL);
-    return memcmp(&k, key, sizeof k) == 0;
+    if (e->flags & FT_V6)
+        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].orig, key);
+    return vnfo__flowtag_v4_equal(&e->k.v4.orig, e->orig_proto, key);
 }
 
 uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,

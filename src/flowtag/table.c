@@ -331,8 +331,8 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
         t->ipv6_live--;
     }
     if (want_v6) {
-        t->v6[e->k.v6].orig = *orig;
-        t->v6[e->k.v6].rew = *rew;
+        (void)vnfo__flowtag_key_canon(&t->v6[e->k.v6].orig, orig); /* versions checked by callers */
+        (void)vnfo__flowtag_key_canon(&t->v6[e->k.v6].rew, rew);
     } else {
         v4_store(&e->k.v4.orig, &e->orig_proto, orig);
         v4_store(&e->k.v4.rew, &e->rew_proto, rew);
@@ -398,12 +398,12 @@ static void unbind(vnfo_flowtag_table *t, uint32_t slot)
     vnfo__flowtag_free_push(t, slot);
 }
 
-static int key_pair_equal(const vnfo_flowtag_table *t, const struct ft_entry *e,
-                          const vnfo_flow_key *rew)
+static int rewritten_equal(const vnfo_flowtag_table *t, const struct ft_entry *e,
+                           const vnfo_flow_key *rew)
 {
-    vnfo_flow_key cur;
-    vnfo__flowtag_entry_keys(t, e, NULL, &cur);
-    return memcmp(&cur, rew, sizeof cur) == 0;
+    if (e->flags & FT_V6)
+        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].rew, rew);
+    return vnfo__flowtag_v4_equal(&e->k.v4.rew, e->rew_proto, rew);
 }
 
 static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t slot,
@@ -412,7 +412,7 @@ static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, 
 {
     struct ft_entry *e = &t->entries[slot];
     uint32_t kind = VNFO_FLOWTAG_EVENT_NONE;
-    if (e->spi != spi || !key_pair_equal(t, e, rew)) {
+    if (e->spi != spi || !rewritten_equal(t, e, rew)) {
         vnfo_status s = entry_store_keys(t, e, orig, rew);
         if (s != VNFO_OK)
             return s;
@@ -441,20 +441,26 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
     return VNFO_OK;
 }
 
-/* One generate on a canonical original key whose hash is known. */
+static int version_valid(const vnfo_flow_key *k)
+{
+    return k->ip_version == 4 || k->ip_version == 6;
+}
+
+/* One generate of a valid original key whose hash is known.  The keys are
+ * the caller's, never copied: every comparison and store reads their
+ * significant fields (docs/PERFORMANCE.md, "flowtag", has why). */
 static vnfo_status generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
                                    const vnfo_flow_key *orig, uint64_t hash,
-                                   const vnfo_flow_key *rewritten, uint32_t spi, uint32_t epoch,
+                                   const vnfo_flow_key *rew, uint32_t spi, uint32_t epoch,
                                    uint64_t now)
 {
-    vnfo_flow_key rew;
-    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+    if (VNFO_UNLIKELY(!version_valid(rew)))
         return VNFO_E_INVALID_ARGUMENT;
     if (now < t->now)
         now = t->now;
     uint32_t slot = vnfo__flowtag_index_find(t, orig, hash);
-    vnfo_status s = slot ? update_known(out, t, slot, orig, &rew, spi, now)
-                         : bind_new(out, t, orig, &rew, spi, epoch, now);
+    vnfo_status s = slot ? update_known(out, t, slot, orig, rew, spi, now)
+                         : bind_new(out, t, orig, rew, spi, epoch, now);
     if (s == VNFO_OK)
         t->now = now;
     return s;
@@ -464,12 +470,9 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
                                   const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
                                   uint32_t service_path_id, uint32_t epoch, uint64_t now)
 {
-    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
+    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten || !version_valid(original)))
         return VNFO_E_INVALID_ARGUMENT;
-    vnfo_flow_key orig;
-    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0))
-        return VNFO_E_INVALID_ARGUMENT;
-    return generate_hashed(out, table, &orig, vnfo__flowtag_hash(&orig), rewritten,
+    return generate_hashed(out, table, original, vnfo__flowtag_hash(original), rewritten,
                            service_path_id, epoch, now);
 }
 
@@ -499,14 +502,13 @@ static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
                                   const vnfo_flow_key *rewritten, const uint32_t *spi,
                                   uint32_t epoch, uint64_t now, size_t n)
 {
-    vnfo_flow_key orig[BURST_CHUNK];
     uint64_t hash[BURST_CHUNK];
     int bad[BURST_CHUNK];
     for (size_t i = 0; i < n; i++) {
-        bad[i] = vnfo__flowtag_key_canon(&orig[i], &original[i]) != 0;
+        bad[i] = !version_valid(&original[i]);
         if (bad[i])
             continue;
-        hash[i] = vnfo__flowtag_hash(&orig[i]);
+        hash[i] = vnfo__flowtag_hash(&original[i]);
         __builtin_prefetch(vnfo__flowtag_bucket(t, hash[i]), 0, 3);
     }
     for (size_t i = 0; i < n; i++) {
@@ -517,8 +519,8 @@ static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
     vnfo_status first = VNFO_OK;
     for (size_t i = 0; i < n; i++) {
         status[i] = bad[i] ? VNFO_E_INVALID_ARGUMENT
-                           : generate_hashed(&out[i], t, &orig[i], hash[i], &rewritten[i], spi[i],
-                                             epoch, now);
+                           : generate_hashed(&out[i], t, &original[i], hash[i], &rewritten[i],
+                                             spi[i], epoch, now);
         if (status[i] != VNFO_OK && first == VNFO_OK)
             first = status[i];
     }
