@@ -247,6 +247,8 @@ VNFO_API vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out,
  * every key of a chunk and prefetches every home bucket, then prefetches the
  * entry each bucket's fingerprint points to, and only then processes the
  * packets in order.  Per-packet: allocates nothing, records no message.
+ * The key arrays are read while events are written: @p out and @p status
+ * must not overlap @p original, @p rewritten or @p service_path_id.
  * @param[out] out Room for @p n events.
  * @param[out] status Room for @p n statuses, each what the single call
  *        would return (VNFO_OK, VNFO_E_INVALID_ARGUMENT for a bad ip_version,
