@@ -324,10 +324,15 @@ VNFO_API vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out,
 
 /**
  * @brief Expire flows idle for at least the idle timeout at time @p now,
- *        oldest first, writing one EXPIRE event per freed tag.
+ *        writing one EXPIRE event per freed tag.
  *
- * Stops after @p max events; call again while *count == max.  Does nothing
- * when the table has no idle timeout.  Allocates nothing.
+ * A second-chance sweep (docs/flowtags.md, "Expiry"): a flow never expires
+ * before it has been idle for the timeout, and does at the latest at the
+ * first call (repeated while *count == max) at least twice the timeout
+ * after its last use.  Stops after @p max events; call again while
+ * *count == max.  Does nothing when the table has no idle timeout.
+ * Allocates nothing; a call that finds nothing idle costs a few
+ * nanoseconds, and every flow it moves was used since its last move.
  * @param[out] out Room for @p max events (may be NULL when max is 0).
  * @param[out] count Events written.
  * @param max Most events to write.

@@ -136,11 +136,12 @@ static inline int vnfo__flowtag_key_equal(const vnfo_flow_key *canonical, const 
 void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry *e,
                               vnfo_flow_key *orig, vnfo_flow_key *rew);
 
-/* Binds a free slot to a flow: stores keys (VNFO_E_FLOWTAG_FULL when an IPv6
- * pair finds no room), links it at the sweep tail, indexes it. */
+/* Binds a free slot to a flow whose original key hashes to hash: stores keys
+ * (VNFO_E_FLOWTAG_FULL when an IPv6 pair finds no room), links it at the
+ * sweep tail, indexes it. */
 vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
-                               const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
-                               uint32_t epoch, uint64_t time);
+                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                               uint32_t spi, uint32_t epoch, uint64_t time);
 
 /* Appends a slot to the free FIFO. */
 void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot);

@@ -343,8 +343,8 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
 /* ---- bindings ------------------------------------------------------------ */
 
 vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
-                               const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
-                               uint32_t epoch, uint64_t time)
+                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                               uint32_t spi, uint32_t epoch, uint64_t time)
 {
     struct ft_entry *e = &t->entries[slot];
     e->flags &= (uint8_t)~FT_V6;
@@ -357,7 +357,7 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     e->epoch = epoch;
     e->last_seen = time;
     list_append(t->links, &t->sweep, slot);
-    vnfo__flowtag_index_insert(t, vnfo__flowtag_hash(orig), slot);
+    vnfo__flowtag_index_insert(t, hash, slot);
     t->live++;
     return VNFO_OK;
 }
@@ -427,8 +427,8 @@ static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, 
 }
 
 static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
-                            const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
-                            uint32_t epoch, uint64_t now)
+                            const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                            uint32_t spi, uint32_t epoch, uint64_t now)
 {
     if (!t->free_list.head)
         return VNFO_E_FLOWTAG_FULL;
@@ -436,7 +436,7 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
         return VNFO_E_FLOWTAG_FULL;
     uint32_t slot = free_pop(t);
     uint32_t tag = vnfo__flowtag_next_tag(t, slot, t->entries[slot].tag);
-    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, &t->entries[slot]);
     return VNFO_OK;
 }
@@ -460,7 +460,7 @@ static vnfo_status generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *
         now = t->now;
     uint32_t slot = vnfo__flowtag_index_find(t, orig, hash);
     vnfo_status s = slot ? update_known(out, t, slot, orig, rew, spi, now)
-                         : bind_new(out, t, orig, rew, spi, epoch, now);
+                         : bind_new(out, t, orig, hash, rew, spi, epoch, now);
     if (s == VNFO_OK)
         t->now = now;
     return s;
@@ -555,7 +555,8 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
 {
     uint32_t slot = tag & t->slot_mask;
     struct ft_entry *e = &t->entries[slot];
-    uint32_t known = vnfo__flowtag_index_find(t, orig, vnfo__flowtag_hash(orig));
+    uint64_t hash = vnfo__flowtag_hash(orig);
+    uint32_t known = vnfo__flowtag_index_find(t, orig, hash);
     if (e->flags & FT_LIVE) {
         if (e->tag != tag || known != slot)
             return VNFO_E_FLOWTAG_CONFLICT;
@@ -566,7 +567,7 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
     if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
         return VNFO_E_FLOWTAG_FULL;
     list_unlink(t->links, &t->free_list, slot);
-    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, e);
     return VNFO_OK;
 }
