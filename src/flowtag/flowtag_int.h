@@ -132,6 +132,16 @@ static inline int vnfo__flowtag_key_equal(const vnfo_flow_key *canonical, const 
     return memcmp(k, canonical, sizeof *k) == 0; /* an IPv6 key is its own canonical form */
 }
 
+/* Whether the (indexed, so live) slot's original key equals key. */
+static inline int vnfo__flowtag_orig_equal(const vnfo_flowtag_table *t, uint32_t slot,
+                                           const vnfo_flow_key *key)
+{
+    const struct ft_entry *e = &t->entries[slot];
+    if (e->flags & FT_V6)
+        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].orig, key);
+    return vnfo__flowtag_v4_equal(&e->k.v4.orig, e->orig_proto, key);
+}
+
 /* Keys of an entry. */
 void vnfo__flowtag_entry_keys(const vnfo_flowtag_table *t, const struct ft_entry *e,
                               vnfo_flow_key *orig, vnfo_flow_key *rew);

@@ -75,14 +75,6 @@ uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash)
     return m ? SLOT_OF(b->cell[__builtin_ctz(m)]) : 0;
 }
 
-static int orig_equal(const vnfo_flowtag_table *t, uint32_t slot, const vnfo_flow_key *key)
-{
-    const struct ft_entry *e = &t->entries[slot];
-    if (e->flags & FT_V6)
-        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].orig, key);
-    return vnfo__flowtag_v4_equal(&e->k.v4.orig, e->orig_proto, key);
-}
-
 uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
                                   uint64_t hash)
 {
@@ -91,7 +83,7 @@ uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_k
     for (;;) {
         for (uint32_t m = match_mask(b, fp); m; m &= m - 1) {
             uint32_t slot = SLOT_OF(b->cell[__builtin_ctz(m)]);
-            if (orig_equal(t, slot, key))
+            if (vnfo__flowtag_orig_equal(t, slot, key))
                 return slot;
         }
         if (b->meta < FT_META_OVERFLOW_ONE)

@@ -448,17 +448,22 @@ static int version_valid(const vnfo_flow_key *k)
 
 /* One generate of a valid original key whose hash is known.  The keys are
  * the caller's, never copied: every comparison and store reads their
- * significant fields (docs/PERFORMANCE.md, "flowtag", has why). */
+ * significant fields (docs/PERFORMANCE.md, "flowtag", has why).  guess, when
+ * not 0, is a slot the index held for the hash's fingerprint a moment ago:
+ * generate never unbinds, so if its key is this one, it is this flow's slot
+ * and the bucket need not be read again. */
 static vnfo_status generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
                                    const vnfo_flow_key *orig, uint64_t hash,
                                    const vnfo_flow_key *rew, uint32_t spi, uint32_t epoch,
-                                   uint64_t now)
+                                   uint64_t now, uint32_t guess)
 {
     if (VNFO_UNLIKELY(!version_valid(rew)))
         return VNFO_E_INVALID_ARGUMENT;
     if (now < t->now)
         now = t->now;
-    uint32_t slot = vnfo__flowtag_index_find(t, orig, hash);
+    uint32_t slot = guess && vnfo__flowtag_orig_equal(t, guess, orig)
+                        ? guess
+                        : vnfo__flowtag_index_find(t, orig, hash);
     vnfo_status s = slot ? update_known(out, t, slot, orig, rew, spi, now)
                          : bind_new(out, t, orig, hash, rew, spi, epoch, now);
     if (s == VNFO_OK)
@@ -473,7 +478,7 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
     if (VNFO_UNLIKELY(!out || !table || !original || !rewritten || !version_valid(original)))
         return VNFO_E_INVALID_ARGUMENT;
     return generate_hashed(out, table, original, vnfo__flowtag_hash(original), rewritten,
-                           service_path_id, epoch, now);
+                           service_path_id, epoch, now, 0);
 }
 
 /* ---- bursts ---------------------------------------------------------------
@@ -503,6 +508,7 @@ static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
                                   uint32_t epoch, uint64_t now, size_t n)
 {
     uint64_t hash[BURST_CHUNK];
+    uint32_t guess[BURST_CHUNK];
     int bad[BURST_CHUNK];
     for (size_t i = 0; i < n; i++) {
         bad[i] = !version_valid(&original[i]);
@@ -512,15 +518,15 @@ static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
         __builtin_prefetch(vnfo__flowtag_bucket(t, hash[i]), 0, 3);
     }
     for (size_t i = 0; i < n; i++) {
-        uint32_t slot = bad[i] ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, hash[i]), hash[i]);
-        if (slot)
-            prefetch_entry(&t->entries[slot]);
+        guess[i] = bad[i] ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, hash[i]), hash[i]);
+        if (guess[i])
+            prefetch_entry(&t->entries[guess[i]]);
     }
     vnfo_status first = VNFO_OK;
     for (size_t i = 0; i < n; i++) {
         status[i] = bad[i] ? VNFO_E_INVALID_ARGUMENT
                            : generate_hashed(&out[i], t, &original[i], hash[i], &rewritten[i],
-                                             spi[i], epoch, now);
+                                             spi[i], epoch, now, guess[i]);
         if (status[i] != VNFO_OK && first == VNFO_OK)
             first = status[i];
     }
