@@ -164,6 +164,35 @@ int vnfo__flowtag_tag_valid(const vnfo_flowtag_table *t, uint32_t slot, uint32_t
 
 /* ---- the flow-key index (index.c) ---- */
 
+/* The 128-bit product of a and b, its halves xor-ed (XXH3_mul128_fold64). */
+static inline uint64_t vnfo__flowtag_mul_fold(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__)
+    __uint128_t p = (__uint128_t)a * b;
+    return (uint64_t)p ^ (uint64_t)(p >> 64);
+#else
+    uint64_t lo_lo = (a & 0xffffffffu) * (b & 0xffffffffu);
+    uint64_t hi_lo = (a >> 32) * (b & 0xffffffffu);
+    uint64_t lo_hi = (a & 0xffffffffu) * (b >> 32);
+    uint64_t hi_hi = (a >> 32) * (b >> 32);
+    uint64_t cross = (lo_lo >> 32) + (hi_lo & 0xffffffffu) + lo_hi;
+    uint64_t upper = (hi_lo >> 32) + (cross >> 32) + hi_hi;
+    uint64_t lower = (cross << 32) | (lo_lo & 0xffffffffu);
+    return lower ^ upper;
+#endif
+}
+
+static inline uint64_t vnfo__flowtag_bswap64(uint64_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_bswap64(x);
+#else
+    x = (x & 0x00000000ffffffffull) << 32 | (x >> 32);
+    x = (x & 0x0000ffff0000ffffull) << 16 | ((x >> 16) & 0x0000ffff0000ffffull);
+    return (x & 0x00ff00ff00ff00ffull) << 8 | ((x >> 8) & 0x00ff00ff00ff00ffull);
+#endif
+}
+
 /* XXH3 of a whole (IPv6) key with the index's seed. */
 uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key);
 
@@ -185,8 +214,7 @@ static inline uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key)
     uint64_t hi = (uint64_t)src | (uint64_t)dst << 32;
     lo ^= 0x1cad21f72c81017cull;
     hi ^= 0xdb979083e96dd4deull;
-    __uint128_t p = (__uint128_t)lo * hi;
-    uint64_t acc = 13 + __builtin_bswap64(lo) + hi + ((uint64_t)p ^ (uint64_t)(p >> 64));
+    uint64_t acc = 13 + vnfo__flowtag_bswap64(lo) + hi + vnfo__flowtag_mul_fold(lo, hi);
     acc ^= acc >> 37;
     acc *= 0x165667919E3779F9ull;
     return acc ^ (acc >> 32);

@@ -14,7 +14,7 @@
  *
  * Words are little-endian: w[i] holds bytes 8i..8i+7, bytes past the end
  * are zero (fast_psamp8_words() leaves them so).  Include after xxhash.h
- * with XXH_INLINE_ALL (for XXH3_kSecret and XXH_readLE64). */
+ * with XXH_INLINE_ALL (for XXH3_kSecret, XXH_readLE64, XXH3_mul128_fold64). */
 #ifndef VNFO_SAMPLER_FASTHASH_H
 #define VNFO_SAMPLER_FASTHASH_H
 
@@ -27,8 +27,7 @@
 
 FX_INLINE uint64_t fx_mul_fold(uint64_t a, uint64_t b)
 {
-    __uint128_t p = (__uint128_t)a * b;
-    return (uint64_t)p ^ (uint64_t)(p >> 64);
+    return XXH3_mul128_fold64(a, b); /* xxHash's own, portable to 32-bit targets */
 }
 
 /* XXH3_mix16B of the 16 input bytes (lo, hi) with the secret at byte 8i. */
