@@ -175,13 +175,24 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
  * can overlap. */
 #define BURST_CHUNK 8
 
-/* The commonest configuration, psamp with xxh3-64, in one pass: a frame
- * the fast parser takes is gathered into registers, hashed there and its
- * decision written whole, so nothing waits on memory and nothing is
- * written twice.  Other frames take the general steps of decide(). */
-static size_t burst_psamp_xxh3(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
-                               const uint8_t *const *pkts, const uint32_t *lens,
-                               const uint32_t *flowtags, size_t n, uint32_t linktype)
+/* The psamp words of a fast-path frame hashed with one key, by a hash the
+ * caller fixed (a constant: each burst loop below is compiled for one). */
+DECIDE_INLINE uint64_t hash_words(uint32_t hash, const struct sampler_key *k, const uint64_t *w,
+                                  size_t len)
+{
+    if (hash == VNFO_SAMPLER_HASH_XXH3)
+        return len == 20 ? fx_xxh3_20(w, k->seed) : fx_xxh3_46(w, k->seed);
+    return fx_siphash(w, (unsigned)(len / 8), (unsigned)len, k->sip);
+}
+
+/* psamp with xxh3-64 or siphash-2-4 in one pass: a frame the fast parser
+ * takes is gathered into registers, hashed there and its decision written
+ * once, so nothing waits on memory and nothing is written twice.  Other
+ * frames take the general steps of decide(). */
+DECIDE_INLINE size_t burst_psamp_fast(uint32_t hash, vnfo_sampler_decision *out,
+                                      const struct vnfo_sampler *s, const uint8_t *const *pkts,
+                                      const uint32_t *lens, const uint32_t *flowtags, size_t n,
+                                      uint32_t linktype)
 {
     size_t selected = 0;
     for (size_t i = 0; i < n; i++) {
@@ -200,11 +211,9 @@ static size_t burst_psamp_xxh3(vnfo_sampler_decision *out, const struct vnfo_sam
         }
         uint64_t w[6];
         size_t len = fast_psamp8_words(w, pkts[i], &f);
-        uint64_t h = len == 20 ? fx_xxh3_20(w, s->select.seed) : fx_xxh3_46(w, s->select.seed);
+        uint64_t h = hash_words(hash, &s->select, w, len);
         int sel = in_ranges(s, h);
-        uint64_t label = 0;
-        if (VNFO_UNLIKELY(sel))
-            label = len == 20 ? fx_xxh3_20(w, s->label.seed) : fx_xxh3_46(w, s->label.seed);
+        uint64_t label = VNFO_UNLIKELY(sel) ? hash_words(hash, &s->label, w, len) : 0;
         vnfo_sampler_decision *d = &out[i];
         d->hash = h;
         d->label = label;
@@ -224,8 +233,13 @@ vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_se
 {
     if (VNFO_UNLIKELY(!s || n > VNFO_SAMPLER_BURST_MAX || (n && (!out || !pkts || !lens))))
         return VNFO_E_INVALID_ARGUMENT;
-    if (s->hash == VNFO_SAMPLER_HASH_XXH3 && fast_psamp8_applies(&s->fields)) {
-        size_t selected = burst_psamp_xxh3(out, s, pkts, lens, flowtags, n, linktype);
+    if (fast_psamp8_applies(&s->fields) &&
+        (s->hash == VNFO_SAMPLER_HASH_XXH3 || s->hash == VNFO_SAMPLER_HASH_SIPHASH)) {
+        size_t selected =
+            s->hash == VNFO_SAMPLER_HASH_XXH3
+                ? burst_psamp_fast(VNFO_SAMPLER_HASH_XXH3, out, s, pkts, lens, flowtags, n, linktype)
+                : burst_psamp_fast(VNFO_SAMPLER_HASH_SIPHASH, out, s, pkts, lens, flowtags, n,
+                                   linktype);
         if (out_selected)
             *out_selected = selected;
         return VNFO_OK;

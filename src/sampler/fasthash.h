@@ -86,7 +86,7 @@ FX_INLINE uint64_t fx_xxh3_46(const uint64_t *w, uint64_t seed)
     } while (0)
 
 /* n bytes (n = 8 * blocks + the bytes in the last word, fewer than 8). */
-static inline uint64_t fx_siphash(const uint64_t *w, unsigned blocks, unsigned n,
+FX_INLINE uint64_t fx_siphash(const uint64_t *w, unsigned blocks, unsigned n,
                                   const uint8_t key[16])
 {
     uint64_t k0, k1;
