@@ -166,7 +166,9 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
     return VNFO_OK;
 }
 
-/* Frames gathered before any is hashed, in a burst.  Why two passes: the
+/* Frames gathered before any is hashed, in a burst (every configuration but
+ * psamp with xxh3-64 or siphash-2-4, which burst_psamp_fast() decides in
+ * registers, one pass).  Why two passes: the
  * hash reads the field bytes with loads that straddle the 8-byte stores
  * that wrote them (XXH3 reads the last 8/16 bytes end-aligned), and such a
  * load cannot be forwarded from the store buffer: it waits until the stores
