@@ -3,7 +3,8 @@ libvnfo_la_SOURCES += src/flowtag/table.c src/flowtag/index.c src/flowtag/carrie
 	src/flowtag/codec.c src/flowtag/mpread.c src/flowtag/resolve.c \
 	src/flowtag/records.c
 vnfoinclude_HEADERS += include/vnfo/flowtag.h
-noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h
+noinst_HEADERS += src/flowtag/flowtag_int.h src/flowtag/mpread.h tests/flowtag_testutil.h \
+	tests/flowtag_v1_checkpoint.h
 EXTRA_DIST += tests/corpus/flowtag
 
 if HAVE_CHECK
@@ -15,6 +16,9 @@ tests_check_flowtag_carrier_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_carrier_LDADD = $(TEST_LIBS)
 tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_flowtag_burst
+tests_check_flowtag_burst_CFLAGS = $(TEST_CFLAGS)
+tests_check_flowtag_burst_LDADD = $(TEST_LIBS)
 tests_check_flowtag_resolve_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_flowtag_resolve_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
 # End to end: NAT and load balancer with sampling shims and signed logs.

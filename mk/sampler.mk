@@ -1,7 +1,7 @@
 # sampler: keyed hash-based selection, labels, key epochs, sampling key files.
 libvnfo_la_SOURCES += src/sampler/sampler.c src/sampler/decide.c src/sampler/bob.c \
 	src/sampler/text.c src/sampler/keys.c src/sampler/sampler_internal.h \
-	src/sampler/fastparse.h
+	src/sampler/fastparse.h src/sampler/fasthash.h
 vnfoinclude_HEADERS += include/vnfo/sampler.h
 
 if HAVE_CHECK

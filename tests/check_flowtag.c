@@ -332,7 +332,7 @@ static uint64_t run_model(uint64_t seed)
     vnfo_flowtag_table *t = ft_table(20, MODEL_CAP, 50);
     struct model m;
     memset(&m, 0, sizeof m);
-    uint64_t digest = 0, now = 0;
+    uint64_t digest = 0, now = 0, kept_idle = 0;
     for (int step = 0; step < 5000; step++) {
         now += lcg(&seed) % 3;
         uint32_t f = (uint32_t)(lcg(&seed) % MODEL_FLOWS);
@@ -348,10 +348,14 @@ static uint64_t run_model(uint64_t seed)
                 m.tag[g] = 0;
             }
         } while (n == 8);
-        int idle_left = 0; /* counted, then asserted once: Check logs every assertion */
-        for (int g = 0; g < MODEL_FLOWS; g++)
-            idle_left += m.tag[g] && now - m.seen[g] >= 50;
-        ck_assert_int_eq(idle_left, 0);
+        /* The sweep's bound: a flow expires after 50 idle and by the first
+         * call at least 100 after its last use (docs/flowtags.md, "Expiry"). */
+        int late = 0; /* counted, then asserted once: Check logs every assertion */
+        for (int g = 0; g < MODEL_FLOWS; g++) {
+            late += m.tag[g] && now - m.seen[g] >= 100;
+            kept_idle += m.tag[g] && now - m.seen[g] >= 50;
+        }
+        ck_assert_int_eq(late, 0);
         if (lcg(&seed) % 10 == 0 && m.tag[f]) {
             ck_assert_status(vnfo_flowtag_release(&ev, t, m.tag[f], now), VNFO_OK);
             m.tag[f] = 0;
@@ -390,6 +394,8 @@ static uint64_t run_model(uint64_t seed)
     vnfo_flowtag_stats st;
     vnfo_flowtag_table_stats(&st, t);
     ck_assert_int_eq((int)st.live, model_live(&m));
+    /* The bound is reached: some flows stay past 50 idle (the test can fail). */
+    ck_assert_uint_gt(kept_idle, 0);
     vnfo_flowtag_table_free(t);
     return digest;
 }

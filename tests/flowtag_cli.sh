@@ -17,7 +17,7 @@ contains "$tmp/out" "tag 99  not bound"
 
 expect 3 "a hostile checkpoint is refused with its place" "$vnfo" flowtag show "$corpus/hostile-dupslot"
 contains "$tmp/err" "VNFO_E_FLOWTAG_FORMAT: flowtag table: byte 15: free slot: slot out of range or listed twice"
-expect 3 "a newer format is refused" "$vnfo" flowtag show "$corpus/hostile-version2"
+expect 3 "a newer format is refused" "$vnfo" flowtag show "$corpus/hostile-version3"
 contains "$tmp/err" "VNFO_E_UNSUPPORTED_VERSION"
 expect 3 "a missing file" "$vnfo" flowtag show "$tmp/none"
 expect 64 "a bad tag is a usage error" "$vnfo" flowtag show "$corpus/busy-w24" --tag abc

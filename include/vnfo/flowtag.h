@@ -37,8 +37,8 @@ extern "C" {
 
 /** Largest table capacity (slots are 24-bit numbers inside the index). */
 #define VNFO_FLOWTAG_CAPACITY_MAX 0xFFFFFEu
-/** Version of the serialised table format written by this library. */
-#define VNFO_FLOWTAG_FORMAT_VERSION 1
+/** Version of the serialised table format written by this library (it also reads 1). */
+#define VNFO_FLOWTAG_FORMAT_VERSION 2
 /** Version of ::vnfo_flowtag_options understood by this library. */
 #define VNFO_FLOWTAG_OPTIONS_VERSION 1
 /** ipv6_capacity value meaning "as many as capacity". */
@@ -236,6 +236,68 @@ VNFO_API vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out,
                                           const vnfo_flowtag_table *table, uint32_t tag);
 
 /**
+ * @brief vnfo_flowtag_generate() for a burst of packets, with the memory
+ *        latency of the burst overlapped.
+ *
+ * Equivalent to calling vnfo_flowtag_generate(&out[i], table, &original[i],
+ * &rewritten[i], service_path_id[i], epoch, now) for i = 0 .. n-1 in that
+ * order (two packets of one new flow in a burst: the first binds, the second
+ * finds it), with the same events, statuses and table afterwards; the tests
+ * hold the two to each other.  It works in chunks of 32 packets: it hashes
+ * every key of a chunk and prefetches every home bucket, then prefetches the
+ * entry each bucket's fingerprint points to, and only then processes the
+ * packets in order.  Per-packet: allocates nothing, records no message.
+ * The key arrays are read while events are written: @p out and @p status
+ * must not overlap @p original, @p rewritten or @p service_path_id.
+ * @param[out] out Room for @p n events.
+ * @param[out] status Room for @p n statuses, each what the single call
+ *        would return (VNFO_OK, VNFO_E_INVALID_ARGUMENT for a bad ip_version,
+ *        VNFO_E_FLOWTAG_FULL).
+ * @param table The table.
+ * @param original @p n flows as they arrived.
+ * @param rewritten @p n flows as they leave.
+ * @param service_path_id @p n service path ids.
+ * @param epoch The current epoch.
+ * @param now The caller's time for every packet of the burst.
+ * @param n Packets in the burst; any number (32 is the unit of overlap).
+ * @return VNFO_OK when every packet succeeded, else the first failed
+ *         packet's status; VNFO_E_INVALID_ARGUMENT (nothing done) when
+ *         @p table is NULL or @p n > 0 and an array is NULL.
+ * @par Thread safety: per handle (like vnfo_flowtag_generate()).
+ */
+VNFO_API vnfo_status vnfo_flowtag_generate_burst(vnfo_flowtag_event *out, vnfo_status *status,
+                                                 vnfo_flowtag_table *table,
+                                                 const vnfo_flow_key *original,
+                                                 const vnfo_flow_key *rewritten,
+                                                 const uint32_t *service_path_id, uint32_t epoch,
+                                                 uint64_t now, size_t n);
+
+/**
+ * @brief vnfo_flowtag_consume() for a burst of tags, with the memory latency
+ *        of the burst overlapped.
+ *
+ * Equivalent to vnfo_flowtag_consume(&out[i], table, tags[i]) for each i
+ * (the tests hold the two to each other): it prefetches the entry of every
+ * tag of a chunk of 32 (and the IPv6 keys of IPv6 flows) before filling any
+ * context.  Per-packet: allocates nothing, records no message.
+ * @param[out] out Room for @p n contexts; out[i] is written when status[i]
+ *        is VNFO_OK.
+ * @param[out] status Room for @p n statuses: VNFO_OK or
+ *        VNFO_E_FLOWTAG_UNKNOWN.
+ * @param table The table.
+ * @param tags @p n tags read from packets.
+ * @param n Tags in the burst; any number.
+ * @return VNFO_OK when every tag resolved, else the first failure's status;
+ *         VNFO_E_INVALID_ARGUMENT (nothing done) when @p table is NULL or
+ *         @p n > 0 and an array is NULL.
+ * @par Thread safety: safe for concurrent readers of one table (like
+ *      vnfo_flowtag_consume()).
+ */
+VNFO_API vnfo_status vnfo_flowtag_consume_burst(vnfo_flowtag_context *out, vnfo_status *status,
+                                                const vnfo_flowtag_table *table,
+                                                const uint32_t *tags, size_t n);
+
+/**
  * @brief Look a flow up by its original key without changing anything.
  * @param[out] out The binding.
  * @param table The table.
@@ -262,10 +324,15 @@ VNFO_API vnfo_status vnfo_flowtag_table_next(vnfo_flowtag_context *out,
 
 /**
  * @brief Expire flows idle for at least the idle timeout at time @p now,
- *        oldest first, writing one EXPIRE event per freed tag.
+ *        writing one EXPIRE event per freed tag.
  *
- * Stops after @p max events; call again while *count == max.  Does nothing
- * when the table has no idle timeout.  Allocates nothing.
+ * A second-chance sweep (docs/flowtags.md, "Expiry"): a flow never expires
+ * before it has been idle for the timeout, and does at the latest at the
+ * first call (repeated while *count == max) at least twice the timeout
+ * after its last use.  Stops after @p max events; call again while
+ * *count == max.  Does nothing when the table has no idle timeout.
+ * Allocates nothing; a call that finds nothing idle costs a few
+ * nanoseconds, and every flow it moves was used since its last move.
  * @param[out] out Room for @p max events (may be NULL when max is 0).
  * @param[out] count Events written.
  * @param max Most events to write.

@@ -18,6 +18,10 @@
 /* The smallest encoding of one slot (a free slot: fixarray, two fixints),
  * bounding the capacity a buffer can describe before anything is allocated. */
 #define MIN_SLOT_BYTES 3
+/* Version 1 (library 0.1) listed the bindings in exact last-use order with a
+ * reserved nil; version 2 lists them in sweep order, each with its "used"
+ * flag, which the second-chance sweep needs to go on exactly as before. */
+#define FORMAT_V1 1u
 
 /* ---- writer -------------------------------------------------------------- */
 
@@ -68,7 +72,7 @@ static void pack_table(msgpack_packer *pk, const vnfo_flowtag_table *t)
         msgpack_pack_uint32(pk, t->entries[s].tag);
     }
     msgpack_pack_array(pk, t->live);
-    for (uint32_t s = t->lru.head; s; s = t->links[s].next) {
+    for (uint32_t s = t->sweep.head; s; s = t->links[s].next) {
         const struct ft_entry *e = &t->entries[s];
         vnfo_flow_key orig, rew;
         vnfo__flowtag_entry_keys(t, e, &orig, &rew);
@@ -79,7 +83,7 @@ static void pack_table(msgpack_packer *pk, const vnfo_flowtag_table *t)
         msgpack_pack_uint64(pk, e->last_seen);
         pack_key(pk, &orig);
         pack_key(pk, &rew);
-        msgpack_pack_nil(pk); /* reserved for per-binding extensions */
+        msgpack_pack_uint8(pk, (e->flags & FT_REF) ? 1 : 0);
     }
 }
 
@@ -130,7 +134,8 @@ static vnfo_status read_u32(struct mpread *r, uint32_t *out, const char *field)
     return VNFO_OK;
 }
 
-static vnfo_status read_header(struct mpread *r, vnfo_flowtag_options *o, uint64_t *now)
+static vnfo_status read_header(struct mpread *r, vnfo_flowtag_options *o, uint64_t *now,
+                               uint32_t *version_out)
 {
     uint32_t n = 0, version = 0;
     vnfo_status s = vnfo__mpread_array(r, &n, WHERE, "top level");
@@ -143,7 +148,8 @@ static vnfo_status read_header(struct mpread *r, vnfo_flowtag_options *o, uint64
                            WHERE ": format version %u, this library reads up to %u", version,
                            VNFO_FLOWTAG_FORMAT_VERSION);
     if (version == 0 || n != TOP_FIELDS)
-        return vnfo__mpread_fail(r, WHERE, "top level", "expected version 1 with 9 fields");
+        return vnfo__mpread_fail(r, WHERE, "top level", "expected version 1 or 2 with 9 fields");
+    *version_out = version;
     uint32_t width = 0;
     if ((s = read_u32(r, &width, "width_bits")) != VNFO_OK ||
         (s = read_u32(r, &o->capacity, "capacity")) != VNFO_OK ||
@@ -206,8 +212,26 @@ static vnfo_status read_free(struct mpread *r, vnfo_flowtag_table *t, uint32_t c
     return VNFO_OK;
 }
 
-static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint64_t *prev_seen)
+/* The last field of a binding: v1's reserved nil, or v2's "used" flag. */
+static vnfo_status read_used(struct mpread *r, uint32_t version, int *used)
 {
+    *used = 0;
+    if (version == FORMAT_V1)
+        return vnfo__mpread_nil(r, WHERE, "binding reserved");
+    uint64_t v;
+    vnfo_status s = vnfo__mpread_uint(r, &v, WHERE, "binding used");
+    if (s != VNFO_OK)
+        return s;
+    if (v > 1)
+        return vnfo__mpread_fail(r, WHERE, "binding used", "not 0 or 1");
+    *used = (int)v;
+    return VNFO_OK;
+}
+
+static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint32_t version,
+                                uint64_t *prev_seen)
+{
+    int used = 0;
     uint32_t n = 0, tag = 0, spi = 0, epoch = 0;
     uint64_t seen = 0;
     vnfo_flow_key orig, rew;
@@ -222,24 +246,29 @@ static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint64_
         (s = vnfo__mpread_uint(r, &seen, WHERE, "binding last_seen")) != VNFO_OK ||
         (s = read_key(r, &orig, "binding original")) != VNFO_OK ||
         (s = read_key(r, &rew, "binding rewritten")) != VNFO_OK ||
-        (s = vnfo__mpread_nil(r, WHERE, "binding reserved")) != VNFO_OK)
+        (s = read_used(r, version, &used)) != VNFO_OK)
         return s;
     uint32_t slot = tag & t->slot_mask;
     if (!vnfo__flowtag_tag_valid(t, slot, tag) || (t->entries[slot].flags & FT_SEEN))
         return vnfo__mpread_fail(r, WHERE, "binding tag", "invalid, or its slot is listed twice");
-    /* Expiry walks the bindings oldest first and relies on this order. */
-    if (seen < *prev_seen || seen > t->now)
+    /* Version 1 lists bindings in exact last-use order: as a sweep list
+     * with no flow marked used, the sweep expires them exactly as before.
+     * A version 2 sweep list has no such order (used flows move late). */
+    if ((version == FORMAT_V1 && seen < *prev_seen) || seen > t->now)
         return vnfo__mpread_fail(r, WHERE, "binding last_seen", "out of order or after now");
-    if (vnfo__flowtag_index_find(t, &orig, vnfo__flowtag_hash(&orig)))
+    uint64_t hash = vnfo__flowtag_hash(&orig);
+    if (vnfo__flowtag_index_find(t, &orig, hash))
         return vnfo__mpread_fail(r, WHERE, "binding original", "flow bound twice");
     t->entries[slot].flags = FT_SEEN;
-    if (vnfo__flowtag_bind(t, slot, tag, &orig, &rew, spi, epoch, seen) != VNFO_OK)
+    if (vnfo__flowtag_bind(t, slot, tag, &orig, hash, &rew, spi, epoch, seen) != VNFO_OK)
         return vnfo__mpread_fail(r, WHERE, "binding", "more IPv6 flows than ipv6_capacity");
+    if (used)
+        t->entries[slot].flags |= FT_REF;
     *prev_seen = seen;
     return VNFO_OK;
 }
 
-static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t)
+static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t, uint32_t version)
 {
     uint32_t nfree, nlive;
     vnfo_status s = vnfo__mpread_array(r, &nfree, WHERE, "free");
@@ -256,7 +285,7 @@ static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t)
         return vnfo__mpread_fail(r, WHERE, "bindings", "free + bound slots differ from capacity");
     uint64_t prev_seen = 0;
     for (uint32_t i = 0; i < nlive; i++)
-        if ((s = read_binding(r, t, &prev_seen)) != VNFO_OK)
+        if ((s = read_binding(r, t, version, &prev_seen)) != VNFO_OK)
             return s;
     if (r->pos != r->len)
         return vnfo__mpread_fail(r, WHERE, "end", "trailing bytes");
@@ -274,7 +303,8 @@ vnfo_status vnfo_flowtag_table_deserialize(vnfo_flowtag_table **out, const uint8
     struct mpread r = {data, len, 0};
     vnfo_flowtag_options o = VNFO_FLOWTAG_OPTIONS_INIT;
     uint64_t now;
-    vnfo_status s = read_header(&r, &o, &now);
+    uint32_t version = 0;
+    vnfo_status s = read_header(&r, &o, &now, &version);
     if (s != VNFO_OK)
         return s;
     /* Every slot takes at least MIN_SLOT_BYTES of what remains: refuse a
@@ -290,7 +320,7 @@ vnfo_status vnfo_flowtag_table_deserialize(vnfo_flowtag_table **out, const uint8
         return vnfo__mpread_fail(&r, WHERE, "options", why);
     }
     t->now = now;
-    if ((s = read_body(&r, t)) != VNFO_OK) {
+    if ((s = read_body(&r, t, version)) != VNFO_OK) {
         vnfo_flowtag_table_free(t);
         return s;
     }

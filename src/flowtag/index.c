@@ -1,11 +1,24 @@
-/* The flow-key index of the FlowTag table: open addressing with linear
- * probing over 32-bit cells, each holding an 8-bit fingerprint of the key's
- * hash and the 24-bit slot.  The fingerprint lets a probe skip cells of
- * other flows without touching their entries (one cache miss fewer per
- * probe); deletion shifts later cells back, so there are no tombstones and
- * probe lengths never degrade. */
+/* The flow-key index of the FlowTag table: buckets of one cache line, each
+ * with up to 15 cells of an 8-bit fingerprint of the key's hash and the
+ * 24-bit slot (Swiss-table style).  A lookup reads the key's home bucket,
+ * compares the 15 fingerprints at once, and touches an entry only for a
+ * matching fingerprint (1 in 256 for a foreign cell): a known flow costs the
+ * bucket and its own entry, a new flow usually the bucket alone.
+ *
+ * A key goes into the first bucket with room from its home on (linear
+ * probing over buckets).  Each full bucket it passes counts one more
+ * overflow in its meta, so a lookup moves on to the next bucket only while
+ * the bucket it read has overflowed; removal counts the same buckets down.
+ * Buckets are sized for 12 keys on average, so at full capacity a bucket
+ * overflows rarely and a lookup nearly always reads one line.  Deletion
+ * moves the bucket's last cell into the hole: no tombstones, and probe
+ * lengths never degrade. */
 #include <string.h>
+#define XXH_INLINE_ALL /* the per-packet hash is inlined, not a call into the shared library */
 #include <xxhash.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "flowtag_int.h"
 
@@ -17,79 +30,95 @@
  * table behaves the same after being decoded elsewhere. */
 #define INDEX_SEED 0x666c6f77746167ull /* "flowtag" */
 
-uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key)
+uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key)
 {
     return XXH3_64bits_withSeed(key, sizeof *key, INDEX_SEED);
 }
 
-/* Home position: the low 32 bits scaled onto the index (Lemire's fast
- * range), so the index size need not be a power of two. */
-static uint32_t home(const vnfo_flowtag_table *t, uint64_t hash)
+static uint32_t bucket_count(const struct ft_bucket *b)
 {
-    return (uint32_t)(((hash & 0xffffffffu) * (uint64_t)t->index_size) >> 32);
+    return b->meta & FT_META_COUNT;
 }
 
-static uint32_t step(const vnfo_flowtag_table *t, uint32_t pos)
+static const struct ft_bucket *next_bucket(const vnfo_flowtag_table *t, const struct ft_bucket *b)
 {
-    return pos + 1 == t->index_size ? 0 : pos + 1;
+    return b + 1 == t->index + t->buckets ? t->index : b + 1;
 }
 
-static int orig_equal(const vnfo_flowtag_table *t, uint32_t slot, const vnfo_flow_key *key)
+/* Bit i set when cell i is in use and carries fingerprint fp. */
+static uint32_t match_mask(const struct ft_bucket *b, uint32_t fp)
 {
-    vnfo_flow_key k;
-    vnfo__flowtag_entry_keys(t, &t->entries[slot], &k, NULL);
-    return memcmp(&k, key, sizeof k) == 0;
+    uint32_t used = (1u << bucket_count(b)) - 1;
+#if defined(__SSE2__)
+    /* The whole line as 16 lanes (the 16th is meta, never "used"): shift
+     * each cell's fingerprint down, compare, and narrow the 16 lane masks to
+     * one bit each. */
+    const __m128i *v = (const __m128i *)(const void *)b;
+    const __m128i want = _mm_set1_epi32((int)fp);
+    __m128i c0 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 0), SLOT_BITS), want);
+    __m128i c1 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 1), SLOT_BITS), want);
+    __m128i c2 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 2), SLOT_BITS), want);
+    __m128i c3 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 3), SLOT_BITS), want);
+    __m128i bytes = _mm_packs_epi16(_mm_packs_epi32(c0, c1), _mm_packs_epi32(c2, c3));
+    return (uint32_t)_mm_movemask_epi8(bytes) & used;
+#else
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < FT_BUCKET_CELLS; i++)
+        m |= (uint32_t)((b->cell[i] >> SLOT_BITS) == fp) << i;
+    return m & used;
+#endif
+}
+
+uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash)
+{
+    uint32_t m = match_mask(b, FP_OF(hash));
+    return m ? SLOT_OF(b->cell[__builtin_ctz(m)]) : 0;
 }
 
 uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
                                   uint64_t hash)
 {
     uint32_t fp = FP_OF(hash);
-    for (uint32_t pos = home(t, hash);; pos = step(t, pos)) {
-        uint32_t cell = t->index[pos];
-        if (cell == 0)
-            return 0;
-        if ((cell >> SLOT_BITS) == fp && orig_equal(t, SLOT_OF(cell), key))
-            return SLOT_OF(cell);
+    const struct ft_bucket *b = vnfo__flowtag_bucket(t, hash);
+    for (;;) {
+        for (uint32_t m = match_mask(b, fp); m; m &= m - 1) {
+            uint32_t slot = SLOT_OF(b->cell[__builtin_ctz(m)]);
+            if (vnfo__flowtag_orig_equal(t, slot, key))
+                return slot;
+        }
+        if (b->meta < FT_META_OVERFLOW_ONE)
+            return 0; /* nothing homed here or before went further */
+        b = next_bucket(t, b);
     }
 }
 
 void vnfo__flowtag_index_insert(vnfo_flowtag_table *t, uint64_t hash, uint32_t slot)
 {
-    uint32_t pos = home(t, hash);
-    while (t->index[pos] != 0)
-        pos = step(t, pos);
-    t->index[pos] = FP_OF(hash) << SLOT_BITS | slot;
-}
-
-static uint64_t slot_hash(const vnfo_flowtag_table *t, uint32_t slot)
-{
-    vnfo_flow_key k;
-    vnfo__flowtag_entry_keys(t, &t->entries[slot], &k, NULL);
-    return vnfo__flowtag_hash(&k);
-}
-
-/* Whether home position h lies cyclically in (hole, pos]: then the cell at
- * pos must stay where it is. */
-static int stays(uint32_t hole, uint32_t pos, uint32_t h)
-{
-    return hole <= pos ? (hole < h && h <= pos) : (hole < h || h <= pos);
+    /* The table holds fewer keys than cells, so a bucket with room exists. */
+    struct ft_bucket *b = (struct ft_bucket *)vnfo__flowtag_bucket(t, hash);
+    while (bucket_count(b) == FT_BUCKET_CELLS) {
+        b->meta += FT_META_OVERFLOW_ONE;
+        b = (struct ft_bucket *)next_bucket(t, b);
+    }
+    b->cell[bucket_count(b)] = FP_OF(hash) << SLOT_BITS | slot;
+    b->meta++;
 }
 
 void vnfo__flowtag_index_remove(vnfo_flowtag_table *t, uint32_t slot)
 {
-    uint64_t hash = slot_hash(t, slot);
-    uint32_t hole = home(t, hash);
-    while (SLOT_OF(t->index[hole]) != slot)
-        hole = step(t, hole);
-    for (uint32_t pos = step(t, hole);; pos = step(t, pos)) {
-        uint32_t cell = t->index[pos];
-        if (cell == 0)
-            break;
-        if (stays(hole, pos, home(t, slot_hash(t, SLOT_OF(cell)))))
-            continue;
-        t->index[hole] = cell;
-        hole = pos;
+    vnfo_flow_key k;
+    vnfo__flowtag_entry_keys(t, &t->entries[slot], &k, NULL);
+    struct ft_bucket *b = (struct ft_bucket *)vnfo__flowtag_bucket(t, vnfo__flowtag_hash(&k));
+    for (;;) {
+        uint32_t n = bucket_count(b);
+        for (uint32_t i = 0; i < n; i++)
+            if (SLOT_OF(b->cell[i]) == slot) {
+                b->cell[i] = b->cell[n - 1];
+                b->cell[n - 1] = 0;
+                b->meta--;
+                return;
+            }
+        b->meta -= FT_META_OVERFLOW_ONE; /* the key passed this full bucket */
+        b = (struct ft_bucket *)next_bucket(t, b);
     }
-    t->index[hole] = 0;
 }

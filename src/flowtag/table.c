@@ -2,10 +2,20 @@
  *
  * Slots live in one dense array indexed by the low bits of the tag, so a
  * consume is a mask and one array access.  Free slots form a FIFO threaded
- * through the same array (the slot freed longest ago is reused first); live
- * slots form an LRU list ordered by last use, so expiry only looks at the
- * head.  Nothing here allocates after vnfo_flowtag_table_create(). */
+ * through a links array (the slot freed longest ago is reused first).  Live
+ * slots form the sweep list, a second-chance queue: a slot joins its tail
+ * when bound, and the generate of a known flow only stamps the entry's time
+ * and sets its "used" flag, touching no other slot.  The expiry sweep looks
+ * at the head: an idle flow expires, a used one has its flag cleared and
+ * goes to the tail, an unused one that is not idle stops the sweep.  So a
+ * flow expires after at least idle_timeout of idleness and at the latest at
+ * the first expiry call 2 x idle_timeout after its last use
+ * (docs/flowtags.md, "Expiry", has the argument).  Nothing here allocates
+ * after vnfo_flowtag_table_create(). */
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "flowtag_int.h"
 
@@ -57,7 +67,7 @@ static vnfo_status options_check(vnfo_flowtag_options *o, const char *where)
     return VNFO_OK;
 }
 
-/* ---- slot lists (free FIFO and LRU) -------------------------------------- */
+/* ---- slot lists (free FIFO and sweep list) ------------------------------- */
 
 static void list_append(struct ft_link *links, struct ft_list *list, uint32_t slot)
 {
@@ -99,18 +109,49 @@ static uint32_t free_pop(vnfo_flowtag_table *t)
     return slot;
 }
 
+/* Asks the kernel to back a large array with huge pages (a hint, no error
+ * when refused): at 1M flows the entries and the index span 53 MB, and
+ * with 4 KB pages each random access would also miss the TLB.  Only whole
+ * 2 MB pages inside the array are advised, so memory that an allocator
+ * shares with others is never touched. */
+static void advise_huge_pages(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* Bytes of the index allocation: the buckets and the slack that aligns
+ * them to a cache line. */
+static size_t index_bytes(const vnfo_flowtag_table *t)
+{
+    return (size_t)t->buckets * sizeof(struct ft_bucket) + sizeof(struct ft_bucket) - 1;
+}
+
 static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
 {
     uint32_t cap = t->opts.capacity;
-    /* Load at most 2/3: short linear probes, 6 bytes per flow. */
-    t->index_size = cap + cap / 2 + 1;
+    /* 12 keys per 15-cell bucket on average at full capacity (load 0.8):
+     * 5.3 bytes per flow, and a full bucket is rare. */
+    t->buckets = (cap + FT_BUCKET_FILL - 1) / FT_BUCKET_FILL;
     t->entries = vnfo__calloc((size_t)cap + 1, sizeof *t->entries);
     t->links = vnfo__calloc((size_t)cap + 1, sizeof *t->links);
-    t->index = vnfo__calloc(t->index_size, sizeof *t->index);
+    t->index_mem = vnfo__calloc(index_bytes(t), 1);
     if (t->opts.ipv6_capacity)
         t->v6 = vnfo__calloc((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
-    if (!t->entries || !t->links || !t->index || (t->opts.ipv6_capacity && !t->v6))
+    if (!t->entries || !t->links || !t->index_mem || (t->opts.ipv6_capacity && !t->v6))
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
+    uintptr_t line = sizeof(struct ft_bucket);
+    t->index = (struct ft_bucket *)(((uintptr_t)t->index_mem + line - 1) & ~(line - 1));
+    advise_huge_pages(t->entries, ((size_t)cap + 1) * sizeof *t->entries);
+    advise_huge_pages(t->index_mem, index_bytes(t));
     return VNFO_OK;
 }
 
@@ -174,7 +215,7 @@ void vnfo_flowtag_table_free(vnfo_flowtag_table *table)
         return;
     vnfo__free(table->entries);
     vnfo__free(table->links);
-    vnfo__free(table->index);
+    vnfo__free(table->index_mem);
     vnfo__free(table->v6);
     vnfo__free(table);
 }
@@ -198,7 +239,7 @@ vnfo_status vnfo_flowtag_table_stats(vnfo_flowtag_stats *out, const vnfo_flowtag
     out->ipv6_live = t->ipv6_live;
     out->memory_bytes = sizeof *t +
                         ((uint64_t)t->opts.capacity + 1) * (sizeof *t->entries + sizeof *t->links) +
-                        (uint64_t)t->index_size * sizeof *t->index +
+                        (uint64_t)index_bytes(t) +
                         (t->v6 ? ((uint64_t)t->opts.ipv6_capacity + 1) * sizeof *t->v6 : 0);
     return VNFO_OK;
 }
@@ -290,8 +331,8 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
         t->ipv6_live--;
     }
     if (want_v6) {
-        t->v6[e->k.v6].orig = *orig;
-        t->v6[e->k.v6].rew = *rew;
+        (void)vnfo__flowtag_key_canon(&t->v6[e->k.v6].orig, orig); /* versions checked by callers */
+        (void)vnfo__flowtag_key_canon(&t->v6[e->k.v6].rew, rew);
     } else {
         v4_store(&e->k.v4.orig, &e->orig_proto, orig);
         v4_store(&e->k.v4.rew, &e->rew_proto, rew);
@@ -302,8 +343,8 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
 /* ---- bindings ------------------------------------------------------------ */
 
 vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
-                               const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
-                               uint32_t epoch, uint64_t time)
+                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                               uint32_t spi, uint32_t epoch, uint64_t time)
 {
     struct ft_entry *e = &t->entries[slot];
     e->flags &= (uint8_t)~FT_V6;
@@ -315,16 +356,24 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     e->spi = spi;
     e->epoch = epoch;
     e->last_seen = time;
-    list_append(t->links, &t->lru, slot);
-    vnfo__flowtag_index_insert(t, vnfo__flowtag_hash(orig), slot);
+    list_append(t->links, &t->sweep, slot);
+    vnfo__flowtag_index_insert(t, hash, slot);
     t->live++;
     return VNFO_OK;
 }
 
-static void context_fill(vnfo_flowtag_context *c, const vnfo_flowtag_table *t,
-                         const struct ft_entry *e)
+/* Inlined into every per-packet call (consume, generate, their bursts):
+ * out of line, the call cost as much as filling an IPv4 context. */
+static inline __attribute__((always_inline)) void
+context_fill(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e)
 {
-    vnfo__flowtag_entry_keys(t, e, &c->original, &c->rewritten);
+    if (e->flags & FT_V6) {
+        c->original = t->v6[e->k.v6].orig;
+        c->rewritten = t->v6[e->k.v6].rew;
+    } else {
+        v4_load(&c->original, &e->k.v4.orig, e->orig_proto);
+        v4_load(&c->rewritten, &e->k.v4.rew, e->rew_proto);
+    }
     c->tag = e->tag;
     c->node_id = t->opts.node_id;
     c->service_path_id = e->spi;
@@ -347,7 +396,7 @@ static void unbind(vnfo_flowtag_table *t, uint32_t slot)
 {
     struct ft_entry *e = &t->entries[slot];
     vnfo__flowtag_index_remove(t, slot);
-    list_unlink(t->links, &t->lru, slot);
+    list_unlink(t->links, &t->sweep, slot);
     if (e->flags & FT_V6) {
         v6_push(t, e->k.v6);
         t->ipv6_live--;
@@ -357,12 +406,12 @@ static void unbind(vnfo_flowtag_table *t, uint32_t slot)
     vnfo__flowtag_free_push(t, slot);
 }
 
-static int key_pair_equal(const vnfo_flowtag_table *t, const struct ft_entry *e,
-                          const vnfo_flow_key *rew)
+static int rewritten_equal(const vnfo_flowtag_table *t, const struct ft_entry *e,
+                           const vnfo_flow_key *rew)
 {
-    vnfo_flow_key cur;
-    vnfo__flowtag_entry_keys(t, e, NULL, &cur);
-    return memcmp(&cur, rew, sizeof cur) == 0;
+    if (e->flags & FT_V6)
+        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].rew, rew);
+    return vnfo__flowtag_v4_equal(&e->k.v4.rew, e->rew_proto, rew);
 }
 
 static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t slot,
@@ -371,23 +420,23 @@ static vnfo_status update_known(vnfo_flowtag_event *out, vnfo_flowtag_table *t, 
 {
     struct ft_entry *e = &t->entries[slot];
     uint32_t kind = VNFO_FLOWTAG_EVENT_NONE;
-    if (e->spi != spi || !key_pair_equal(t, e, rew)) {
+    if (e->spi != spi || !rewritten_equal(t, e, rew)) {
         vnfo_status s = entry_store_keys(t, e, orig, rew);
         if (s != VNFO_OK)
             return s;
         e->spi = spi;
         kind = VNFO_FLOWTAG_EVENT_UPDATE;
     }
+    /* No list move: the sweep gives a used flow a second chance instead. */
     e->last_seen = now;
-    list_unlink(t->links, &t->lru, slot);
-    list_append(t->links, &t->lru, slot);
+    e->flags |= FT_REF;
     event_fill(out, kind, now, t, e);
     return VNFO_OK;
 }
 
 static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
-                            const vnfo_flow_key *orig, const vnfo_flow_key *rew, uint32_t spi,
-                            uint32_t epoch, uint64_t now)
+                            const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                            uint32_t spi, uint32_t epoch, uint64_t now)
 {
     if (!t->free_list.head)
         return VNFO_E_FLOWTAG_FULL;
@@ -395,29 +444,121 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
         return VNFO_E_FLOWTAG_FULL;
     uint32_t slot = free_pop(t);
     uint32_t tag = vnfo__flowtag_next_tag(t, slot, t->entries[slot].tag);
-    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, &t->entries[slot]);
     return VNFO_OK;
+}
+
+static int version_valid(const vnfo_flow_key *k)
+{
+    return k->ip_version == 4 || k->ip_version == 6;
+}
+
+/* One generate of a valid original key whose hash is known.  The keys are
+ * the caller's, never copied: every comparison and store reads their
+ * significant fields (docs/PERFORMANCE.md, "flowtag", has why).  guess, when
+ * not 0, is a slot the index held for the hash's fingerprint a moment ago:
+ * generate never unbinds, so if its key is this one, it is this flow's slot
+ * and the bucket need not be read again. */
+static vnfo_status generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
+                                   const vnfo_flow_key *orig, uint64_t hash,
+                                   const vnfo_flow_key *rew, uint32_t spi, uint32_t epoch,
+                                   uint64_t now, uint32_t guess)
+{
+    if (VNFO_UNLIKELY(!version_valid(rew)))
+        return VNFO_E_INVALID_ARGUMENT;
+    if (now < t->now)
+        now = t->now;
+    uint32_t slot = guess && vnfo__flowtag_orig_equal(t, guess, orig)
+                        ? guess
+                        : vnfo__flowtag_index_find(t, orig, hash);
+    vnfo_status s = slot ? update_known(out, t, slot, orig, rew, spi, now)
+                         : bind_new(out, t, orig, hash, rew, spi, epoch, now);
+    if (s == VNFO_OK)
+        t->now = now;
+    return s;
 }
 
 vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *table,
                                   const vnfo_flow_key *original, const vnfo_flow_key *rewritten,
                                   uint32_t service_path_id, uint32_t epoch, uint64_t now)
 {
-    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten))
+    if (VNFO_UNLIKELY(!out || !table || !original || !rewritten || !version_valid(original)))
         return VNFO_E_INVALID_ARGUMENT;
-    vnfo_flow_key orig, rew;
-    if (VNFO_UNLIKELY(vnfo__flowtag_key_canon(&orig, original) != 0 ||
-                      vnfo__flowtag_key_canon(&rew, rewritten) != 0))
+    return generate_hashed(out, table, original, vnfo__flowtag_hash(original), rewritten,
+                           service_path_id, epoch, now, 0);
+}
+
+/* ---- bursts ---------------------------------------------------------------
+ * A burst does what the single calls would do, in order, but first starts
+ * the memory loads of every packet of a chunk: all home buckets, then the
+ * entries their fingerprints point to.  By the time the chunk is processed
+ * in order, its lines are in the cache or on their way, so the misses of
+ * one chunk overlap instead of following one another. */
+
+#define BURST_CHUNK 32
+
+/* An entry may straddle two cache lines (48 bytes): fetch both.  Read
+ * prefetches even for entries about to be written: GCC drops a write
+ * prefetch when the target lacks PREFETCHW (x86-64 baseline), and a line
+ * nobody else holds arrives writable anyway. */
+static void prefetch_entry(const struct ft_entry *e)
+{
+    const char *first = (const char *)e, *last = first + sizeof *e - 1;
+    __builtin_prefetch(first, 0, 3);
+    if (((uintptr_t)first ^ (uintptr_t)last) >= 64) /* a second line */
+        __builtin_prefetch(last, 0, 3);
+}
+
+static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
+                                  vnfo_flowtag_table *t, const vnfo_flow_key *original,
+                                  const vnfo_flow_key *rewritten, const uint32_t *spi,
+                                  uint32_t epoch, uint64_t now, size_t n)
+{
+    uint64_t hash[BURST_CHUNK];
+    uint32_t guess[BURST_CHUNK];
+    int bad[BURST_CHUNK];
+    for (size_t i = 0; i < n; i++) {
+        bad[i] = !version_valid(&original[i]);
+        if (bad[i])
+            continue;
+        hash[i] = vnfo__flowtag_hash(&original[i]);
+        __builtin_prefetch(vnfo__flowtag_bucket(t, hash[i]), 0, 3);
+    }
+    for (size_t i = 0; i < n; i++) {
+        guess[i] = bad[i] ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, hash[i]), hash[i]);
+        if (guess[i])
+            prefetch_entry(&t->entries[guess[i]]);
+    }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        status[i] = bad[i] ? VNFO_E_INVALID_ARGUMENT
+                           : generate_hashed(&out[i], t, &original[i], hash[i], &rewritten[i],
+                                             spi[i], epoch, now, guess[i]);
+        if (status[i] != VNFO_OK && first == VNFO_OK)
+            first = status[i];
+    }
+    return first;
+}
+
+vnfo_status vnfo_flowtag_generate_burst(vnfo_flowtag_event *out, vnfo_status *status,
+                                        vnfo_flowtag_table *table, const vnfo_flow_key *original,
+                                        const vnfo_flow_key *rewritten,
+                                        const uint32_t *service_path_id, uint32_t epoch,
+                                        uint64_t now, size_t n)
+{
+    if (VNFO_UNLIKELY(!table || (n && (!out || !status || !original || !rewritten ||
+                                       !service_path_id))))
         return VNFO_E_INVALID_ARGUMENT;
-    if (now < table->now)
-        now = table->now;
-    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
-    vnfo_status s = slot ? update_known(out, table, slot, &orig, &rew, service_path_id, now)
-                         : bind_new(out, table, &orig, &rew, service_path_id, epoch, now);
-    if (s == VNFO_OK)
-        table->now = now;
-    return s;
+    vnfo_status first = VNFO_OK;
+    for (size_t at = 0; at < n; at += BURST_CHUNK) {
+        size_t m = n - at < BURST_CHUNK ? n - at : BURST_CHUNK;
+        vnfo_status s = generate_chunk(out + at, status + at, table, original + at, rewritten + at,
+                                       service_path_id + at, epoch, now, m);
+        if (first == VNFO_OK)
+            first = s;
+    }
+    return first;
 }
 
 /* A flow arriving with the tag an upstream node gave it, in a chain where
@@ -428,7 +569,8 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
 {
     uint32_t slot = tag & t->slot_mask;
     struct ft_entry *e = &t->entries[slot];
-    uint32_t known = vnfo__flowtag_index_find(t, orig, vnfo__flowtag_hash(orig));
+    uint64_t hash = vnfo__flowtag_hash(orig);
+    uint32_t known = vnfo__flowtag_index_find(t, orig, hash);
     if (e->flags & FT_LIVE) {
         if (e->tag != tag || known != slot)
             return VNFO_E_FLOWTAG_CONFLICT;
@@ -439,7 +581,7 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
     if ((orig->ip_version == 6 || rew->ip_version == 6) && !t->v6_free)
         return VNFO_E_FLOWTAG_FULL;
     list_unlink(t->links, &t->free_list, slot);
-    vnfo__flowtag_bind(t, slot, tag, orig, rew, spi, epoch, now); /* room checked above */
+    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, e);
     return VNFO_OK;
 }
@@ -483,6 +625,48 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
         return VNFO_E_FLOWTAG_UNKNOWN;
     context_fill(out, table, e);
     return VNFO_OK;
+}
+
+static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
+                                 const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = tags[i] & t->slot_mask;
+        if (slot <= t->opts.capacity)
+            prefetch_entry(&t->entries[slot]);
+    }
+    if (t->v6) /* the IPv6 keys are a second, dependent line: start those too */
+        for (size_t i = 0; i < n; i++) {
+            const struct ft_entry *e = live_entry(t, tags[i]);
+            if (e && (e->flags & FT_V6))
+                __builtin_prefetch(&t->v6[e->k.v6], 0, 3);
+        }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        const struct ft_entry *e = live_entry(t, tags[i]);
+        status[i] = e ? VNFO_OK : VNFO_E_FLOWTAG_UNKNOWN;
+        if (e)
+            context_fill(&out[i], t, e);
+        else if (first == VNFO_OK)
+            first = status[i];
+    }
+    return first;
+}
+
+vnfo_status vnfo_flowtag_consume_burst(vnfo_flowtag_context *out, vnfo_status *status,
+                                       const vnfo_flowtag_table *table, const uint32_t *tags,
+                                       size_t n)
+{
+    if (VNFO_UNLIKELY(!table || (n && (!out || !status || !tags))))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_status first = VNFO_OK;
+    for (size_t at = 0; at < n; at += BURST_CHUNK) {
+        size_t m = n - at < BURST_CHUNK ? n - at : BURST_CHUNK;
+        vnfo_status s = consume_chunk(out + at, status + at, table, tags + at, m);
+        if (first == VNFO_OK)
+            first = s;
+    }
+    return first;
 }
 
 vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
@@ -529,14 +713,25 @@ vnfo_status vnfo_flowtag_table_expire(vnfo_flowtag_event *out, size_t *count, si
     uint64_t timeout = table->opts.idle_timeout;
     if (!timeout)
         return VNFO_OK;
-    while (*count < max && table->lru.head) {
-        uint32_t slot = table->lru.head;
+    while (*count < max && table->sweep.head) {
+        uint32_t slot = table->sweep.head;
         struct ft_entry *e = &table->entries[slot];
-        if (now - e->last_seen < timeout)
-            break; /* the list is in last-use order: nothing further is idle */
-        event_fill(&out[*count], VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
-        unbind(table, slot);
-        (*count)++;
+        if (now - e->last_seen >= timeout) {
+            event_fill(&out[*count], VNFO_FLOWTAG_EVENT_EXPIRE, now, table, e);
+            unbind(table, slot);
+            (*count)++;
+        } else if (e->flags & FT_REF) {
+            /* Used since it joined the list: a second chance at the tail.
+             * Each such move pays for one earlier generate. */
+            e->flags &= (uint8_t)~FT_REF;
+            list_unlink(table->links, &table->sweep, slot);
+            list_append(table->links, &table->sweep, slot);
+        } else {
+            /* Unused and not idle: stop.  Every slot behind it joined the
+             * list later, so none waits more than one idle_timeout past
+             * this one's expiry (the bound in docs/flowtags.md). */
+            break;
+        }
     }
     return VNFO_OK;
 }

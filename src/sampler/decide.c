@@ -11,6 +11,11 @@
 #include "packet/fields_core.h"
 #include "packet/parse_core.h"
 #include "fastparse.h"
+#include "fasthash.h"
+
+/* The per-packet steps are inlined into each entry point whatever GCC's
+ * size heuristics say: out of line, their calls cost more than the hash. */
+#define DECIDE_INLINE static inline __attribute__((always_inline))
 
 static inline uint64_t hash_with(const struct vnfo_sampler *s, const struct sampler_key *k,
                                  const uint8_t *data, size_t len, int label)
@@ -42,21 +47,39 @@ static inline int in_ranges(const struct vnfo_sampler *s, uint64_t h)
     return 0;
 }
 
-/* Field bytes of one packet, with room for the sink's final 8-byte store. */
+/* Field bytes of one packet, with room for the sink's final 8-byte store.
+ * The fast psamp gather fills them as whole little-endian words (words set):
+ * then XXH3 and SipHash are computed from the words (fasthash.h). */
 struct gathered {
-    uint8_t b[VNFO_PACKET_FIELDS_MAX_BYTES + 8];
+    union {
+        uint8_t b[VNFO_PACKET_FIELDS_MAX_BYTES + 8];
+        uint64_t w[(VNFO_PACKET_FIELDS_MAX_BYTES + 15) / 8];
+    } u;
     size_t n;
+    int words;
 };
 
+/* The hash of the gathered bytes, from the words when the fast gather made
+ * them (20 or 46 bytes). */
+DECIDE_INLINE uint64_t hash_gathered(const struct vnfo_sampler *s, const struct sampler_key *k,
+                                     const struct gathered *g, int label)
+{
+    if (g->words && s->hash == VNFO_SAMPLER_HASH_XXH3)
+        return g->n == 20 ? fx_xxh3_20(g->u.w, k->seed) : fx_xxh3_46(g->u.w, k->seed);
+    if (g->words && s->hash == VNFO_SAMPLER_HASH_SIPHASH)
+        return fx_siphash(g->u.w, (unsigned)(g->n / 8), (unsigned)g->n, k->sip);
+    return hash_with(s, k, g->u.b, g->n, label);
+}
+
 /* Hashes the gathered bytes and compares with the ranges; out was reset. */
-static inline void decide_bytes(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
+DECIDE_INLINE void decide_bytes(vnfo_sampler_decision *out, const struct vnfo_sampler *s,
                                 const struct gathered *g)
 {
-    uint64_t h = hash_with(s, &s->select, g->b, g->n, 0);
+    uint64_t h = hash_gathered(s, &s->select, g, 0);
     out->hash = h;
     if (in_ranges(s, h)) {
         out->selected = 1;
-        out->label = hash_with(s, &s->label, g->b, g->n, 1);
+        out->label = hash_gathered(s, &s->label, g, 1);
     }
 }
 
@@ -66,11 +89,13 @@ static inline vnfo_status decide_view(vnfo_sampler_decision *out, const struct v
     struct gathered g;
     struct fast_shape f;
     if (fast_psamp8_applies(&s->fields) && fast_shape_of_view(&f, v)) {
-        g.n = fast_psamp8(g.b, v->data, &f);
+        g.n = fast_psamp8_words(g.u.w, v->data, &f);
+        g.words = 1;
         decide_bytes(out, s, &g);
         return VNFO_OK;
     }
-    vnfo_status st = pkt_extract(g.b, sizeof g.b, &g.n, v, &s->fields, flowtag);
+    g.words = 0;
+    vnfo_status st = pkt_extract(g.u.b, sizeof g.u.b, &g.n, v, &s->fields, flowtag);
     if (VNFO_UNLIKELY(st != VNFO_OK)) {
         out->status = st;
         return st;
@@ -103,7 +128,7 @@ vnfo_status vnfo_sampler_decide_view(vnfo_sampler_decision *out, const vnfo_samp
  * gathers the bytes itself with a few wide loads; everything else goes
  * through the general parser and pkt_extract(), which are the reference
  * (tests/check_sampler_fast.c holds the two to the same results). */
-static inline vnfo_status gather(struct gathered *g, const struct vnfo_sampler *s,
+DECIDE_INLINE vnfo_status gather(struct gathered *g, const struct vnfo_sampler *s,
                                  const uint8_t *pkt, size_t len, uint32_t linktype,
                                  uint32_t flowtag)
 {
@@ -111,7 +136,8 @@ static inline vnfo_status gather(struct gathered *g, const struct vnfo_sampler *
     vnfo_packet_view v;
     if (VNFO_LIKELY(fast_shape(&f, pkt, len, linktype))) {
         if (VNFO_LIKELY(fast_psamp8_applies(&s->fields))) {
-            g->n = fast_psamp8(g->b, pkt, &f);
+            g->n = fast_psamp8_words(g->u.w, pkt, &f);
+            g->words = 1;
             return VNFO_OK;
         }
         fast_view(&v, &f, pkt, linktype);
@@ -120,7 +146,8 @@ static inline vnfo_status gather(struct gathered *g, const struct vnfo_sampler *
         if (VNFO_UNLIKELY(st != VNFO_OK))
             return st;
     }
-    return pkt_extract(g->b, sizeof g->b, &g->n, &v, &s->fields, flowtag);
+    g->words = 0;
+    return pkt_extract(g->u.b, sizeof g->u.b, &g->n, &v, &s->fields, flowtag);
 }
 
 vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *s,
@@ -139,7 +166,9 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
     return VNFO_OK;
 }
 
-/* Frames gathered before any is hashed, in a burst.  Why two passes: the
+/* Frames gathered before any is hashed, in a burst (every configuration but
+ * psamp with xxh3-64 or siphash-2-4, which burst_psamp_fast() decides in
+ * registers, one pass).  Why two passes: the
  * hash reads the field bytes with loads that straddle the 8-byte stores
  * that wrote them (XXH3 reads the last 8/16 bytes end-aligned), and such a
  * load cannot be forwarded from the store buffer: it waits until the stores
@@ -148,6 +177,57 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
  * can overlap. */
 #define BURST_CHUNK 8
 
+/* The psamp words of a fast-path frame hashed with one key, by a hash the
+ * caller fixed (a constant: each burst loop below is compiled for one). */
+DECIDE_INLINE uint64_t hash_words(uint32_t hash, const struct sampler_key *k, const uint64_t *w,
+                                  size_t len)
+{
+    if (hash == VNFO_SAMPLER_HASH_XXH3)
+        return len == 20 ? fx_xxh3_20(w, k->seed) : fx_xxh3_46(w, k->seed);
+    return fx_siphash(w, (unsigned)(len / 8), (unsigned)len, k->sip);
+}
+
+/* psamp with xxh3-64 or siphash-2-4 in one pass: a frame the fast parser
+ * takes is gathered into registers, hashed there and its decision written
+ * once, so nothing waits on memory and nothing is written twice.  Other
+ * frames take the general steps of decide(). */
+DECIDE_INLINE size_t burst_psamp_fast(uint32_t hash, vnfo_sampler_decision *out,
+                                      const struct vnfo_sampler *s, const uint8_t *const *pkts,
+                                      const uint32_t *lens, const uint32_t *flowtags, size_t n,
+                                      uint32_t linktype)
+{
+    size_t selected = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n)
+            __builtin_prefetch(pkts[i + 2]);
+        struct fast_shape f;
+        if (VNFO_UNLIKELY(!fast_shape(&f, pkts[i], lens[i], linktype))) {
+            struct gathered g;
+            decision_reset(&out[i], s);
+            out[i].status = gather(&g, s, pkts[i], lens[i], linktype, flowtags ? flowtags[i] : 0);
+            if (out[i].status == VNFO_OK) {
+                decide_bytes(&out[i], s, &g);
+                selected += out[i].selected;
+            }
+            continue;
+        }
+        uint64_t w[6];
+        size_t len = fast_psamp8_words(w, pkts[i], &f);
+        uint64_t h = hash_words(hash, &s->select, w, len);
+        int sel = in_ranges(s, h);
+        uint64_t label = VNFO_UNLIKELY(sel) ? hash_words(hash, &s->label, w, len) : 0;
+        vnfo_sampler_decision *d = &out[i];
+        d->hash = h;
+        d->label = label;
+        d->epoch = s->epoch;
+        d->status = VNFO_OK;
+        d->selected = (uint8_t)sel;
+        memset(d->reserved_, 0, sizeof d->reserved_);
+        selected += (size_t)sel;
+    }
+    return selected;
+}
+
 vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_selected,
                                       const vnfo_sampler *s, const uint8_t *const *pkts,
                                       const uint32_t *lens, const uint32_t *flowtags, size_t n,
@@ -155,6 +235,17 @@ vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_se
 {
     if (VNFO_UNLIKELY(!s || n > VNFO_SAMPLER_BURST_MAX || (n && (!out || !pkts || !lens))))
         return VNFO_E_INVALID_ARGUMENT;
+    if (fast_psamp8_applies(&s->fields) &&
+        (s->hash == VNFO_SAMPLER_HASH_XXH3 || s->hash == VNFO_SAMPLER_HASH_SIPHASH)) {
+        size_t selected =
+            s->hash == VNFO_SAMPLER_HASH_XXH3
+                ? burst_psamp_fast(VNFO_SAMPLER_HASH_XXH3, out, s, pkts, lens, flowtags, n, linktype)
+                : burst_psamp_fast(VNFO_SAMPLER_HASH_SIPHASH, out, s, pkts, lens, flowtags, n,
+                                   linktype);
+        if (out_selected)
+            *out_selected = selected;
+        return VNFO_OK;
+    }
     size_t selected = 0;
     struct gathered g[BURST_CHUNK];
     for (size_t i = 0; i < n; i += BURST_CHUNK) {

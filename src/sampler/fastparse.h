@@ -13,8 +13,11 @@
 
 #include "packet/packet_internal.h"
 
+/* Inlined into the decide paths whatever GCC's size heuristics say. */
+#define FAST_INLINE static inline __attribute__((always_inline))
+
 /* Offset of the IP header and its version (4, 6), or 0 for another shape. */
-static inline int fast_link(const uint8_t *p, uint32_t len, uint32_t linktype, uint32_t *l3)
+FAST_INLINE int fast_link(const uint8_t *p, uint32_t len, uint32_t linktype, uint32_t *l3)
 {
     if (linktype == VNFO_LINKTYPE_RAW) {
         *l3 = 0;
@@ -35,7 +38,7 @@ static inline int fast_link(const uint8_t *p, uint32_t len, uint32_t linktype, u
 
 /* Whether the TCP/UDP header at l4 lies within lim (min of capture and IP end)
  * and, for TCP, declares a valid data offset; *hlen gets its length. */
-static inline int fast_l4(const uint8_t *p, uint8_t proto, uint32_t l4, uint64_t lim,
+FAST_INLINE int fast_l4(const uint8_t *p, uint8_t proto, uint32_t l4, uint64_t lim,
                           uint32_t *hlen)
 {
     if (proto == PKT_UDP) {
@@ -55,7 +58,7 @@ struct fast_shape {
     uint8_t proto;
 };
 
-static inline int fast_shape(struct fast_shape *f, const uint8_t *p, size_t size,
+FAST_INLINE int fast_shape(struct fast_shape *f, const uint8_t *p, size_t size,
                              uint32_t linktype)
 {
     if (!p || (uint64_t)size > 0xffffffffu)
@@ -155,34 +158,30 @@ static inline uint64_t fast_ld32(const uint8_t *p)
     return x;
 }
 
-static inline void fast_st64(uint8_t *b, uint64_t x)
-{
-    memcpy(b, &x, 8);
-}
-
 /* The bytes extract_psamp() gathers with 8 payload bytes at offset 0, for a
- * frame fast_shape() accepted, as a few wide loads stored as whole 8-byte
- * words (zero past the end, as the sink leaves them).  The first 8 bytes of
- * the TCP/UDP header are psamp's "payload", they directly follow the fixed IP
- * header and fast_shape() checked they lie within the capture and the IP
- * length: with the addresses they form one run of bytes.  Returns the count. */
-static inline size_t fast_psamp8(uint8_t *b, const uint8_t *p, const struct fast_shape *f)
+ * frame fast_shape() accepted, as little-endian 8-byte words (bytes past the
+ * end zero, as the sink leaves them), loaded with a few wide reads.  The
+ * first 8 bytes of the TCP/UDP header are psamp's "payload", they directly
+ * follow the fixed IP header and fast_shape() checked they lie within the
+ * capture and the IP length: with the addresses they form one run of bytes.
+ * Returns the byte count, 20 (3 words) or 46 (6 words). */
+FAST_INLINE size_t fast_psamp8_words(uint64_t *w, const uint8_t *p, const struct fast_shape *f)
 {
     const uint8_t *ip = p + f->l3;
     if (f->version == 4) { /* id, flags, fragment offset: ip[4..8); addresses, L4: ip[12..28) */
-        fast_st64(b, fast_ld32(ip + 4) | fast_ld32(ip + 12) << 32);
-        fast_st64(b + 8, fast_ld64(ip + 16));
-        fast_st64(b + 16, fast_ld32(ip + 24));
+        w[0] = fast_ld32(ip + 4) | fast_ld32(ip + 12) << 32;
+        w[1] = fast_ld64(ip + 16);
+        w[2] = fast_ld32(ip + 24);
         return 20;
     }
     /* flow label etc. ip[1..7) with the traffic-class nibble (high half of
      * ip[1]) cleared; then addresses and L4: ip[8..48) */
-    fast_st64(b, (fast_ld64(ip) >> 8 & 0x0000ffffffffff0full) | fast_ld64(ip + 8) << 48);
-    fast_st64(b + 8, fast_ld64(ip + 10));
-    fast_st64(b + 16, fast_ld64(ip + 18));
-    fast_st64(b + 24, fast_ld64(ip + 26));
-    fast_st64(b + 32, fast_ld64(ip + 34));
-    fast_st64(b + 40, fast_ld64(ip + 40) >> 16);
+    w[0] = (fast_ld64(ip) >> 8 & 0x0000ffffffffff0full) | fast_ld64(ip + 8) << 48;
+    w[1] = fast_ld64(ip + 10);
+    w[2] = fast_ld64(ip + 18);
+    w[3] = fast_ld64(ip + 26);
+    w[4] = fast_ld64(ip + 34);
+    w[5] = fast_ld64(ip + 40) >> 16;
     return 46;
 }
 

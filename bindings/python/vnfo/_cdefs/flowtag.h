@@ -69,6 +69,15 @@ vnfo_status vnfo_flowtag_adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *tabl
                                         uint32_t epoch, uint64_t now);
 vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out,
                                           const vnfo_flowtag_table *table, uint32_t tag);
+vnfo_status vnfo_flowtag_generate_burst(vnfo_flowtag_event *out, vnfo_status *status,
+                                                 vnfo_flowtag_table *table,
+                                                 const vnfo_flow_key *original,
+                                                 const vnfo_flow_key *rewritten,
+                                                 const uint32_t *service_path_id, uint32_t epoch,
+                                                 uint64_t now, size_t n);
+vnfo_status vnfo_flowtag_consume_burst(vnfo_flowtag_context *out, vnfo_status *status,
+                                                const vnfo_flowtag_table *table,
+                                                const uint32_t *tags, size_t n);
 vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out,
                                          const vnfo_flowtag_table *table,
                                          const vnfo_flow_key *original);
