@@ -8,7 +8,8 @@
 //! `Sync` follow the thread rules of the headers (docs/rust.md has the
 //! table).  The per-packet calls ([`Sampler::decide`],
 //! [`Sampler::decide_burst`], [`packet::digest`], the FlowTag carriers,
-//! [`LogWriter::append`]) take and fill caller slices and allocate nothing.
+//! [`LogWriter::append`], [`Tap::ingress`] and [`Tap::egress`]) take and
+//! fill caller slices and allocate nothing.
 //!
 //! Call [`init`] once before anything that signs, verifies or draws random
 //! numbers; the constructors that need it call it themselves.

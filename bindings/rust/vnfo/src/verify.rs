@@ -42,14 +42,14 @@ type LinktypeReferenceFn<'a> = dyn FnMut(u32, &[u8], &mut [u8], &mut ReferenceRe
 ///
 /// # Safety
 /// The pointers are those the C verifier passed: valid for the call.
-unsafe fn reference_buffers<'c>(
+unsafe fn reference_buffers(
     input: *const u8,
     in_len: usize,
     out: *mut u8,
     out_cap: usize,
     res: *mut ReferenceResources,
-    scratch: &'c mut ReferenceResources,
-) -> (&'c [u8], &'c mut [u8], &'c mut ReferenceResources) {
+    scratch: &mut ReferenceResources,
+) -> (&[u8], &mut [u8], &mut ReferenceResources) {
     let input: &[u8] = if input.is_null() { &[] } else { std::slice::from_raw_parts(input, in_len) };
     let output: &mut [u8] = if out.is_null() { &mut [] } else { std::slice::from_raw_parts_mut(out, out_cap) };
     let res = if res.is_null() { scratch } else { &mut *res };
