@@ -93,6 +93,23 @@ pub type vnfo_reference_fn = ::std::option::Option<
         res: *mut vnfo_reference_resources,
     ) -> vnfo_reference_verdict,
 >;
+#[doc = " @brief A reference implementation that is told the link type of each\n        frame: the record's link type (docs/FORMAT.md 1.1), or\n        ::vnfo_verify_options.linktype for a record that states none.\n @param ctx The opaque context given with the callback.\n @param linktype pcap LINKTYPE of @p in (and of the frame it should write).\n Other parameters and the return value as ::vnfo_reference_fn."]
+pub type vnfo_reference_linktype_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        linktype: u32,
+        in_: *const u8,
+        in_len: usize,
+        out: *mut u8,
+        out_cap: usize,
+        out_len: *mut usize,
+        res: *mut vnfo_reference_resources,
+    ) -> vnfo_reference_verdict,
+>;
+#[doc = " @brief Receives each completed record.\n @param ctx The options' emit_ctx.\n @param rec The record; valid only during the call (its packet bytes point\n        into the tap).  The log writer fills node id, epoch and seq.\n @return VNFO_OK, or a status that the tap returns to its caller unchanged\n         (the record counts as emitted; the tap's state stays consistent)."]
+pub type vnfo_tap_emit_fn = ::std::option::Option<
+    unsafe extern "C" fn(ctx: *mut ::std::os::raw::c_void, rec: *const vnfo_record) -> vnfo_status,
+>;
 #[doc = " @brief An exact non-negative rational number num / den.\n\n Selection probabilities of the sampler are exact rationals because billing\n renormalises by them.  A 64-bit hash space has 2^64 values, one more than\n uint64_t holds, so @c den == 0 stands for 2^64.  A valid probability has\n num <= den (with den read as 2^64 when 0)."]
 #[repr(C)]
 #[derive(Debug, Default, Copy, Clone)]
@@ -470,6 +487,12 @@ pub struct vnfo_record_packet {
     pub has_state_digest: ::std::os::raw::c_int,
     #[doc = "< Digest of the function's state."]
     pub state_digest: [u8; 32usize],
+    #[doc = "< Whether link_type is stated (format 2; a version-1 record never states it)."]
+    pub has_link_type: ::std::os::raw::c_int,
+    #[doc = "< pcap LINKTYPE of the frames the digests and bytes were taken from, 0..65535.\nReaders take a record that does not state it as Ethernet (1)."]
+    pub link_type: u32,
+    #[doc = "< Frame length on the wire at entry (a generated packet: at exit);\n0 = not stated (always 0 in a version-1 record)."]
+    pub wire_len: u32,
 }
 #[doc = " Fields of a ::VNFO_RECORD_FLOWTAG_MAP record."]
 #[repr(C)]
@@ -510,7 +533,25 @@ pub struct vnfo_record_epoch_start {
     #[doc = "< Key id or commitment bytes (may be NULL when the length is 0)."]
     pub commitment: *const u8,
 }
-#[doc = " @brief One log record.\n\n Fixed layout for format version 1: a later format adds members only at the\n end of the union's reserved space.  Initialise with\n vnfo_record_init() before filling it."]
+#[doc = " Fields of a ::VNFO_RECORD_HEARTBEAT record (format 2): the shim signs one\n  when it has logged nothing else for the manifest's heartbeat interval."]
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct vnfo_record_heartbeat {
+    #[doc = "< When the heartbeat was written, ns."]
+    pub time_ns: u64,
+}
+#[doc = " Fields of a ::VNFO_RECORD_PERIOD_CLOSE record (format 2): the last record\n  of a node's log for one billing period [period_start_ns, period_end_ns)."]
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct vnfo_record_period_close {
+    #[doc = "< Start of the billing period, ns."]
+    pub period_start_ns: u64,
+    #[doc = "< End of the billing period, ns (not before the start)."]
+    pub period_end_ns: u64,
+    #[doc = "< When the period was closed, ns."]
+    pub time_ns: u64,
+}
+#[doc = " @brief One log record.\n\n Fixed layout: later formats add members only inside the union's reserved\n space (format 2 appended three fields to ::vnfo_record_packet and added two\n members; sizeof(vnfo_record) is unchanged).  Initialise with\n vnfo_record_init() before filling it."]
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct vnfo_record {
@@ -835,7 +876,7 @@ pub struct vnfo_reference_resources {
 pub struct vnfo_verify_options {
     #[doc = "< VNFO_VERIFY_OPTIONS_VERSION."]
     pub version: ::std::os::raw::c_uint,
-    #[doc = "< pcap link type of logged packet bytes (default 1, Ethernet)."]
+    #[doc = "< pcap link type of logged packet bytes whose record states none\n(format 1; default 1, Ethernet).  A record of format 2 that\nstates its link type is read with its own."]
     pub linktype: u32,
     #[doc = "< Non-zero: snapshot mode, compare logged state digests in replays."]
     pub snapshot: ::std::os::raw::c_int,
@@ -848,6 +889,62 @@ pub struct vnfo_verify_options {
 #[repr(C)]
 #[derive(Debug)]
 pub struct vnfo_verifier {
+    _unused: [u8; 0],
+}
+#[doc = " How a tap pairs and records frames."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct vnfo_tap_options {
+    #[doc = "< VNFO_TAP_OPTIONS_VERSION."]
+    pub version: ::std::os::raw::c_uint,
+    #[doc = "< The tapped function's position in the chain."]
+    pub hop: u32,
+    #[doc = "< Wait for an egress frame before `dropped` (default 1 s)."]
+    pub timeout_ns: u64,
+    #[doc = "< Pending selected ingress frames, 1..VNFO_TAP_MAX_CAPACITY (default 65536)."]
+    pub capacity: u32,
+    #[doc = "< How much of each packet records keep (default `digest`)."]
+    pub granularity: vnfo_record_granularity,
+    #[doc = "< At `full`: room kept per pending frame, 1..VNFO_RECORD_MAX_PACKET_BYTES (default 2048).  A frame longer than this, or captured short of its wire length, is recorded at `headers`."]
+    pub full_bytes: u32,
+    #[doc = "< Receives records (required)."]
+    pub emit: vnfo_tap_emit_fn,
+    #[doc = "< Passed to emit."]
+    pub emit_ctx: *mut ::std::os::raw::c_void,
+}
+#[doc = " Counters of one tap since create.  Fixed layout: never grows."]
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct vnfo_tap_stats {
+    #[doc = "< Ingress frames seen."]
+    pub ingress_frames: u64,
+    #[doc = "< Egress frames seen."]
+    pub egress_frames: u64,
+    #[doc = "< Frames the sampler could not hash (not IP, truncated, ...): never selected."]
+    pub undecidable: u64,
+    #[doc = "< Selected ingress frames."]
+    pub ingress_selected: u64,
+    #[doc = "< Selected egress frames."]
+    pub egress_selected: u64,
+    #[doc = "< `forwarded` records emitted."]
+    pub forwarded: u64,
+    #[doc = "< `dropped` records emitted."]
+    pub dropped: u64,
+    #[doc = "< `generated` records emitted."]
+    pub generated: u64,
+    #[doc = "< Selected ingress frames lost to a full pending table."]
+    pub overflow: u64,
+    #[doc = "< Loss notice records emitted for them."]
+    pub loss_notices: u64,
+    #[doc = "< Ingress frames waiting now."]
+    pub pending: u64,
+    #[doc = "< Most ingress frames ever waiting at once."]
+    pub pending_peak: u64,
+}
+#[doc = " A tap (opaque)."]
+#[repr(C)]
+#[derive(Debug)]
+pub struct vnfo_tap {
     _unused: [u8; 0],
 }
 pub const VNFO_ALLOCATOR_VERSION: u32 = 1;
@@ -899,7 +996,9 @@ pub const VNFO_ACCOUNT_ACC_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_SUMMARY_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_RESULT_VERSION: u32 = 1;
-pub const VNFO_RECORD_FORMAT_VERSION: u32 = 1;
+pub const VNFO_RECORD_FORMAT_VERSION: u32 = 2;
+pub const VNFO_RECORD_FORMAT_VERSION_MIN: u32 = 1;
+pub const VNFO_RECORD_MAX_LINK_TYPE: u32 = 65535;
 pub const VNFO_RECORD_DIGEST_BYTES: u32 = 16;
 pub const VNFO_RECORD_STATE_DIGEST_BYTES: u32 = 32;
 pub const VNFO_RECORD_MAX_COUNTERS: u32 = 16;
@@ -934,6 +1033,11 @@ pub const VNFO_BILL_MAX_BYTES: u32 = 1048576;
 pub const VNFO_BILL_MAX_FUNCTIONS: u32 = 64;
 pub const VNFO_REFERENCE_STATE_BYTES: u32 = 32;
 pub const VNFO_VERIFY_OPTIONS_VERSION: u32 = 1;
+pub const VNFO_TAP_OPTIONS_VERSION: u32 = 1;
+pub const VNFO_TAP_DEFAULT_CAPACITY: u32 = 65536;
+pub const VNFO_TAP_MAX_CAPACITY: u32 = 16777216;
+pub const VNFO_TAP_DEFAULT_TIMEOUT_NS: u32 = 1000000000;
+pub const VNFO_TAP_DEFAULT_FULL_BYTES: u32 = 2048;
 #[doc = "< Success."]
 pub const VNFO_OK: vnfo_status = 0;
 #[doc = "< A NULL pointer, a zero size or a value out of its documented range."]
@@ -974,9 +1078,9 @@ pub const VNFO_E_SAMPLER_HASH_UNKNOWN: vnfo_status = 40;
 pub const VNFO_E_SAMPLER_RATE: vnfo_status = 41;
 #[doc = "< Selection ranges that are malformed, overlap, or leave the hash space."]
 pub const VNFO_E_SAMPLER_RANGES: vnfo_status = 42;
-#[doc = "< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, trailing bytes)."]
+#[doc = "< Record bytes are not a valid record (wrong msgpack type, truncated, out of range, contradictory fields)."]
 pub const VNFO_E_RECORD_MALFORMED: vnfo_status = 60;
-#[doc = "< Record bytes are valid msgpack but not the one canonical encoding (longer integer or length form, unsorted counters)."]
+#[doc = "< Record bytes are valid msgpack but not the one canonical encoding (longer integer or length form, unsorted or repeated counters, trailing bytes, non-zero IPv4 padding)."]
 pub const VNFO_E_RECORD_NONCANONICAL: vnfo_status = 61;
 #[doc = "< A record type this library does not know."]
 pub const VNFO_E_RECORD_UNKNOWN_TYPE: vnfo_status = 62;
@@ -1344,6 +1448,10 @@ pub const VNFO_RECORD_FLOWTAG_MAP: vnfo_record_type = 2;
 pub const VNFO_RECORD_LOSS_NOTICE: vnfo_record_type = 3;
 #[doc = "< A new key epoch begins (::vnfo_record_epoch_start)."]
 pub const VNFO_RECORD_EPOCH_START: vnfo_record_type = 4;
+#[doc = "< The shim is alive (::vnfo_record_heartbeat); format 2."]
+pub const VNFO_RECORD_HEARTBEAT: vnfo_record_type = 5;
+#[doc = "< The log of a billing period ends (::vnfo_record_period_close); format 2."]
+pub const VNFO_RECORD_PERIOD_CLOSE: vnfo_record_type = 6;
 #[doc = "< The packet left the function (maybe rewritten)."]
 pub const VNFO_VERDICT_FORWARDED: vnfo_record_verdict = 0;
 #[doc = "< The function dropped it; the out digest is all zero."]
@@ -2210,7 +2318,7 @@ fn bindgen_test_layout_vnfo_record_packet() {
     let ptr = UNINIT.as_ptr();
     assert_eq!(
         ::std::mem::size_of::<vnfo_record_packet>(),
-        560usize,
+        568usize,
         "Size of vnfo_record_packet"
     );
     assert_eq!(
@@ -2312,6 +2420,21 @@ fn bindgen_test_layout_vnfo_record_packet() {
         unsafe { ::std::ptr::addr_of!((*ptr).state_digest) as usize - ptr as usize },
         524usize,
         "Offset of field: vnfo_record_packet::state_digest"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).has_link_type) as usize - ptr as usize },
+        556usize,
+        "Offset of field: vnfo_record_packet::has_link_type"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).link_type) as usize - ptr as usize },
+        560usize,
+        "Offset of field: vnfo_record_packet::link_type"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).wire_len) as usize - ptr as usize },
+        564usize,
+        "Offset of field: vnfo_record_packet::wire_len"
     );
 }
 #[test]
@@ -2423,6 +2546,58 @@ fn bindgen_test_layout_vnfo_record_epoch_start() {
     );
 }
 #[test]
+fn bindgen_test_layout_vnfo_record_heartbeat() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_record_heartbeat> =
+        ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_record_heartbeat>(),
+        8usize,
+        "Size of vnfo_record_heartbeat"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_record_heartbeat>(),
+        8usize,
+        "Alignment of vnfo_record_heartbeat"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).time_ns) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_record_heartbeat::time_ns"
+    );
+}
+#[test]
+fn bindgen_test_layout_vnfo_record_period_close() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_record_period_close> =
+        ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_record_period_close>(),
+        24usize,
+        "Size of vnfo_record_period_close"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_record_period_close>(),
+        8usize,
+        "Alignment of vnfo_record_period_close"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).period_start_ns) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_record_period_close::period_start_ns"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).period_end_ns) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_record_period_close::period_end_ns"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).time_ns) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_record_period_close::time_ns"
+    );
+}
+#[test]
 fn bindgen_test_layout_vnfo_record__bindgen_ty_1() {
     const UNINIT: ::std::mem::MaybeUninit<vnfo_record__bindgen_ty_1> =
         ::std::mem::MaybeUninit::uninit();
@@ -2456,6 +2631,16 @@ fn bindgen_test_layout_vnfo_record__bindgen_ty_1() {
         unsafe { ::std::ptr::addr_of!((*ptr).epoch_start) as usize - ptr as usize },
         0usize,
         "Offset of field: vnfo_record__bindgen_ty_1::epoch_start"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).heartbeat) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_record__bindgen_ty_1::heartbeat"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).period_close) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_record__bindgen_ty_1::period_close"
     );
     assert_eq!(
         unsafe { ::std::ptr::addr_of!((*ptr).reserved_) as usize - ptr as usize },
@@ -3238,6 +3423,136 @@ fn bindgen_test_layout_vnfo_verify_options() {
         "Offset of field: vnfo_verify_options::reference_ghz"
     );
 }
+#[test]
+fn bindgen_test_layout_vnfo_tap_options() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_tap_options> = ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_tap_options>(),
+        48usize,
+        "Size of vnfo_tap_options"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_tap_options>(),
+        8usize,
+        "Alignment of vnfo_tap_options"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).version) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_tap_options::version"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).hop) as usize - ptr as usize },
+        4usize,
+        "Offset of field: vnfo_tap_options::hop"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).timeout_ns) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_tap_options::timeout_ns"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).capacity) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_tap_options::capacity"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).granularity) as usize - ptr as usize },
+        20usize,
+        "Offset of field: vnfo_tap_options::granularity"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).full_bytes) as usize - ptr as usize },
+        24usize,
+        "Offset of field: vnfo_tap_options::full_bytes"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).emit) as usize - ptr as usize },
+        32usize,
+        "Offset of field: vnfo_tap_options::emit"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).emit_ctx) as usize - ptr as usize },
+        40usize,
+        "Offset of field: vnfo_tap_options::emit_ctx"
+    );
+}
+#[test]
+fn bindgen_test_layout_vnfo_tap_stats() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_tap_stats> = ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_tap_stats>(),
+        96usize,
+        "Size of vnfo_tap_stats"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_tap_stats>(),
+        8usize,
+        "Alignment of vnfo_tap_stats"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).ingress_frames) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_tap_stats::ingress_frames"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).egress_frames) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_tap_stats::egress_frames"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).undecidable) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_tap_stats::undecidable"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).ingress_selected) as usize - ptr as usize },
+        24usize,
+        "Offset of field: vnfo_tap_stats::ingress_selected"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).egress_selected) as usize - ptr as usize },
+        32usize,
+        "Offset of field: vnfo_tap_stats::egress_selected"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).forwarded) as usize - ptr as usize },
+        40usize,
+        "Offset of field: vnfo_tap_stats::forwarded"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).dropped) as usize - ptr as usize },
+        48usize,
+        "Offset of field: vnfo_tap_stats::dropped"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).generated) as usize - ptr as usize },
+        56usize,
+        "Offset of field: vnfo_tap_stats::generated"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).overflow) as usize - ptr as usize },
+        64usize,
+        "Offset of field: vnfo_tap_stats::overflow"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).loss_notices) as usize - ptr as usize },
+        72usize,
+        "Offset of field: vnfo_tap_stats::loss_notices"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).pending) as usize - ptr as usize },
+        80usize,
+        "Offset of field: vnfo_tap_stats::pending"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).pending_peak) as usize - ptr as usize },
+        88usize,
+        "Offset of field: vnfo_tap_stats::pending_peak"
+    );
+}
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub union vnfo_record__bindgen_ty_1 {
@@ -3249,6 +3564,10 @@ pub union vnfo_record__bindgen_ty_1 {
     pub loss_notice: vnfo_record_loss_notice,
     #[doc = "< type == VNFO_RECORD_EPOCH_START"]
     pub epoch_start: vnfo_record_epoch_start,
+    #[doc = "< type == VNFO_RECORD_HEARTBEAT"]
+    pub heartbeat: vnfo_record_heartbeat,
+    #[doc = "< type == VNFO_RECORD_PERIOD_CLOSE"]
+    pub period_close: vnfo_record_period_close,
     #[doc = "< Room for later record types."]
     pub reserved_: [u8; 640usize],
 }
@@ -3379,6 +3698,15 @@ impl Default for vnfo_log_batch_info {
     }
 }
 impl Default for vnfo_log_proof {
+    fn default() -> Self {
+        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
+        unsafe {
+            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+            s.assume_init()
+        }
+    }
+}
+impl Default for vnfo_tap_options {
     fn default() -> Self {
         let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
         unsafe {
@@ -3817,6 +4145,8 @@ extern "C" {
     pub fn vnfo_manifest_logging_tree_hash(
         manifest: *const vnfo_manifest,
     ) -> vnfo_manifest_tree_hash;
+    #[doc = " @brief `logging.heartbeat_ms`: the longest a shim may go without signing a\n        batch (a heartbeat record if nothing else), 1..86400000; 0 when the\n        manifest does not name it (then logs need no heartbeat nor period\n        close, and tail deletion cannot be seen: docs/FORMAT.md 4).\n @par Thread safety: safe."]
+    pub fn vnfo_manifest_logging_heartbeat_ms(manifest: *const vnfo_manifest) -> u32;
     #[doc = " @brief 1 when the manifest has a \"flowtags\" section, 0 otherwise.  @par Thread safety: safe."]
     pub fn vnfo_manifest_has_flowtags(manifest: *const vnfo_manifest) -> ::std::os::raw::c_int;
     #[doc = " @brief FlowTag carrier (meaningful when vnfo_manifest_has_flowtags()).  @par Thread safety: safe."]
@@ -4143,16 +4473,16 @@ extern "C" {
     pub fn vnfo_record_init(out: *mut vnfo_record, type_: vnfo_record_type) -> vnfo_status;
     #[doc = " @brief The exact number of bytes vnfo_record_encode() writes for @p rec.\n @param[out] out The size.\n @param rec The record (validated as by vnfo_record_encode()).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL argument or a field out of\n         range; no message, like the encoder), VNFO_E_UNSUPPORTED_VERSION or\n         VNFO_E_LIMIT_EXCEEDED.\n @par Thread safety: safe."]
     pub fn vnfo_record_encoded_size(out: *mut usize, rec: *const vnfo_record) -> vnfo_status;
-    #[doc = " @brief Encode a record into a caller buffer, canonically.  Never allocates.\n\n Checks the record first: format version 1, a known type and verdict,\n granularity consistent with the packet bytes (none at `digest`, at most\n VNFO_RECORD_HEADER_BYTES at `headers`), counter names 1..64 bytes and\n unique, at most VNFO_RECORD_MAX_COUNTERS counters, a commitment of at most\n VNFO_RECORD_MAX_COMMITMENT bytes.  Counters are written sorted by name\n (bytewise), whatever their order in @p rec.  A hot-path function: it\n records no error message.\n @param[out] out Destination buffer.\n @param size Bytes available at @p out.\n @param[out] written Bytes written; on VNFO_E_BUFFER_TOO_SMALL the size\n             needed.\n @param rec The record.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_UNSUPPORTED_VERSION (a\n         format version this library does not write), VNFO_E_LIMIT_EXCEEDED\n         or VNFO_E_BUFFER_TOO_SMALL.\n @par Thread safety: safe (the record is only read)."]
+    #[doc = " @brief Encode a record into a caller buffer, canonically.  Never allocates.\n\n Writes the format version the record states (vnfo_record_init() sets\n VNFO_RECORD_FORMAT_VERSION, 2): version 1 is still written for a record\n that sets it, so decoding then encoding returns the same bytes; a\n version-1 record cannot state a link type or wire length, nor be a\n heartbeat or a period close (VNFO_E_INVALID_ARGUMENT).\n Checks the record first: format version 1 or 2, a known type and verdict,\n an all-zero digest_in for a generated packet and an all-zero digest_out\n for a dropped one, a link type of at most VNFO_RECORD_MAX_LINK_TYPE, IPv4\n flow-key addresses whose 12 padding bytes are zero,\n granularity consistent with the packet bytes (none at `digest`, at most\n VNFO_RECORD_HEADER_BYTES at `headers`), counter names 1..64 bytes and\n unique, at most VNFO_RECORD_MAX_COUNTERS counters, a commitment of at most\n VNFO_RECORD_MAX_COMMITMENT bytes.  Counters are written sorted by name\n (bytewise), whatever their order in @p rec.  A hot-path function: it\n records no error message.\n @param[out] out Destination buffer.\n @param size Bytes available at @p out.\n @param[out] written Bytes written; on VNFO_E_BUFFER_TOO_SMALL the size\n             needed.\n @param rec The record.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_UNSUPPORTED_VERSION (a\n         format version this library does not write), VNFO_E_LIMIT_EXCEEDED\n         or VNFO_E_BUFFER_TOO_SMALL.\n @par Thread safety: safe (the record is only read)."]
     pub fn vnfo_record_encode(
         out: *mut u8,
         size: usize,
         written: *mut usize,
         rec: *const vnfo_record,
     ) -> vnfo_status;
-    #[doc = " @brief Decode one record that spans exactly @p len bytes.  Never allocates.\n\n Strict: any non-canonical form (a longer integer encoding than needed,\n unsorted or duplicate counter names, trailing bytes), a wrong type, a\n length beyond the remaining bytes or a field out of range is refused.\n Pointers in @p out point into @p data (see the file comment).\n @param[out] out The record; unspecified on failure.\n @param data The encoded bytes.\n @param len Their length.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_RECORD_MALFORMED (message\n         names the field and byte offset), VNFO_E_RECORD_NONCANONICAL,\n         VNFO_E_RECORD_UNKNOWN_TYPE, VNFO_E_UNSUPPORTED_VERSION (a newer\n         format version) or VNFO_E_LIMIT_EXCEEDED (too many counters, a\n         name or packet too long).\n @par Thread safety: safe."]
+    #[doc = " @brief Decode one record that spans exactly @p len bytes.  Never allocates.\n\n Reads format versions 1 and 2 (a version-1 packet record decodes with\n has_link_type = 0 and wire_len = 0).\n Strict: any non-canonical form (a longer integer encoding than needed,\n unsorted or duplicate counter names, trailing bytes, non-zero padding of\n an IPv4 flow-key address) is VNFO_E_RECORD_NONCANONICAL; a wrong type, a\n length beyond the remaining bytes, a field out of range, a generated\n packet with a non-zero digest_in or a dropped one with a non-zero\n digest_out is VNFO_E_RECORD_MALFORMED.\n Pointers in @p out point into @p data (see the file comment).\n @param[out] out The record; unspecified on failure.\n @param data The encoded bytes.\n @param len Their length.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_RECORD_MALFORMED (message\n         names the field and byte offset), VNFO_E_RECORD_NONCANONICAL,\n         VNFO_E_RECORD_UNKNOWN_TYPE, VNFO_E_UNSUPPORTED_VERSION (a newer\n         format version) or VNFO_E_LIMIT_EXCEEDED (too many counters, a\n         name or packet too long).\n @par Thread safety: safe."]
     pub fn vnfo_record_decode(out: *mut vnfo_record, data: *const u8, len: usize) -> vnfo_status;
-    #[doc = " @brief \"packet\", \"flowtag_map\", \"loss_notice\", \"epoch_start\" or \"unknown\".  @par Thread safety: safe."]
+    #[doc = " @brief \"packet\", \"flowtag_map\", \"loss_notice\", \"epoch_start\", \"heartbeat\", \"period_close\" or \"unknown\".  @par Thread safety: safe."]
     pub fn vnfo_record_type_name(type_: vnfo_record_type) -> *const ::std::os::raw::c_char;
     #[doc = " @brief \"forwarded\", \"dropped\", \"generated\" or \"unknown\".  @par Thread safety: safe."]
     pub fn vnfo_record_verdict_name(verdict: vnfo_record_verdict) -> *const ::std::os::raw::c_char;
@@ -4390,6 +4720,15 @@ extern "C" {
     pub fn vnfo_log_writer_append(w: *mut vnfo_log_writer, rec: *const vnfo_record) -> vnfo_status;
     #[doc = " @brief Close the open batch, if it holds any record, and deliver it.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_LOG_SINK or VNFO_E_CRYPTO.\n @par Thread safety: per handle."]
     pub fn vnfo_log_writer_flush(w: *mut vnfo_log_writer) -> vnfo_status;
+    #[doc = " @brief Append a heartbeat record (format 2) and sign the batch.\n\n When the manifest names `logging.heartbeat_ms`, a shim must sign a batch\n at least that often: call this when nothing else closed a batch for an\n interval (docs/FORMAT.md 1.6).  The open batch, with the records already\n in it, is closed with the heartbeat as its last record.\n @param w The writer.\n @param now_ns The heartbeat's time, ns since the Unix epoch (the shim's clock).\n @return As vnfo_log_writer_append() and vnfo_log_writer_flush().\n @par Thread safety: per handle."]
+    pub fn vnfo_log_writer_heartbeat(w: *mut vnfo_log_writer, now_ns: u64) -> vnfo_status;
+    #[doc = " @brief Append a period-close record (format 2) and sign the batch.\n\n Ends the node's log for the billing period [@p period_start_ns,\n @p period_end_ns): under a manifest with `logging.heartbeat_ms` the\n verifier fails `logs.integrity` for a node whose log has no such record\n (docs/FORMAT.md 1.7).  The writer stays usable for the next period.\n @param w The writer.\n @param period_start_ns Start of the billing period, ns since the Unix epoch.\n @param period_end_ns End of the billing period (not before the start).\n @param now_ns When the period is closed (the shim's clock).\n @return As vnfo_log_writer_heartbeat(); VNFO_E_INVALID_ARGUMENT for an\n         inverted period (nothing appended).\n @par Thread safety: per handle."]
+    pub fn vnfo_log_writer_close_period(
+        w: *mut vnfo_log_writer,
+        period_start_ns: u64,
+        period_end_ns: u64,
+        now_ns: u64,
+    ) -> vnfo_status;
     #[doc = " @brief Close the open batch and start a new key epoch for the next records.\n @return As vnfo_log_writer_flush().\n @par Thread safety: per handle."]
     pub fn vnfo_log_writer_set_epoch(w: *mut vnfo_log_writer, epoch: u64) -> vnfo_status;
     #[doc = " @brief The sequence number the next appended record gets.\n @par Thread safety: per handle."]
@@ -4683,6 +5022,13 @@ extern "C" {
         fn_: vnfo_reference_fn,
         ctx: *mut ::std::os::raw::c_void,
     ) -> vnfo_status;
+    #[doc = " @brief Give the reference implementation of a chain function, taking each\n        record's link type.\n\n Replaces a reference given with vnfo_verifier_reference_set(), and the\n other way round.  A reference given with vnfo_verifier_reference_set()\n only reads frames of ::vnfo_verify_options.linktype: a record stating\n another link type is not replayed through it (counted as\n `other_link_type` in the reference check's evidence).\n @param name The chain entry's name.\n @param fn The reference; NULL removes it.\n @param ctx Passed to @p fn; must outlive the verifier.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_NOT_FOUND.\n @par Thread safety: per handle."]
+    pub fn vnfo_verifier_reference_linktype_set(
+        v: *mut vnfo_verifier,
+        name: *const ::std::os::raw::c_char,
+        fn_: vnfo_reference_linktype_fn,
+        ctx: *mut ::std::os::raw::c_void,
+    ) -> vnfo_status;
     #[doc = " @brief Verify a chain node's log and take its records.\n\n Each batch is verified with the node's key from the manifest and the\n manifest's digest (docs/FORMAT.md).  Faulty batches (bad signature, root\n mismatch, broken chain, duplicate or replayed batch, truncated tail) do\n not stop the verification: they become evidence of the report's\n integrity check, and their records are not used.\n @param name The chain entry's name.\n @param data Length-prefixed batches; what the checks need is copied, so\n        the buffer may be freed when the call returns.\n @param source Names the log in messages.\n @return VNFO_OK; VNFO_E_NOT_FOUND (no such chain entry);\n         VNFO_E_LOG_MANIFEST_MISMATCH (the log follows another manifest);\n         VNFO_E_LOG_MALFORMED or VNFO_E_UNSUPPORTED_VERSION (not a log\n         this library reads: its first batch does not parse);\n         VNFO_E_LOG_NODE_MISMATCH (the log is another node's);\n         VNFO_E_INVALID_ARGUMENT; VNFO_E_NO_MEMORY.  Each is an input\n         error: the message names the log and the place.\n @par Thread safety: per handle."]
     pub fn vnfo_verifier_log_add(
         v: *mut vnfo_verifier,
@@ -4715,4 +5061,45 @@ extern "C" {
     pub fn vnfo_verifier_run(out: *mut *mut vnfo_report, v: *mut vnfo_verifier) -> vnfo_status;
     #[doc = " @brief Nanoseconds spent so far in each stage: 0 reading and verifying\n        logs, 1 decoding and storing records, 2 assembling trajectories and\n        functional checks, 3 replay, accounting and performance checks.\n @param[out] out Four doubles.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
     pub fn vnfo_verifier_stage_times(out: *mut f64, v: *const vnfo_verifier) -> vnfo_status;
+    #[doc = " @brief Initialise tap options to VNFO_TAP_OPTIONS_INIT.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.\n @par Thread safety: safe."]
+    pub fn vnfo_tap_options_init(
+        out: *mut vnfo_tap_options,
+        version: ::std::os::raw::c_uint,
+    ) -> vnfo_status;
+    #[doc = " @brief Create a tap.  Allocates the pending table once: about 80 bytes\n        per slot, plus 128 bytes per slot at `headers` or full_bytes at `full`.\n @param[out] out The tap; NULL on failure.\n @param opts Options (checked, with a message naming the bad one).\n @param sampler The manifest's sampler; borrowed: it must outlive the tap.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,\n         VNFO_E_LIMIT_EXCEEDED (capacity) or VNFO_E_NO_MEMORY.\n @par Thread safety: safe."]
+    pub fn vnfo_tap_create(
+        out: *mut *mut vnfo_tap,
+        opts: *const vnfo_tap_options,
+        sampler: *const vnfo_sampler,
+    ) -> vnfo_status;
+    #[doc = " @brief Free a tap.  Pending frames are discarded: call vnfo_tap_finish()\n        first to record them.  Accepts NULL.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_free(tap: *mut vnfo_tap);
+    #[doc = " @brief A frame entering the function.  Decides it, remembers it when\n        selected, and first expires pending frames older than the timeout\n        at @p t_ns (emitting their `dropped` records).\n @param tap The tap.\n @param frame, caplen The captured bytes.\n @param wire_len The frame's length on the wire (caplen when unknown).\n @param linktype Its pcap link type (VNFO_LINKTYPE_*).\n @param t_ns Capture time, ns.  Each stream's times should not go\n        backwards; a frame older than the newest one seen is taken as\n        arriving at that newest time for expiry.\n @return VNFO_OK (also for frames the sampler cannot hash: they are\n         counted), VNFO_E_INVALID_ARGUMENT, or the emit callback's status.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_ingress(
+        tap: *mut vnfo_tap,
+        frame: *const u8,
+        caplen: usize,
+        wire_len: u32,
+        linktype: u32,
+        t_ns: u64,
+    ) -> vnfo_status;
+    #[doc = " @brief A frame leaving the function.  Decides it; when selected, pairs it\n        with the oldest pending ingress frame of its label (a `forwarded`\n        record) or, when there is none, emits a `generated` record.\n @return As vnfo_tap_ingress().\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_egress(
+        tap: *mut vnfo_tap,
+        frame: *const u8,
+        caplen: usize,
+        wire_len: u32,
+        linktype: u32,
+        t_ns: u64,
+    ) -> vnfo_status;
+    #[doc = " @brief Expire pending ingress frames older than the timeout at @p now_ns\n        (`dropped` records), and emit a loss notice for any overflow not yet\n        reported.  Call it when the capture is idle, so drops are recorded\n        without waiting for the next frame.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_expire(tap: *mut vnfo_tap, now_ns: u64) -> vnfo_status;
+    #[doc = " @brief End of both streams: every pending ingress frame becomes a\n        `dropped` record (t_out = its t_in + timeout), and any unreported\n        overflow a loss notice.  The tap stays usable.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_finish(tap: *mut vnfo_tap) -> vnfo_status;
+    #[doc = " @brief Add frames lost before they reached the tap (kernel capture drops,\n        as pcap_stats() reports them); they leave as a loss notice with\n        reason queue_overflow at the next expire or finish.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_add_capture_loss(tap: *mut vnfo_tap, frames: u64) -> vnfo_status;
+    #[doc = " @brief The tap's counters.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle (reads state that the feeding thread changes)."]
+    pub fn vnfo_tap_stats_get(out: *mut vnfo_tap_stats, tap: *const vnfo_tap) -> vnfo_status;
+    #[doc = " @brief sizeof(vnfo_tap_stats), for FFI.  @par Thread safety: safe."]
+    pub fn vnfo_tap_stats_size() -> usize;
 }

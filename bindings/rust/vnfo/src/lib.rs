@@ -1,5 +1,6 @@
 //! Safe Rust API of libvnfo: trajectory sampling, packet digests, signed
-//! logs, FlowTags, manifests, accounting checks and the verifier.
+//! logs, FlowTags, manifests, accounting checks, the verifier and the tap
+//! for black-box functions.
 //!
 //! Each opaque libvnfo handle is an owning type that frees it on `Drop`;
 //! every fallible call returns [`Result<T>`](Result) with an [`Error`] that
@@ -7,7 +8,8 @@
 //! `Sync` follow the thread rules of the headers (docs/rust.md has the
 //! table).  The per-packet calls ([`Sampler::decide`],
 //! [`Sampler::decide_burst`], [`packet::digest`], the FlowTag carriers,
-//! [`LogWriter::append`]) take and fill caller slices and allocate nothing.
+//! [`LogWriter::append`], [`Tap::ingress`] and [`Tap::egress`]) take and
+//! fill caller slices and allocate nothing.
 //!
 //! Call [`init`] once before anything that signs, verifies or draws random
 //! numbers; the constructors that need it call it themselves.
@@ -31,6 +33,10 @@
 //! fn sync<T: Sync>() {}
 //! sync::<vnfo::Verifier<'static>>();
 //! ```
+//! ```compile_fail
+//! fn sync<T: Sync>() {}
+//! sync::<vnfo::Tap<'static, fn(&vnfo::Record<'_>) -> Result<(), vnfo::Error>, vnfo::Error>>();
+//! ```
 //!
 //! while the same check on the shared types does, and all of them are `Send`:
 //!
@@ -45,6 +51,7 @@
 //! send::<vnfo::LogReader<'static>>();
 //! send::<vnfo::account::Accumulator>();
 //! send::<vnfo::Verifier<'static>>();
+//! send::<vnfo::Tap<'static, fn(&vnfo::Record<'_>) -> Result<(), vnfo::Error>, vnfo::Error>>();
 //! ```
 
 pub use vnfo_sys as sys;
@@ -60,6 +67,7 @@ pub mod packet;
 pub mod record;
 pub mod report;
 pub mod sampler;
+pub mod tap;
 pub mod verify;
 
 pub use error::{Error, Location, Result, Status};
@@ -69,6 +77,7 @@ pub use manifest::Manifest;
 pub use record::Record;
 pub use report::Report;
 pub use sampler::{Decision, Sampler, SamplerOptions};
+pub use tap::{Tap, TapError, TapOptions};
 pub use verify::Verifier;
 
 use std::ffi::CStr;

@@ -171,6 +171,26 @@ impl<'k, W: Write> LogWriter<'k, W> {
         self.result(st)
     }
 
+    /// Append a heartbeat record (format 2) at `now_ns` and sign the batch
+    /// with it as its last record.  Under a manifest that names
+    /// `logging.heartbeat_ms` ([`Manifest::logging_heartbeat_ms`](crate::Manifest::logging_heartbeat_ms)),
+    /// call it when nothing else closed a batch for that long.
+    pub fn heartbeat(&mut self, now_ns: u64) -> Result<()> {
+        unsafe { sys::vnfo_error_clear() };
+        let st = unsafe { sys::vnfo_log_writer_heartbeat(self.raw, now_ns) };
+        self.result(st)
+    }
+
+    /// Append a period-close record (format 2) for the billing period
+    /// [`period_start_ns`, `period_end_ns`), closed at `now_ns`, and sign
+    /// the batch.  An inverted period is `VNFO_E_INVALID_ARGUMENT` and
+    /// appends nothing; the writer stays usable for the next period.
+    pub fn close_period(&mut self, period_start_ns: u64, period_end_ns: u64, now_ns: u64) -> Result<()> {
+        unsafe { sys::vnfo_error_clear() };
+        let st = unsafe { sys::vnfo_log_writer_close_period(self.raw, period_start_ns, period_end_ns, now_ns) };
+        self.result(st)
+    }
+
     /// Close the open batch and start a new key epoch.
     pub fn set_epoch(&mut self, epoch: u64) -> Result<()> {
         unsafe { sys::vnfo_error_clear() };

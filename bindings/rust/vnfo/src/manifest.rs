@@ -166,6 +166,18 @@ impl Manifest {
         unsafe { sys::vnfo_manifest_logging_batch_records(self.raw.as_ptr()) }
     }
 
+    /// `logging.heartbeat_ms`: the longest a shim may go without signing a
+    /// batch ([`LogWriter::heartbeat`](crate::LogWriter::heartbeat) when
+    /// nothing else closed one), 1..86400000 ms; `None` when the manifest
+    /// does not name it (then logs need neither heartbeats nor a period
+    /// close).
+    pub fn logging_heartbeat_ms(&self) -> Option<u32> {
+        match unsafe { sys::vnfo_manifest_logging_heartbeat_ms(self.raw.as_ptr()) } {
+            0 => None,
+            ms => Some(ms),
+        }
+    }
+
     /// Whether the chain uses FlowTags, and if so their carrier
     /// (`sys::VNFO_MANIFEST_CARRIER_*`) and width.
     pub fn flowtags(&self) -> Option<(u32, u32)> {

@@ -15,6 +15,16 @@ pub const FLOWTAG_MAP: u32 = sys::VNFO_RECORD_FLOWTAG_MAP;
 pub const LOSS_NOTICE: u32 = sys::VNFO_RECORD_LOSS_NOTICE;
 /// Record type: start of a key epoch.
 pub const EPOCH_START: u32 = sys::VNFO_RECORD_EPOCH_START;
+/// Record type: the shim is alive (format 2).
+pub const HEARTBEAT: u32 = sys::VNFO_RECORD_HEARTBEAT;
+/// Record type: the end of a node's log for one billing period (format 2).
+pub const PERIOD_CLOSE: u32 = sys::VNFO_RECORD_PERIOD_CLOSE;
+
+/// Record format version this library writes (2: link type, wire length,
+/// heartbeat and period close).
+pub const FORMAT_VERSION: u32 = sys::VNFO_RECORD_FORMAT_VERSION;
+/// Oldest record format version the library reads and writes.
+pub const FORMAT_VERSION_MIN: u32 = sys::VNFO_RECORD_FORMAT_VERSION_MIN;
 
 /// Verdict of a packet record: forwarded.
 pub const FORWARDED: u32 = sys::VNFO_VERDICT_FORWARDED;
@@ -48,11 +58,22 @@ pub struct PacketRecord {
     pub mem_bytes: u64,
     /// Digest of the function's state (snapshot mode).
     pub state_digest: Option<[u8; 32]>,
+    /// pcap link type of the frames the digests and bytes were taken from
+    /// (format 2, at most 65535); `None`: not stated, which readers take as
+    /// Ethernet.
+    pub link_type: Option<u32>,
+    /// Frame length on the wire at entry (a generated packet: at exit);
+    /// 0: not stated (format 2).
+    pub wire_len: u32,
 }
 
 /// One log record (`vnfo_record`).  Records decoded from bytes, and
 /// records carrying packet bytes or counters, borrow them for `'a`.
+///
+/// `#[repr(transparent)]` over the C record, so a record the library hands
+/// to a callback (the tap's emit closure) is borrowed, not copied.
 #[derive(Clone, Copy)]
+#[repr(transparent)]
 pub struct Record<'a> {
     raw: sys::vnfo_record,
     _borrowed: PhantomData<&'a [u8]>,
@@ -80,6 +101,25 @@ impl Record<'static> {
         r
     }
 
+    /// A heartbeat (format 2): the shim is alive at `time_ns`.  Usually
+    /// written by [`LogWriter::heartbeat`](crate::LogWriter::heartbeat).
+    pub fn heartbeat(time_ns: u64) -> Record<'static> {
+        let mut r = Record::new(HEARTBEAT).expect("VNFO_RECORD_HEARTBEAT is a known type");
+        r.raw.u.heartbeat = sys::vnfo_record_heartbeat { time_ns };
+        r
+    }
+
+    /// A period close (format 2): the node's log of the billing period
+    /// [`period_start_ns`, `period_end_ns`) ends, closed at `time_ns`.
+    /// Usually written by
+    /// [`LogWriter::close_period`](crate::LogWriter::close_period), which
+    /// also signs the batch.  An inverted period fails to encode.
+    pub fn period_close(period_start_ns: u64, period_end_ns: u64, time_ns: u64) -> Record<'static> {
+        let mut r = Record::new(PERIOD_CLOSE).expect("VNFO_RECORD_PERIOD_CLOSE is a known type");
+        r.raw.u.period_close = sys::vnfo_record_period_close { period_start_ns, period_end_ns, time_ns };
+        r
+    }
+
     pub(crate) fn from_raw_static(raw: sys::vnfo_record) -> Record<'static> {
         Record { raw, _borrowed: PhantomData }
     }
@@ -100,12 +140,26 @@ impl<'a> Record<'a> {
         Record { raw, _borrowed: PhantomData }
     }
 
+    /// # Safety
+    /// Every pointer in `*raw` is valid for `'a`.
+    pub(crate) unsafe fn from_raw_ref<'r>(raw: &'r sys::vnfo_record) -> &'r Record<'a> {
+        // Record is repr(transparent) over sys::vnfo_record.
+        &*(raw as *const sys::vnfo_record as *const Record<'a>)
+    }
+
     /// The C record.
     pub fn raw(&self) -> &sys::vnfo_record {
         &self.raw
     }
 
-    /// `PACKET`, `FLOWTAG_MAP`, `LOSS_NOTICE` or `EPOCH_START`.
+    /// The record's format version: [`FORMAT_VERSION`] for new records, 1
+    /// for records decoded from a 0.1.0 log.
+    pub fn format_version(&self) -> u32 {
+        self.raw.format_version
+    }
+
+    /// `PACKET`, `FLOWTAG_MAP`, `LOSS_NOTICE`, `EPOCH_START`, `HEARTBEAT`
+    /// or `PERIOD_CLOSE`.
     pub fn kind(&self) -> u32 {
         self.raw.type_
     }
@@ -141,6 +195,9 @@ impl<'a> Record<'a> {
         r.mem_bytes = p.mem_bytes;
         r.has_state_digest = p.state_digest.is_some() as _;
         r.state_digest = p.state_digest.unwrap_or([0; 32]);
+        r.has_link_type = p.link_type.is_some() as _;
+        r.link_type = p.link_type.unwrap_or(0);
+        r.wire_len = p.wire_len;
     }
 
     /// The packet fields, for a packet record.
@@ -158,6 +215,8 @@ impl<'a> Record<'a> {
             cpu_cycles: r.cpu_cycles,
             mem_bytes: r.mem_bytes,
             state_digest: if r.has_state_digest != 0 { Some(r.state_digest) } else { None },
+            link_type: if r.has_link_type != 0 { Some(r.link_type) } else { None },
+            wire_len: r.wire_len,
         })
     }
 
@@ -183,6 +242,24 @@ impl<'a> Record<'a> {
     pub fn as_loss_notice(&self) -> Option<&sys::vnfo_record_loss_notice> {
         if self.raw.type_ == LOSS_NOTICE {
             Some(unsafe { &self.raw.u.loss_notice })
+        } else {
+            None
+        }
+    }
+
+    /// The C heartbeat, for a heartbeat record.
+    pub fn as_heartbeat(&self) -> Option<&sys::vnfo_record_heartbeat> {
+        if self.raw.type_ == HEARTBEAT {
+            Some(unsafe { &self.raw.u.heartbeat })
+        } else {
+            None
+        }
+    }
+
+    /// The C period close, for a period-close record.
+    pub fn as_period_close(&self) -> Option<&sys::vnfo_record_period_close> {
+        if self.raw.type_ == PERIOD_CLOSE {
+            Some(unsafe { &self.raw.u.period_close })
         } else {
             None
         }

@@ -36,10 +36,44 @@ pub enum Reference {
 }
 
 type ReferenceFn<'a> = dyn FnMut(&[u8], &mut [u8], &mut ReferenceResources) -> Reference + Send + 'a;
+type LinktypeReferenceFn<'a> = dyn FnMut(u32, &[u8], &mut [u8], &mut ReferenceResources) -> Reference + Send + 'a;
+
+/// The C views of one reference call's buffers.
+///
+/// # Safety
+/// The pointers are those the C verifier passed: valid for the call.
+unsafe fn reference_buffers(
+    input: *const u8,
+    in_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    res: *mut ReferenceResources,
+    scratch: &mut ReferenceResources,
+) -> (&[u8], &mut [u8], &mut ReferenceResources) {
+    let input: &[u8] = if input.is_null() { &[] } else { std::slice::from_raw_parts(input, in_len) };
+    let output: &mut [u8] = if out.is_null() { &mut [] } else { std::slice::from_raw_parts_mut(out, out_cap) };
+    let res = if res.is_null() { scratch } else { &mut *res };
+    (input, output, res)
+}
+
+/// The C verdict of a closure's outcome: a panic (`Err`), or a forwarded
+/// length beyond the output buffer, is VNFO_REFERENCE_ERROR.
+///
+/// # Safety
+/// `out_len` is NULL or valid for writing.
+unsafe fn reference_verdict(outcome: std::thread::Result<Reference>, out_cap: usize, out_len: *mut usize) -> sys::vnfo_reference_verdict {
+    match outcome {
+        Ok(Reference::Forward(n)) if n <= out_cap && !out_len.is_null() => {
+            *out_len = n;
+            sys::VNFO_REFERENCE_FORWARD
+        }
+        Ok(Reference::Drop) => sys::VNFO_REFERENCE_DROP,
+        _ => sys::VNFO_REFERENCE_ERROR,
+    }
+}
 
 /// Calls a reference closure for the C verifier.  A panic must not cross
-/// the C frames: it becomes VNFO_REFERENCE_ERROR, as does a forwarded
-/// length beyond the output buffer.
+/// the C frames.
 unsafe extern "C" fn reference_call(
     ctx: *mut c_void,
     input: *const u8,
@@ -50,18 +84,26 @@ unsafe extern "C" fn reference_call(
     res: *mut ReferenceResources,
 ) -> sys::vnfo_reference_verdict {
     let f = &mut *(ctx as *mut Box<ReferenceFn<'static>>);
-    let input: &[u8] = if input.is_null() { &[] } else { std::slice::from_raw_parts(input, in_len) };
-    let output: &mut [u8] = if out.is_null() { &mut [] } else { std::slice::from_raw_parts_mut(out, out_cap) };
     let mut scratch = ReferenceResources::default();
-    let res = if res.is_null() { &mut scratch } else { &mut *res };
-    match catch_unwind(AssertUnwindSafe(|| f(input, output, res))) {
-        Ok(Reference::Forward(n)) if n <= out_cap && !out_len.is_null() => {
-            *out_len = n;
-            sys::VNFO_REFERENCE_FORWARD
-        }
-        Ok(Reference::Drop) => sys::VNFO_REFERENCE_DROP,
-        _ => sys::VNFO_REFERENCE_ERROR,
-    }
+    let (input, output, res) = reference_buffers(input, in_len, out, out_cap, res, &mut scratch);
+    reference_verdict(catch_unwind(AssertUnwindSafe(|| f(input, output, res))), out_cap, out_len)
+}
+
+/// Calls a link-type-aware reference closure for the C verifier.
+unsafe extern "C" fn reference_linktype_call(
+    ctx: *mut c_void,
+    linktype: u32,
+    input: *const u8,
+    in_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    res: *mut ReferenceResources,
+) -> sys::vnfo_reference_verdict {
+    let f = &mut *(ctx as *mut Box<LinktypeReferenceFn<'static>>);
+    let mut scratch = ReferenceResources::default();
+    let (input, output, res) = reference_buffers(input, in_len, out, out_cap, res, &mut scratch);
+    reference_verdict(catch_unwind(AssertUnwindSafe(|| f(linktype, input, output, res))), out_cap, out_len)
 }
 
 /// Options of a [`Verifier`] (`vnfo_verify_options`).
@@ -111,6 +153,8 @@ pub struct Verifier<'a> {
     // verifier may call any of them until it is freed.
     #[allow(clippy::vec_box)]
     references: Vec<Box<Box<ReferenceFn<'a>>>>,
+    #[allow(clippy::vec_box)]
+    linktype_references: Vec<Box<Box<LinktypeReferenceFn<'a>>>>,
     _borrows: PhantomData<&'a Manifest>,
 }
 
@@ -122,7 +166,7 @@ impl<'a> Verifier<'a> {
         crate::init()?;
         let mut raw = ptr::null_mut();
         call(|| unsafe { sys::vnfo_verifier_create(&mut raw, manifest.as_ptr(), &opts.raw) })?;
-        Ok(Verifier { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL"), references: Vec::new(), _borrows: PhantomData })
+        Ok(Verifier { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL"), references: Vec::new(), linktype_references: Vec::new(), _borrows: PhantomData })
     }
 
     /// Give the reference implementation of the chain entry `name`: a
@@ -138,6 +182,27 @@ impl<'a> Verifier<'a> {
         let ctx = &mut *boxed as *mut Box<ReferenceFn<'a>> as *mut c_void;
         call(|| unsafe { sys::vnfo_verifier_reference_set(self.raw.as_ptr(), name.as_ptr(), Some(reference_call), ctx) })?;
         self.references.push(boxed);
+        Ok(())
+    }
+
+    /// Give the reference implementation of the chain entry `name` as a
+    /// closure that is told each packet's link type: the record's
+    /// (format 2), or [`VerifyOptions::linktype`] for a record that states
+    /// none.  Replaces a reference given with
+    /// [`set_reference`](Verifier::set_reference), which reads frames of
+    /// the options' link type only (records of another link type are not
+    /// replayed through it: `other_link_type` in the check's evidence).
+    pub fn set_reference_linktype<F>(&mut self, name: &str, f: F) -> Result<()>
+    where
+        F: FnMut(u32, &[u8], &mut [u8], &mut ReferenceResources) -> Reference + Send + 'a,
+    {
+        let name = c_string(name)?;
+        let mut boxed: Box<Box<LinktypeReferenceFn<'a>>> = Box::new(Box::new(f));
+        let ctx = &mut *boxed as *mut Box<LinktypeReferenceFn<'a>> as *mut c_void;
+        call(|| unsafe {
+            sys::vnfo_verifier_reference_linktype_set(self.raw.as_ptr(), name.as_ptr(), Some(reference_linktype_call), ctx)
+        })?;
+        self.linktype_references.push(boxed);
         Ok(())
     }
 
@@ -185,7 +250,7 @@ impl<'a> Verifier<'a> {
 
 impl std::fmt::Debug for Verifier<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Verifier({} references)", self.references.len())
+        write!(f, "Verifier({} references)", self.references.len() + self.linktype_references.len())
     }
 }
 
@@ -194,5 +259,6 @@ impl Drop for Verifier<'_> {
         // Free the verifier before the closures it points at.
         unsafe { sys::vnfo_verifier_free(self.raw.as_ptr()) }
         self.references.clear();
+        self.linktype_references.clear();
     }
 }

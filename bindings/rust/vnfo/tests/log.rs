@@ -5,7 +5,7 @@ use std::io;
 use common::frame;
 use vnfo::log::{LogReader, LogReaderOptions, LogWriter, LogWriterOptions};
 use vnfo::packet::{self, LINKTYPE_ETHERNET};
-use vnfo::record::{PacketRecord, Record, FORWARDED};
+use vnfo::record::{PacketRecord, Record, FORWARDED, HEARTBEAT, PACKET, PERIOD_CLOSE};
 use vnfo::{sys, SigningKey};
 
 fn assert_send<T: Send>() {}
@@ -212,4 +212,36 @@ fn inclusion_proofs_prove_one_record_to_a_third_party() {
     assert_eq!(Proof::create(batch, 4).unwrap_err().status(), sys::VNFO_E_NOT_FOUND);
     assert_eq!(record_bytes(batch, 9).unwrap_err().status(), sys::VNFO_E_NOT_FOUND);
     assert!(r.batch_bytes(3).is_none());
+}
+
+#[test]
+fn heartbeats_and_period_closes_sign_their_batch() {
+    let key = node_key();
+    let opts = LogWriterOptions::default().node_id(3).batch_records(100);
+    let mut w = LogWriter::new(&opts, &key, Vec::new()).unwrap();
+    w.append(&record(0)).unwrap();
+    w.heartbeat(5_000).unwrap(); // closes the open batch: record 0, heartbeat
+    w.heartbeat(6_000).unwrap(); // a batch of its own
+    let e = w.close_period(2_000, 1_000, 7_000).unwrap_err();
+    assert_eq!(e.status(), sys::VNFO_E_INVALID_ARGUMENT);
+    assert!(e.message().contains("before it starts"), "{}", e.message());
+    assert_eq!(w.next_seq(), 3, "an inverted period appends nothing");
+    w.close_period(1_000, 2_000, 7_000).unwrap();
+    w.append(&record(1)).unwrap(); // the writer goes on into the next period
+    let bytes = w.finish().unwrap();
+
+    let mut r = LogReader::new(&LogReaderOptions::new(key.public_key()).node_id(3)).unwrap();
+    r.add_buffer(&bytes, "mem").unwrap();
+    r.verify().unwrap();
+    let counts: Vec<u32> = r.batches().iter().map(|b| b.header.unwrap().record_count).collect();
+    assert_eq!(counts, [2, 1, 1, 1]);
+    let recs: Vec<Record<'_>> = r.records().collect::<Result<_, _>>().unwrap();
+    let kinds: Vec<u32> = recs.iter().map(|r| r.kind()).collect();
+    assert_eq!(kinds, [PACKET, HEARTBEAT, HEARTBEAT, PERIOD_CLOSE, PACKET]);
+    assert_eq!(recs.iter().map(|r| r.seq()).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    assert_eq!(recs[1].as_heartbeat().unwrap().time_ns, 5_000);
+    assert_eq!(recs[2].as_heartbeat().unwrap().time_ns, 6_000);
+    let close = recs[3].as_period_close().unwrap();
+    assert_eq!((close.period_start_ns, close.period_end_ns, close.time_ns), (1_000, 2_000, 7_000));
+    assert_eq!(recs[3].to_json().unwrap()["node_id"], 3);
 }

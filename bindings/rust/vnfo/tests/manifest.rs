@@ -65,3 +65,17 @@ fn missing_files_are_io_errors_without_a_place() {
     assert_eq!(e.status(), sys::VNFO_E_NOT_FOUND);
     assert!(e.location().is_none());
 }
+
+#[test]
+fn heartbeat_interval_is_none_unless_named() {
+    let text = std::fs::read_to_string(example("single-ids.json")).unwrap();
+    assert_eq!(Manifest::parse(&text, "ids.json").unwrap().logging_heartbeat_ms(), None);
+    assert_eq!(Manifest::parse(Manifest::template(), "template").unwrap().logging_heartbeat_ms(), Some(60000));
+    let with = text.replace("\"batch_records\": 4096}", "\"batch_records\": 4096, \"heartbeat_ms\": 250}");
+    assert_ne!(with, text);
+    assert_eq!(Manifest::parse(&with, "ids.json").unwrap().logging_heartbeat_ms(), Some(250));
+    let zero = text.replace("\"batch_records\": 4096}", "\"batch_records\": 4096, \"heartbeat_ms\": 0}");
+    let e = Manifest::parse(&zero, "ids.json").unwrap_err();
+    assert_eq!(e.status(), sys::VNFO_E_MANIFEST_RANGE);
+    assert_eq!(e.location().unwrap().path, "logging.heartbeat_ms");
+}

@@ -178,3 +178,86 @@ fn reports_built_by_hand_render_as_json() {
     let e = r.set_subject("bad\0key", "x").unwrap_err();
     assert_eq!(e.status(), sys::VNFO_E_INVALID_ARGUMENT);
 }
+
+/// The demo IDS as a reference: drops "GET /images/", forwards the rest.
+fn demo_ids(input: &[u8], out: &mut [u8]) -> Reference {
+    if input.windows(12).any(|w| w == b"GET /images/") {
+        return Reference::Drop;
+    }
+    if input.len() > out.len() {
+        return Reference::Error;
+    }
+    out[..input.len()].copy_from_slice(input);
+    Reference::Forward(input.len())
+}
+
+/// The logs of the demo's chain run by `vnfo simulate` over the demo
+/// capture as raw IPv4 (link type 228).
+fn raw_ipv4_logs(demo: &Path, tmp: &Path) -> std::path::PathBuf {
+    let top = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+    let st = Command::new("python3")
+        .arg(top.join("tests/make_linktype_pcaps.py"))
+        .arg("convert")
+        .arg(demo.join("capture.pcap"))
+        .arg(tmp)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = tmp.join("raw4");
+    std::fs::create_dir(&out).unwrap();
+    let run = Command::new(common::cli().unwrap())
+        .args(["simulate", "--manifest"])
+        .arg(demo.join("manifest.json"))
+        .arg("--pcap")
+        .arg(tmp.join("lt228.pcap"))
+        .arg("--keys")
+        .arg(demo.join("keys"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    out
+}
+
+#[test]
+fn linktype_aware_references_read_raw_ipv4_logs() {
+    let demo = match common::demo_dir() {
+        Some(d) => d,
+        None => return,
+    };
+    let tmp = common::TempDir::new("raw4");
+    let logs = raw_ipv4_logs(&demo, tmp.path());
+    let m = Manifest::load(demo.join("manifest.json")).unwrap();
+
+    // Told each record's link type: every record of these logs states 228.
+    let seen = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+    let seen_by_ref = seen.clone();
+    let mut v = Verifier::new(&m, &VerifyOptions::default()).unwrap();
+    v.set_reference("ids", |_: &[u8], _: &mut [u8], _: &mut vnfo::verify::ReferenceResources| Reference::Error).unwrap();
+    // ... and the link-type-aware one replaces it.
+    v.set_reference_linktype("ids", move |linktype: u32, input: &[u8], out: &mut [u8], _: &mut vnfo::verify::ReferenceResources| {
+        seen_by_ref.lock().unwrap().insert(linktype);
+        demo_ids(input, out)
+    })
+    .unwrap();
+    add_logs(&mut v, &m, &logs);
+    let aware = v.run().unwrap();
+    assert_eq!(seen.lock().unwrap().iter().copied().collect::<Vec<u32>>(), [vnfo::packet::LINKTYPE_IPV4]);
+    assert_eq!(aware.entry("reference.ids").unwrap().verdict, report::PASS);
+    assert!(aware.evidence_number("reference.ids", "checked").unwrap() > 100.0);
+
+    // A plain reference reads Ethernet frames only: the records are not
+    // replayed through it, and the check says why.
+    let mut v = Verifier::new(&m, &VerifyOptions::default()).unwrap();
+    v.set_reference("ids", |input: &[u8], out: &mut [u8], _: &mut vnfo::verify::ReferenceResources| demo_ids(input, out)).unwrap();
+    add_logs(&mut v, &m, &logs);
+    let plain = v.run().unwrap();
+    assert_eq!(plain.entry("reference.ids").unwrap().verdict, report::INCONCLUSIVE);
+    assert!(plain.evidence_number("reference.ids", "other_link_type").unwrap() > 100.0);
+
+    let e = v
+        .set_reference_linktype("dpi", |_: u32, _: &[u8], _: &mut [u8], _: &mut vnfo::verify::ReferenceResources| Reference::Drop)
+        .unwrap_err();
+    assert_eq!(e.status(), sys::VNFO_E_NOT_FOUND);
+}
