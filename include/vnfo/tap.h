@@ -169,8 +169,9 @@ VNFO_API vnfo_status vnfo_tap_expire(vnfo_tap *tap, uint64_t now_ns);
 
 /**
  * @brief End of both streams: every pending ingress frame becomes a
- *        `dropped` record (t_out = t_in: a black box's drop time cannot be observed), and any unreported
- *        overflow a loss notice.  The tap stays usable.
+ *        `dropped` record (t_out = t_in: a black box's drop time cannot be
+ *        observed), and any unreported overflow a loss notice.  The tap
+ *        stays usable.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.
  * @par Thread safety: per handle.
  */
