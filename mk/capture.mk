@@ -1,0 +1,10 @@
+# Real captures end to end (issue 12): link layers around IP packets for the
+# tests (tools/encap.c), the encapsulation tests of the packet parser, the
+# capture corpus and the simulate -> verify runs over it and $VNFO_PCAP_DIR.
+tools_libvnfo_traffic_la_SOURCES += tools/encap.c tools/encap.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check_packet_encap
+tests_check_packet_encap_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
+tests_check_packet_encap_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
+endif
