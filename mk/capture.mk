@@ -8,3 +8,11 @@ check_PROGRAMS += tests/check_packet_encap
 tests_check_packet_encap_CFLAGS = $(TEST_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_packet_encap_LDADD = $(TRAFFIC_LIBS) $(TEST_LIBS)
 endif
+
+# Equal-label packets in the verifier (issue 12 item 4, issue 11 item 4).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_verify_labels
+tests_check_verify_labels_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_verify_labels_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_labels_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+endif
