@@ -16,3 +16,9 @@ tests_check_verify_labels_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_verify_labels_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_labels_LDADD = $(SIM_LIBS) $(TEST_LIBS)
 endif
+
+# The README's commands as written, and the CLI papercuts of issue 12.
+if BUILD_CLI
+TESTS += tests/cli_readme.sh
+endif
+EXTRA_DIST += tests/cli_readme.sh
