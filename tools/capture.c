@@ -52,8 +52,8 @@ static const char *hint_for(const char *reason)
     if (strstr(reason, "snapshot length") || strstr(reason, "link-layer type") ||
         strstr(reason, "different"))
         return " (libpcap reads a pcapng file only when all its interfaces share one link type"
-               " and snapshot length; Wireshark and tshark read this file: convert it, e.g."
-               " `editcap -F pcap -T <linktype> -s 0 IN OUT`, or split it per interface)";
+               " and snapshot length; Wireshark and tshark read this file: convert it with"
+               " `editcap -F pcap IN OUT`, or split it per interface)";
     return "";
 }
 

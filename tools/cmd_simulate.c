@@ -20,8 +20,12 @@ static void simulate_usage(FILE *out)
                  "DIR/sampling.key.  OUT is created if missing.  The capture may be of any\n"
                  "link type `vnfo sample` reads (docs/sampling.md).  The clock model is in\n"
                  "docs/simulate.md.  Scenarios:\n");
-    for (int i = 1; i < SIM_SCENARIO_COUNT; i++)
-        fprintf(out, "  %-24s %s\n", sim_scenario_name(i), sim_scenario_story(i));
+    for (int i = 1; i < SIM_SCENARIO_COUNT; i++) {
+        fprintf(out, "  %-24s %s\n  %-24s caught by:", sim_scenario_name(i), sim_scenario_story(i), "");
+        for (const char *const *c = sim_scenario_checks(i); *c; c++)
+            fprintf(out, " %s", *c);
+        fprintf(out, "%s\n", sim_scenario_needs_flowtags(i) ? " (needs a manifest with FlowTags)" : "");
+    }
 }
 
 static int capture_source(void *ctx, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)

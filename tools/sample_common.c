@@ -93,6 +93,7 @@ int sample_capture(struct sample_summary *sum, const char *path, const vnfo_samp
     if (!c)
         return -2;
     uint32_t linktype = capture_linktype(c);
+    sum->linktype = linktype;
     const uint8_t *data;
     size_t len;
     uint64_t ts;
