@@ -36,7 +36,7 @@ EXTRA_DIST += tests/cli_captures.sh
 # check_pcaps maps link types as the CLI does.
 if BUILD_CLI
 if HAVE_CHECK
-tests_check_pcaps_SOURCES = tests/check_pcaps.c tools/capture.c tools/capture.h
+tests_check_pcaps_SOURCES = tests/check_pcaps.c tools/capture.c tools/capture.h tools/pcapng.c tools/pcapng.h
 tests_check_pcaps_CFLAGS += $(TRAFFIC_CFLAGS)
 endif
 endif

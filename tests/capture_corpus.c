@@ -16,7 +16,9 @@
  *                                         with equal sampled bytes (an exact copy, or a payload
  *                                         that differs only past the hashed bytes)
  *   mixed-snaplen.pcapng                  pcapng whose two interfaces have different
- *                                         snapshot lengths (libpcap refuses it)
+ *                                         snapshot lengths (libpcap refuses it; vnfo reads it)
+ *   same-snaplen.pcapng                   the same packets, one snapshot length (libpcap reads it)
+ *   mixed-linktype.pcapng                 the same, the second interface raw IP (refused)
  *
  * usage: capture_corpus DIR */
 #include <errno.h>
@@ -147,45 +149,59 @@ static void le16(FILE *f, uint16_t x)
     fwrite(b, 1, 2, f);
 }
 
-static void idb(FILE *f, uint32_t snaplen)
+/* An interface description block; with nanoseconds, an if_tsresol option. */
+static void idb(FILE *f, uint16_t linktype, uint32_t snaplen, int nanoseconds)
 {
-    le32(f, 1), le32(f, 20), le16(f, VNFO_LINKTYPE_ETHERNET), le16(f, 0), le32(f, snaplen), le32(f, 20);
+    le32(f, 1), le32(f, nanoseconds ? 32 : 20), le16(f, linktype), le16(f, 0), le32(f, snaplen);
+    if (nanoseconds) /* if_tsresol = 9 (10^-9 s), then opt_endofopt */
+        le16(f, 9), le16(f, 1), fputc(9, f), fputc(0, f), fputc(0, f), fputc(0, f), le32(f, 0);
+    le32(f, nanoseconds ? 32 : 20);
 }
 
-static void epb(FILE *f, uint32_t iface, uint64_t t_us, const uint8_t *frame, uint32_t len)
+static void epb(FILE *f, uint32_t iface, uint64_t t, const uint8_t *frame, uint32_t len)
 {
     uint32_t padded = (len + 3) & ~3u;
-    le32(f, 6), le32(f, 32 + padded), le32(f, iface), le32(f, (uint32_t)(t_us >> 32)),
-        le32(f, (uint32_t)t_us), le32(f, len), le32(f, len);
+    le32(f, 6), le32(f, 32 + padded), le32(f, iface), le32(f, (uint32_t)(t >> 32)),
+        le32(f, (uint32_t)t), le32(f, len), le32(f, len);
     fwrite(frame, 1, len, f);
     for (uint32_t k = len; k < padded; k++)
         fputc(0, f);
     le32(f, 32 + padded);
 }
 
-/* Two Ethernet interfaces with snapshot lengths 65535 and 262144, as
- * dumpcap writes when capturing on two interfaces; Wireshark reads it,
- * libpcap 1.10 refuses it. */
-static int write_mixed_snaplen(void)
+/* Two interfaces, packets alternating between them, the second stamping in
+ * nanoseconds, as dumpcap writes when capturing on two interfaces: with
+ * snapshot lengths 65535 and 262144 (valid; libpcap 1.10 refuses it), with
+ * both 65535 (libpcap reads it: the reference for the same packets), or
+ * with the second interface raw IP (vnfo reads one link type per file). */
+static int write_two_interfaces(const char *name, uint32_t snaplen2, uint16_t linktype2)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/mixed-snaplen.pcapng", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
     if (!f)
         return fail("cannot write", path);
     le32(f, 0x0a0d0d0a), le32(f, 28), le32(f, 0x1a2b3c4d), le16(f, 1), le16(f, 0);
     le32(f, 0xffffffffu), le32(f, 0xffffffffu), le32(f, 28);
-    idb(f, 65535);
-    idb(f, 262144);
+    idb(f, VNFO_LINKTYPE_ETHERNET, 65535, 0);
+    idb(f, linktype2, snaplen2, 1);
     traffic_gen g;
-    if (traffic_gen_init(&g, 7, 10) != 0) {
+    if (traffic_gen_init(&g, 2026, 60) != 0) {
         fclose(f);
         return fail("out of memory", path);
     }
     uint8_t frame[TRAFFIC_FRAME_MAX];
-    for (unsigned i = 0; i < 20; i++) {
+    for (unsigned i = 0; i < FRAMES; i++) {
         size_t n = traffic_gen_next(&g, frame, sizeof frame, NULL);
-        epb(f, i % 2, T0_US + i * 20u, frame, (uint32_t)n);
+        uint64_t us = T0_US + i * 20u;
+        const uint8_t *ip;
+        size_t ip_len;
+        if (i % 2 == 0)
+            epb(f, 0, us, frame, (uint32_t)n);
+        else if (linktype2 == VNFO_LINKTYPE_ETHERNET)
+            epb(f, 1, us * 1000u, frame, (uint32_t)n);
+        else if ((ip_len = ip_of(&ip, frame, n)) > 0)
+            epb(f, 1, us * 1000u, ip, (uint32_t)ip_len);
     }
     traffic_gen_free(&g);
     return fclose(f) != 0 ? fail("cannot write", path) : 0;
@@ -222,7 +238,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof C / sizeof C[0]; i++)
         if (write_wrapped(C[i].name, &C[i].e, C[i].vary, C[i].version) != 0)
             return 3;
-    if (write_equal_labels() != 0 || write_mixed_snaplen() != 0)
+    if (write_equal_labels() != 0 ||
+        write_two_interfaces("mixed-snaplen.pcapng", 262144, VNFO_LINKTYPE_ETHERNET) != 0 ||
+        write_two_interfaces("same-snaplen.pcapng", 65535, VNFO_LINKTYPE_ETHERNET) != 0 ||
+        write_two_interfaces("mixed-linktype.pcapng", 65535, VNFO_LINKTYPE_RAW) != 0)
         return 3;
     return 0;
 }

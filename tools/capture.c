@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "pcapng.h"
 
 /* pcap LINKTYPE_ numbers whose DLT_ value differs on some platform. */
 enum {
@@ -39,6 +40,7 @@ uint32_t capture_linktype_of_dlt(int dlt)
 
 struct capture {
     pcap_t *p;
+    struct pcapng *ng; /* the fallback reader, once libpcap gave up on a valid pcapng */
     uint32_t linktype;
     uint64_t count;
     char path[1024];
@@ -46,14 +48,18 @@ struct capture {
 };
 
 /* libpcap refuses some files other readers (Wireshark, tshark) accept;
- * the reason alone does not tell a user that the file is fine. */
+ * the reason alone does not tell a user that the file is fine.  (Mixed
+ * snapshot lengths are then read by tools/pcapng.c; the hint is for what
+ * that reader refuses too: interfaces of different link types.) */
 static const char *hint_for(const char *reason)
 {
-    if (strstr(reason, "snapshot length") || strstr(reason, "link-layer type") ||
-        strstr(reason, "different"))
-        return " (libpcap reads a pcapng file only when all its interfaces share one link type"
-               " and snapshot length; Wireshark and tshark read this file: convert it with"
-               " `editcap -F pcap IN OUT`, or split it per interface)";
+    if (strstr(reason, "different from the type"))
+        return " (the file is valid pcapng and Wireshark reads it, but libpcap and vnfo read one"
+               " link type per capture: split it per interface, e.g."
+               " `tshark -r IN -Y frame.interface_id==0 -w OUT`)";
+    if (strstr(reason, "snapshot length"))
+        return " (the file is valid pcapng and Wireshark reads it; libpcap reads a pcapng file"
+               " only when its interfaces share one snapshot length)";
     return "";
 }
 
@@ -81,8 +87,46 @@ uint32_t capture_linktype(const struct capture *c)
     return c->linktype;
 }
 
+/* libpcap 1.10 refuses a pcapng file when a later interface's snapshot
+ * length differs from the first's, although the file is valid: read it
+ * with tools/pcapng.c instead, skipping the packets already delivered. */
+static int fall_back(struct capture *c, const char *reason)
+{
+    if (!strstr(reason, "snapshot length"))
+        return 0;
+    char err[600];
+    c->ng = pcapng_open(c->path, err, sizeof err);
+    if (!c->ng)
+        return 0;
+    const uint8_t *pkt;
+    size_t len;
+    uint64_t ts;
+    for (uint64_t i = 0; i < c->count; i++)
+        if (pcapng_next(c->ng, &pkt, &len, &ts) != 1 || pcapng_linktype(c->ng) != c->linktype) {
+            pcapng_close(c->ng);
+            c->ng = NULL;
+            return 0;
+        }
+    pcap_close(c->p);
+    c->p = NULL;
+    return 1;
+}
+
+static int next_fallback(struct capture *c, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
+{
+    int r = pcapng_next(c->ng, pkt, len, ts_ns);
+    if (r == 1)
+        c->count++;
+    else if (r < 0)
+        snprintf(c->error, sizeof c->error, "%s: record %llu: %s", c->path,
+                 (unsigned long long)c->count + 1, pcapng_error(c->ng));
+    return r;
+}
+
 int capture_next(struct capture *c, const uint8_t **pkt, size_t *len, uint64_t *ts_ns)
 {
+    if (c->ng)
+        return next_fallback(c, pkt, len, ts_ns);
     struct pcap_pkthdr *h;
     const u_char *data;
     int r = pcap_next_ex(c->p, &h, &data);
@@ -92,6 +136,10 @@ int capture_next(struct capture *c, const uint8_t **pkt, size_t *len, uint64_t *
         const char *reason = pcap_geterr(c->p);
         snprintf(c->error, sizeof c->error, "%s: record %llu: %s%s", c->path,
                  (unsigned long long)c->count + 1, reason, hint_for(reason));
+        if (fall_back(c, reason)) {
+            c->error[0] = '\0';
+            return next_fallback(c, pkt, len, ts_ns);
+        }
         return -1;
     }
     c->count++;
@@ -115,6 +163,8 @@ void capture_close(struct capture *c)
 {
     if (!c)
         return;
-    pcap_close(c->p);
+    if (c->p)
+        pcap_close(c->p);
+    pcapng_close(c->ng);
     free(c);
 }
