@@ -40,3 +40,14 @@ tests_check_pcaps_SOURCES = tests/check_pcaps.c tools/capture.c tools/capture.h 
 tests_check_pcaps_CFLAGS += $(TRAFFIC_CFLAGS)
 endif
 endif
+
+# The capture path and its pcapng fallback, on valid and hostile files.
+if BUILD_CLI
+if HAVE_CHECK
+check_PROGRAMS += tests/check_capture
+tests_check_capture_SOURCES = tests/check_capture.c tools/capture.c tools/capture.h tools/pcapng.c \
+	tools/pcapng.h
+tests_check_capture_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS) $(TRAFFIC_CFLAGS)
+tests_check_capture_LDADD = $(TEST_LIBS) $(PCAP_LIBS)
+endif
+endif
