@@ -51,3 +51,10 @@ tests_check_capture_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_capture_LDADD = $(TEST_LIBS) $(PCAP_LIBS)
 endif
 endif
+
+# make bench: functional checks when every record shares one label.
+EXTRA_PROGRAMS += bench/bench_labels
+VNFO_BENCHMARKS += bench/bench_labels
+bench_bench_labels_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_labels_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_labels_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
