@@ -116,7 +116,7 @@ typedef struct vnfo_packet_view {
     uint16_t src_port;       /**< Source port (host order), when VNFO_PACKET_HAS_PORTS. */
     uint16_t dst_port;       /**< Destination port (host order), when VNFO_PACKET_HAS_PORTS. */
     uint16_t vlan_tci[2];    /**< Tag control information of the outer two VLAN tags, outer first. */
-    uint8_t vlan_count;      /**< Number of VLAN tags (0 to VNFO_PACKET_VLAN_MAX). */
+    uint8_t vlan_count;      /**< Number of entries in vlan_tci (0 to 2; a frame may carry up to VNFO_PACKET_VLAN_MAX tags). */
     uint8_t ip_version;      /**< 4 or 6. */
     uint8_t proto;           /**< Upper-layer protocol (after the IPv6 extension chain). */
     uint8_t icmp_type;       /**< ICMP/ICMPv6 type, when VNFO_PACKET_HAS_ICMP. */

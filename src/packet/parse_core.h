@@ -83,14 +83,15 @@ static inline vnfo_status parse_ethertype(vnfo_packet_view *v, uint32_t off, int
 {
     const uint8_t *p = v->data;
     uint16_t type = pkt_be16(p + off);
-    while (is_vlan(type)) {
-        if (v->vlan_count == VNFO_PACKET_VLAN_MAX)
+    /* vlan_count stays the number of vlan_tci entries (at most two), as
+     * 0.1.0 callers index vlan_tci by it; depth counts every tag */
+    for (unsigned depth = v->vlan_count; is_vlan(type); depth++) {
+        if (depth == VNFO_PACKET_VLAN_MAX)
             return VNFO_E_PACKET_UNSUPPORTED; /* a deeper stack than documented */
         if (v->len < off + 6)
             return VNFO_E_PACKET_TRUNCATED;
         if (v->vlan_count < 2)
-            v->vlan_tci[v->vlan_count] = pkt_be16(p + off + 2);
-        v->vlan_count++;
+            v->vlan_tci[v->vlan_count++] = pkt_be16(p + off + 2);
         off += 4;
         type = pkt_be16(p + off);
     }
