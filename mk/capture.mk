@@ -25,8 +25,9 @@ EXTRA_DIST += tests/cli_readme.sh
 
 # The capture corpus (tests/capture_corpus.c writes it at test time) and the
 # simulate -> verify runs over it and over $VNFO_PCAP_DIR (tests/cli_captures.sh).
+# (a helper of the tests, not itself a test: every check program is one)
 if BUILD_CLI
-check_PROGRAMS += tests/capture_corpus
+noinst_PROGRAMS = tests/capture_corpus
 tests_capture_corpus_CFLAGS = $(AM_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_capture_corpus_LDADD = $(TRAFFIC_LIBS) libvnfo.la
 TESTS += tests/cli_captures.sh

@@ -118,7 +118,7 @@ static void check_wrapped(const struct encap *e, const uint8_t *ip, size_t ip_le
     ck_assert_uint_eq(v.proto, raw.proto);
     ck_assert_uint_eq(v.src_port, raw.src_port);
     ck_assert_uint_eq(v.flags, raw.flags);
-    ck_assert_uint_eq(v.vlan_count, e->vlans < 2 ? e->vlans : 2);
+    ck_assert_uint_eq(v.vlan_count, (e->vlans < 2 ? e->vlans : 2));
     if (e->vlans)
         ck_assert_uint_eq(v.vlan_tci[0], 100);
     if (e->vlans > 1)
