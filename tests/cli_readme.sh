@@ -51,6 +51,12 @@ expect 64 "a digest of the wrong length" "$vnfo" log verify --pub "$r/D/keys/fw.
 contains "$tmp/err" "--manifest-digest blake2b:00: expected blake2b:<64 hex digits>"
 expect 3 "an unreadable --manifest" "$vnfo" log verify --pub "$r/D/keys/fw.pub" --manifest "$r/nothing.json" "$r/LOGS/fw.log"
 contains "$tmp/err" "nothing.json"
+# a proof on stdout stays a proof: the digest note goes to stderr
+expect 0 "log prove to stdout" "$vnfo" log prove --pub "$r/D/keys/fw.pub" --seq 3 "$r/LOGS/fw.log"
+head -1 "$tmp/out" | grep -qx "vnfo-inclusion-proof v1" || { echo "FAIL: proof starts with $(head -1 "$tmp/out")"; fails=$((fails + 1)); }
+contains "$tmp/err" "manifest digest $digest (as the log states"
+cp "$tmp/out" "$tmp/proof"
+expect 0 "check-proof" "$vnfo" log check-proof --pub "$r/D/keys/fw.pub" "$tmp/proof"
 # the cheating run is caught (exit 1), by the check the scenario names
 expect 1 "verify catches ids-rewrites-payload" "$vnfo" verify --manifest "$r/D/manifest.json" --logs "$r/CHEAT" --bill "$r/CHEAT/bill.json" --reference ids
 contains "$tmp/out" "reference.ids"

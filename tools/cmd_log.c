@@ -188,8 +188,7 @@ static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reade
 
 /* A reader over the files; the key is zero (nothing authentic) without
  * --pub.  Without --manifest/--manifest-digest, the digest the log states
- * is the one every batch must carry, and the command says so (on stderr
- * when stdout carries JSON lines). */
+ * is the one every batch must carry, and the command says so. */
 static int reader_open(vnfo_log_reader **out, const struct log_args *a, const char *cmd)
 {
     uint8_t digest[VNFO_LOG_HASH_BYTES] = {0};
@@ -199,7 +198,8 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
     if (s == VNFO_OK && !a->have_manifest && a->pub) {
         stated_digest(digest, *out);
         int dump = strcmp(cmd, "log dump") == 0;
-        FILE *f = a->jsonl ? stderr : stdout;
+        /* stdout carries JSON lines or a proof: the note goes to stderr */
+        FILE *f = a->jsonl || strcmp(cmd, "log prove") == 0 ? stderr : stdout;
         fprintf(f, "%smanifest digest ", dump && !a->jsonl ? "# " : "");
         digest_print(f, digest);
         fprintf(f, " (as the log states; not checked against a manifest: give --manifest)\n");
