@@ -16,7 +16,7 @@ endif
 
 if BUILD_CLI
 tools_vnfo_SOURCES += tools/cmd_sample.c tools/cmd_generate.c tools/cmd_demo.c \
-	tools/sample_common.c tools/sample_common.h
+	tools/sample_common.c tools/sample_common.h tools/capture.c tools/capture.h tools/pcapng.c tools/pcapng.h
 tools_vnfo_CFLAGS += $(TRAFFIC_CFLAGS)
 tools_vnfo_LDADD += $(TRAFFIC_LIBS)
 endif

@@ -870,12 +870,20 @@ START_TEST(test_signature_files)
                      VNFO_OK);
     ck_assert_int_eq(strncmp(text,
                              "vnfo-manifest-signature v1\nparty: provider\n"
-                             "digest: blake2b256:d3a03227ea7f4ddaa69c440c4429dc2b12d2d5d72d74b1a57870bd0649759a0a\n"
+                             "digest: blake2b:d3a03227ea7f4ddaa69c440c4429dc2b12d2d5d72d74b1a57870bd0649759a0a\n"
                              "public-key: ed25519:gTl3Dqh9F19Wo1Rmw0x+zMuNipG07jeiXfYPW4/Js5Q=\nsignature: ",
-                             174), 0);
+                             171), 0);
     vnfo_manifest_party party;
     ck_assert_status(vnfo_manifest_signature_parse(back, &party, m, text, strlen(text), "p.sig"), VNFO_OK);
     ck_assert_int_eq(party, VNFO_MANIFEST_PARTY_PROVIDER);
+    ck_assert_mem_eq(back, sig, 64);
+    /* a file written by 0.1.0 spells the digest blake2b256:<hex> */
+    char old[VNFO_MANIFEST_SIGNATURE_TEXT_SIZE + 8];
+    const char *d = strstr(text, "digest: blake2b:");
+    ck_assert_ptr_nonnull(d);
+    snprintf(old, sizeof old, "%.*sdigest: blake2b256:%s", (int)(d - text), text, d + 16);
+    memset(back, 0, sizeof back);
+    ck_assert_status(vnfo_manifest_signature_parse(back, &party, m, old, strlen(old), "old.sig"), VNFO_OK);
     ck_assert_mem_eq(back, sig, 64);
     char small[100];
     ck_assert_status(vnfo_manifest_signature_format(small, sizeof small, m, VNFO_MANIFEST_PARTY_PROVIDER, sig),

@@ -236,11 +236,15 @@ START_TEST(test_statuses_not_ip_malformed_unsupported)
     ck_assert_status(vnfo_packet_parse(&v, f, n, VNFO_LINKTYPE_RAW), VNFO_E_PACKET_MALFORMED);
     f[0] = 0x55; /* version 5 */
     ck_assert_status(vnfo_packet_parse(&v, f, n, VNFO_LINKTYPE_RAW), VNFO_E_PACKET_MALFORMED);
-    /* three VLAN tags */
-    uint8_t q3[64] = {0};
-    q3[12] = 0x88; q3[13] = 0xa8; q3[16] = 0x81; q3[17] = 0x00; q3[20] = 0x81; q3[21] = 0x00;
-    q3[24] = 0x08;
-    ck_assert_status(vnfo_packet_parse(&v, q3, sizeof q3, VNFO_LINKTYPE_ETHERNET),
+    /* one VLAN tag more than VNFO_PACKET_VLAN_MAX (tests/check_packet_encap.c
+     * parses every depth up to it) */
+    uint8_t deep[64] = {0};
+    for (int t = 0; t <= VNFO_PACKET_VLAN_MAX; t++) {
+        deep[12 + 4 * t] = 0x81;
+        deep[13 + 4 * t] = 0x00;
+    }
+    deep[12 + 4 * (VNFO_PACKET_VLAN_MAX + 1)] = 0x08;
+    ck_assert_status(vnfo_packet_parse(&v, deep, sizeof deep, VNFO_LINKTYPE_ETHERNET),
                      VNFO_E_PACKET_UNSUPPORTED);
     ck_assert_status(vnfo_packet_parse(&v, NULL, 0, VNFO_LINKTYPE_ETHERNET), VNFO_E_PACKET_TRUNCATED);
     ck_assert_status(vnfo_packet_parse(&v, NULL, 5, VNFO_LINKTYPE_ETHERNET), VNFO_E_INVALID_ARGUMENT);

@@ -10,6 +10,7 @@
 
 #include <vnfo/sampler.h>
 
+#include "capture.h"
 #include "testutil.h"
 
 static vnfo_sampler *samplers[3][3];
@@ -21,10 +22,10 @@ static int known_status(vnfo_status s)
            s == VNFO_E_PACKET_MALFORMED || s == VNFO_E_PACKET_UNSUPPORTED;
 }
 
+/* The CLI's one DLT -> LINKTYPE mapping (tools/capture.c). */
 static uint32_t linktype_of(pcap_t *p)
 {
-    int dlt = pcap_datalink(p);
-    return dlt == DLT_RAW ? VNFO_LINKTYPE_RAW : (uint32_t)dlt;
+    return capture_linktype_of_dlt(pcap_datalink(p));
 }
 
 static void replay_packet(const uint8_t *data, uint32_t caplen, uint32_t linktype)

@@ -13,6 +13,7 @@
 
 #include "packet/parse_core.h"
 #include "sampler/fastparse.h"
+#include "encap.h"
 #include "testutil.h"
 #include "traffic.h"
 
@@ -216,6 +217,57 @@ START_TEST(test_fast_parse_equals_general)
 }
 END_TEST
 
+/* The encapsulations the fast path does not take (docs/sampling.md): it
+ * must decline them, or, when a mutation turns one into a shape it takes,
+ * agree with the general parser; decisions agree either way. */
+START_TEST(test_fast_path_other_encapsulations)
+{
+    static const struct encap E[] = {
+        {VNFO_LINKTYPE_ETHERNET, 3, 0, 0, 0, 0}, {VNFO_LINKTYPE_ETHERNET, 1, 2, 0, 0, 0},
+        {VNFO_LINKTYPE_ETHERNET, 0, 1, 0, 0, 0}, {VNFO_LINKTYPE_NULL, 0, 0, 0, 0, 0},
+        {VNFO_LINKTYPE_NULL, 0, 0, 1, 0, 0},     {VNFO_LINKTYPE_LOOP, 0, 0, 0, 0, 0},
+        {VNFO_LINKTYPE_LINUX_SLL2, 0, 0, 0, 0, 0}, {VNFO_LINKTYPE_PPP, 0, 0, 0, 1, 0},
+        {VNFO_LINKTYPE_PPP_HDLC, 0, 0, 0, 1, 0}, {VNFO_LINKTYPE_NFLOG, 0, 0, 0, 0, 0},
+    };
+    static uint8_t payload[8] = "mutants";
+    for (int k = 0; k < 3; k++) {
+        samplers[k] = make(FIELDS[k]);
+        field_sets[k] = (vnfo_packet_fields)VNFO_PACKET_FIELDS_INIT;
+        ck_assert_status(vnfo_packet_fields_parse(&field_sets[k], FIELDS[k]), VNFO_OK);
+    }
+    unsigned long declined_before = declined, verified_before = verified;
+    for (size_t i = 0; i < sizeof E / sizeof E[0]; i++)
+        for (int version = 4; version <= 6; version += 2) {
+            traffic_spec s;
+            memset(&s, 0, sizeof s);
+            s.linktype = VNFO_LINKTYPE_RAW;
+            s.ip_version = version;
+            s.proto = version == 4 ? 6 : 17;
+            s.src[3] = (uint8_t)i;
+            s.dst[15] = 9;
+            s.sport = (uint16_t)(1000 + i);
+            s.dport = 80;
+            s.ttl = 64;
+            s.payload = payload;
+            s.payload_len = sizeof payload;
+            uint8_t ip[TRAFFIC_FRAME_MAX], frame[TRAFFIC_FRAME_MAX];
+            size_t ip_len = traffic_build(ip, sizeof ip, &s);
+            size_t len = encap_wrap(frame, sizeof frame, &E[i], ip, ip_len);
+            ck_assert_uint_gt(len, ip_len);
+            vnfo_packet_view v;
+            ck_assert_int_eq(fast_parse(&v, frame, len, E[i].linktype), 0); /* declined as built */
+            compare_cuts(frame, len, E[i].linktype);
+            compare_mutants(frame, len, E[i].linktype);
+            compare_short_ip(frame, len, E[i].linktype);
+        }
+    for (int k = 0; k < 3; k++)
+        vnfo_sampler_free(samplers[k]);
+    ck_assert_msg(!mismatch[0], "%s", mismatch);
+    ck_assert_uint_gt(verified - verified_before, 10000); /* the general path decided them */
+    ck_assert_uint_gt(declined - declined_before, 10000);
+}
+END_TEST
+
 /* Frames the fast path must leave to the general parser, whatever their
  * content: what it does not handle is declined, not approximated. */
 START_TEST(test_fast_parse_declines)
@@ -254,6 +306,7 @@ static Suite *fast_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_fast_parse_equals_general);
     tcase_add_test(tc, test_fast_parse_declines);
+    tcase_add_test(tc, test_fast_path_other_encapsulations);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 for f in "$top_srcdir"/examples/manifests/*.json; do
     "$vnfo" manifest check "$f" >"$tmp/out" 2>&1 || fail "check $f: $(cat "$tmp/out")"
-    grep -q '^digest        blake2b256:[0-9a-f]\{64\}$' "$tmp/out" || fail "check $f: no digest line"
+    grep -q '^digest        blake2b:[0-9a-f]\{64\}$' "$tmp/out" || fail "check $f: no digest line"
 done
 
 "$vnfo" manifest template >"$tmp/template.json" || fail "template"

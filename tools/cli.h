@@ -20,6 +20,10 @@ typedef int (*cli_command_fn)(int argc, char **argv);
 /* vnfo account: accounting and performance checks on sampled values. */
 int cmd_account(int argc, char **argv);
 
+/* Whether any argument after the command is --help or -h (every command
+ * and subcommand answers it with its usage on stdout and exit 0). */
+int cli_wants_help(int argc, char **argv);
+
 /* Prints "vnfo: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

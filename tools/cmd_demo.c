@@ -2,12 +2,12 @@
  * provider and each cheating scenario, verified, one screen each. */
 #include <errno.h>
 #include <getopt.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "sim.h"
 #include "traffic.h"
@@ -39,40 +39,31 @@ static int write_capture(const char *path)
     return rc;
 }
 
-static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
-                            uint64_t *ts_ns)
+static int capture_source(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len, uint64_t *ts_ns)
 {
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int r = pcap_next_ex((pcap_t *)ctx, &h, &data);
-    if (r == PCAP_ERROR_BREAK)
-        return 0;
-    if (r != 1)
-        return -1;
-    *pkt = data;
-    *len = h->caplen;
-    *wire_len = h->len > h->caplen ? h->len : h->caplen;
-    *ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec * 1000ULL;
-    return 1;
+    return capture_next(ctx, pkt, len, wire_len, ts_ns);
 }
 
 static int simulate(struct sim_stats *stats, const char *dir, const vnfo_manifest *m, int scenario,
                     char *out, size_t out_size)
 {
-    char pcap_path[1024], keys[1024], err[PCAP_ERRBUF_SIZE];
+    char pcap_path[1024], keys[1024], err[2048];
     snprintf(pcap_path, sizeof pcap_path, "%s/capture.pcap", dir);
     snprintf(keys, sizeof keys, "%s/keys", dir);
     snprintf(out, out_size, "%s/%s", dir, sim_scenario_name(scenario));
     if (mkdir(out, 0755) != 0 && errno != EEXIST)
         return -1;
-    pcap_t *p = pcap_open_offline(pcap_path, err);
-    if (!p)
+    struct capture *c = capture_open(pcap_path, err, sizeof err);
+    if (!c) {
+        cli_error("demo: %s", err);
         return -1;
-    struct sim_options so = {m, keys, out, scenario, 7, (uint32_t)pcap_datalink(p), 0};
-    vnfo_status st = sim_run(stats, &so, pcap_next_packet, p);
-    pcap_close(p);
+    }
+    struct sim_options so = {m, keys, out, scenario, 7, capture_linktype(c), 0};
+    vnfo_status st = sim_run(stats, &so, capture_source, c);
     if (st != VNFO_OK)
-        cli_error("demo: %s: %s", sim_scenario_name(scenario), sim_error());
+        cli_error("demo: %s: %s%s%s", sim_scenario_name(scenario), sim_error(),
+                  capture_error(c)[0] ? ": " : "", capture_error(c));
+    capture_close(c);
     return st == VNFO_OK ? 0 : -1;
 }
 
@@ -131,7 +122,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
     printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
            manifest, out, bill, key);
     /* Three examples per check keep each scenario on one screen. */
-    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3, NULL, NULL};
+    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3};
     vnfo_report *r;
     int rc = verify_dir(&r, &a, "demo");
     if (rc != 0)

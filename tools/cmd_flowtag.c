@@ -125,7 +125,7 @@ static int show(const char *path, const uint32_t *tags, int ntags)
 
 int cmd_flowtag(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2 || cli_wants_help(argc, argv)) {
         flowtag_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }

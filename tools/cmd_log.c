@@ -21,8 +21,9 @@ struct log_args {
     int jsonl;
     int have_seq;
     uint64_t seq;
-    int have_manifest;
+    int have_manifest;          /* --manifest-digest or --manifest */
     uint8_t manifest[VNFO_LOG_HASH_BYTES];
+    int help;
     int from_start;
     int have_node;
     uint32_t node;
@@ -31,8 +32,9 @@ struct log_args {
 static void log_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vnfo log verify --pub NAME.pub [--manifest-digest HEX] [--node ID] [--from-start] FILE...\n"
-            "       vnfo log dump FILE... [--pub NAME.pub] [--jsonl]\n"
+            "usage: vnfo log verify --pub NAME.pub [--manifest M | --manifest-digest D] [--node ID]\n"
+            "                       [--from-start] FILE...\n"
+            "       vnfo log dump FILE... [--pub NAME.pub] [--manifest M | --manifest-digest D] [--jsonl]\n"
             "       vnfo log prove FILE... --seq N [--pub NAME.pub] [--out PROOF]\n"
             "       vnfo log check-proof --pub NAME.pub PROOF\n"
             "\n"
@@ -45,10 +47,39 @@ static void log_usage(FILE *f)
             "dump         prints the records as JSON (--jsonl: JSON lines only).  With --pub\n"
             "             only authentic batches are dumped; without it nothing is verified.\n"
             "prove        writes the inclusion proof of record N (docs/FORMAT.md, 3.1).\n"
-            "check-proof  checks a proof against the node's public key and prints the record.\n");
+            "check-proof  checks a proof against the node's public key and prints the record.\n"
+            "\n"
+            "--manifest M          the manifest file the log must follow (its digest is checked\n"
+            "                      in every batch); --manifest-digest D gives the digest itself,\n"
+            "                      as `vnfo manifest check` prints it: blake2b:<64 hex> (also\n"
+            "                      blake2b256:<hex> or bare hex).  With neither, every batch must\n"
+            "                      state the digest the first batch states; it is printed, but\n"
+            "                      not checked against any manifest.\n");
 }
 
-/* Parses the options shared by the subcommands; positional args are files. */
+/* A manifest digest as `vnfo manifest check` prints it (blake2b:<hex>),
+ * in the 0.1.0 spelling (blake2b256:<hex>) or as bare hex. */
+static int digest_parse(uint8_t out[VNFO_LOG_HASH_BYTES], const char *text)
+{
+    if (strncmp(text, "blake2b:", 8) == 0)
+        text += 8;
+    else if (strncmp(text, "blake2b256:", 11) == 0)
+        text += 11;
+    size_t n = 0;
+    return strlen(text) == 2 * VNFO_LOG_HASH_BYTES &&
+           sodium_hex2bin(out, VNFO_LOG_HASH_BYTES, text, strlen(text), NULL, &n, NULL) == 0 &&
+           n == VNFO_LOG_HASH_BYTES;
+}
+
+static void digest_print(FILE *f, const uint8_t d[VNFO_LOG_HASH_BYTES])
+{
+    fputs("blake2b:", f);
+    for (size_t i = 0; i < VNFO_LOG_HASH_BYTES; i++)
+        fprintf(f, "%02x", d[i]);
+}
+
+/* Parses the options shared by the subcommands; positional args are files.
+ * Returns 1, 0 on a usage error, -1 on an input error (a bad manifest). */
 static int args_parse(struct log_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
@@ -81,13 +112,31 @@ static int args_parse(struct log_args *a, int argc, char **argv)
             }
             a->have_seq = 1, i++;
         } else if (strcmp(arg, "--manifest-digest") == 0 && val) {
-            size_t n = 0;
-            if (sodium_hex2bin(a->manifest, sizeof a->manifest, val, strlen(val), NULL, &n, NULL) != 0 ||
-                n != sizeof a->manifest || strlen(val) != 2 * sizeof a->manifest) {
-                cli_error("log: --manifest-digest needs 64 hex digits");
+            if (a->have_manifest) {
+                cli_error("log: give --manifest or --manifest-digest once");
+                return 0;
+            }
+            if (!digest_parse(a->manifest, val)) {
+                cli_error("log: --manifest-digest %.80s: expected blake2b:<64 hex digits>", val);
                 return 0;
             }
             a->have_manifest = 1, i++;
+        } else if (strcmp(arg, "--manifest") == 0 && val) {
+            if (a->have_manifest) {
+                cli_error("log: give --manifest or --manifest-digest once");
+                return 0;
+            }
+            vnfo_manifest *m;
+            vnfo_status st = vnfo_manifest_load(&m, val);
+            if (st != VNFO_OK) {
+                cli_status_error("log", st);
+                return -1;
+            }
+            vnfo_manifest_digest_compute(a->manifest, m);
+            vnfo_manifest_free(m);
+            a->have_manifest = 1, i++;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            a->help = 1;
         } else if (arg[0] == '-' && arg[1]) {
             cli_error("log: unknown option %s", arg);
             return 0;
@@ -101,16 +150,16 @@ static int args_parse(struct log_args *a, int argc, char **argv)
     return 1;
 }
 
-/* A reader over the files; the key is zero (nothing authentic) without --pub. */
-static int reader_open(vnfo_log_reader **out, const struct log_args *a, const char *cmd)
+static vnfo_status reader_make(vnfo_log_reader **out, const struct log_args *a,
+                               const uint8_t *digest)
 {
     vnfo_log_reader_options o = VNFO_LOG_READER_OPTIONS_INIT;
     vnfo_status s = VNFO_OK;
     *out = NULL; /* freed below when the key does not load */
     if (a->pub)
         s = vnfo_public_key_load(&o.public_key, a->pub);
-    if (s == VNFO_OK && a->have_manifest)
-        memcpy(o.manifest_digest, a->manifest, sizeof o.manifest_digest);
+    if (s == VNFO_OK)
+        memcpy(o.manifest_digest, digest, sizeof o.manifest_digest);
     o.check_node = a->have_node;
     o.node_id = a->node;
     o.anchored = a->from_start; /* anchor: seq 0, zero previous hash */
@@ -118,13 +167,51 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
         s = vnfo_log_reader_create(out, &o);
     for (int i = 0; s == VNFO_OK && i < a->nfiles; i++)
         s = vnfo_log_reader_add_file(*out, a->files[i]);
+    if (s == VNFO_OK)
+        vnfo_log_reader_verify(*out);
+    return s;
+}
+
+/* The manifest digest the first readable batch states (zero when none). */
+static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r)
+{
+    memset(out, 0, VNFO_LOG_HASH_BYTES);
+    for (size_t i = 0; i < vnfo_log_reader_batch_count(r); i++) {
+        vnfo_log_batch_info b;
+        vnfo_log_reader_batch(&b, r, i);
+        if (b.header_valid) {
+            memcpy(out, b.header.manifest_digest, VNFO_LOG_HASH_BYTES);
+            return;
+        }
+    }
+}
+
+/* A reader over the files; the key is zero (nothing authentic) without
+ * --pub.  Without --manifest/--manifest-digest, the digest the log states
+ * is the one every batch must carry, and the command says so. */
+static int reader_open(vnfo_log_reader **out, const struct log_args *a, const char *cmd)
+{
+    uint8_t digest[VNFO_LOG_HASH_BYTES] = {0};
+    if (a->have_manifest)
+        memcpy(digest, a->manifest, sizeof digest);
+    vnfo_status s = reader_make(out, a, digest);
+    if (s == VNFO_OK && !a->have_manifest && a->pub) {
+        stated_digest(digest, *out);
+        int dump = strcmp(cmd, "log dump") == 0;
+        /* stdout carries JSON lines or a proof: the note goes to stderr */
+        FILE *f = a->jsonl || strcmp(cmd, "log prove") == 0 ? stderr : stdout;
+        fprintf(f, "%smanifest digest ", dump && !a->jsonl ? "# " : "");
+        digest_print(f, digest);
+        fprintf(f, " (as the log states; not checked against a manifest: give --manifest)\n");
+        vnfo_log_reader_free(*out);
+        s = reader_make(out, a, digest);
+    }
     if (s != VNFO_OK) {
         cli_status_error(cmd, s);
         vnfo_log_reader_free(*out);
         *out = NULL;
         return 0;
     }
-    vnfo_log_reader_verify(*out);
     return 1;
 }
 
@@ -486,9 +573,16 @@ int cmd_log(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     struct log_args a;
-    if (!args_parse(&a, argc - 1, argv + 1)) {
+    int ok = args_parse(&a, argc - 1, argv + 1);
+    if (ok < 0)
+        return CLI_INPUT_ERROR;
+    if (!ok) {
         log_usage(stderr);
         return CLI_USAGE;
+    }
+    if (a.help) {
+        log_usage(stdout);
+        return CLI_OK;
     }
     if (strcmp(argv[1], "verify") == 0)
         return log_verify(&a);

@@ -134,7 +134,7 @@ static void print_summary(const vnfo_manifest *m)
     vnfo_manifest_digest_compute(d, m);
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     printf("manifest      %s (schema %u): valid\n", vnfo_manifest_id(m), vnfo_manifest_version(m));
-    printf("digest        blake2b256:%s\n", hex);
+    printf("digest        blake2b:%s\n", hex);
     for (int p = 0; p < 2; p++) {
         vnfo_public_key pk;
         char fp[VNFO_KEY_FINGERPRINT_SIZE];
@@ -299,7 +299,7 @@ static int do_verify(int argc, char **argv)
 
 int cmd_manifest(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2 || cli_wants_help(argc, argv)) {
         manifest_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }

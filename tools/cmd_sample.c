@@ -141,14 +141,14 @@ static void print_summary(const struct sample_summary *s, const vnfo_sampler *sm
     printf("{\"packets\":%llu,\"parsed\":%llu,\"selected\":%llu,\"fraction\":%.9g,"
            "\"target_rate\":%.9g,\"probability\":\"%llu/%s\",\"hash\":\"%s\",\"epoch\":%llu,"
            "\"not_ip\":%llu,\"truncated\":%llu,\"malformed\":%llu,\"unsupported\":%llu,"
-           "\"complete\":%s}\n",
+           "\"linktype\":%u,\"complete\":%s}\n",
            (unsigned long long)s->packets, (unsigned long long)s->parsed,
            (unsigned long long)s->selected, s->parsed ? (double)s->selected / (double)s->parsed : 0.0,
            vnfo_rational_to_double(p), (unsigned long long)p.num, den,
            vnfo_sampler_hash_name(o->hash), (unsigned long long)o->epoch,
            (unsigned long long)s->by_status[1], (unsigned long long)s->by_status[2],
            (unsigned long long)s->by_status[3], (unsigned long long)s->by_status[4],
-           s->error[0] ? "false" : "true");
+           (unsigned)s->linktype, s->error[0] ? "false" : "true");
 }
 
 int cmd_sample(int argc, char **argv)

@@ -1,10 +1,12 @@
 /* vnfo simulate: play the provider over a capture, honestly or cheating. */
 #include <getopt.h>
-#include <pcap/pcap.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "sim.h"
 
@@ -15,34 +17,47 @@ static void simulate_usage(FILE *out)
                  "Runs capture P through the manifest's chain of reference middleboxes, with a\n"
                  "shim beside each (sampler, signed log), and writes OUT/<name>.log per chain\n"
                  "entry and OUT/bill.json.  Keys: DIR/<name>.key per chain entry and\n"
-                 "DIR/sampling.key.  The clock model is in docs/simulate.md.  Scenarios:\n");
-    for (int i = 1; i < SIM_SCENARIO_COUNT; i++)
-        fprintf(out, "  %-24s %s\n", sim_scenario_name(i), sim_scenario_story(i));
+                 "DIR/sampling.key.  OUT is created if missing.  The capture may be of any\n"
+                 "link type `vnfo sample` reads (docs/sampling.md).  The clock model is in\n"
+                 "docs/simulate.md.  Scenarios:\n");
+    for (int i = 1; i < SIM_SCENARIO_COUNT; i++) {
+        fprintf(out, "  %-24s %s\n  %-24s caught by:", sim_scenario_name(i), sim_scenario_story(i), "");
+        for (const char *const *c = sim_scenario_checks(i); *c; c++)
+            fprintf(out, " %s", *c);
+        fprintf(out, "%s\n", sim_scenario_needs_flowtags(i) ? " (needs a manifest with FlowTags)" : "");
+    }
 }
 
-struct pcap_source {
-    pcap_t *p;
-    char err[PCAP_ERRBUF_SIZE];
-};
-
-static int pcap_next_packet(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len,
-                            uint64_t *ts_ns)
+static int capture_source(void *ctx, const uint8_t **pkt, size_t *len, size_t *wire_len, uint64_t *ts_ns)
 {
-    struct pcap_source *src = ctx;
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int r = pcap_next_ex(src->p, &h, &data);
-    if (r == PCAP_ERROR_BREAK)
-        return 0;
-    if (r != 1) {
-        snprintf(src->err, sizeof src->err, "%s", pcap_geterr(src->p));
+    return capture_next(ctx, pkt, len, wire_len, ts_ns);
+}
+
+/* Creates dir and its missing parents (mkdir -p); 0 or -1 with errno. */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
         return -1;
     }
-    *pkt = data;
-    *len = h->caplen;
-    *wire_len = h->len > h->caplen ? h->len : h->caplen;
-    *ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec * 1000ULL;
-    return 1;
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0755) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return -1;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -84,23 +99,31 @@ int cmd_simulate(int argc, char **argv)
         cli_status_error("simulate", st);
         return CLI_INPUT_ERROR;
     }
-    struct pcap_source src;
-    src.p = pcap_open_offline(pcap_path, src.err);
-    if (!src.p) {
-        cli_error("simulate: %s: %s", pcap_path, src.err);
+    char err[2048];
+    struct capture *cap = capture_open(pcap_path, err, sizeof err);
+    if (!cap) {
+        cli_error("simulate: %s", err);
+        vnfo_manifest_free(m);
+        return CLI_INPUT_ERROR;
+    }
+    if (make_dirs(so.out_dir) != 0) {
+        cli_error("simulate: --out %s: cannot create the folder: %s", so.out_dir, strerror(errno));
+        capture_close(cap);
         vnfo_manifest_free(m);
         return CLI_INPUT_ERROR;
     }
     so.manifest = m;
-    so.linktype = (uint32_t)pcap_datalink(src.p);
+    so.linktype = capture_linktype(cap);
     struct sim_stats stats;
-    st = sim_run(&stats, &so, pcap_next_packet, &src);
-    pcap_close(src.p);
-    vnfo_manifest_free(m);
-    if (st != VNFO_OK) {
+    st = sim_run(&stats, &so, capture_source, cap);
+    if (st != VNFO_OK && capture_error(cap)[0])
+        cli_error("simulate: %s (%s)", capture_error(cap), sim_error());
+    else if (st != VNFO_OK)
         cli_error("simulate: %s", sim_error());
+    capture_close(cap);
+    vnfo_manifest_free(m);
+    if (st != VNFO_OK)
         return CLI_INPUT_ERROR;
-    }
     printf("simulated %s: %llu packets, %llu entered the chain, %llu sampled, %llu records; "
            "logs and bill in %s\n", sim_scenario_name(so.scenario), (unsigned long long)stats.packets,
            (unsigned long long)stats.entered, (unsigned long long)stats.sampled,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "tap_capture.h"
 
@@ -276,37 +277,67 @@ static int finish(struct tap_run *r, const char *out, int close)
 
 /* ---- offline: two capture files, merged by time ---------------------------- */
 
+/* One capture file and its current frame. */
+struct tap_file {
+    struct capture *c;
+    uint32_t linktype;
+    const uint8_t *data;
+    size_t caplen, wire_len;
+    uint64_t ts_ns;
+    int more; /* 1: a frame is held; 0: the end; -1: a read error */
+};
+
+static int tap_file_open(struct tap_file *f, const char *path)
+{
+    char err[1024];
+    f->c = capture_open(path, err, sizeof err);
+    if (!f->c) {
+        cli_error("tap: %s", err);
+        return -1;
+    }
+    f->linktype = capture_linktype(f->c);
+    return 0;
+}
+
+static void tap_file_next(struct tap_file *f)
+{
+    f->more = capture_next(f->c, &f->data, &f->caplen, &f->wire_len, &f->ts_ns);
+    if (f->more < 0)
+        cli_error("tap: %s", capture_error(f->c));
+}
+
+/* Feeds the earlier of the two held frames; ingress first on equal times,
+ * since a frame enters before it leaves. */
+static vnfo_status feed_next(struct tap_run *r, struct tap_file *in, struct tap_file *out)
+{
+    int take_in = in->more == 1 && (out->more != 1 || in->ts_ns <= out->ts_ns);
+    struct tap_file *f = take_in ? in : out;
+    vnfo_status st = heartbeat_tick(r, f->ts_ns);
+    if (st == VNFO_OK)
+        st = take_in ? vnfo_tap_ingress(r->tap, f->data, f->caplen, (uint32_t)f->wire_len, f->linktype, f->ts_ns)
+                     : vnfo_tap_egress(r->tap, f->data, f->caplen, (uint32_t)f->wire_len, f->linktype, f->ts_ns);
+    tap_file_next(f);
+    return st;
+}
+
 static int run_offline(struct tap_run *r, const struct tap_cli *c)
 {
-    struct tap_capture in, out;
-    if (tap_capture_open_file(&in, c->in_pcap) != 0)
-        return CLI_INPUT_ERROR;
-    if (tap_capture_open_file(&out, c->out_pcap) != 0) {
-        tap_capture_close(&in);
-        return CLI_INPUT_ERROR;
+    struct tap_file in = {0}, out = {0};
+    int rc = tap_file_open(&in, c->in_pcap) == 0 && tap_file_open(&out, c->out_pcap) == 0 ? CLI_OK
+                                                                                          : CLI_INPUT_ERROR;
+    if (rc == CLI_OK) {
+        tap_file_next(&in);
+        tap_file_next(&out);
     }
-    int rc = CLI_OK, more_in = tap_capture_next(&in), more_out = tap_capture_next(&out);
-    while (rc == CLI_OK && more_in >= 0 && more_out >= 0 && (more_in || more_out)) {
-        /* Ingress first on equal times: a frame enters before it leaves. */
-        int take_in = more_in && (!more_out || in.ts_ns <= out.ts_ns);
-        struct tap_capture *cap = take_in ? &in : &out;
-        vnfo_status st = heartbeat_tick(r, cap->ts_ns);
-        if (st == VNFO_OK)
-            st = take_in ? vnfo_tap_ingress(r->tap, cap->data, cap->caplen, cap->wire_len,
-                                                    cap->linktype, cap->ts_ns)
-                                 : vnfo_tap_egress(r->tap, cap->data, cap->caplen, cap->wire_len,
-                                                   cap->linktype, cap->ts_ns);
+    while (rc == CLI_OK && in.more >= 0 && out.more >= 0 && (in.more || out.more)) {
+        vnfo_status st = feed_next(r, &in, &out);
         if (st != VNFO_OK)
             rc = lib_error(c->out, st);
-        else if (take_in)
-            more_in = tap_capture_next(&in);
-        else
-            more_out = tap_capture_next(&out);
     }
-    if (rc == CLI_OK && (more_in < 0 || more_out < 0))
-        rc = CLI_INPUT_ERROR; /* tap_capture_next said why */
-    tap_capture_close(&in);
-    tap_capture_close(&out);
+    if (rc == CLI_OK && (in.more < 0 || out.more < 0))
+        rc = CLI_INPUT_ERROR; /* tap_file_next said why */
+    capture_close(in.c);
+    capture_close(out.c);
     return rc == CLI_OK ? finish(r, c->out, 1) : rc;
 }
 

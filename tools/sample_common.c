@@ -1,8 +1,8 @@
 /* Sampling a capture record by record (see sample_common.h). */
 #include <arpa/inet.h>
-#include <pcap/pcap.h>
 #include <string.h>
 
+#include "capture.h"
 #include "sample_common.h"
 
 const char *sample_status_word(vnfo_status st)
@@ -27,16 +27,6 @@ static int status_slot(vnfo_status st)
     case VNFO_E_PACKET_UNSUPPORTED: return 4;
     default: return 5;
     }
-}
-
-/* libpcap reports DLT_ values; the library takes pcap LINKTYPE_ numbers.
- * They coincide except for raw IP (DLT_RAW is 12 or 14 by platform). */
-static uint32_t linktype_of(pcap_t *p)
-{
-    int dlt = pcap_datalink(p);
-    if (dlt == DLT_RAW)
-        return VNFO_LINKTYPE_RAW;
-    return (uint32_t)dlt;
 }
 
 static void print_ip(FILE *out, const char *key, int version, const uint8_t *addr)
@@ -99,21 +89,19 @@ int sample_capture(struct sample_summary *sum, const char *path, const vnfo_samp
                    unsigned hash_digits)
 {
     memset(sum, 0, sizeof *sum);
-    char errbuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline(path, errbuf);
-    if (!p) {
-        snprintf(sum->error, sizeof sum->error, "%s: cannot read capture: %s", path, errbuf);
+    struct capture *c = capture_open(path, sum->error, sizeof sum->error);
+    if (!c)
         return -2;
-    }
-    uint32_t linktype = linktype_of(p);
-    struct pcap_pkthdr *hdr;
-    const u_char *data;
+    uint32_t linktype = capture_linktype(c);
+    sum->linktype = linktype;
+    const uint8_t *data;
+    size_t len;
+    uint64_t ts;
     int rc;
-    while ((rc = pcap_next_ex(p, &hdr, &data)) == 1)
-        sample_record(sum, s, linktype, data, hdr->caplen, jsonl, hash_digits);
+    while ((rc = capture_next(c, &data, &len, NULL, &ts)) == 1)
+        sample_record(sum, s, linktype, data, (uint32_t)len, jsonl, hash_digits);
     if (rc == -1)
-        snprintf(sum->error, sizeof sum->error, "%s: record %llu: %s", path,
-                 (unsigned long long)sum->packets + 1, pcap_geterr(p));
-    pcap_close(p);
+        snprintf(sum->error, sizeof sum->error, "%s", capture_error(c));
+    capture_close(c);
     return rc == -1 ? -1 : 0;
 }

@@ -14,6 +14,7 @@ struct sample_summary {
     uint64_t parsed;    /* records with a decision (status OK) */
     uint64_t selected;  /* records selected */
     uint64_t by_status[8]; /* 0 ok, 1 not IP, 2 truncated, 3 malformed, 4 unsupported, 5 other */
+    uint32_t linktype;  /* the capture's pcap LINKTYPE (capture_linktype_of_dlt()) */
     char error[512];    /* non-empty when the capture could not be read to its end */
 };
 

@@ -147,7 +147,7 @@ static vnfo_status make_tags(struct sim *s)
 {
     if (!vnfo_manifest_has_flowtags(s->m))
         return s->o->scenario == SIM_NAT_REWRITES_UNTAGGED
-                   ? fail(VNFO_E_INVALID_ARGUMENT, "simulate: nat-rewrites-untagged needs a flowtags section")
+                   ? fail(VNFO_E_INVALID_ARGUMENT, "nat-rewrites-untagged needs a flowtags section")
                    : VNFO_OK;
     if (s->nat_pos < 0)
         return VNFO_OK;
@@ -166,7 +166,7 @@ static vnfo_status setup(struct sim *s)
     const vnfo_manifest *m = s->m;
     s->n = vnfo_manifest_chain_count(m);
     if (s->n == 0 || s->n > MAX_CHAIN)
-        return fail(VNFO_E_LIMIT_EXCEEDED, "simulate: chains of 1 to %d functions", MAX_CHAIN);
+        return fail(VNFO_E_LIMIT_EXCEEDED, "chains of 1 to %d functions", MAX_CHAIN);
     sim_functions_init(&s->fns, s->o->linktype);
     s->rng = s->o->seed ^ 0x9e3779b97f4a7c15ULL;
     s->skew_ns = vnfo_manifest_verification_clock_skew_us(m) * 1000;
@@ -177,7 +177,7 @@ static vnfo_status setup(struct sim *s)
     for (size_t i = 0; st == VNFO_OK && i < s->n; i++) {
         const char *name = vnfo_manifest_chain_name(m, i), *fn = vnfo_manifest_chain_function(m, i);
         if (sim_reference(&s->fn[i], &s->ctx[i], &s->fns, fn) != 0)
-            return fail(VNFO_E_INVALID_ARGUMENT, "simulate: chain[%zu]: no middlebox for function \"%s\" "
+            return fail(VNFO_E_INVALID_ARGUMENT, "chain[%zu]: no middlebox for function \"%s\" "
                         "(firewall, nat, ids)", i, fn);
         if (strcmp(fn, "ids") == 0)
             s->ids_pos = (int)i;
@@ -193,7 +193,7 @@ static vnfo_status setup(struct sim *s)
     s->substitute.fd = -1;
     if (st == VNFO_OK && s->o->scenario == SIM_SUBSTITUTES_FUNCTION) {
         if (s->ids_pos < 0)
-            return fail(VNFO_E_INVALID_ARGUMENT, "simulate: substitutes-function needs an ids in the chain");
+            return fail(VNFO_E_INVALID_ARGUMENT, "substitutes-function needs an ids in the chain");
         st = vnfo_signing_key_generate(&s->substitute.key);
         st = st == VNFO_OK ? open_writer(&s->substitute, s, "filter", SUBSTITUTE_NODE) : lib_fail(st, "filter key");
         s->substitute.offset_ns = s->nodes[s->ids_pos].offset_ns;
@@ -250,7 +250,7 @@ static vnfo_status mem_push(struct sim *s, uint64_t v)
         size_t cap = s->cap_mem ? 2 * s->cap_mem : 4096;
         uint64_t *m = realloc(s->mem, cap * sizeof *m);
         if (!m)
-            return fail(VNFO_E_NO_MEMORY, "simulate: out of memory");
+            return fail(VNFO_E_NO_MEMORY, "out of memory");
         s->mem = m;
         s->cap_mem = cap;
     }
@@ -681,10 +681,10 @@ vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_so
     last_error[0] = '\0';
     if (!o || !o->manifest || !o->keys_dir || !o->out_dir || !next || o->scenario < 0 ||
         o->scenario >= SIM_SCENARIO_COUNT)
-        return fail(VNFO_E_INVALID_ARGUMENT, "simulate: missing option or unknown scenario");
+        return fail(VNFO_E_INVALID_ARGUMENT, "missing option or unknown scenario");
     struct sim *s = calloc(1, sizeof *s);
     if (!s)
-        return fail(VNFO_E_NO_MEMORY, "simulate: out of memory");
+        return fail(VNFO_E_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < MAX_CHAIN; i++)
         s->nodes[i].fd = -1;
     s->o = o;
@@ -699,7 +699,7 @@ vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_so
         st = run_packet(s, pkt, len, wire_len < len ? len : wire_len, ts);
     }
     if (st == VNFO_OK && r < 0)
-        st = fail(VNFO_E_IO, "simulate: reading packets failed after %llu packets",
+        st = fail(VNFO_E_IO, "reading packets failed after %llu packets",
                   (unsigned long long)s->st.packets);
     if (st == VNFO_OK)
         st = finish_logs(s);

@@ -1,65 +1,21 @@
-/* Frame sources of `vnfo tap` (tap_capture.h). */
+/* Live frame sources of `vnfo tap` (tap_capture.h). */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "tap_capture.h"
 
-/* libpcap reports DLT_ values; the library takes pcap LINKTYPE_ numbers.
- * They coincide except for raw IP (DLT_RAW is 12 or 14 by platform). */
 static uint32_t linktype_of(pcap_t *p)
 {
-    int dlt = pcap_datalink(p);
-    return dlt == DLT_RAW ? VNFO_LINKTYPE_RAW : (uint32_t)dlt;
+    return capture_linktype_of_dlt(pcap_datalink(p));
 }
 
 static uint64_t ts_of(const struct pcap_pkthdr *h, int nano)
 {
     return (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec * (nano ? 1u : 1000u);
-}
-
-/* ---- files ------------------------------------------------------------------ */
-
-int tap_capture_open_file(struct tap_capture *c, const char *path)
-{
-    char err[PCAP_ERRBUF_SIZE];
-    *c = (struct tap_capture){0};
-    c->path = path;
-    /* Nanosecond precision: libpcap scales microsecond files up. */
-    c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
-    if (!c->p) {
-        cli_error("tap: %s: %s", path, err);
-        return -1;
-    }
-    c->linktype = linktype_of(c->p);
-    return 0;
-}
-
-int tap_capture_next(struct tap_capture *c)
-{
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int r = pcap_next_ex(c->p, &h, &data);
-    if (r == PCAP_ERROR_BREAK)
-        return 0;
-    if (r != 1) {
-        cli_error("tap: %s: %s", c->path, pcap_geterr(c->p));
-        return -1;
-    }
-    c->data = data;
-    c->caplen = h->caplen;
-    c->wire_len = h->len;
-    c->ts_ns = ts_of(h, 1);
-    return 1;
-}
-
-void tap_capture_close(struct tap_capture *c)
-{
-    if (c->p)
-        pcap_close(c->p);
-    c->p = NULL;
 }
 
 /* ---- live interfaces ----------------------------------------------------------

@@ -1,5 +1,6 @@
-/* Frame sources of `vnfo tap`: a capture file read frame by frame, and two
- * live interfaces (ingress inbound, egress outbound) read through libpcap. */
+/* Live frame sources of `vnfo tap`: two interfaces (ingress inbound, egress
+ * outbound) read through libpcap.  Capture files go through tools/capture.h,
+ * as for every other command. */
 #ifndef VNFO_TAP_CAPTURE_H
 #define VNFO_TAP_CAPTURE_H
 
@@ -7,22 +8,6 @@
 #include <stdint.h>
 
 #include <vnfo/vnfo.h>
-
-/* One capture file; after tap_capture_next() returns 1, the frame's fields. */
-struct tap_capture {
-    pcap_t *p;
-    const char *path;
-    uint32_t linktype; /* pcap LINKTYPE number */
-    const uint8_t *data;
-    uint32_t caplen, wire_len;
-    uint64_t ts_ns;
-};
-
-/* 0, or -1 after printing libpcap's reason. */
-int tap_capture_open_file(struct tap_capture *c, const char *path);
-/* 1: a frame; 0: end of file; -1: an error, printed with the file's name. */
-int tap_capture_next(struct tap_capture *c);
-void tap_capture_close(struct tap_capture *c);
 
 /* Where egress frames wait while the ingress ring is drained (see tap_capture.c). */
 #define TAP_LIVE_ROUND 64

@@ -30,6 +30,14 @@ static const struct command commands[] = {
     {"help", cmd_help, "print this help"},
 };
 
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;

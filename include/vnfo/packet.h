@@ -3,10 +3,15 @@
  * @brief Bounded parsing of captured packets into a view, the byte sets a
  *        sampling hash sees (field sets), flow keys and packet digests.
  *
- * Link types are the pcap LINKTYPE numbers, so readers of pcap files pass
- * them through unchanged: Ethernet (1, with up to two 802.1Q/802.1ad tags),
+ * Link types are the pcap LINKTYPE numbers (readers of pcap files map
+ * libpcap's DLT_ values to them; they differ for raw IP): Ethernet (1),
  * raw IP (101, version from the first nibble), raw IPv4 (228), raw IPv6
- * (229) and Linux cooked capture SLL (113).
+ * (229), Linux cooked capture SLL (113) and SLL2 (276), BSD loopback (NULL
+ * 0 in either byte order, LOOP 108), PPP (9), PPP in HDLC-like framing
+ * (50), Cisco HDLC (104) and NFLOG (239).  Behind an ethertype the parser
+ * reads up to VNFO_PACKET_VLAN_MAX 802.1Q/802.1ad tags and an MPLS label
+ * stack of up to VNFO_PACKET_MPLS_MAX entries; deeper stacks are
+ * ::VNFO_E_PACKET_UNSUPPORTED.  docs/sampling.md lists every encapsulation.
  *
  * Every read is bounds-checked against the captured length.  Parsing is a
  * hot-path operation: it allocates nothing, records no error message and
@@ -19,7 +24,8 @@
  *   below 5, a total length shorter than the header, an extension header
  *   running past the IP packet, a TCP data offset below 5, ...);
  * - ::VNFO_E_PACKET_UNSUPPORTED: a link type or encapsulation this parser
- *   does not read (an unknown link type, a third VLAN tag).
+ *   does not read (an unknown link type, VLAN or MPLS stacks deeper than
+ *   documented, a non-IP MPLS payload).
  *
  * docs/sampling.md describes the field sets byte by byte.
  */
@@ -32,16 +38,38 @@
 extern "C" {
 #endif
 
+/** pcap LINKTYPE_NULL: BSD loopback, a 4-byte address family in the
+ *  capturing host's byte order (both orders are read). */
+#define VNFO_LINKTYPE_NULL 0
 /** pcap LINKTYPE_ETHERNET. */
 #define VNFO_LINKTYPE_ETHERNET 1
+/** pcap LINKTYPE_PPP: PPP, with or without the HDLC bytes 0xff 0x03. */
+#define VNFO_LINKTYPE_PPP 9
+/** pcap LINKTYPE_PPP_HDLC: PPP in HDLC-like framing, or Cisco HDLC. */
+#define VNFO_LINKTYPE_PPP_HDLC 50
 /** pcap LINKTYPE_RAW: IPv4 or IPv6, told apart by the version nibble. */
 #define VNFO_LINKTYPE_RAW 101
+/** pcap LINKTYPE_C_HDLC: Cisco HDLC (address, control, ethertype). */
+#define VNFO_LINKTYPE_C_HDLC 104
+/** pcap LINKTYPE_LOOP: BSD loopback, the address family big-endian. */
+#define VNFO_LINKTYPE_LOOP 108
 /** pcap LINKTYPE_LINUX_SLL (Linux cooked capture, 16-byte header). */
 #define VNFO_LINKTYPE_LINUX_SLL 113
 /** pcap LINKTYPE_IPV4. */
 #define VNFO_LINKTYPE_IPV4 228
 /** pcap LINKTYPE_IPV6. */
 #define VNFO_LINKTYPE_IPV6 229
+/** pcap LINKTYPE_NFLOG: Linux netfilter log (the packet is the NFULA_PAYLOAD
+ *  value; TLV lengths in the reading host's byte order, as libpcap
+ *  delivers them). */
+#define VNFO_LINKTYPE_NFLOG 239
+/** pcap LINKTYPE_LINUX_SLL2 (Linux cooked capture v2, 20-byte header). */
+#define VNFO_LINKTYPE_LINUX_SLL2 276
+
+/** Deepest stack of 802.1Q/802.1ad tags the parser reads. */
+#define VNFO_PACKET_VLAN_MAX 8
+/** Deepest MPLS label stack the parser reads. */
+#define VNFO_PACKET_MPLS_MAX 8
 
 /** Bytes of a packet digest (BLAKE2b-128). */
 #define VNFO_PACKET_DIGEST_BYTES 16
@@ -87,8 +115,8 @@ typedef struct vnfo_packet_view {
     uint16_t frag_offset;    /**< Fragment offset in 8-byte units (0 when not a fragment). */
     uint16_t src_port;       /**< Source port (host order), when VNFO_PACKET_HAS_PORTS. */
     uint16_t dst_port;       /**< Destination port (host order), when VNFO_PACKET_HAS_PORTS. */
-    uint16_t vlan_tci[2];    /**< Tag control information of the VLAN tags, outer first. */
-    uint8_t vlan_count;      /**< Number of VLAN tags (0 to 2). */
+    uint16_t vlan_tci[2];    /**< Tag control information of the outer two VLAN tags, outer first. */
+    uint8_t vlan_count;      /**< Number of entries in vlan_tci (0 to 2; a frame may carry up to VNFO_PACKET_VLAN_MAX tags). */
     uint8_t ip_version;      /**< 4 or 6. */
     uint8_t proto;           /**< Upper-layer protocol (after the IPv6 extension chain). */
     uint8_t icmp_type;       /**< ICMP/ICMPv6 type, when VNFO_PACKET_HAS_ICMP. */

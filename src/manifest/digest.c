@@ -195,6 +195,6 @@ vnfo_status vnfo_manifest_digest_compute(uint8_t *out, const vnfo_manifest *m)
 
 void mf_digest_text(char out[MF_DIGEST_TEXT_SIZE], const uint8_t *digest)
 {
-    memcpy(out, "blake2b256:", 11);
-    sodium_bin2hex(out + 11, MF_DIGEST_TEXT_SIZE - 11, digest, VNFO_MANIFEST_DIGEST_BYTES);
+    memcpy(out, "blake2b:", 8);
+    sodium_bin2hex(out + 8, MF_DIGEST_TEXT_SIZE - 8, digest, VNFO_MANIFEST_DIGEST_BYTES);
 }

@@ -246,7 +246,8 @@ vnfo_status mf_parse_verification(mf_ctx *c, json_t *root);
 /* ---- digest (digest.c) ---------------------------------------------------------- */
 
 vnfo_status mf_digest(vnfo_manifest *m);
-/* "blake2b256:<64 hex>" plus NUL. */
+/* "blake2b:<64 hex>" plus NUL (the one spelling of a digest; readers also
+ * take the 0.1.0 spelling "blake2b256:<64 hex>"). */
 #define MF_DIGEST_TEXT_SIZE (11 + 2 * VNFO_MANIFEST_DIGEST_BYTES + 1)
 void mf_digest_text(char out[MF_DIGEST_TEXT_SIZE], const uint8_t *digest);
 

@@ -159,6 +159,9 @@ vnfo_status vnfo_manifest_signature_parse(uint8_t *out, vnfo_manifest_party *out
     MF_TRY(parse_party(name, value, &party));
     MF_TRY(field(name, 3, text, len, &pos, "digest", value, sizeof value));
     mf_digest_text(want, m->digest);
+    /* 0.1.0 wrote "blake2b256:<hex>"; the digest is the same */
+    if (strncmp(value, "blake2b256:", 11) == 0 && strlen(value) < sizeof value - 1)
+        memmove(value + 8, value + 11, strlen(value + 11) + 1), memcpy(value, "blake2b:", 8);
     if (strcmp(value, want) != 0)
         return vnfo__error(VNFO_E_MANIFEST_DIGEST_MISMATCH,
                            "%s:3: the signature is for manifest digest %.80s, not %s (manifest %s)",

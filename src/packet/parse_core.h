@@ -20,8 +20,12 @@
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
 #define ETH_HEADER 14
 #define SLL_HEADER 16
+#define SLL2_HEADER 20
+#define NFLOG_PAYLOAD 9 /* NFULA_PAYLOAD: the TLV that holds the packet */
 
 static inline int is_vlan(uint16_t type)
 {
@@ -34,22 +38,65 @@ static inline int ethertype_version(uint16_t type)
     return type == ETHERTYPE_IPV4 ? 4 : type == ETHERTYPE_IPV6 ? 6 : 0;
 }
 
-static inline vnfo_status parse_ethernet(vnfo_packet_view *v, int *version)
+static inline int is_mpls(uint16_t type)
+{
+    return type == ETHERTYPE_MPLS || type == ETHERTYPE_MPLS_MC;
+}
+
+/* The IP version whose first nibble starts the bytes at off, for headers
+ * that do not name the protocol they carry (raw IP, the bottom of an MPLS
+ * stack): 4, 6, or 0 (and a status) for anything else. */
+static inline vnfo_status version_nibble(const vnfo_packet_view *v, uint32_t off, int *version,
+                                         vnfo_status otherwise)
+{
+    if (v->len <= off)
+        return VNFO_E_PACKET_TRUNCATED;
+    *version = v->data[off] >> 4;
+    return *version == 4 || *version == 6 ? VNFO_OK : otherwise;
+}
+
+/* An MPLS label stack at off, at most VNFO_PACKET_MPLS_MAX entries, down
+ * to the entry with the bottom-of-stack bit; the payload is IP when its
+ * first nibble says 4 or 6 (a pseudowire control word or an Ethernet
+ * pseudowire is not read: unsupported). */
+static inline vnfo_status parse_mpls(vnfo_packet_view *v, uint32_t off, int *version)
+{
+    for (int depth = 0;; depth++) {
+        if (depth == VNFO_PACKET_MPLS_MAX)
+            return VNFO_E_PACKET_UNSUPPORTED; /* a deeper stack than documented */
+        if (v->len < off + 4)
+            return VNFO_E_PACKET_TRUNCATED;
+        int bottom = v->data[off + 2] & 1;
+        off += 4;
+        if (bottom)
+            break;
+    }
+    vnfo_status s = version_nibble(v, off, version, VNFO_E_PACKET_UNSUPPORTED);
+    v->l3_offset = off;
+    return s;
+}
+
+/* From an ethertype at off (the two bytes before the header it names) on:
+ * VLAN tags (up to VNFO_PACKET_VLAN_MAX; the outer two are kept), an MPLS
+ * stack, then IPv4 or IPv6. */
+static inline vnfo_status parse_ethertype(vnfo_packet_view *v, uint32_t off, int *version)
 {
     const uint8_t *p = v->data;
-    if (v->len < ETH_HEADER)
-        return VNFO_E_PACKET_TRUNCATED;
-    uint32_t off = 12;
     uint16_t type = pkt_be16(p + off);
-    while (is_vlan(type)) {
-        if (v->vlan_count == 2)
-            return VNFO_E_PACKET_UNSUPPORTED; /* a third tag */
+    /* vlan_count stays the number of vlan_tci entries (at most two), as
+     * 0.1.0 callers index vlan_tci by it; depth counts every tag */
+    for (unsigned depth = v->vlan_count; is_vlan(type); depth++) {
+        if (depth == VNFO_PACKET_VLAN_MAX)
+            return VNFO_E_PACKET_UNSUPPORTED; /* a deeper stack than documented */
         if (v->len < off + 6)
             return VNFO_E_PACKET_TRUNCATED;
-        v->vlan_tci[v->vlan_count++] = pkt_be16(p + off + 2);
+        if (v->vlan_count < 2)
+            v->vlan_tci[v->vlan_count++] = pkt_be16(p + off + 2);
         off += 4;
         type = pkt_be16(p + off);
     }
+    if (is_mpls(type))
+        return parse_mpls(v, off + 2, version);
     *version = ethertype_version(type);
     if (!*version)
         return VNFO_E_PACKET_NOT_IP;
@@ -57,15 +104,133 @@ static inline vnfo_status parse_ethernet(vnfo_packet_view *v, int *version)
     return VNFO_OK;
 }
 
-static inline vnfo_status parse_sll(vnfo_packet_view *v, int *version)
+static inline vnfo_status parse_ethernet(vnfo_packet_view *v, int *version)
 {
-    if (v->len < SLL_HEADER)
+    if (v->len < ETH_HEADER)
         return VNFO_E_PACKET_TRUNCATED;
-    *version = ethertype_version(pkt_be16(v->data + 14));
+    return parse_ethertype(v, 12, version);
+}
+
+/* Linux cooked captures: the protocol (an ethertype) at byte 14 of SLL's
+ * 16-byte header, at byte 0 of SLL2's 20-byte one. */
+static inline vnfo_status parse_sll(vnfo_packet_view *v, int *version, uint32_t header,
+                                    uint32_t proto_at)
+{
+    if (v->len < header)
+        return VNFO_E_PACKET_TRUNCATED;
+    uint16_t type = pkt_be16(v->data + proto_at);
+    if (is_mpls(type)) /* the label stack follows the header */
+        return parse_mpls(v, header, version);
+    if (is_vlan(type)) {
+        /* a cooked VLAN frame: TCI then the inner ethertype, as in Ethernet
+         * from the TCI on */
+        if (v->len < header + 4)
+            return VNFO_E_PACKET_TRUNCATED;
+        v->vlan_tci[0] = pkt_be16(v->data + header);
+        v->vlan_count = 1;
+        return parse_ethertype(v, header + 2, version);
+    }
+    *version = ethertype_version(type);
     if (!*version)
         return VNFO_E_PACKET_NOT_IP;
-    v->l3_offset = SLL_HEADER;
+    v->l3_offset = header;
     return VNFO_OK;
+}
+
+/* BSD loopback: a 4-byte address family, in the capturing host's byte
+ * order for LINKTYPE_NULL (so both orders are read) and big-endian for
+ * LINKTYPE_LOOP.  AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24
+ * (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or 30 (Darwin). */
+static inline vnfo_status parse_loopback(vnfo_packet_view *v, int *version)
+{
+    if (v->len < 4)
+        return VNFO_E_PACKET_TRUNCATED;
+    const uint8_t *p = v->data;
+    uint32_t af = pkt_be32(p);
+    if (v->linktype == VNFO_LINKTYPE_NULL && (af & 0xffff0000u))
+        af = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    *version = af == 2 ? 4 : af == 10 || af == 24 || af == 28 || af == 30 ? 6 : 0;
+    if (!*version)
+        return VNFO_E_PACKET_NOT_IP;
+    v->l3_offset = 4;
+    return VNFO_OK;
+}
+
+/* The PPP protocol field at off: 0x0021 IPv4, 0x0057 IPv6, 0x0281/0x0283
+ * MPLS; one byte when compressed (its low bit set, RFC 1661 section 6.5). */
+static inline vnfo_status parse_ppp_protocol(vnfo_packet_view *v, uint32_t off, int *version)
+{
+    if (v->len < off + 1)
+        return VNFO_E_PACKET_TRUNCATED;
+    uint16_t proto = v->data[off];
+    if (proto & 1) {
+        off += 1;
+    } else {
+        if (v->len < off + 2)
+            return VNFO_E_PACKET_TRUNCATED;
+        proto = pkt_be16(v->data + off);
+        off += 2;
+    }
+    if (proto == 0x0281 || proto == 0x0283)
+        return parse_mpls(v, off, version);
+    *version = proto == 0x0021 ? 4 : proto == 0x0057 ? 6 : 0;
+    if (!*version)
+        return VNFO_E_PACKET_NOT_IP;
+    v->l3_offset = off;
+    return VNFO_OK;
+}
+
+/* LINKTYPE_PPP (the frame may start with the HDLC address and control
+ * bytes 0xff 0x03), LINKTYPE_PPP_HDLC (PPP in HDLC-like framing, or Cisco
+ * HDLC) and LINKTYPE_C_HDLC (Cisco HDLC: address, control, ethertype). */
+static inline vnfo_status parse_ppp(vnfo_packet_view *v, int *version)
+{
+    const uint8_t *p = v->data;
+    if (v->len < 2)
+        return VNFO_E_PACKET_TRUNCATED;
+    int hdlc_ppp = p[0] == 0xff && p[1] == 0x03;
+    int cisco = p[0] == 0x0f || p[0] == 0x8f;
+    if (v->linktype == VNFO_LINKTYPE_C_HDLC || (v->linktype == VNFO_LINKTYPE_PPP_HDLC && cisco)) {
+        if (v->len < 4)
+            return VNFO_E_PACKET_TRUNCATED;
+        return parse_ethertype(v, 2, version);
+    }
+    if (v->linktype == VNFO_LINKTYPE_PPP_HDLC && !hdlc_ppp)
+        return VNFO_E_PACKET_MALFORMED; /* neither PPP nor Cisco framing */
+    return parse_ppp_protocol(v, hdlc_ppp ? 2 : 0, version);
+}
+
+/* NFLOG: family (AF_INET 2, AF_INET6 10), version, resource id, then
+ * type-length-value records (lengths and types in the host's byte order,
+ * as libpcap delivers them; each padded to 4 bytes); the packet is the
+ * value of the NFULA_PAYLOAD record. */
+static inline vnfo_status parse_nflog(vnfo_packet_view *v, int *version)
+{
+    const uint8_t *p = v->data;
+    if (v->len < 4)
+        return VNFO_E_PACKET_TRUNCATED;
+    if (p[1] != 0)
+        return VNFO_E_PACKET_UNSUPPORTED; /* a later NFLOG version */
+    *version = p[0] == 2 ? 4 : p[0] == 10 ? 6 : 0;
+    if (!*version)
+        return VNFO_E_PACKET_NOT_IP;
+    for (uint32_t off = 4;;) {
+        if (v->len - off < 4)
+            return VNFO_E_PACKET_TRUNCATED;
+        uint16_t tlv_len, tlv_type;
+        memcpy(&tlv_len, p + off, 2);
+        memcpy(&tlv_type, p + off + 2, 2);
+        if (tlv_len < 4)
+            return VNFO_E_PACKET_MALFORMED;
+        if (tlv_type == NFLOG_PAYLOAD) {
+            v->l3_offset = off + 4;
+            return VNFO_OK;
+        }
+        uint32_t step = ((uint32_t)tlv_len + 3) & ~3u;
+        if (step >= v->len - off)
+            return VNFO_E_PACKET_TRUNCATED;
+        off += step;
+    }
 }
 
 static inline vnfo_status parse_link(vnfo_packet_view *v, int *version)
@@ -74,20 +239,26 @@ static inline vnfo_status parse_link(vnfo_packet_view *v, int *version)
     case VNFO_LINKTYPE_ETHERNET:
         return parse_ethernet(v, version);
     case VNFO_LINKTYPE_LINUX_SLL:
-        return parse_sll(v, version);
+        return parse_sll(v, version, SLL_HEADER, 14);
+    case VNFO_LINKTYPE_LINUX_SLL2:
+        return parse_sll(v, version, SLL2_HEADER, 0);
     case VNFO_LINKTYPE_RAW:
-        if (v->len < 1)
-            return VNFO_E_PACKET_TRUNCATED;
-        *version = v->data[0] >> 4;
-        if (*version != 4 && *version != 6)
-            return VNFO_E_PACKET_MALFORMED;
         v->l3_offset = 0;
-        return VNFO_OK;
+        return version_nibble(v, 0, version, VNFO_E_PACKET_MALFORMED);
     case VNFO_LINKTYPE_IPV4:
     case VNFO_LINKTYPE_IPV6:
         *version = v->linktype == VNFO_LINKTYPE_IPV4 ? 4 : 6;
         v->l3_offset = 0;
         return VNFO_OK;
+    case VNFO_LINKTYPE_NULL:
+    case VNFO_LINKTYPE_LOOP:
+        return parse_loopback(v, version);
+    case VNFO_LINKTYPE_PPP:
+    case VNFO_LINKTYPE_PPP_HDLC:
+    case VNFO_LINKTYPE_C_HDLC:
+        return parse_ppp(v, version);
+    case VNFO_LINKTYPE_NFLOG:
+        return parse_nflog(v, version);
     default:
         return VNFO_E_PACKET_UNSUPPORTED;
     }

@@ -38,8 +38,15 @@ struct scan {
     vnfo_verifier *v;
     struct tally t[C_COUNT];
     uint64_t excused;
-    uint64_t duplicates; /* extra packets that shared a label */
+    uint64_t duplicates;        /* extra packets that shared a label */
+    uint64_t ambiguous_labels;  /* labels some hop logged more than once */
+    uint64_t ambiguous_packets; /* packets under those labels */
+    uint64_t ambiguous_links;   /* links judged as multisets of digests */
     const struct vrec *at[VCHAIN_MAX];
+    /* scratch for ambiguous groups, grown to the largest group */
+    uint64_t *times_a, *times_b;
+    const uint8_t **dig_a, **dig_b;
+    size_t scratch_cap;
 };
 
 /* Sorting moves 24-byte keys, not 120-byte records; the records are
@@ -92,6 +99,27 @@ static vnfo_status sort_records(vnfo_verifier *v)
     return VNFO_OK;
 }
 
+size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a)
+{
+    size_t b = a + 1;
+    while (b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch)
+        b++;
+    return b;
+}
+
+uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n)
+{
+    (void)v;
+    uint32_t m = 0, run = 0;
+    /* the run is sorted by chain position (foreign nodes last, together) */
+    for (size_t i = 0; i < n; i++) {
+        run = i > 0 && r[i].pos == r[i - 1].pos ? run + 1 : 1;
+        if (run > m)
+            m = run;
+    }
+    return m;
+}
+
 static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
     VNFO_PRINTF(4, 5);
 
@@ -124,6 +152,27 @@ static int excused(struct scan *s, uint32_t pos, uint64_t t_before)
             return 1;
         }
         return 0;
+    }
+    return 0;
+}
+
+/* excused() for up to want hops missing at one position at once: how many
+ * the node's admitted losses explain (all of them after a truncated tail
+ * or an unbounded deletion).  One pass over the nodes, whatever want is. */
+static uint64_t excused_n(struct scan *s, uint32_t pos, uint64_t t_before, uint64_t want)
+{
+    vnfo_verifier *v = s->v;
+    for (size_t i = 0; i < v->n_nodes && want; i++) {
+        struct vnode *n = &v->nodes[i];
+        if (n->pos != pos)
+            continue;
+        uint64_t budget = n->rejected + n->lost > n->missing_seen
+                              ? n->rejected + n->lost - n->missing_seen : 0;
+        int after_end = n->truncated && t_before + v->skew_ns >= n->end_ns;
+        uint64_t got = after_end || n->unbounded ? want : budget < want ? budget : want;
+        n->missing_seen += got;
+        s->excused += got;
+        return got;
     }
     return 0;
 }
@@ -299,88 +348,312 @@ static vnfo_status finish(struct scan *s)
             st = vnfo_report_evidence_uint(t->entry, "missing_explained_by_log_faults", s->excused);
         if (st == VNFO_OK && c == C_ORDER)
             st = vnfo_report_evidence_uint(t->entry, "identical_packets_split", s->duplicates);
+        if (st == VNFO_OK)
+            st = vnfo_report_evidence_uint(t->entry, "ambiguous_labels", s->ambiguous_labels);
+        if (st == VNFO_OK && (c == C_COMPLETE || c == C_DROPS || c == C_ORDER))
+            st = vnfo_report_evidence_uint(t->entry, "ambiguous_packets_judged_by_counts",
+                                           s->ambiguous_packets);
+        if (st == VNFO_OK && c == C_LINKS)
+            st = vnfo_report_evidence_uint(t->entry, "ambiguous_links_judged_as_multisets",
+                                           s->ambiguous_links);
         if (st != VNFO_OK)
             return st;
     }
     return VNFO_OK;
 }
 
-/* Identical packets (a retransmitted bare ACK, say) share a label, so one
- * label may stand for several trajectories.  They are told apart by time,
- * hop by hop: a record joins the copy whose previous hop sent it last
- * before it arrived (within the clock skew), so a copy that lost a record
- * (a rejected batch, a drop) does not shift the pairing of the others.  A
- * function that logged one packet twice (a loop) shows up as a copy that
- * vanished after it. */
-struct copy {
-    uint32_t idx[VCHAIN_MAX + 1];
-    size_t k;
-    uint64_t last_out;
-    int used; /* took a record at the current position */
+/* ---- equal labels ---------------------------------------------------------
+ *
+ * Distinct packets with the same sampled bytes (a retransmitted bare ACK,
+ * IP id 0 with the same TCP seq/ack) share a label: one label stands for
+ * several trajectories, and nothing in the records says which record of
+ * one hop belongs with which record of the next.  Any pairing is a guess,
+ * and a wrong guess accuses an honest chain.  So a label some hop logged
+ * more than once (an ambiguous label) is judged without a pairing, by what
+ * holds for every pairing:
+ * - hop.links: the digests leaving hop p and those entering hop p+1 as
+ *   multisets; of min(|out|, |in|) links at least min - |out ∩ in| changed;
+ * - chain.complete and drops.attribution: packet counts hop by hop; a
+ *   shortfall at a hop is a packet that vanished (explained by the node's
+ *   admitted losses first), a surplus later is one that skipped hops (it
+ *   takes a vanished packet first, then a dropped one, else it was first
+ *   seen there);
+ * - chain.order: the hop claim of each record, and causality between two
+ *   hops with both sides' times sorted (a causal pairing exists iff the
+ *   k-th earliest arrival is not before the k-th earliest departure);
+ * - chain.foreign_nodes and function.unmodified look at single records.
+ * The ambiguity itself is never a violation.  Every step sorts or walks
+ * the group once: O(n log n) however many records share a label. */
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static int cmp_digest(const void *pa, const void *pb)
+{
+    return memcmp(*(const uint8_t *const *)pa, *(const uint8_t *const *)pb, 16);
+}
+
+static vnfo_status scratch_reserve(struct scan *s, size_t n)
+{
+    if (n <= s->scratch_cap)
+        return VNFO_OK;
+    vnfo__free(s->times_a);
+    vnfo__free(s->times_b);
+    vnfo__free(s->dig_a);
+    vnfo__free(s->dig_b);
+    s->times_a = vnfo__calloc(n, sizeof *s->times_a);
+    s->times_b = vnfo__calloc(n, sizeof *s->times_b);
+    s->dig_a = vnfo__calloc(n, sizeof *s->dig_a);
+    s->dig_b = vnfo__calloc(n, sizeof *s->dig_b);
+    s->scratch_cap = n;
+    if (!s->times_a || !s->times_b || !s->dig_a || !s->dig_b) {
+        s->scratch_cap = 0;
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory judging equal-label packets");
+    }
+    return VNFO_OK;
+}
+
+static void scratch_free(struct scan *s)
+{
+    vnfo__free(s->times_a);
+    vnfo__free(s->times_b);
+    vnfo__free(s->dig_a);
+    vnfo__free(s->dig_b);
+}
+
+/* Violations counted in bulk, with one example. */
+static void violations(struct scan *s, int check, uint64_t label, uint64_t count, const char *fmt,
+                       ...) VNFO_PRINTF(5, 6);
+
+static void violations(struct scan *s, int check, uint64_t label, uint64_t count, const char *fmt, ...)
+{
+    if (!count)
+        return;
+    char note[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(note, sizeof note, fmt, ap);
+    va_end(ap);
+    s->t[check].violations += count;
+    vnfo_report_example_add(s->t[check].entry, label, note);
+}
+
+/* The records of one chain position in a group: [start[p], start[p] + cnt[p]). */
+struct hops {
+    size_t start[VCHAIN_MAX], cnt[VCHAIN_MAX];
+    uint64_t dropped[VCHAIN_MAX], generated[VCHAIN_MAX];
+    size_t foreign;
 };
 
-static size_t pick(struct copy *c, size_t n_copies, size_t max, const struct vrec *r, uint64_t skew)
+static void hops_index(struct hops *h, const struct vrec *r, size_t n, size_t n_chain)
 {
-    size_t best = SIZE_MAX;
-    for (size_t j = 0; j < n_copies; j++)
-        if (!c[j].used && c[j].last_out <= r->t_in + skew &&
-            (best == SIZE_MAX || c[j].last_out > c[best].last_out))
-            best = j;
-    if (best != SIZE_MAX)
-        return best;
-    if (n_copies < max)
-        return n_copies; /* a new copy */
-    for (size_t j = 0; j < n_copies; j++) /* none fits in time: the earliest free one */
-        if (!c[j].used && (best == SIZE_MAX || c[j].last_out < c[best].last_out))
-            best = j;
-    return best;
+    memset(h, 0, sizeof *h);
+    for (size_t i = n; i-- > 0;) {
+        if (r[i].pos == VPOS_NONE || r[i].pos >= n_chain) {
+            h->foreign++;
+            continue;
+        }
+        h->start[r[i].pos] = i;
+        h->cnt[r[i].pos]++;
+        h->dropped[r[i].pos] += r[i].verdict == VNFO_VERDICT_DROPPED;
+        h->generated[r[i].pos] += r[i].verdict == VNFO_VERDICT_GENERATED;
+    }
 }
 
-static void split(struct scan *s, const struct vrec *r, size_t n, struct copy *c, size_t m)
+/* Per-record facts: foreign visits, hop claims, unmodified functions, and
+ * drops by functions that may not drop. */
+static void ambiguous_records(struct scan *s, const struct vrec *r, size_t n, const struct hops *h,
+                              uint64_t packets)
 {
-    size_t n_copies = 0;
-    for (size_t i = 0, run; i < n; i += run) {
-        for (run = 1; i + run < n && r[i + run].pos == r[i].pos; run++)
-            ;
-        for (size_t j = 0; j < n_copies; j++)
-            c[j].used = 0;
-        for (size_t q = i; q < i + run; q++) {
-            size_t j = pick(c, n_copies, m, &r[q], s->v->skew_ns);
-            if (j == n_copies)
-                memset(&c[n_copies++], 0, sizeof c[0]);
-            if (c[j].k <= VCHAIN_MAX)
-                c[j].idx[c[j].k++] = (uint32_t)q;
-            c[j].used = 1;
-            c[j].last_out = r[q].t_out;
+    vnfo_verifier *v = s->v;
+    uint64_t label = r[0].label, claims = 0, bad_drops = 0;
+    s->t[C_FOREIGN].checked += packets;
+    if (h->foreign) {
+        const struct vrec *f = &r[n - 1]; /* foreign records sort last */
+        violations(s, C_FOREIGN, label, h->foreign < packets ? h->foreign : packets,
+                   "visited node %u, not in the chain (%zu records)", f->node_id, h->foreign);
+    }
+    uint32_t claim_pos = 0, bad_drop_pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct vrec *x = &r[i];
+        if (x->pos == VPOS_NONE || x->pos >= v->n_chain)
+            continue;
+        if (x->hop != x->pos && !claims++)
+            claim_pos = x->pos;
+        if (x->verdict == VNFO_VERDICT_DROPPED && !v->chain[x->pos].may_drop && !bad_drops++)
+            bad_drop_pos = x->pos;
+        if (v->chain[x->pos].may_modify == VNFO_MANIFEST_MODIFY_NOTHING &&
+            x->verdict == VNFO_VERDICT_FORWARDED) {
+            s->t[C_UNMODIFIED].checked++;
+            if (memcmp(x->din, x->dout, 16) != 0)
+                violation(s, C_UNMODIFIED, label, "hop %u (%s) changed it", x->pos, fname(v, x->pos));
         }
     }
-    for (size_t j = 0; j < n_copies; j++) {
-        struct vrec one[VCHAIN_MAX + 1];
-        for (size_t q = 0; q < c[j].k; q++)
-            one[q] = r[c[j].idx[q]];
-        trajectory(s, one, c[j].k);
-    }
+    if (claims)
+        violations(s, C_ORDER, label, claims < packets ? claims : packets,
+                   "a record of hop %u (%s) claims another hop", claim_pos, fname(v, claim_pos));
+    if (bad_drops)
+        violations(s, C_DROPS, label, bad_drops, "dropped by hop %u (%s), which may not drop",
+                   bad_drop_pos, fname(v, bad_drop_pos));
 }
 
+/* hop.links between p and p + 1 as multisets of digests. */
+static void ambiguous_link(struct scan *s, const struct vrec *r, const struct hops *h, uint32_t p)
+{
+    size_t a = 0, b = 0;
+    for (size_t i = h->start[p]; i < h->start[p] + h->cnt[p]; i++)
+        if (r[i].verdict != VNFO_VERDICT_DROPPED)
+            s->dig_a[a++] = r[i].dout;
+    for (size_t i = h->start[p + 1]; i < h->start[p + 1] + h->cnt[p + 1]; i++)
+        if (r[i].verdict != VNFO_VERDICT_GENERATED)
+            s->dig_b[b++] = r[i].din;
+    size_t links = a < b ? a : b;
+    if (!links)
+        return;
+    qsort(s->dig_a, a, sizeof *s->dig_a, cmp_digest);
+    qsort(s->dig_b, b, sizeof *s->dig_b, cmp_digest);
+    size_t same = 0;
+    for (size_t i = 0, j = 0; i < a && j < b;) {
+        int c = memcmp(s->dig_a[i], s->dig_b[j], 16);
+        same += c == 0;
+        i += c <= 0;
+        j += c >= 0;
+    }
+    s->t[C_LINKS].checked += links;
+    s->ambiguous_links += links;
+    violations(s, C_LINKS, r[0].label, links - same,
+               "changed between hop %u (%s) and hop %u (%s): %zu of %zu links (equal-label packets, "
+               "digests compared as multisets)", p, fname(s->v, p), p + 1, fname(s->v, p + 1),
+               links - same, links);
+}
+
+/* Causality between the present hops p < q: departures from p (not
+ * dropped) against arrivals at q (not generated), both sorted; the most
+ * lenient pairing leaves the earliest arrivals unpaired when q saw more. */
+static int ambiguous_causal(struct scan *s, const struct vrec *r, const struct hops *h, uint32_t p,
+                            uint32_t q)
+{
+    size_t a = 0, b = 0;
+    for (size_t i = h->start[p]; i < h->start[p] + h->cnt[p]; i++)
+        if (r[i].verdict != VNFO_VERDICT_DROPPED)
+            s->times_a[a++] = r[i].t_out;
+    for (size_t i = h->start[q]; i < h->start[q] + h->cnt[q]; i++)
+        if (r[i].verdict != VNFO_VERDICT_GENERATED)
+            s->times_b[b++] = r[i].t_in;
+    qsort(s->times_a, a, sizeof *s->times_a, cmp_u64);
+    qsort(s->times_b, b, sizeof *s->times_b, cmp_u64);
+    size_t skip = b > a ? b - a : 0;
+    for (size_t k = 0; k < a && k + skip < b; k++)
+        if (s->times_b[k + skip] + s->v->skew_ns < s->times_a[k]) {
+            violation(s, C_ORDER, r[0].label,
+                      "hop %u (%s) received one of its equal-label packets %.1f us before hop %u "
+                      "sent any left to pair", q, fname(s->v, q),
+                      (double)(s->times_a[k] - s->times_b[k + skip]) / 1e3, p);
+            return 1;
+        }
+    return 0;
+}
+
+/* The latest departure stamp at p (for excusing a shortfall after it). */
+static uint64_t latest_out(const struct vrec *r, const struct hops *h, uint32_t p)
+{
+    uint64_t t = 0;
+    for (size_t i = h->start[p]; i < h->start[p] + h->cnt[p]; i++)
+        if (r[i].t_out > t)
+            t = r[i].t_out;
+    return t;
+}
+
+/* chain.complete and drops.attribution by counts, hop by hop (see above). */
+static void ambiguous_counts(struct scan *s, const struct vrec *r, const struct hops *h)
+{
+    vnfo_verifier *v = s->v;
+    uint64_t label = r[0].label;
+    uint64_t alive = 0, excused_pool = 0, vanished = 0, dropped_pool = 0;
+    uint32_t vanished_at = 0, dropped_at = 0;
+    uint64_t t_prev = 0;
+    for (uint32_t p = 0; p < v->n_chain; p++) {
+        uint64_t arrivals = h->cnt[p] - h->generated[p];
+        if (arrivals > alive && p > 0) { /* at hop 0 every packet enters the chain */
+            uint64_t surplus = arrivals - alive, take;
+            take = surplus < excused_pool ? surplus : excused_pool;
+            excused_pool -= take, surplus -= take;
+            take = surplus < vanished ? surplus : vanished;
+            violations(s, C_COMPLETE, label, take, "hop %u (%s) missing (equal-label packets, "
+                       "judged by counts)", vanished_at, fname(v, vanished_at));
+            vanished -= take, surplus -= take;
+            take = surplus < dropped_pool ? surplus : dropped_pool;
+            violations(s, C_DROPS, label, take, "dropped at hop %u (%s) yet seen at hop %u "
+                       "(equal-label packets, judged by counts)", dropped_at, fname(v, dropped_at), p);
+            dropped_pool -= take, surplus -= take;
+            for (uint32_t q = 0; q < p && surplus; q++) /* first seen at p: lost at an earlier hop? */
+                surplus -= excused_n(s, q, t_prev, surplus);
+            violations(s, C_COMPLETE, label, surplus, "first seen at hop %u (%s) (equal-label "
+                       "packets, judged by counts)", p, fname(v, p));
+        } else if (arrivals < alive) {
+            uint64_t short_by = alive - arrivals, ex = excused_n(s, p, t_prev, short_by);
+            excused_pool += ex;
+            if (short_by > ex) {
+                vanished += short_by - ex;
+                vanished_at = p;
+            }
+        }
+        if (h->dropped[p]) {
+            dropped_pool += h->dropped[p];
+            dropped_at = p;
+        }
+        alive = h->cnt[p] - h->dropped[p];
+        if (h->cnt[p])
+            t_prev = latest_out(r, h, p);
+    }
+    violations(s, C_DROPS, label, vanished, "forwarded towards hop %u (%s), never reached it "
+               "(equal-label packets, judged by counts)", vanished_at, fname(v, vanished_at));
+}
+
+static vnfo_status ambiguous(struct scan *s, const struct vrec *r, size_t n, uint64_t packets)
+{
+    vnfo_verifier *v = s->v;
+    vnfo_status st = scratch_reserve(s, n);
+    if (st != VNFO_OK)
+        return st;
+    struct hops h;
+    hops_index(&h, r, n, v->n_chain);
+    s->ambiguous_labels++;
+    s->ambiguous_packets += packets;
+    s->duplicates += packets - 1;
+    ambiguous_records(s, r, n, &h, packets);
+    if (n == h.foreign)
+        return VNFO_OK;
+    s->t[C_ORDER].checked += packets;
+    s->t[C_COMPLETE].checked += packets;
+    s->t[C_DROPS].checked += packets;
+    ambiguous_counts(s, r, &h);
+    int disorder = 0;
+    for (uint32_t p = 0, prev = UINT32_MAX; p < v->n_chain; p++) {
+        if (!h.cnt[p])
+            continue;
+        if (p + 1 < v->n_chain && h.cnt[p + 1])
+            ambiguous_link(s, r, &h, p);
+        if (prev != UINT32_MAX && !disorder)
+            disorder = ambiguous_causal(s, r, &h, prev, p);
+        prev = p;
+    }
+    return VNFO_OK;
+}
+
+/* A run of equal (epoch, label): one trajectory when no hop logged the
+ * label twice, else an ambiguous group. */
 static vnfo_status group(struct scan *s, const struct vrec *r, size_t n)
 {
-    uint32_t count[VCHAIN_MAX + 1] = {0}, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t p = r[i].pos == VPOS_NONE ? VCHAIN_MAX : r[i].pos;
-        if (++count[p] > m)
-            m = count[p];
-    }
+    uint32_t m = vnfo__verify_label_multiplicity(s->v, r, n);
     if (m <= 1) {
         trajectory(s, r, n);
         return VNFO_OK;
     }
-    struct copy *c = vnfo__calloc(m, sizeof *c);
-    if (!c)
-        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory pairing identical packets");
-    s->duplicates += m - 1;
-    split(s, r, n, c, m);
-    vnfo__free(c);
-    return VNFO_OK;
+    return ambiguous(s, r, n, m);
 }
 
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
@@ -398,14 +671,11 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
         st = sort_records(v);
     if (st != VNFO_OK)
         return st;
-    for (size_t a = 0; a < v->n_recs && st == VNFO_OK;) {
-        size_t b = a + 1;
-        while (b < v->n_recs && v->recs[b].label == v->recs[a].label &&
-               v->recs[b].epoch == v->recs[a].epoch)
-            b++;
+    for (size_t a = 0, b; a < v->n_recs && st == VNFO_OK; a = b) {
+        b = vnfo__verify_label_run_end(v, a);
         st = group(&s, &v->recs[a], b - a);
-        a = b;
     }
+    scratch_free(&s);
     if (st != VNFO_OK)
         return st;
     return finish(&s);

@@ -128,6 +128,12 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
 uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */
+/* The end of the run of records with the (epoch, label) of recs[a], in the
+ * sorted table: one sampled packet, or several that share a label. */
+size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a);
+/* How many packets a run of one label stands for: the most records any
+ * one node logged under it (1 for an unambiguous trajectory).  O(n). */
+uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n);
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
 
 /* flowtags.c */

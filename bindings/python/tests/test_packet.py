@@ -34,6 +34,23 @@ def test_parse_ipv6_tcp_vlan_and_linktypes():
     assert raw.digest() == vnfo.Packet(udp4()).digest()
 
 
+def test_other_link_layers_and_deep_stacks_keep_the_digest():
+    ip = udp4()[ETH:]
+    want = vnfo.Packet(udp4()).digest()
+    frames = {
+        vnfo.LinkType.NULL: b"\x02\x00\x00\x00" + ip,
+        vnfo.LinkType.LOOP: b"\x00\x00\x00\x02" + ip,
+        vnfo.LinkType.PPP: b"\xff\x03\x00\x21" + ip,
+        vnfo.LinkType.LINUX_SLL2: b"\x08\x00" + bytes(18) + ip,
+        vnfo.LinkType.ETHERNET: (udp4()[:12] + b"\x88\xa8\x00\x01\x81\x00\x00\x02\x81\x00\x00\x03"
+                                 + b"\x88\x47\x00\x01\x00\x40\x00\x02\x01\x40" + ip),
+    }
+    for linktype, frame in frames.items():
+        p = vnfo.Packet(frame, linktype)
+        assert p.offsets["l3"] == len(frame) - len(ip) and p.digest() == want, linktype
+    assert vnfo.Packet(frames[vnfo.LinkType.ETHERNET]).vlan_tci == (1, 2)  # the outer two of three
+
+
 def test_parse_is_zero_copy_over_any_buffer():
     frame = udp4()
     arr = np.frombuffer(frame, dtype=np.uint8)

@@ -73,8 +73,14 @@ _TEXTS = {
                           "vanished", "unaccounted drops", "sampled packets"),
 }
 # Additive evidence besides checked / violations, per check.
-_EXTRA = {"chain.complete": ("missing_explained_by_log_faults",),
-          "chain.order": ("identical_packets_split",)}
+_AMBIGUOUS = ("ambiguous_labels",)
+_BY_COUNTS = ("ambiguous_labels", "ambiguous_packets_judged_by_counts")
+_EXTRA = {"chain.complete": ("missing_explained_by_log_faults",) + _BY_COUNTS,
+          "chain.order": ("identical_packets_split",) + _BY_COUNTS,
+          "chain.foreign_nodes": _AMBIGUOUS,
+          "hop.links": _AMBIGUOUS + ("ambiguous_links_judged_as_multisets",),
+          "function.unmodified": _AMBIGUOUS,
+          "drops.attribution": _BY_COUNTS}
 _REPLAY_EXTRA = ("unreplayable", "digest_not_comparable")
 
 # One record on the wire: length, node_id, epoch, seq, then its canonical
