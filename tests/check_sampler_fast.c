@@ -230,8 +230,8 @@ START_TEST(test_fast_path_other_encapsulations)
         {VNFO_LINKTYPE_PPP_HDLC, 0, 0, 0, 1, 0}, {VNFO_LINKTYPE_NFLOG, 0, 0, 0, 0, 0},
     };
     static uint8_t payload[8] = "mutants";
-    for (int k = 0; k < 3; k++) {
-        samplers[k] = make(FIELDS[k]);
+    for (int k = 0; k < NSAMPLERS; k++) {
+        samplers[k] = make(FIELDS[k], HASHES[k]);
         field_sets[k] = (vnfo_packet_fields)VNFO_PACKET_FIELDS_INIT;
         ck_assert_status(vnfo_packet_fields_parse(&field_sets[k], FIELDS[k]), VNFO_OK);
     }
@@ -260,7 +260,7 @@ START_TEST(test_fast_path_other_encapsulations)
             compare_mutants(frame, len, E[i].linktype);
             compare_short_ip(frame, len, E[i].linktype);
         }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < NSAMPLERS; k++)
         vnfo_sampler_free(samplers[k]);
     ck_assert_msg(!mismatch[0], "%s", mismatch);
     ck_assert_uint_gt(verified - verified_before, 10000); /* the general path decided them */
