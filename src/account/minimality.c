@@ -105,16 +105,28 @@ vnfo_status vnfo_account_minimality_check(vnfo_account_result *out, uint64_t che
     out->lower = out->rate_lower = vnfo__cp_lower(violations, checked, alpha);
     out->upper = out->rate_upper = vnfo__cp_upper(violations, checked, alpha);
     out->reference = out->limit = tau;
-    /* p-value of "rate <= τ": P(Bin(n, τ) >= violations). */
-    out->p_value = tau == 0.0 ? (violations ? 0.0 : 1.0) : vnfo__binom_sf(violations, checked, tau);
-    if (isnan(out->lower) || isnan(out->upper) || isnan(out->p_value))
+    /* p-value of "rate <= τ": P(Bin(n, τ) >= violations); the PASS side
+     * tests "rate >= τ" with P(Bin(n, τ) <= violations).  The verdict comes
+     * from these tails, so it agrees with the p-value by construction; the
+     * Clopper-Pearson bounds are the same tests inverted (upper <= τ exactly
+     * when the PASS tail is <= α, lower > τ when the FAIL tail is < α). */
+    double p_pass = 1.0;
+    if (tau == 0.0) {
+        out->p_value = violations ? 0.0 : 1.0;
+    } else {
+        out->p_value = vnfo__binom_sf(violations, checked, tau);
+        p_pass = violations == checked ? 1.0
+                                       : vnfo__binom_cdf((long double)violations,
+                                                         (long double)checked, tau);
+    }
+    if (isnan(out->lower) || isnan(out->upper) || isnan(out->p_value) || isnan(p_pass))
         return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
                            "%s: Clopper-Pearson bounds for %llu of %llu did not converge", WHERE,
                            (unsigned long long)violations, (unsigned long long)checked);
-    if (out->upper <= tau) {
+    if (p_pass <= alpha) {
         out->verdict = VNFO_ACCOUNT_PASS;
         out->reason = VNFO_ACCOUNT_REASON_BELOW_LIMIT;
-    } else if (out->lower > tau) {
+    } else if (out->p_value <= alpha) {
         out->verdict = VNFO_ACCOUNT_FAIL;
         out->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
     } else {
