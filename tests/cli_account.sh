@@ -22,7 +22,8 @@ seq 1 1000 > "$tmp/values"          # Σx = 500500; with p = 1/10, T̂ = 5005000
 printf '# cycles\n10\n\n-5\n' > "$tmp/bad"
 
 expect 0 "verdict      CONSISTENT" "$vnfo" account total --billed 5005000 --p 1/10 "$tmp/values"
-expect 0 "method       normal" "$vnfo" account total --billed 5100000 --p 1/10 "$tmp/values"
+expect 0 "method       skew-corrected" "$vnfo" account total --billed 5100000 --p 1/10 "$tmp/values"
+expect 0 "method       normal" "$vnfo" account total --billed 5100000 --p 1/10 --method normal "$tmp/values"
 expect 1 "verdict      OVERCHARGED (billed value above the interval)" \
     "$vnfo" account total --billed 6000000 --p 1/10 "$tmp/values"
 expect 1 "verdict      UNDERCHARGED (bill below what the sample alone proves was used)" \

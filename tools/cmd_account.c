@@ -312,7 +312,7 @@ static void print_result(const vnfo_account_result *r)
     print_number("statistic", r->statistic);
     print_number("skewness", r->skewness);
     if (r->check == VNFO_ACCOUNT_CHECK_TOTAL)
-        printf("%-12s %s\n", "cochran", r->cochran_ok ? "n > 25 G1^2 holds" : "fails");
+        printf("%-12s %s\n", "skew-gate", r->cochran_ok ? "|skewness of the total| <= 0.5 holds" : "fails");
     print_number("max-value", r->max_value);
     if (r->check == VNFO_ACCOUNT_CHECK_MINIMALITY)
         printf("%-12s %llu of %llu\n", "violations", (unsigned long long)r->violations,

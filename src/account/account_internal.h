@@ -37,6 +37,17 @@ struct vnfo_account_acc {
     uint64_t cap;
     int values_exact;
     int sorted;
+    /* Sampling units (labels): hash sampling selects the packets of one
+     * label together, so variances sum per label.  A value added alone is
+     * a unit of one packet.  For units of several packets (m values, sum
+     * y) the excesses over the per-packet sums are kept:
+     *   units_sq = Σ (m² - m),  excess2 = Σ (y² - Σx²),  excess3 = Σ (y³ - Σx³),
+     * so Σ_units y² = Σx² + excess2 etc.; all 0 without clusters.  Long
+     * double: they feed variances, never exact decisions. */
+    uint64_t units;
+    long double units_sq;
+    long double excess2;
+    long double excess3;
 };
 
 /* Adds x³ (192 bits) to a 256-bit sum hi·2^128 + lo; sq = x². */
@@ -92,6 +103,26 @@ double vnfo__acc_rank_value(vnfo_account_acc *acc, uint64_t r);
 /* Allocates an accumulator with the given (checked) configuration. */
 vnfo_status vnfo__acc_alloc(vnfo_account_acc **out, uint32_t resource, uint32_t scope,
                             unsigned sketch_bits, uint64_t max_values, uint64_t cap);
+
+/* Cluster-aware sums over the sampling units: Σ y, Σ y², Σ y³ (doubles),
+ * the unit count and Σ m² (m the packets per unit). */
+struct vnfo__unit_sums {
+    double units, s1, s2, s3, m2;
+};
+void vnfo__acc_unit_sums(struct vnfo__unit_sums *out, const vnfo_account_acc *acc);
+
+/* Hall's skewness-removing transformation of a studentised statistic,
+ * g(t) = t + a·t² + a²t³/3 + b with a = γ/3, b = γ/6 (γ the skewness of
+ * the estimate), and its closed-form inverse (total.c). */
+double vnfo__hall_g(double t, double gamma);
+double vnfo__hall_g_inverse(double y, double gamma);
+/* 1 - p as a double, from the integers. */
+double vnfo__rational_complement(vnfo_rational p);
+/* The statistics of the total check (skewness-corrected interval) applied
+ * to packet counts over labels: n = Σm, m2 = Σm², m3 = Σm³ (total.c). */
+vnfo_status vnfo__count_clusters_decide(vnfo_account_result *out, double n, double m2, double m3,
+                                        double units, uint64_t billed, vnfo_rational p,
+                                        double alpha);
 
 /* ---- exact arithmetic (exact.c, libtommath) ---------------------------- */
 

@@ -153,3 +153,42 @@ vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t sampled,
                            (unsigned long long)sampled, (unsigned long long)billed_packets);
     return VNFO_OK;
 }
+
+vnfo_status vnfo_account_count_check_clusters(vnfo_account_result *out,
+                                              const uint64_t *multiplicity, size_t labels,
+                                              uint64_t billed_packets, vnfo_rational p,
+                                              const vnfo_account_options *opts)
+{
+    static const char where[] = "vnfo_account_count_check_clusters";
+    vnfo_account_options o;
+    double pd;
+    vnfo_status s = vnfo__account_begin(out, &o, opts, where);
+    if (s == VNFO_OK)
+        s = vnfo__account_probability(&pd, p, where);
+    if (s != VNFO_OK)
+        return s;
+    if (!multiplicity && labels)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: multiplicity is NULL", where);
+    uint64_t n = 0;
+    long double m2 = 0.0L, m3 = 0.0L;
+    for (size_t i = 0; i < labels; i++) {
+        uint64_t m = multiplicity[i];
+        if (m == 0)
+            return vnfo__error(VNFO_E_ACCOUNT_VALUE, "%s: label %zu has multiplicity 0", where, i);
+        if (__builtin_add_overflow(n, m, &n))
+            return vnfo__error(VNFO_E_OVERFLOW, "%s: more than 2^64 - 1 packets", where);
+        m2 += (long double)m * m;
+        m3 += (long double)m * m * m;
+    }
+    if (m2 == (long double)n) /* no label repeats: exact binomial */
+        return vnfo_account_count_check(out, n, billed_packets, p, opts);
+    out->check = VNFO_ACCOUNT_CHECK_COUNT;
+    out->n = n;
+    out->billed = (double)billed_packets;
+    out->probability = pd;
+    out->exact_cmp = count_cmp(n, billed_packets, p);
+    if (n > billed_packets || (p.den != 0 && p.num == p.den))
+        return vnfo_account_count_check(out, n, billed_packets, p, opts); /* exact cases */
+    return vnfo__count_clusters_decide(out, (double)n, (double)m2, (double)m3, (double)labels,
+                                       billed_packets, p, 1.0 - o.confidence);
+}

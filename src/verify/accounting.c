@@ -4,6 +4,7 @@
  * resource use against the reference's plus the slack. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -23,19 +24,57 @@ static int in_scope(const struct vrec *r, size_t scope)
            (scope == VNFO_MANIFEST_SCOPE_CHAIN || r->pos == scope);
 }
 
-/* Packets entering the scope: chain records at its first function (or the
- * function itself); a packet a function generated enters there too. */
-static uint64_t sampled_packets(const vnfo_verifier *v, size_t scope)
+struct label_key {
+    uint64_t label;
+    uint64_t epoch;
+};
+
+static int cmp_label_key(const void *a, const void *b)
 {
-    uint64_t n = 0;
+    const struct label_key *x = a, *y = b;
+    if (x->label != y->label)
+        return x->label < y->label ? -1 : 1;
+    return (x->epoch > y->epoch) - (x->epoch < y->epoch);
+}
+
+/* Packets entering the scope, grouped by label: chain records at its first
+ * function (or the function itself); a packet a function generated enters
+ * there too.  Hash sampling selects equal labels together (duplicates,
+ * retransmissions with equal invariant fields), so the sampling unit is
+ * the label and its multiplicity the packets that carry it.  Sorting the
+ * keys makes this O(n log n) whatever the table's order.  *mult gets
+ * *labels multiplicities (allocated; the caller frees). */
+static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_verifier *v,
+                                  size_t scope)
+{
+    *mult = NULL;
+    *labels = 0;
+    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    uint64_t *m = vnfo__calloc(v->n_recs + 1, sizeof *m);
+    if (!keys || !m) {
+        vnfo__free(keys);
+        vnfo__free(m);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for sampled labels");
+    }
+    size_t n = 0;
     for (size_t i = 0; i < v->n_recs; i++) {
         const struct vrec *r = &v->recs[i];
         if (!in_scope(r, scope))
             continue;
         if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
-            n++;
+            keys[n++] = (struct label_key){r->label, r->epoch};
     }
-    return n;
+    qsort(keys, n, sizeof *keys, cmp_label_key);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || cmp_label_key(&keys[i - 1], &keys[i]) != 0)
+            k++;
+        m[k - 1]++;
+    }
+    vnfo__free(keys);
+    *mult = m;
+    *labels = k;
+    return VNFO_OK;
 }
 
 /* One value per sampled packet: the sum over its records in the scope (the
@@ -109,7 +148,12 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
     vnfo_status s;
     if (kind == VNFO_MANIFEST_RESOURCE_PACKETS) {
-        s = vnfo_account_count_check(&r, sampled_packets(v, scope), billed, v->rate, &o);
+        uint64_t *mult;
+        size_t labels;
+        if ((s = sampled_labels(&mult, &labels, v, scope)) != VNFO_OK)
+            return s;
+        s = vnfo_account_count_check_clusters(&r, mult, labels, billed, v->rate, &o);
+        vnfo__free(mult);
     } else if ((kind == VNFO_MANIFEST_RESOURCE_CPU_CYCLES || kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES) &&
                (summary == VNFO_MANIFEST_SUMMARY_SUM || summary_quantile(summary) > 0)) {
         vnfo_account_acc *acc;
