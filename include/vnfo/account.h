@@ -303,6 +303,9 @@ typedef enum vnfo_account_method {
 /** Largest estimated skewness of a total for which the skewness-corrected
  *  interval is used (docs/accounting.md). */
 #define VNFO_ACCOUNT_SKEW_MAX 0.5
+/** Smallest Hill tail index of the sampled values for which the
+ *  skewness-corrected interval is used (docs/accounting.md). */
+#define VNFO_ACCOUNT_TAIL_INDEX_MIN 3.0
 
 /** Why a verdict was reached; the report prints it. */
 typedef enum vnfo_account_reason {
@@ -405,8 +408,8 @@ typedef struct vnfo_account_result {
     double p_value;               /**< Two-sided p-value of "bill = truth"; NaN when n/a. */
     double std_error;             /**< √V̂, or s/√n; NaN when n/a. */
     double statistic;             /**< z or t statistic; NaN when n/a. */
-    double skewness;              /**< Sample skewness G1; NaN when undefined. */
-    int cochran_ok;               /**< Total: 1 when n > 25·G1² (normal approximation fit). */
+    double skewness;              /**< Total/clustered count: skewness of the estimate; mean: G1/sqrt(n); NaN when undefined. */
+    int cochran_ok;               /**< Total: 1 when the skewness-corrected interval applies (|γ| <= VNFO_ACCOUNT_SKEW_MAX, tail index >= VNFO_ACCOUNT_TAIL_INDEX_MIN). */
     int exact_cmp;                /**< Total: sign of B·p - Σx, exact; count: sign of N·p - n. */
     double probability;           /**< The sampling probability p as a double. */
     double max_value;             /**< M used by the Bernstein bound; NaN when none. */
@@ -433,8 +436,12 @@ VNFO_API vnfo_status vnfo_account_result_init(vnfo_account_result *out, unsigned
 /**
  * @brief Is the billed total B consistent with the sample?
  *
- * Horvitz-Thompson T̂ = Σx/p with V̂ = (1-p)/p²·Σx²; the normal interval
- * T̂ ± z√V̂ or, with opts->max_value = M, the Bernstein bound.  Exact integer
+ * Horvitz-Thompson T̂ = Σy/p over the sampling units (labels; a value
+ * added alone is its own unit) with V̂ = (1-p)/p²·Σy²; Hall's
+ * skewness-corrected interval while the estimate's skewness is at most
+ * VNFO_ACCOUNT_SKEW_MAX and the values' tail index at least
+ * VNFO_ACCOUNT_TAIL_INDEX_MIN (else INCONCLUSIVE, or with
+ * opts->max_value = M the Bernstein bound); METHOD_NORMAL forces T̂ ± z√V̂.  Exact integer
  * decisions come first: p = 1 compares B with Σx; B < Σx is UNDERCHARGED
  * for certain; B·p = Σx exactly is CONSISTENT.  Reads confidence, method
  * and max_value.

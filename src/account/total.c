@@ -1,6 +1,7 @@
 /* Consistency of a billed total with the sample: Horvitz-Thompson estimate,
  * normal or Bernstein interval, exact integer decisions first. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "account/account_internal.h"
 
@@ -136,6 +137,53 @@ static void statistics_decide(vnfo_account_result *r, const struct total_ctx *c,
     verdict_set(r, VNFO_ACCOUNT_INCONCLUSIVE, why);
 }
 
+static int cmp_double_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Hill's estimate of the tail index from the k = max(20, sqrt(n)) largest
+ * values: 1/α̂ = mean of log(x_(n-i+1) / x_(n-k)).  Unlike the sample
+ * skewness it reads the shape of the upper tail, which a sample that
+ * missed the population's extremes still shows (a thinned Pareto tail is
+ * a Pareto tail).  Kept values or, in sketch mode, bucket values; +inf
+ * when the top is flat, NaN when n < 40 or memory is short. */
+static double tail_index(const vnfo_account_acc *acc)
+{
+    uint64_t n = acc->n;
+    if (n < 40)
+        return NAN;
+    size_t k = (size_t)fmax(20.0, sqrt((double)n));
+    double *top = vnfo__malloc((k + 1) * sizeof *top);
+    if (!top)
+        return NAN;
+    size_t got = 0;
+    if (acc->values_exact) {
+        double *all = vnfo__malloc((size_t)acc->nvalues * sizeof *all);
+        if (!all) {
+            vnfo__free(top);
+            return NAN;
+        }
+        for (uint64_t i = 0; i < acc->nvalues; i++)
+            all[i] = (double)acc->values[i];
+        qsort(all, (size_t)acc->nvalues, sizeof *all, cmp_double_desc);
+        for (; got <= k; got++)
+            top[got] = all[got];
+        vnfo__free(all);
+    } else { /* from the top bucket down */
+        size_t first = vnfo__sketch_index(acc->min, acc->sketch_bits);
+        for (size_t i = vnfo__sketch_index(acc->max, acc->sketch_bits) + 1; i-- > first && got <= k;)
+            for (uint64_t c = 0; c < acc->counts[i] && got <= k; c++)
+                top[got++] = vnfo__sketch_value(i, acc->sketch_bits);
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < k; i++)
+        sum += log(fmax(top[i], 1.0) / fmax(top[k], 1.0));
+    vnfo__free(top);
+    return sum > 0.0 ? (double)k / sum : INFINITY;
+}
+
 /* Fills the context from the unit sums: T̂, √V̂ and the skewness of T̂,
  * γ = κ3/V^{3/2} with κ3 = (1-p)(1-2p)/p²·Σ_U y³ and V = (1-p)/p·Σ_U y²,
  * the population sums estimated by Σ_S/p: γ = (1-2p)/√(1-p)·Σy³/(Σy²)^{3/2}. */
@@ -217,6 +265,11 @@ vnfo_status vnfo_account_total_check(vnfo_account_result *out, const vnfo_accoun
     struct vnfo__unit_sums u;
     vnfo__acc_unit_sums(&u, acc);
     ctx_fill(out, &c, &u);
+    /* A heavy upper tail (tail index below VNFO_ACCOUNT_TAIL_INDEX_MIN)
+     * voids the corrected interval however small the sample's skewness. */
+    double alpha_tail = tail_index(acc);
+    if (!(alpha_tail >= VNFO_ACCOUNT_TAIL_INDEX_MIN))
+        out->cochran_ok = out->cochran_ok && isnan(alpha_tail);
     c.alpha = 1.0 - o.confidence;
     c.m = (double)o.max_value;
     s = vnfo__acc_compare_scaled(&out->exact_cmp, acc, billed, p);
