@@ -682,6 +682,47 @@ START_TEST(test_sla_mean_guards)
 }
 END_TEST
 
+START_TEST(test_minimality_clusters)
+{
+    vnfo_account_result r = result_new(), ref = result_new();
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.tolerated_rate = 0.05;
+    uint64_t *m = malloc(400 * sizeof *m), *v = malloc(400 * sizeof *v);
+    /* every label checked once: exactly the plain check */
+    for (int i = 0; i < 400; i++) {
+        m[i] = 1;
+        v[i] = i % 40 == 0;
+    }
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 400, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_minimality_check(&ref, 400, 10, &o), VNFO_OK);
+    ck_assert_double_eq(r.upper, ref.upper);
+    ck_assert_int_eq(r.verdict, ref.verdict);
+    /* 80 labels of 5 packets that violate together: 8 of 80 labels, 40 of
+     * 400 packets.  As independent packets 10% would FAIL a 5% tolerance;
+     * as 80 clusters the effective sample is ~80 and the bounds widen. */
+    for (int i = 0; i < 80; i++) {
+        m[i] = 5;
+        v[i] = i % 10 == 0 ? 5 : 0;
+    }
+    ck_assert_status(vnfo_account_minimality_check(&ref, 400, 40, &o), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_FAIL);
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 80, &o), VNFO_OK);
+    ck_assert_uint_eq(r.n, 400);
+    ck_assert_uint_eq(r.violations, 40);
+    ck_assert_double_eq(r.rate, 0.1);
+    ck_assert(r.lower < ref.lower && r.upper > ref.upper);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert(r.p_value > 0.01 && r.lower <= 0.05);
+    /* bad input names the label */
+    v[3] = 6;
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 80, &o), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "label 3"));
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, NULL, v, 80, &o), VNFO_E_INVALID_ARGUMENT);
+    free(m);
+    free(v);
+}
+END_TEST
+
 START_TEST(test_count_check)
 {
     vnfo_account_result r = result_new();
@@ -966,6 +1007,7 @@ static Suite *account_suite(void)
     tcase_add_test(tc, test_total_skewed_inconclusive);
     tcase_add_test(tc, test_clusters);
     tcase_add_test(tc, test_count_clusters);
+    tcase_add_test(tc, test_minimality_clusters);
     tcase_add_test(tc, test_sla_mean_guards);
     tcase_add_test(tc, test_count_check);
     tcase_add_test(tc, test_quantile_check);

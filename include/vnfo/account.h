@@ -614,6 +614,31 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
                                                          const vnfo_account_options *opts);
 
 /**
+ * @brief Minimality from a cluster sample: per sampled label, the packets
+ *        checked and how many of them violated their slack.
+ *
+ * Packets of one label are sampled together and tend to violate together,
+ * so the violation rate Σv/Σm gets Korn and Graubard's effective sample
+ * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio, n* <= n;
+ * n when no or every packet violates) in place of n in the
+ * Clopper-Pearson bounds and tails.  With every label checked once it is
+ * vnfo_account_minimality_check().  Reads confidence and tolerated_rate.
+ * @param[out] out The result (its version set by the caller).
+ * @param checked Packets checked per label (each >= 1).
+ * @param violations Violations per label (each <= checked).
+ * @param labels Number of labels.
+ * @param opts Options, or NULL for the defaults.
+ * @return As vnfo_account_minimality_check(), plus VNFO_E_OVERFLOW.
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                            const uint64_t *checked,
+                                                            const uint64_t *violations,
+                                                            size_t labels,
+                                                            const vnfo_account_options *opts);
+
+/**
  * @brief Is a performance metric of the provider within the reference plus
  *        the SLA slack?
  *

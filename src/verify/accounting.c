@@ -27,6 +27,7 @@ static int in_scope(const struct vrec *r, size_t scope)
 struct label_key {
     uint64_t label;
     uint64_t epoch;
+    int bad; /* minimality: this packet exceeded its slack */
 };
 
 static int cmp_label_key(const void *a, const void *b)
@@ -62,7 +63,7 @@ static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_ve
         if (!in_scope(r, scope))
             continue;
         if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
-            keys[n++] = (struct label_key){r->label, r->epoch};
+            keys[n++] = (struct label_key){r->label, r->epoch, 0};
     }
     qsort(keys, n, sizeof *keys, cmp_label_key);
     size_t k = 0;
@@ -217,7 +218,12 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     minimality_options(&o, v, i);
     int mem = kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES;
-    uint64_t checked = 0, violations = 0;
+    uint64_t checked = 0;
+    /* Checked packets keyed by label: duplicates of a label are sampled,
+     * and tend to violate, together (vnfo_account_minimality_check_clusters). */
+    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    if (!keys)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for minimality labels");
     /* Violating labels, kept for the examples (the report caps them). */
     uint64_t labels[64];
     size_t n_labels = 0;
@@ -228,21 +234,38 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
         int bad = 0;
         vnfo_status s = vnfo_account_slack_exceeded(&bad, mem ? r->mem : r->cycles,
                                                     mem ? r->ref_mem : r->ref_cycles, &o);
-        if (s != VNFO_OK)
+        if (s != VNFO_OK) {
+            vnfo__free(keys);
             return s;
-        checked++;
-        if (bad) {
-            violations++;
-            if (n_labels < 64)
-                labels[n_labels++] = r->label;
         }
+        keys[checked] = (struct label_key){r->label, r->epoch, bad};
+        checked++;
+        if (bad && n_labels < 64)
+            labels[n_labels++] = r->label;
     }
-    if (!checked)
+    if (!checked) {
+        vnfo__free(keys);
         return inconclusive(report, name, "no packet replayed through a reference (use --reference "
                                           "and a logging granularity that keeps packets)");
+    }
+    /* Sort (O(n log n)) and fold equal labels: per label, packets checked
+     * (into keys[].label's slot of m) and violations. */
+    qsort(keys, (size_t)checked, sizeof *keys, cmp_label_key);
+    uint64_t *m = vnfo__calloc(2 * (size_t)checked, sizeof *m), *bad_per = m ? m + checked : NULL;
+    size_t nl = 0;
+    for (size_t k = 0; m && k < checked; k++) {
+        if (k == 0 || cmp_label_key(&keys[k - 1], &keys[k]) != 0)
+            nl++;
+        m[nl - 1]++;
+        bad_per[nl - 1] += (uint64_t)keys[k].bad;
+    }
+    vnfo__free(keys);
+    if (!m)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for minimality labels");
     vnfo_account_result r;
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
-    vnfo_status s = vnfo_account_minimality_check(&r, checked, violations, &o);
+    vnfo_status s = vnfo_account_minimality_check_clusters(&r, m, bad_per, nl, &o);
+    vnfo__free(m);
     if (s != VNFO_OK)
         return s;
     vnfo_report_entry *e;

@@ -181,6 +181,10 @@ vnfo_status vnfo_account_count_check_clusters(vnfo_account_result *out,
                                               const uint64_t *multiplicity, size_t labels,
                                               uint64_t billed_packets, vnfo_rational p,
                                               const vnfo_account_options *opts);
+vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                   const uint64_t *checked,
+                                                   const uint64_t *violations, size_t labels,
+                                                   const vnfo_account_options *opts);
 vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc,
                                                  double q, uint64_t billed_value,
                                                  const vnfo_account_options *opts);
