@@ -8,7 +8,8 @@ vnfoinclude_HEADERS += include/vnfo/account.h
 noinst_HEADERS += src/account/account_internal.h
 
 if HAVE_CHECK
-check_PROGRAMS += tests/check_account tests/check_account_sim tests/account_probe
+check_PROGRAMS += tests/check_account tests/check_account_sim tests/account_probe \
+	tests/account_guarantee
 tests_check_account_CFLAGS = $(TEST_CFLAGS)
 tests_check_account_LDADD = $(TEST_LIBS)
 tests_check_account_sim_CFLAGS = $(TEST_CFLAGS)
@@ -18,8 +19,13 @@ tests_check_account_sim_LDADD = $(TEST_LIBS)
 tests_account_probe_SOURCES = tests/account_probe.c src/account/special.c src/account/stats.c
 tests_account_probe_CFLAGS = $(TEST_CFLAGS)
 tests_account_probe_LDADD = $(TEST_LIBS)
+# Samples populations with the library's hash sampler for
+# tests/python/test_account_guarantee.py.
+tests_account_guarantee_CFLAGS = $(TEST_CFLAGS)
+tests_account_guarantee_LDADD = $(TEST_LIBS)
 endif
-EXTRA_DIST += tests/python/test_account_scipy.py
+EXTRA_DIST += tests/python/test_account_scipy.py tests/python/test_account_scale.py \
+	tests/python/test_account_guarantee.py
 
 EXTRA_PROGRAMS += bench/bench_account
 VNFO_BENCHMARKS += bench/bench_account

@@ -15,6 +15,12 @@
  *     quantile Q BILLED CONF V...   public check: verdict lower upper l u p
  *     total B NUM DEN CONF METHOD M V...  public check: verdict method
  *                              estimate se lower upper p skewness cochran_ok
+ *     lbeta A B                log B(A, B)
+ *     btail K N NUM DEN        P(X <= K) P(X >= K), X ~ Bin(N, NUM/DEN), K and N
+ *                              exact integers up to 2^64 - 1
+ *     cp1 K N TAIL             one-sided Clopper-Pearson bounds at exact K, N
+ *     qrank N Q                rank of the sample Q-quantile of N values
+ *     squantile MAXV Q BILLED CONF V...  as quantile, sketch mode beyond MAXV values
  *   Failures print "error <STATUS> <message>".
  *   account_probe           (as run by make check) checks a few textbook
  *                           values and exits 1 on a mismatch.
@@ -35,14 +41,15 @@ static void print_error(vnfo_status s)
     printf("error %s %s\n", vnfo_status_name(s), vnfo_error_message());
 }
 
-static void run_minimality(double *a)
+static void run_minimality(double *a, char **raw)
 {
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.confidence = a[2];
     o.tolerated_rate = a[3];
     vnfo_account_result r;
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
-    vnfo_status s = vnfo_account_minimality_check(&r, (uint64_t)a[0], (uint64_t)a[1], &o);
+    vnfo_status s = vnfo_account_minimality_check(&r, strtoull(raw[0], NULL, 10),
+                                                  strtoull(raw[1], NULL, 10), &o);
     if (s != VNFO_OK)
         print_error(s);
     else
@@ -50,14 +57,15 @@ static void run_minimality(double *a)
                r.p_value);
 }
 
-static void run_count(double *a)
+static void run_count(double *a, char **raw)
 {
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.confidence = a[4];
-    vnfo_rational p = {(uint64_t)a[2], (uint64_t)a[3]};
+    vnfo_rational p = {strtoull(raw[2], NULL, 10), strtoull(raw[3], NULL, 10)};
     vnfo_account_result r;
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
-    vnfo_status s = vnfo_account_count_check(&r, (uint64_t)a[0], (uint64_t)a[1], p, &o);
+    vnfo_status s = vnfo_account_count_check(&r, strtoull(raw[0], NULL, 10),
+                                             strtoull(raw[1], NULL, 10), p, &o);
     if (s != VNFO_OK)
         print_error(s);
     else
@@ -65,12 +73,17 @@ static void run_count(double *a)
                r.upper, r.p_value, r.rate_lower, r.rate_upper);
 }
 
-static void run_quantile(double *a, int n)
+/* max_values 0 keeps the default; otherwise the accumulator switches to
+ * its sketch beyond max_values values. */
+static void run_quantile(double *a, int n, uint64_t max_values)
 {
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.confidence = a[2];
     vnfo_account_acc *acc;
-    if (vnfo_account_acc_create(&acc, NULL) != VNFO_OK) {
+    vnfo_account_acc_options ao = VNFO_ACCOUNT_ACC_OPTIONS_INIT;
+    if (max_values)
+        ao.max_values = max_values;
+    if (vnfo_account_acc_create(&acc, &ao) != VNFO_OK) {
         print_error(vnfo_error_status());
         return;
     }
@@ -134,7 +147,7 @@ static void run_command(const char *cmd, double *a, int n, char **raw)
         printf("%.17g %.17g\n", vnfo__cp_lower((uint64_t)a[0], (uint64_t)a[1], tail),
                vnfo__cp_upper((uint64_t)a[0], (uint64_t)a[1], tail));
     } else if (strcmp(cmd, "minimality") == 0 && n == 4) {
-        run_minimality(a);
+        run_minimality(a, raw);
     } else if (strcmp(cmd, "ranks") == 0 && n == 3) {
         uint64_t l, u;
         if (vnfo__order_ranks(&l, &u, (uint64_t)a[0], a[1], (1.0 - a[2]) / 2.0) != 0)
@@ -142,11 +155,27 @@ static void run_command(const char *cmd, double *a, int n, char **raw)
         else
             printf("%llu %llu\n", (unsigned long long)l, (unsigned long long)u);
     } else if (strcmp(cmd, "count") == 0 && n == 5) {
-        run_count(a);
+        run_count(a, raw);
     } else if (strcmp(cmd, "total") == 0 && n >= 6) {
         run_total(a, n, raw);
+    } else if (strcmp(cmd, "lbeta") == 0 && n == 2) {
+        printf("%.17g\n", vnfo__log_beta(a[0], a[1]));
+    } else if (strcmp(cmd, "btail") == 0 && n == 4) {
+        uint64_t k = strtoull(raw[0], NULL, 10), big_n = strtoull(raw[1], NULL, 10);
+        vnfo_rational p = {strtoull(raw[2], NULL, 10), strtoull(raw[3], NULL, 10)};
+        double pd = vnfo_rational_to_double(p);
+        printf("%.17g %.17g\n", vnfo__binom_cdf((long double)k, (long double)big_n, pd),
+               vnfo__binom_sf(k, big_n, pd));
+    } else if (strcmp(cmd, "cp1") == 0 && n == 3) {
+        uint64_t k = strtoull(raw[0], NULL, 10), big_n = strtoull(raw[1], NULL, 10);
+        printf("%.17g %.17g\n", vnfo__cp_lower(k, big_n, a[2]), vnfo__cp_upper(k, big_n, a[2]));
+    } else if (strcmp(cmd, "qrank") == 0 && n == 2) {
+        printf("%llu\n", (unsigned long long)vnfo__quantile_rank(strtoull(raw[0], NULL, 10), a[1]));
     } else if (strcmp(cmd, "quantile") == 0 && n >= 3) {
-        run_quantile(a, n);
+        run_quantile(a, n, 0);
+    } else if (strcmp(cmd, "squantile") == 0 && n >= 4) {
+        /* squantile MAXV Q BILLED CONF V...: sketch mode beyond MAXV values */
+        run_quantile(a + 1, n - 1, strtoull(raw[0], NULL, 10));
     } else {
         printf("error usage %s with %d arguments\n", cmd, n);
     }

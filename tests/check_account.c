@@ -488,16 +488,31 @@ START_TEST(test_total_normal_evidence)
     double se = sqrt(0.9 / 0.01 * s2), t_hat = 5005000.0;
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, NULL), VNFO_OK);
     ck_assert_int_eq(r.check, VNFO_ACCOUNT_CHECK_TOTAL);
-    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_NORMAL);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_SKEW_CORRECTED);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_OVERCHARGED);
     ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_ABOVE_INTERVAL);
     ck_assert_int_eq(r.cochran_ok, 1);
     ck_assert_uint_eq(r.n, 1000);
     ck_assert_double_eq_tol(r.estimate, t_hat, 1e-6);
     ck_assert_double_eq_tol(r.std_error, se, se * 1e-12);
-    ck_assert_double_eq_tol(r.upper, t_hat + 2.5758293035489004 * se, 1e-3);
-    ck_assert_double_eq_tol(r.p_value, erfc(3.0 / M_SQRT2), 1e-4);
+    /* skewness of the estimated total: (1-2p)/sqrt(1-p)·Σx³/(Σx²)^1.5 */
+    double s3 = 250500250000.0;
+    double gamma = 0.8 / sqrt(0.9) * s3 / (s2 * sqrt(s2));
+    ck_assert_double_eq_tol(r.skewness, gamma, 1e-12);
+    /* Hall's interval: upper = T̂ - se·g⁻¹(-z), g⁻¹(y) = (cbrt(1 + γ(y - γ/6)) - 1)/(γ/3) */
+    double z = 2.5758293035489004, ginv = (cbrt(1.0 + gamma * (-z - gamma / 6.0)) - 1.0) / (gamma / 3.0);
+    ck_assert_double_eq_tol(r.upper, t_hat - se * ginv, 1e-3);
+    ck_assert(r.upper > t_hat + z * se); /* right skew widens the upper side */
+    double t = -3.0 * se / se, g = t + gamma / 3 * t * t + gamma * gamma / 27 * t * t * t + gamma / 6;
+    ck_assert_double_eq_tol(r.p_value, erfc(fabs(g) / M_SQRT2), 1e-4);
     ck_assert_double_eq(r.confidence, 0.99);
+    /* NORMAL on request: the plain interval T̂ ± z·√V̂. */
+    vnfo_account_options normal = VNFO_ACCOUNT_OPTIONS_INIT;
+    normal.method = VNFO_ACCOUNT_METHOD_NORMAL;
+    ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)(3 * se), p, &normal), VNFO_OK);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_NORMAL);
+    ck_assert_double_eq_tol(r.upper, t_hat + z * se, 1e-3);
+    ck_assert_double_eq_tol(r.p_value, erfc(3.0 / M_SQRT2), 1e-4);
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 + (uint64_t)se, p, NULL), VNFO_OK);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
     ck_assert_status(vnfo_account_total_check(&r, a, 5005000 - (uint64_t)(3 * se), p, NULL), VNFO_OK);
@@ -527,7 +542,7 @@ END_TEST
 
 START_TEST(test_total_skewed_inconclusive)
 {
-    /* 40 values, one huge: G1 ≈ 6.2, Cochran needs n > 960. */
+    /* 40 values, one huge: the estimated total's skewness is ≈ 0.98. */
     vnfo_account_acc *a = acc_new(1000);
     for (int i = 0; i < 39; i++)
         vnfo_account_acc_add(a, 10);
@@ -538,7 +553,7 @@ START_TEST(test_total_skewed_inconclusive)
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
     ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SKEWED);
     ck_assert_int_eq(r.cochran_ok, 0);
-    ck_assert(r.skewness > 6.0);
+    ck_assert(r.skewness > 0.9 && r.skewness < 1.0);
     ck_assert(!isnan(r.upper)); /* the normal numbers remain as evidence */
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.max_value = 100000;
@@ -546,6 +561,165 @@ START_TEST(test_total_skewed_inconclusive)
     ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_BERNSTEIN);
     ck_assert_int_ne(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
     vnfo_account_acc_free(a);
+}
+END_TEST
+
+START_TEST(test_clusters)
+{
+    /* 200 labels of 5 packets of 100 cycles each, sampled at 1/10: the
+     * label is the unit, so the variance sums (5·100)² per label. */
+    vnfo_account_acc *a = acc_new(10000), *flat = acc_new(10000);
+    uint64_t five[5] = {100, 100, 100, 100, 100};
+    for (int i = 0; i < 200; i++) {
+        ck_assert_status(vnfo_account_acc_add_cluster(a, five, 5), VNFO_OK);
+        ck_assert_status(vnfo_account_acc_add_many(flat, five, 5), VNFO_OK);
+    }
+    ck_assert_status(vnfo_account_acc_add_cluster(a, five, 0), VNFO_OK);
+    ck_assert_uint_eq(vnfo_account_acc_count(a), 1000);
+    ck_assert_uint_eq(vnfo_account_acc_unit_count(a), 200);
+    ck_assert_uint_eq(vnfo_account_acc_unit_count(flat), 1000);
+    ck_assert_uint_eq(vnfo_account_acc_unit_count(NULL), 0);
+    ck_assert_status(vnfo_account_acc_add_cluster(NULL, five, 5), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_account_acc_add_cluster(a, NULL, 5), VNFO_E_INVALID_ARGUMENT);
+    vnfo_account_result r = result_new(), rf = result_new();
+    vnfo_rational p = {1, 10};
+    ck_assert_status(vnfo_account_total_check(&r, a, 1000000, p, NULL), VNFO_OK);
+    ck_assert_status(vnfo_account_total_check(&rf, flat, 1000000, p, NULL), VNFO_OK);
+    ck_assert_double_eq_tol(r.estimate, 1000000.0, 1e-6);
+    ck_assert_double_eq_tol(r.std_error, sqrt(0.9 / 0.01 * 200 * 500.0 * 500.0), 1e-6);
+    ck_assert_double_eq_tol(r.std_error, rf.std_error * sqrt(5.0), 1e-6);
+    /* 1.15e6 is 5 flat standard errors away but only 2.2 clustered ones */
+    ck_assert_status(vnfo_account_total_check(&rf, flat, 1150000, p, NULL), VNFO_OK);
+    ck_assert_int_eq(rf.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert_status(vnfo_account_total_check(&r, a, 1150000, p, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    ck_assert(r.p_value > 0.01);
+    /* merging keeps the units; a clustered shard cannot be serialised in format 1 */
+    vnfo_account_acc *b = acc_new(10000);
+    ck_assert_status(vnfo_account_acc_add_cluster(b, five, 3), VNFO_OK);
+    ck_assert_status(vnfo_account_acc_merge(a, b), VNFO_OK);
+    ck_assert_uint_eq(vnfo_account_acc_unit_count(a), 201);
+    uint8_t buf[1 << 16];
+    size_t written;
+    ck_assert_status(vnfo_account_acc_serialize(buf, sizeof buf, &written, a), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "clusters"));
+    vnfo_account_acc_free(a);
+    vnfo_account_acc_free(b);
+    vnfo_account_acc_free(flat);
+}
+END_TEST
+
+START_TEST(test_count_clusters)
+{
+    vnfo_account_result r = result_new(), ref = result_new();
+    vnfo_rational p = {1, 20};
+    /* every multiplicity 1: exactly the binomial check */
+    uint64_t *ones = malloc(1000 * sizeof *ones), *dup = malloc(500 * sizeof *dup);
+    for (int i = 0; i < 1000; i++)
+        ones[i] = 1;
+    ck_assert_status(vnfo_account_count_check_clusters(&r, ones, 1000, 20500, p, NULL), VNFO_OK);
+    ck_assert_status(vnfo_account_count_check(&ref, 1000, 20500, p, NULL), VNFO_OK);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_BINOMIAL);
+    ck_assert_double_eq(r.p_value, ref.p_value);
+    ck_assert_double_eq(r.upper, ref.upper);
+    /* 500 labels of 2 packets each: half the units, twice the variance per
+     * packet; a count the binomial rejects is consistent here */
+    for (int i = 0; i < 500; i++)
+        dup[i] = 2;
+    ck_assert_status(vnfo_account_count_check(&ref, 1000, 22000, p, NULL), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert_status(vnfo_account_count_check_clusters(&r, dup, 500, 22000, p, NULL), VNFO_OK);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_SKEW_CORRECTED);
+    ck_assert_int_eq(r.check, VNFO_ACCOUNT_CHECK_COUNT);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    ck_assert_double_eq_tol(r.std_error, sqrt(0.95 / 0.0025 * 500 * 4.0), 1e-9);
+    ck_assert(r.p_value > 0.01);
+    ck_assert_status(vnfo_account_count_check_clusters(&r, dup, 500, 30000, p, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert(r.p_value <= 0.01 && r.upper < 30000);
+    /* exact cases and bad input */
+    ck_assert_status(vnfo_account_count_check_clusters(&r, dup, 500, 999, p, NULL), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_UNDERCHARGED);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_EXACT);
+    dup[7] = 0;
+    ck_assert_status(vnfo_account_count_check_clusters(&r, dup, 500, 22000, p, NULL), VNFO_E_ACCOUNT_VALUE);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "label 7"));
+    ck_assert_status(vnfo_account_count_check_clusters(&r, NULL, 5, 22000, p, NULL), VNFO_E_INVALID_ARGUMENT);
+    free(ones);
+    free(dup);
+}
+END_TEST
+
+START_TEST(test_sla_mean_guards)
+{
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.slack_abs = 10;
+    vnfo_account_result r = result_new();
+    /* zero spread: no hard verdict */
+    vnfo_account_acc *a = acc_new(1000);
+    for (int i = 0; i < 100; i++)
+        vnfo_account_acc_add(a, 50);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_NO_SPREAD);
+    vnfo_account_acc_free(a);
+    /* small non-negative delays: the interval does not go below 0 */
+    a = acc_new(1000);
+    for (int i = 0; i < 10; i++)
+        vnfo_account_acc_add(a, (uint64_t)(i % 3));
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert(r.lower >= 0.0);
+    vnfo_account_acc_free(a);
+    /* one huge delay among small ones: too skewed for the mean */
+    a = acc_new(1000);
+    for (int i = 0; i < 30; i++)
+        vnfo_account_acc_add(a, 10);
+    vnfo_account_acc_add(a, 1000000);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SKEWED);
+    vnfo_account_acc_free(a);
+}
+END_TEST
+
+START_TEST(test_minimality_clusters)
+{
+    vnfo_account_result r = result_new(), ref = result_new();
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.tolerated_rate = 0.05;
+    uint64_t *m = malloc(400 * sizeof *m), *v = malloc(400 * sizeof *v);
+    /* every label checked once: exactly the plain check */
+    for (int i = 0; i < 400; i++) {
+        m[i] = 1;
+        v[i] = i % 40 == 0;
+    }
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 400, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_minimality_check(&ref, 400, 10, &o), VNFO_OK);
+    ck_assert_double_eq(r.upper, ref.upper);
+    ck_assert_int_eq(r.verdict, ref.verdict);
+    /* 80 labels of 5 packets that violate together: 8 of 80 labels, 40 of
+     * 400 packets.  As independent packets 10% would FAIL a 5% tolerance;
+     * as 80 clusters the effective sample is ~80 and the bounds widen. */
+    for (int i = 0; i < 80; i++) {
+        m[i] = 5;
+        v[i] = i % 10 == 0 ? 5 : 0;
+    }
+    ck_assert_status(vnfo_account_minimality_check(&ref, 400, 40, &o), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_FAIL);
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 80, &o), VNFO_OK);
+    ck_assert_uint_eq(r.n, 400);
+    ck_assert_uint_eq(r.violations, 40);
+    ck_assert_double_eq(r.rate, 0.1);
+    ck_assert(r.lower < ref.lower && r.upper > ref.upper);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert(r.p_value > 0.01 && r.lower <= 0.05);
+    /* bad input names the label */
+    v[3] = 6;
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 80, &o), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "label 3"));
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, NULL, v, 80, &o), VNFO_E_INVALID_ARGUMENT);
+    free(m);
+    free(v);
 }
 END_TEST
 
@@ -831,6 +1005,10 @@ static Suite *account_suite(void)
     tcase_add_test(tc, test_total_exact_decisions);
     tcase_add_test(tc, test_total_normal_evidence);
     tcase_add_test(tc, test_total_skewed_inconclusive);
+    tcase_add_test(tc, test_clusters);
+    tcase_add_test(tc, test_count_clusters);
+    tcase_add_test(tc, test_minimality_clusters);
+    tcase_add_test(tc, test_sla_mean_guards);
     tcase_add_test(tc, test_count_check);
     tcase_add_test(tc, test_quantile_check);
     tcase_add_test(tc, test_slack_exact);

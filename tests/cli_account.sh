@@ -22,7 +22,8 @@ seq 1 1000 > "$tmp/values"          # Σx = 500500; with p = 1/10, T̂ = 5005000
 printf '# cycles\n10\n\n-5\n' > "$tmp/bad"
 
 expect 0 "verdict      CONSISTENT" "$vnfo" account total --billed 5005000 --p 1/10 "$tmp/values"
-expect 0 "method       normal" "$vnfo" account total --billed 5100000 --p 1/10 "$tmp/values"
+expect 0 "method       skew-corrected" "$vnfo" account total --billed 5100000 --p 1/10 "$tmp/values"
+expect 0 "method       normal" "$vnfo" account total --billed 5100000 --p 1/10 --method normal "$tmp/values"
 expect 1 "verdict      OVERCHARGED (billed value above the interval)" \
     "$vnfo" account total --billed 6000000 --p 1/10 "$tmp/values"
 expect 1 "verdict      UNDERCHARGED (bill below what the sample alone proves was used)" \
@@ -46,4 +47,32 @@ expect 64 "unknown check" "$vnfo" account median --billed 5 --p 1/2
 expect 64 "above 2^64 - 1" "$vnfo" account total --billed 18446744073709551616 --p 1/2
 expect 0 "usage: vnfo account" "$vnfo" account --help
 seq 1 100 | expect 0 "n            100" "$vnfo" account perf --metric max --reference 100
+# Issue 13: tails at scale, the search beyond 2^62, exact quantile ranks,
+# sketch verdicts that agree with their p-value, lines of any length.
+expect 0 "p-value      0.0301266" \
+    "$vnfo" account count --sampled 976 --billed 1000000000000000 --p 1/1099511627776
+expect 1 "verdict      OVERCHARGED" \
+    "$vnfo" account count --sampled 100000000000000000 --billed 7400000000000000000 --p 1/64
+seq 10 10 1000 > "$tmp/tens"
+expect 0 "estimate     70$" "$vnfo" account quantile --q 0.07 --billed 70 "$tmp/tens"
+{ yes 1000 | head -600000; yes 60000 | head -400001; echo 100000; } > "$tmp/sketch"
+expect 1 "verdict      OVERCHARGED" \
+    "$vnfo" account quantile --q 0.6 --billed 60500 --confidence 0.95 "$tmp/sketch"
+{ printf '# %0400d\n' 7; seq 1 10; } > "$tmp/long"
+expect 0 "n            10$" "$vnfo" account perf --metric max --reference 10 "$tmp/long"
+{ printf '%0300d\n' 7; } > "$tmp/longvalue"
+expect 0 "estimate     7$" "$vnfo" account perf --metric max --reference 10 "$tmp/longvalue"
+
+# minimality: every check is reachable from the command line
+expect 2 "verdict      INCONCLUSIVE" \
+    "$vnfo" account minimality --checked 1000000000000000 --violations 976 --tolerated-rate 1e-12
+expect 0 "verdict      PASS" "$vnfo" account minimality --checked 1000 --violations 0 --tolerated-rate 0.01
+expect 1 "verdict      FAIL" "$vnfo" account minimality --checked 1000 --violations 50 --tolerated-rate 0.01
+printf '# provider reference\n100 90\n130 100\n' > "$tmp/pairs"
+expect 2 "violations   1 of 2" "$vnfo" account minimality --slack-rel 0.2 "$tmp/pairs"
+printf '100 90\n130\n' > "$tmp/badpairs"
+expect 3 "$tmp/badpairs:2: expected two values" "$vnfo" account minimality "$tmp/badpairs"
+printf '100 -4\n' > "$tmp/negpair"
+expect 3 "$tmp/negpair:1: value \"-4\": negative" "$vnfo" account minimality "$tmp/negpair"
+expect 64 "--checked with --violations" "$vnfo" account minimality --checked 10
 exit $fail

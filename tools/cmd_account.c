@@ -16,8 +16,8 @@ struct account_args {
     const char *file;
     vnfo_account_options opts;
     vnfo_rational p;
-    int have_p, have_billed, have_q, have_ref, have_sampled;
-    uint64_t billed, sampled;
+    int have_p, have_billed, have_q, have_ref, have_sampled, have_checked, have_violations;
+    uint64_t billed, sampled, checked, violations;
     double q, reference;
     vnfo_account_metric metric;
 };
@@ -30,6 +30,9 @@ static void account_usage(FILE *out)
             "       vnfo account quantile --q Q --billed V [FILE]\n"
             "       vnfo account perf     --metric mean|p50|p95|p99|max --reference R\n"
             "                             [--slack-abs A] [--slack-rel R] [FILE]\n"
+            "       vnfo account minimality --checked n --violations v [--tolerated-rate T]\n"
+            "       vnfo account minimality [--slack-abs A] [--slack-rel R] [--tolerated-rate T] [FILE]\n"
+            "                             (FILE: one \"provider reference\" pair per line)\n"
             "common options: --confidence C (default 0.99); with both slacks, either suffices\n"
             "FILE (default stdin) holds one sampled value per line: a decimal integer\n"
             "in [0, 2^64 - 1]; blank lines and lines starting with '#' are skipped.\n"
@@ -101,7 +104,7 @@ static int parse_metric(vnfo_account_metric *out, const char *text)
 }
 
 enum { OPT_BILLED = 256, OPT_P, OPT_METHOD, OPT_MAX, OPT_CONF, OPT_Q, OPT_SAMPLED, OPT_METRIC,
-       OPT_REF, OPT_SLACK_ABS, OPT_SLACK_REL, OPT_HELP };
+       OPT_REF, OPT_SLACK_ABS, OPT_SLACK_REL, OPT_HELP, OPT_CHECKED, OPT_VIOLATIONS, OPT_TOLERATED };
 
 static int parse_option(struct account_args *a, int c, const char *arg)
 {
@@ -128,6 +131,12 @@ static int parse_option(struct account_args *a, int c, const char *arg)
         return parse_double(&a->opts.slack_abs, "--slack-abs", arg);
     case OPT_SLACK_REL:
         return parse_double(&a->opts.slack_rel, "--slack-rel", arg);
+    case OPT_CHECKED:
+        return a->have_checked = parse_u64(&a->checked, "--checked", arg);
+    case OPT_VIOLATIONS:
+        return a->have_violations = parse_u64(&a->violations, "--violations", arg);
+    case OPT_TOLERATED:
+        return parse_double(&a->opts.tolerated_rate, "--tolerated-rate", arg);
     default:
         return 0;
     }
@@ -144,6 +153,9 @@ static int parse_args(struct account_args *a, int argc, char **argv)
         {"reference", required_argument, NULL, OPT_REF},
         {"slack-abs", required_argument, NULL, OPT_SLACK_ABS},
         {"slack-rel", required_argument, NULL, OPT_SLACK_REL},
+        {"checked", required_argument, NULL, OPT_CHECKED},
+        {"violations", required_argument, NULL, OPT_VIOLATIONS},
+        {"tolerated-rate", required_argument, NULL, OPT_TOLERATED},
         {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
     };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -169,21 +181,41 @@ static int parse_args(struct account_args *a, int argc, char **argv)
     return CLI_OK;
 }
 
+/* Opens FILE, or stdin when NULL; NULL with the message printed. */
+static FILE *open_input(const char *file)
+{
+    FILE *f = file ? fopen(file, "r") : stdin;
+    if (!f)
+        cli_error("account: %s: %s", file, strerror(errno));
+    return f;
+}
+
+/* The next data line of f (comments and blank lines skipped), of any
+ * length; NULL at the end.  *no counts lines. */
+static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no)
+{
+    while (getline(buf, cap, f) != -1) {
+        ++*no;
+        char *line = *buf;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '\0' && line[0] != '#')
+            return line;
+    }
+    return NULL;
+}
+
 /* Reads FILE (or stdin) into an accumulator; errors name file and line. */
 static int read_values(vnfo_account_acc **out, const char *file)
 {
-    FILE *f = file ? fopen(file, "r") : stdin;
+    FILE *f = open_input(file);
     const char *name = file ? file : "<stdin>";
-    if (!f) {
-        cli_error("account: %s: %s", file, strerror(errno));
+    if (!f)
         return CLI_INPUT_ERROR;
-    }
     vnfo_status s = vnfo_account_acc_create(out, NULL);
-    char line[256];
-    for (unsigned long no = 1; s == VNFO_OK && fgets(line, sizeof line, f); no++) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
+    char *buf = NULL, *line;
+    size_t cap = 0;
+    unsigned long no = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no))) {
         uint64_t v;
         s = vnfo_account_value_parse(&v, line);
         if (s == VNFO_OK)
@@ -192,9 +224,62 @@ static int read_values(vnfo_account_acc **out, const char *file)
             fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
     }
+    free(buf);
     if (file)
         fclose(f);
     return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+}
+
+/* Splits "provider reference" into two values; NULL, or what is wrong. */
+static const char *parse_pair(uint64_t *provider, uint64_t *reference, char *line)
+{
+    char *sep = line + strcspn(line, " \t");
+    if (*sep == '\0')
+        return "expected two values \"provider reference\"";
+    *sep++ = '\0';
+    sep += strspn(sep, " \t");
+    vnfo_status s = vnfo_account_value_parse(provider, line);
+    if (s == VNFO_OK)
+        s = vnfo_account_value_parse(reference, sep);
+    if (s != VNFO_OK)
+        return *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s);
+    return NULL;
+}
+
+/* Counts the pairs of FILE (or stdin) whose provider value exceeds the
+ * reference plus the slack of opts. */
+static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
+                      const vnfo_account_options *opts)
+{
+    FILE *f = open_input(file);
+    const char *name = file ? file : "<stdin>";
+    if (!f)
+        return CLI_INPUT_ERROR;
+    char *buf = NULL, *line;
+    size_t cap = 0;
+    unsigned long no = 0;
+    int rc = CLI_OK;
+    *checked = *violations = 0;
+    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no))) {
+        uint64_t provider, reference;
+        int bad = 0;
+        vnfo_status s = VNFO_OK;
+        const char *why = parse_pair(&provider, &reference, line);
+        if (why) {
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, why);
+            rc = CLI_INPUT_ERROR;
+        } else if ((s = vnfo_account_slack_exceeded(&bad, provider, reference, opts)) != VNFO_OK) {
+            cli_status_error("account", s);
+            rc = CLI_INPUT_ERROR;
+        } else {
+            ++*checked;
+            *violations += (uint64_t)bad;
+        }
+    }
+    free(buf);
+    if (file)
+        fclose(f);
+    return rc;
 }
 
 static void print_number(const char *label, double v)
@@ -227,8 +312,11 @@ static void print_result(const vnfo_account_result *r)
     print_number("statistic", r->statistic);
     print_number("skewness", r->skewness);
     if (r->check == VNFO_ACCOUNT_CHECK_TOTAL)
-        printf("%-12s %s\n", "cochran", r->cochran_ok ? "n > 25 G1^2 holds" : "fails");
+        printf("%-12s %s\n", "skew-gate", r->cochran_ok ? "|skewness of the total| <= 0.5 holds" : "fails");
     print_number("max-value", r->max_value);
+    if (r->check == VNFO_ACCOUNT_CHECK_MINIMALITY)
+        printf("%-12s %llu of %llu\n", "violations", (unsigned long long)r->violations,
+               (unsigned long long)r->n);
     if (!isnan(r->rate))
         printf("%-12s %.10g [%.10g, %.10g]\n", "rate", r->rate, r->rate_lower, r->rate_upper);
 }
@@ -272,8 +360,10 @@ static int required(const struct account_args *a)
         return missing(a->sub, "--q and --billed");
     if (strcmp(a->sub, "perf") == 0 && (!a->have_ref || !a->metric))
         return missing(a->sub, "--metric and --reference");
+    if (strcmp(a->sub, "minimality") == 0 && a->have_checked != a->have_violations)
+        return missing(a->sub, "--checked with --violations");
     if (strcmp(a->sub, "total") && strcmp(a->sub, "count") && strcmp(a->sub, "quantile") &&
-        strcmp(a->sub, "perf")) {
+        strcmp(a->sub, "perf") && strcmp(a->sub, "minimality")) {
         cli_error("account: unknown check \"%s\"", a->sub);
         return CLI_USAGE;
     }
@@ -295,6 +385,10 @@ int cmd_account(int argc, char **argv)
     vnfo_status s;
     if (strcmp(a.sub, "count") == 0) {
         s = vnfo_account_count_check(&r, a.sampled, a.billed, a.p, &a.opts);
+    } else if (strcmp(a.sub, "minimality") == 0) {
+        if (!a.have_checked && (rc = read_pairs(&a.checked, &a.violations, a.file, &a.opts)) != CLI_OK)
+            return rc;
+        s = vnfo_account_minimality_check(&r, a.checked, a.violations, &a.opts);
     } else {
         vnfo_account_acc *acc = NULL;
         rc = read_values(&acc, a.file);

@@ -297,7 +297,15 @@ typedef enum vnfo_account_method {
     VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS = 6, /**< The same, with sketch values widened by the sketch error. */
     VNFO_ACCOUNT_METHOD_STUDENT_T = 7,   /**< Student t interval of the mean. */
     VNFO_ACCOUNT_METHOD_SAMPLE_MAX = 8,  /**< The largest sampled value against the limit. */
+    VNFO_ACCOUNT_METHOD_SKEW_CORRECTED = 9, /**< Hall's skewness-corrected interval over sampling units (since 0.2). */
 } vnfo_account_method;
+
+/** Largest estimated skewness of a total for which the skewness-corrected
+ *  interval is used (docs/accounting.md). */
+#define VNFO_ACCOUNT_SKEW_MAX 0.5
+/** Smallest Hill tail index of the sampled values for which the
+ *  skewness-corrected interval is used (docs/accounting.md). */
+#define VNFO_ACCOUNT_TAIL_INDEX_MIN 3.0
 
 /** Why a verdict was reached; the report prints it. */
 typedef enum vnfo_account_reason {
@@ -308,7 +316,7 @@ typedef enum vnfo_account_reason {
     VNFO_ACCOUNT_REASON_BELOW_SAMPLE = 4,      /**< The bill is below what the sample alone proves was used. */
     VNFO_ACCOUNT_REASON_EXACT_MATCH = 5,       /**< Exact arithmetic: the bill equals the estimate. */
     VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL = 6,  /**< Too few values for the method. */
-    VNFO_ACCOUNT_REASON_SKEWED = 7,            /**< Cochran's rule fails and no maximum M is known. */
+    VNFO_ACCOUNT_REASON_SKEWED = 7,            /**< The estimated total is too skewed for the corrected interval and no maximum M is known. */
     VNFO_ACCOUNT_REASON_NO_SPREAD = 8,         /**< All values equal: no variance to build a normal interval. */
     VNFO_ACCOUNT_REASON_INTERVAL_UNBOUNDED = 9,/**< The needed interval end does not exist at this n. */
     VNFO_ACCOUNT_REASON_LIMIT_INSIDE = 10,     /**< The limit lies inside the interval: cannot decide. */
@@ -400,8 +408,8 @@ typedef struct vnfo_account_result {
     double p_value;               /**< Two-sided p-value of "bill = truth"; NaN when n/a. */
     double std_error;             /**< √V̂, or s/√n; NaN when n/a. */
     double statistic;             /**< z or t statistic; NaN when n/a. */
-    double skewness;              /**< Sample skewness G1; NaN when undefined. */
-    int cochran_ok;               /**< Total: 1 when n > 25·G1² (normal approximation fit). */
+    double skewness;              /**< Total/clustered count: skewness of the estimate; mean: G1/sqrt(n); NaN when undefined. */
+    int cochran_ok;               /**< Total: 1 when the skewness-corrected interval applies (|γ| <= VNFO_ACCOUNT_SKEW_MAX, tail index >= VNFO_ACCOUNT_TAIL_INDEX_MIN). */
     int exact_cmp;                /**< Total: sign of B·p - Σx, exact; count: sign of N·p - n. */
     double probability;           /**< The sampling probability p as a double. */
     double max_value;             /**< M used by the Bernstein bound; NaN when none. */
@@ -428,8 +436,12 @@ VNFO_API vnfo_status vnfo_account_result_init(vnfo_account_result *out, unsigned
 /**
  * @brief Is the billed total B consistent with the sample?
  *
- * Horvitz-Thompson T̂ = Σx/p with V̂ = (1-p)/p²·Σx²; the normal interval
- * T̂ ± z√V̂ or, with opts->max_value = M, the Bernstein bound.  Exact integer
+ * Horvitz-Thompson T̂ = Σy/p over the sampling units (labels; a value
+ * added alone is its own unit) with V̂ = (1-p)/p²·Σy²; Hall's
+ * skewness-corrected interval while the estimate's skewness is at most
+ * VNFO_ACCOUNT_SKEW_MAX and the values' tail index at least
+ * VNFO_ACCOUNT_TAIL_INDEX_MIN (else INCONCLUSIVE, or with
+ * opts->max_value = M the Bernstein bound); METHOD_NORMAL forces T̂ ± z√V̂.  Exact integer
  * decisions come first: p = 1 compares B with Σx; B < Σx is UNDERCHARGED
  * for certain; B·p = Σx exactly is CONSISTENT.  Reads confidence, method
  * and max_value.
@@ -467,6 +479,60 @@ VNFO_API vnfo_status vnfo_account_total_check(vnfo_account_result *out, const vn
 VNFO_API vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t sampled,
                                               uint64_t billed_packets, vnfo_rational p,
                                               const vnfo_account_options *opts);
+
+/**
+ * @brief Adds one sampling unit: the values of the @p count packets that
+ *        share a label.
+ *
+ * Hash-based sampling selects every packet of a label together (mirrored
+ * or retransmitted copies), so the unit of the sample is the label: the
+ * total check then takes its variance and skewness from per-label sums,
+ * while quantiles and the summary still see every packet.  A value added
+ * with vnfo_account_acc_add() is a unit of one packet.  Allocates as
+ * vnfo_account_acc_add() does.
+ * @param acc The accumulator.
+ * @param values The label's per-packet values.
+ * @param count How many (0 adds nothing).
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_OVERFLOW or
+ *         VNFO_E_NO_MEMORY (then the first values may have been added).
+ * @par Thread safety: per handle.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_acc_add_cluster(vnfo_account_acc *acc, const uint64_t *values,
+                                                  size_t count);
+
+/**
+ * @brief Number of sampling units (labels) in @p acc: equal to
+ *        vnfo_account_acc_count() when no unit had more than one packet.
+ *        0 for NULL.
+ * @par Thread safety: per handle (read only).
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API uint64_t vnfo_account_acc_unit_count(const vnfo_account_acc *acc);
+
+/**
+ * @brief Billed packet count against a sample of labels with their
+ *        multiplicities (packets per sampled label).
+ *
+ * With every multiplicity 1 this is vnfo_account_count_check() (exact
+ * binomial).  Otherwise the sampled packets are a cluster sample:
+ * N̂ = Σm/p with V̂ = (1-p)/p²·Σm² and the skewness-corrected interval of
+ * vnfo_account_total_check() (docs/accounting.md).  Reads confidence.
+ * @param[out] out The result (its version set by the caller).
+ * @param multiplicity Packets of each sampled label (each >= 1).
+ * @param labels Number of sampled labels.
+ * @param billed_packets N, the packets billed.
+ * @param p The exact sampling probability.
+ * @param opts Options, or NULL for the defaults.
+ * @return As vnfo_account_count_check(), plus VNFO_E_ACCOUNT_VALUE (a
+ *         multiplicity of 0) and VNFO_E_OVERFLOW (more than 2^64 - 1 packets).
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_count_check_clusters(vnfo_account_result *out,
+                                                       const uint64_t *multiplicity, size_t labels,
+                                                       uint64_t billed_packets, vnfo_rational p,
+                                                       const vnfo_account_options *opts);
 
 /**
  * @brief Is a billed quantile (e.g. p95 memory) consistent with the sample?
@@ -546,6 +612,31 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
                                                          const uint64_t *provider,
                                                          const uint64_t *reference, size_t count,
                                                          const vnfo_account_options *opts);
+
+/**
+ * @brief Minimality from a cluster sample: per sampled label, the packets
+ *        checked and how many of them violated their slack.
+ *
+ * Packets of one label are sampled together and tend to violate together,
+ * so the violation rate Σv/Σm gets Korn and Graubard's effective sample
+ * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio, n* <= n;
+ * n when no or every packet violates) in place of n in the
+ * Clopper-Pearson bounds and tails.  With every label checked once it is
+ * vnfo_account_minimality_check().  Reads confidence and tolerated_rate.
+ * @param[out] out The result (its version set by the caller).
+ * @param checked Packets checked per label (each >= 1).
+ * @param violations Violations per label (each <= checked).
+ * @param labels Number of labels.
+ * @param opts Options, or NULL for the defaults.
+ * @return As vnfo_account_minimality_check(), plus VNFO_E_OVERFLOW.
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                            const uint64_t *checked,
+                                                            const uint64_t *violations,
+                                                            size_t labels,
+                                                            const vnfo_account_options *opts);
 
 /**
  * @brief Is a performance metric of the provider within the reference plus

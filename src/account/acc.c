@@ -109,6 +109,7 @@ static inline vnfo_status add_one(vnfo_account_acc *acc, uint64_t x)
         }
     }
     acc->n++;
+    acc->units++;
     acc->s1 += x;
     vnfo__u128 sq = (vnfo__u128)x * x;
     acc->s2_lo += sq;
@@ -139,6 +140,49 @@ vnfo_status vnfo_account_acc_add_many(vnfo_account_acc *acc, const uint64_t *val
             return s;
     }
     return VNFO_OK;
+}
+
+vnfo_status vnfo_account_acc_add_cluster(vnfo_account_acc *acc, const uint64_t *values,
+                                        size_t count)
+{
+    if (!acc || (!values && count))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_acc_add_cluster: NULL argument");
+    if (count == 0)
+        return VNFO_OK;
+    if (acc->n > UINT64_MAX - count)
+        return vnfo__error(VNFO_E_OVERFLOW, "vnfo_account_acc_add_cluster: more than 2^64 - 1 values");
+    long double y = 0.0L, sq = 0.0L, cube = 0.0L;
+    for (size_t i = 0; i < count; i++) {
+        vnfo_status s = add_one(acc, values[i]);
+        if (s != VNFO_OK)
+            return vnfo__error(s, "vnfo_account_acc_add_cluster: value %zu of %zu: %s", i, count,
+                               vnfo_strerror(s));
+        long double x = (long double)values[i];
+        y += x;
+        sq += x * x;
+        cube += x * x * x;
+    }
+    /* count packets entered as count units above; they are one. */
+    acc->units -= count - 1;
+    long double m = (long double)count;
+    acc->units_sq += m * m - m;
+    acc->excess2 += y * y - sq;
+    acc->excess3 += y * y * y - cube;
+    return VNFO_OK;
+}
+
+uint64_t vnfo_account_acc_unit_count(const vnfo_account_acc *acc)
+{
+    return acc ? acc->units : 0;
+}
+
+void vnfo__acc_unit_sums(struct vnfo__unit_sums *out, const vnfo_account_acc *acc)
+{
+    out->units = (double)acc->units;
+    out->s1 = vnfo__acc_sum_double(acc, 1);
+    out->s2 = (double)((long double)vnfo__acc_sum_double(acc, 2) + acc->excess2);
+    out->s3 = (double)((long double)vnfo__acc_sum_double(acc, 3) + acc->excess3);
+    out->m2 = (double)((long double)acc->n + acc->units_sq);
 }
 
 static vnfo_status merge_mismatch(const vnfo_account_acc *d, const vnfo_account_acc *s)
@@ -240,6 +284,10 @@ vnfo_status vnfo_account_acc_merge(vnfo_account_acc *dst, const vnfo_account_acc
         dst->values_exact = 0;
     }
     dst->n += src->n;
+    dst->units += src->units;
+    dst->units_sq += src->units_sq;
+    dst->excess2 += src->excess2;
+    dst->excess3 += src->excess3;
     if (src->n) {
         if (src->min < dst->min)
             dst->min = src->min;

@@ -37,6 +37,17 @@ struct vnfo_account_acc {
     uint64_t cap;
     int values_exact;
     int sorted;
+    /* Sampling units (labels): hash sampling selects the packets of one
+     * label together, so variances sum per label.  A value added alone is
+     * a unit of one packet.  For units of several packets (m values, sum
+     * y) the excesses over the per-packet sums are kept:
+     *   units_sq = Σ (m² - m),  excess2 = Σ (y² - Σx²),  excess3 = Σ (y³ - Σx³),
+     * so Σ_units y² = Σx² + excess2 etc.; all 0 without clusters.  Long
+     * double: they feed variances, never exact decisions. */
+    uint64_t units;
+    long double units_sq;
+    long double excess2;
+    long double excess3;
 };
 
 /* Adds x³ (192 bits) to a 256-bit sum hi·2^128 + lo; sq = x². */
@@ -76,6 +87,9 @@ void vnfo__sketch_count_bounds(uint64_t *below, uint64_t *at_most, const vnfo_ac
                                uint64_t v);
 /* The value a bucket stands for: within 2^-(k+1) of every integer in it. */
 double vnfo__sketch_value(size_t index, unsigned k);
+/* The integers [lo, hi] (clamped to [min, max]) of the bucket holding the
+ * r-th smallest value (1 <= r <= n): the value lies in them for certain. */
+void vnfo__sketch_rank_bounds(uint64_t *lo, uint64_t *hi, const vnfo_account_acc *acc, uint64_t r);
 /* The sketch's value of the r-th smallest value (1 <= r <= n), clamped to
  * [min, max]. */
 double vnfo__sketch_rank_value(const vnfo_account_acc *acc, uint64_t r);
@@ -89,6 +103,26 @@ double vnfo__acc_rank_value(vnfo_account_acc *acc, uint64_t r);
 /* Allocates an accumulator with the given (checked) configuration. */
 vnfo_status vnfo__acc_alloc(vnfo_account_acc **out, uint32_t resource, uint32_t scope,
                             unsigned sketch_bits, uint64_t max_values, uint64_t cap);
+
+/* Cluster-aware sums over the sampling units: Σ y, Σ y², Σ y³ (doubles),
+ * the unit count and Σ m² (m the packets per unit). */
+struct vnfo__unit_sums {
+    double units, s1, s2, s3, m2;
+};
+void vnfo__acc_unit_sums(struct vnfo__unit_sums *out, const vnfo_account_acc *acc);
+
+/* Hall's skewness-removing transformation of a studentised statistic,
+ * g(t) = t + a·t² + a²t³/3 + b with a = γ/3, b = γ/6 (γ the skewness of
+ * the estimate), and its closed-form inverse (total.c). */
+double vnfo__hall_g(double t, double gamma);
+double vnfo__hall_g_inverse(double y, double gamma);
+/* 1 - p as a double, from the integers. */
+double vnfo__rational_complement(vnfo_rational p);
+/* The statistics of the total check (skewness-corrected interval) applied
+ * to packet counts over labels: n = Σm, m2 = Σm², m3 = Σm³ (total.c). */
+vnfo_status vnfo__count_clusters_decide(vnfo_account_result *out, double n, double m2, double m3,
+                                        double units, uint64_t billed, vnfo_rational p,
+                                        double alpha);
 
 /* ---- exact arithmetic (exact.c, libtommath) ---------------------------- */
 
@@ -111,17 +145,24 @@ double vnfo__normal_cdf(double x);
 /* Φ^-1(p) for p in (0, 1): Acklam's rational approximation refined by one
  * Halley step on erfc; NaN outside (0, 1). */
 double vnfo__normal_quantile(double p);
-/* log B(a, b). */
+/* log B(a, b), stable for large arguments (as R's lbeta). */
 double vnfo__log_beta(double a, double b);
-/* Regularised incomplete beta I_x(a, b) by Lentz's continued fraction;
- * NaN when it does not converge. */
-double vnfo__beta_inc(double x, double a, double b);
+/* Regularised incomplete beta: *lower = I_x(a, b), *upper = 1 - I_x(a, b),
+ * with y = 1 - x given by the caller (so a tiny 1 - x is not lost).  The
+ * smaller tail keeps its relative precision at any a, b up to 2^64 (long
+ * double holds those integers exactly).  NaN when it does not converge. */
+void vnfo__beta_inc2(double *lower, double *upper, double x, double y, long double a,
+                     long double b);
+/* I_x(a, b) (y = 1 - x). */
+double vnfo__beta_inc(double x, long double a, long double b);
 /* x with I_x(a, b) = p, by safeguarded bisection; NaN on failure. */
-double vnfo__beta_quantile(double p, double a, double b);
+double vnfo__beta_quantile(double p, long double a, long double b);
+/* x with 1 - I_x(a, b) = tail (the upper tail solved directly). */
+double vnfo__beta_quantile_upper(double tail, long double a, long double b);
 /* Student t quantile with nu degrees of freedom. */
 double vnfo__t_quantile(double p, double nu);
 /* P(X <= k) for X ~ Binomial(n, p); k may be negative (gives 0). */
-double vnfo__binom_cdf(double k, double n, double p);
+double vnfo__binom_cdf(long double k, long double n, double p);
 
 /* ---- interval helpers (stats.c; pure, no messages) --------------------- */
 
@@ -137,6 +178,11 @@ double vnfo__binom_sf(uint64_t j, uint64_t n, double q);
  * and the smallest u with P(Bin(n, q) <= u - 1) >= 1 - tail (n + 1 =
  * unbounded above).  Returns 0, or -1 when a binomial tail failed. */
 int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, double tail);
+
+/* Rank of the sample q-quantile, ceil(q·n) clamped to [1, n], in exact
+ * arithmetic: q is read as the shortest decimal that rounds to it (0.07 is
+ * 7/100), so integer q·n give rank q·n, not one more. */
+uint64_t vnfo__quantile_rank(uint64_t n, double q);
 
 /* ---- shared check plumbing (options.c) --------------------------------- */
 

@@ -105,16 +105,28 @@ vnfo_status vnfo_account_minimality_check(vnfo_account_result *out, uint64_t che
     out->lower = out->rate_lower = vnfo__cp_lower(violations, checked, alpha);
     out->upper = out->rate_upper = vnfo__cp_upper(violations, checked, alpha);
     out->reference = out->limit = tau;
-    /* p-value of "rate <= τ": P(Bin(n, τ) >= violations). */
-    out->p_value = tau == 0.0 ? (violations ? 0.0 : 1.0) : vnfo__binom_sf(violations, checked, tau);
-    if (isnan(out->lower) || isnan(out->upper) || isnan(out->p_value))
+    /* p-value of "rate <= τ": P(Bin(n, τ) >= violations); the PASS side
+     * tests "rate >= τ" with P(Bin(n, τ) <= violations).  The verdict comes
+     * from these tails, so it agrees with the p-value by construction; the
+     * Clopper-Pearson bounds are the same tests inverted (upper <= τ exactly
+     * when the PASS tail is <= α, lower > τ when the FAIL tail is < α). */
+    double p_pass = 1.0;
+    if (tau == 0.0) {
+        out->p_value = violations ? 0.0 : 1.0;
+    } else {
+        out->p_value = vnfo__binom_sf(violations, checked, tau);
+        p_pass = violations == checked ? 1.0
+                                       : vnfo__binom_cdf((long double)violations,
+                                                         (long double)checked, tau);
+    }
+    if (isnan(out->lower) || isnan(out->upper) || isnan(out->p_value) || isnan(p_pass))
         return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
                            "%s: Clopper-Pearson bounds for %llu of %llu did not converge", WHERE,
                            (unsigned long long)violations, (unsigned long long)checked);
-    if (out->upper <= tau) {
+    if (p_pass <= alpha) {
         out->verdict = VNFO_ACCOUNT_PASS;
         out->reason = VNFO_ACCOUNT_REASON_BELOW_LIMIT;
-    } else if (out->lower > tau) {
+    } else if (out->p_value <= alpha) {
         out->verdict = VNFO_ACCOUNT_FAIL;
         out->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
     } else {
@@ -146,4 +158,98 @@ vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *out, size_t
         }
     }
     return vnfo_account_minimality_check(out, count, violations, opts);
+}
+
+/* Tails of a binomial with a real number of trials (the effective sample
+ * size of a cluster sample): P(X >= v) = I_τ(v, n - v + 1) and
+ * P(X <= v) = 1 - I_τ(v + 1, n - v), continuous in n and v. */
+static void real_binom_tails(double *ge, double *le, long double v, long double n, double tau)
+{
+    double w, w1;
+    *ge = 1.0;
+    *le = 1.0;
+    if (v > 0.0L) {
+        vnfo__beta_inc2(&w, &w1, tau, 1.0 - tau, v, n - v + 1.0L);
+        *ge = w;
+    }
+    if (v < n) {
+        vnfo__beta_inc2(&w, &w1, tau, 1.0 - tau, v + 1.0L, n - v);
+        *le = w1;
+    }
+}
+
+vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                   const uint64_t *checked,
+                                                   const uint64_t *violations, size_t labels,
+                                                   const vnfo_account_options *opts)
+{
+    static const char where[] = "vnfo_account_minimality_check_clusters";
+    vnfo_account_options o;
+    vnfo_status s = vnfo__account_begin(out, &o, opts, where);
+    if (s != VNFO_OK)
+        return s;
+    if ((!checked || !violations) && labels)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: NULL arrays", where);
+    uint64_t n = 0, v = 0;
+    long double m2 = 0.0L;
+    for (size_t i = 0; i < labels; i++) {
+        if (checked[i] == 0 || violations[i] > checked[i])
+            return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: label %zu: %llu violations of %llu",
+                               where, i, (unsigned long long)violations[i],
+                               (unsigned long long)checked[i]);
+        if (__builtin_add_overflow(n, checked[i], &n))
+            return vnfo__error(VNFO_E_OVERFLOW, "%s: more than 2^64 - 1 packets", where);
+        v += violations[i];
+        m2 += (long double)checked[i] * checked[i];
+    }
+    if (m2 == (long double)n || labels < 2) /* no label repeats: exact */
+        return vnfo_account_minimality_check(out, n, v, opts);
+    if (!(o.tolerated_rate >= 0.0 && o.tolerated_rate < 1.0))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: tolerated_rate %g is not in [0, 1)",
+                           where, o.tolerated_rate);
+    /* Korn & Graubard (1998): the ratio p̂ = Σv/Σm with its cluster
+     * variance V̂ = L/(L-1)·Σ(v_i - p̂·m_i)²/(Σm)²; the effective sample
+     * size n* = p̂(1-p̂)/V̂ (at most n) replaces n in Clopper-Pearson.  With
+     * p̂ = 0 or 1 there is no variance to read and n* = n, Korn and
+     * Graubard's convention: it can only favour PASS, never accuse. */
+    long double dn = (long double)n, rate = (long double)v / dn, ss = 0.0L;
+    for (size_t i = 0; i < labels; i++) {
+        long double d = (long double)violations[i] - rate * (long double)checked[i];
+        ss += d * d;
+    }
+    long double var = (long double)labels / (long double)(labels - 1) * ss / (dn * dn);
+    long double n_eff = dn;
+    if (v > 0 && v < n && var > 0.0L)
+        n_eff = fminl(dn, rate * (1.0L - rate) / var);
+    long double v_eff = rate * n_eff;
+    double alpha = 1.0 - o.confidence, tau = o.tolerated_rate;
+    out->check = VNFO_ACCOUNT_CHECK_MINIMALITY;
+    out->method = VNFO_ACCOUNT_METHOD_BINOMIAL;
+    out->n = n;
+    out->violations = v;
+    out->estimate = out->rate = (double)rate;
+    out->lower = out->rate_lower =
+        v == 0 ? 0.0 : vnfo__beta_quantile(alpha, v_eff, n_eff - v_eff + 1.0L);
+    out->upper = out->rate_upper =
+        v == n ? 1.0 : vnfo__beta_quantile_upper(alpha, v_eff + 1.0L, n_eff - v_eff);
+    out->reference = out->limit = tau;
+    double p_fail = v ? 0.0 : 1.0, p_pass = 1.0;
+    if (tau > 0.0)
+        real_binom_tails(&p_fail, &p_pass, v_eff, n_eff, tau);
+    out->p_value = p_fail;
+    if (isnan(out->lower) || isnan(out->upper) || isnan(p_fail) || isnan(p_pass))
+        return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
+                           "%s: bounds for %llu of %llu did not converge", where,
+                           (unsigned long long)v, (unsigned long long)n);
+    if (p_pass <= alpha) {
+        out->verdict = VNFO_ACCOUNT_PASS;
+        out->reason = VNFO_ACCOUNT_REASON_BELOW_LIMIT;
+    } else if (p_fail <= alpha) {
+        out->verdict = VNFO_ACCOUNT_FAIL;
+        out->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
+    } else {
+        out->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        out->reason = VNFO_ACCOUNT_REASON_LIMIT_INSIDE;
+    }
+    return VNFO_OK;
 }

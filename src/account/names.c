@@ -15,7 +15,8 @@ const char *vnfo_account_method_name(vnfo_account_method m)
 {
     static const char *const names[] = {"auto",     "normal",           "bernstein",
                                         "exact",    "binomial",         "order-statistics",
-                                        "sketch-order-statistics", "student-t", "sample-max"};
+                                        "sketch-order-statistics", "student-t", "sample-max",
+                                        "skew-corrected"};
     return (unsigned)m < sizeof names / sizeof names[0] ? names[m] : "unknown";
 }
 
@@ -29,7 +30,7 @@ const char *vnfo_account_reason_text(vnfo_account_reason r)
         "bill below what the sample alone proves was used",
         "bill equals the estimate exactly",
         "sample too small for the method",
-        "sample too skewed for the normal approximation (Cochran's rule) and no maximum known",
+        "estimated total too skewed for the corrected interval and no maximum known",
         "all sampled values equal: no variance estimate",
         "the needed interval end does not exist at this sample size",
         "limit inside the interval",

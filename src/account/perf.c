@@ -21,11 +21,22 @@ static double slack_limit(double ref, const vnfo_account_options *o)
     }
 }
 
-/* Student t interval of the mean, the variance from the exact sums. */
+/* Largest skewness of the sample mean (G1/√n) for which the corrected
+ * interval is used; beyond it the mean is INCONCLUSIVE ("too skewed"). */
+#define MEAN_SKEW_MAX 0.5
+
+/* Student t interval of the mean with Hall's skewness correction (the
+ * studentised mean of right-skewed delays is left-skewed: the plain t
+ * interval misses mostly in the provider's favour), the variance and
+ * skewness from the exact sums.  Delays are non-negative, so is the lower
+ * end.  The p-value of "mean = limit" is 2·P(T > |g(t)|), so the limit
+ * lies outside the interval exactly when p <= α. */
 static vnfo_status mean_interval(vnfo_account_result *r, const vnfo_account_acc *acc)
 {
-    double n = (double)acc->n, spread;
+    double n = (double)acc->n, spread, g1;
     vnfo_status s = vnfo__acc_spread(&spread, acc);
+    if (s == VNFO_OK)
+        s = vnfo__acc_skewness(&g1, acc);
     if (s != VNFO_OK)
         return s;
     r->method = VNFO_ACCOUNT_METHOD_STUDENT_T;
@@ -33,16 +44,18 @@ static vnfo_status mean_interval(vnfo_account_result *r, const vnfo_account_acc 
     if (acc->n < 2)
         return VNFO_OK; /* no interval: decided as too small */
     r->std_error = sqrt(spread / (n * (n - 1.0))) / sqrt(n);
+    if (!(r->std_error > 0.0))
+        return VNFO_OK; /* no spread: decided as such */
+    double gamma = isnan(g1) ? 0.0 : g1 / sqrt(n), nu = n - 1.0;
+    r->skewness = gamma;
     /* -t(α/2) rather than t(1 - α/2): 1 - α/2 rounds to 1 for tiny α. */
-    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, n - 1.0);
-    r->lower = r->estimate - t * r->std_error;
-    r->upper = r->estimate + t * r->std_error;
-    if (r->std_error > 0.0) {
-        double nu = n - 1.0, stat = (r->estimate - r->limit) / r->std_error;
-        r->statistic = stat;
-        /* P(|T| > |t|) = I_{nu/(nu+t²)}(nu/2, 1/2) */
-        r->p_value = vnfo__beta_inc(nu / (nu + stat * stat), nu / 2.0, 0.5);
-    }
+    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, nu);
+    r->lower = fmax(0.0, r->estimate - r->std_error * vnfo__hall_g_inverse(t, gamma));
+    r->upper = r->estimate - r->std_error * vnfo__hall_g_inverse(-t, gamma);
+    double stat = (r->estimate - r->limit) / r->std_error, g = vnfo__hall_g(stat, gamma);
+    r->statistic = stat;
+    /* P(|T| > |g|) = I_{nu/(nu+g²)}(nu/2, 1/2) */
+    r->p_value = vnfo__beta_inc(nu / (nu + g * g), nu / 2.0, 0.5);
     return VNFO_OK;
 }
 
@@ -65,6 +78,13 @@ static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
     if (metric == VNFO_ACCOUNT_METRIC_MEAN && r->n < 2) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL;
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && !(r->std_error > 0.0)) {
+        /* Equal delays: no variance, so no interval can be claimed. */
+        r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        r->reason = VNFO_ACCOUNT_REASON_NO_SPREAD;
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && fabs(r->skewness) > MEAN_SKEW_MAX) {
+        r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
+        r->reason = VNFO_ACCOUNT_REASON_SKEWED;
     } else if (r->lower > r->limit) {
         r->verdict = VNFO_ACCOUNT_FAIL;
         r->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;

@@ -25,19 +25,28 @@ vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *ac
     r->quantile = q;
     r->rank_lower = l;
     r->rank_upper = u;
-    uint64_t rank = (uint64_t)ceil(q * (double)n);
-    r->estimate = vnfo__acc_rank_value(acc, rank < 1 ? 1 : rank > n ? n : rank);
+    r->estimate = vnfo__acc_rank_value(acc, vnfo__quantile_rank(n, q));
     if (acc->values_exact) {
         r->method = VNFO_ACCOUNT_METHOD_ORDER_STATISTICS;
         r->lower = l ? (double)acc->values[l - 1] : 0.0;
         r->upper = u <= n ? (double)acc->values[u - 1] : INFINITY;
     } else {
-        /* A sketch value v stands for an x with |v - x| <= e·x, so
-         * x lies in [v/(1+e), v/(1-e)]. */
-        double e = vnfo_account_acc_sketch_error(acc);
+        /* The order statistic lies in the integers of its bucket (within
+         * the relative error bound, but exact as a range): the interval
+         * takes the bucket's ends, which are also what the p-value's
+         * counts use, so verdict and p-value agree. */
+        uint64_t lo, hi;
         r->method = VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS;
-        r->lower = l ? vnfo__sketch_rank_value(acc, l) / (1.0 + e) : 0.0;
-        r->upper = u <= n ? vnfo__sketch_rank_value(acc, u) / (1.0 - e) : INFINITY;
+        r->lower = 0.0;
+        r->upper = INFINITY;
+        if (l) {
+            vnfo__sketch_rank_bounds(&lo, &hi, acc, l);
+            r->lower = (double)lo;
+        }
+        if (u <= n) {
+            vnfo__sketch_rank_bounds(&lo, &hi, acc, u);
+            r->upper = (double)hi;
+        }
     }
     return VNFO_OK;
 }
@@ -56,21 +65,28 @@ static uint64_t count_below(const vnfo_account_acc *acc, uint64_t v, int inclusi
     return lo;
 }
 
+/* #{x < B} (at least *below) and #{x <= B} (at most *at_most): exact with
+ * kept values, bounded from the buckets in sketch mode. */
+static void quantile_counts(uint64_t *below, uint64_t *at_most, const vnfo_account_acc *acc,
+                            uint64_t billed)
+{
+    if (acc->values_exact) {
+        *below = count_below(acc, billed, 0);
+        *at_most = count_below(acc, billed, 1);
+    } else {
+        vnfo__sketch_count_bounds(below, at_most, acc, billed);
+    }
+}
+
 /* p-value of "the q-quantile is B": under the null #{x < B} is at most
  * Bin(n, q) and #{x <= B} at least Bin(n, q), stochastically.  In sketch
  * mode the counts are bounded from the buckets (fewer below, more at most),
  * which can only raise the p-value: it stays valid, conservatively. */
-static double quantile_p_value(const vnfo_account_acc *acc, double q, uint64_t billed)
+static double quantile_p_value(const vnfo_account_acc *acc, double q, uint64_t below,
+                               uint64_t at_most)
 {
-    uint64_t below, at_most;
-    if (acc->values_exact) {
-        below = count_below(acc, billed, 0);
-        at_most = count_below(acc, billed, 1);
-    } else {
-        vnfo__sketch_count_bounds(&below, &at_most, acc, billed);
-    }
     double p_over = vnfo__binom_sf(below, acc->n, q);
-    double p_under = vnfo__binom_cdf((double)at_most, (double)acc->n, q);
+    double p_under = vnfo__binom_cdf((long double)at_most, (long double)acc->n, q);
     return fmin(1.0, 2.0 * fmin(p_over, p_under));
 }
 
@@ -91,15 +107,15 @@ vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_a
     s = vnfo__quantile_interval(out, acc, q, WHERE);
     if (s != VNFO_OK)
         return s;
-    out->p_value = quantile_p_value(acc, q, billed_value);
-    int below, above;
-    if (acc->values_exact) { /* integers: exact beyond 2^53 too */
-        below = out->rank_lower >= 1 && billed_value < acc->values[out->rank_lower - 1];
-        above = out->rank_upper <= acc->n && billed_value > acc->values[out->rank_upper - 1];
-    } else {
-        below = out->rank_lower >= 1 && out->billed < out->lower;
-        above = out->rank_upper <= acc->n && out->billed > out->upper;
-    }
+    uint64_t n_below, n_at_most;
+    quantile_counts(&n_below, &n_at_most, acc, billed_value);
+    out->p_value = quantile_p_value(acc, q, n_below, n_at_most);
+    /* In integers, from the same counts as the p-value: x_(u) < B exactly
+     * when at least u values lie below B (then P(Bin(n, q) >= #below) <=
+     * α/2 by the choice of u), and x_(l) > B when fewer than l lie at or
+     * below it.  So the verdict rejects exactly when p <= α. */
+    int below = out->rank_lower >= 1 && n_at_most < out->rank_lower;
+    int above = out->rank_upper <= acc->n && n_below >= out->rank_upper;
     if (below) {
         out->verdict = VNFO_ACCOUNT_UNDERCHARGED;
         out->reason = VNFO_ACCOUNT_REASON_BELOW_INTERVAL;

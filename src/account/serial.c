@@ -74,6 +74,12 @@ vnfo_status vnfo_account_acc_serialize(uint8_t *out, size_t size, size_t *writte
 {
     if (!out || !written || !acc)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_acc_serialize: NULL argument");
+    if (acc->units != acc->n)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT,
+                           "vnfo_account_acc_serialize: %llu values in %llu clusters: format %d "
+                           "carries per-packet sums only",
+                           (unsigned long long)acc->n, (unsigned long long)acc->units,
+                           VNFO_ACCOUNT_FORMAT_VERSION);
     size_t need;
     vnfo_account_acc_serialized_size(&need, acc);
     *written = need;
@@ -253,6 +259,8 @@ vnfo_status vnfo_account_acc_deserialize(vnfo_account_acc **out, const uint8_t *
     a->values = values;
     a->cap = cap;
     a->values_exact = exact;
+    a->units = a->n; /* format 1: every value its own unit */
+    a->units_sq = a->excess2 = a->excess3 = 0.0L;
     s = decode_buckets(a, data + HEADER_BYTES, span, first);
     if (s == VNFO_OK)
         s = decode_values(a, data + HEADER_BYTES + 8 * span, HEADER_BYTES + 8 * span, nv);

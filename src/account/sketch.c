@@ -45,6 +45,11 @@ void vnfo__sketch_count_bounds(uint64_t *below, uint64_t *at_most, const vnfo_ac
     for (size_t i = first; i <= last; i++) {
         uint64_t lo, hi;
         vnfo__sketch_bounds(&lo, &hi, i, acc->sketch_bits);
+        /* Every value lies in [min, max]: clamping sharpens both counts. */
+        if (lo < acc->min)
+            lo = acc->min;
+        if (hi > acc->max)
+            hi = acc->max;
         if (hi < v)
             *below += acc->counts[i];
         if (lo <= v)
@@ -74,4 +79,22 @@ double vnfo__sketch_rank_value(const vnfo_account_acc *acc, uint64_t r)
     if (v > (double)acc->max)
         v = (double)acc->max;
     return v;
+}
+
+void vnfo__sketch_rank_bounds(uint64_t *lo, uint64_t *hi, const vnfo_account_acc *acc, uint64_t r)
+{
+    size_t first = vnfo__sketch_index(acc->min, acc->sketch_bits);
+    size_t last = vnfo__sketch_index(acc->max, acc->sketch_bits);
+    uint64_t seen = 0;
+    size_t i = first;
+    for (; i < last; i++) {
+        seen += acc->counts[i];
+        if (seen >= r)
+            break;
+    }
+    vnfo__sketch_bounds(lo, hi, i, acc->sketch_bits);
+    if (*lo < acc->min)
+        *lo = acc->min;
+    if (*hi > acc->max)
+        *hi = acc->max;
 }

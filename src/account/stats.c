@@ -2,6 +2,8 @@
  * ranks of the distribution-free order-statistic interval of a quantile.
  * Pure functions (no messages) so the probe program can call them too. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "account/account_internal.h"
 
@@ -11,7 +13,7 @@ double vnfo__cp_lower(uint64_t k, uint64_t n, double tail)
         return 0.0;
     if (k == n) /* Beta(n, 1) quantile in closed form: tail^(1/n). */
         return exp(log(tail) / (double)n);
-    return vnfo__beta_quantile(tail, (double)k, (double)(n - k + 1));
+    return vnfo__beta_quantile(tail, (long double)k, (long double)(n - k) + 1.0L);
 }
 
 double vnfo__cp_upper(uint64_t k, uint64_t n, double tail)
@@ -24,8 +26,8 @@ double vnfo__cp_upper(uint64_t k, uint64_t n, double tail)
      * ones by symmetry, 1 - Beta^-1(tail; n - k, k + 1), which keeps their
      * distance to 1 precise. */
     if (2 * k < n)
-        return vnfo__beta_quantile(1.0 - tail, (double)(k + 1), (double)(n - k));
-    return 1.0 - vnfo__beta_quantile(tail, (double)(n - k), (double)(k + 1));
+        return vnfo__beta_quantile_upper(tail, (long double)k + 1.0L, (long double)(n - k));
+    return 1.0 - vnfo__beta_quantile(tail, (long double)(n - k), (long double)k + 1.0L);
 }
 
 /* P(X >= j) for X ~ Binomial(n, q), computed directly (not as 1 - cdf) so
@@ -36,7 +38,7 @@ double vnfo__binom_sf(uint64_t j, uint64_t n, double q)
         return 1.0;
     if (j > n)
         return 0.0;
-    return vnfo__beta_inc(q, (double)j, (double)(n - j + 1));
+    return vnfo__beta_inc(q, (long double)j, (long double)(n - j) + 1.0L);
 }
 
 int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, double tail)
@@ -46,7 +48,7 @@ int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, do
     uint64_t lo = 0, hi = n;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo + 1) / 2;
-        double f = vnfo__binom_cdf((double)mid - 1.0, (double)n, q);
+        double f = vnfo__binom_cdf((long double)mid - 1.0L, (long double)n, q);
         if (isnan(f))
             return -1;
         if (f <= tail)
@@ -70,4 +72,68 @@ int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, do
     }
     *upper = lo;
     return 0;
+}
+
+/* ceil(num·n / 2^shift) for num·n < 2^128. */
+static uint64_t ceil_shift(vnfo__u128 prod, int shift)
+{
+    if (shift >= 128)
+        return prod != 0;
+    vnfo__u128 r = prod >> shift;
+    if (shift > 0 && (prod & (((vnfo__u128)1 << shift) - 1)) != 0)
+        r++;
+    return r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
+}
+
+/* The shortest decimal that rounds to q (what a user typed: 0.07, not
+ * 0.0700000000000000067), as digits / 10^scale; 0 when it needs more than
+ * 19 decimal places. */
+static int shortest_decimal(uint64_t *digits, unsigned *scale, double q)
+{
+    char buf[48];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, q);
+        if (strtod(buf, NULL) != q)
+            continue;
+        uint64_t m = 0;
+        int ndig = 0;
+        const char *c = buf;
+        for (; *c && *c != 'e'; c++)
+            if (*c >= '0' && *c <= '9') {
+                m = m * 10 + (uint64_t)(*c - '0');
+                ndig++;
+            }
+        int exp10 = *c == 'e' ? atoi(c + 1) : 0;
+        int sc = (ndig - 1) - exp10; /* q = m / 10^sc */
+        if (sc < 0 || sc > 19)
+            return 0;
+        *digits = m;
+        *scale = (unsigned)sc;
+        return 1;
+    }
+    return 0;
+}
+
+uint64_t vnfo__quantile_rank(uint64_t n, double q)
+{
+    uint64_t rank;
+    uint64_t m;
+    unsigned sc;
+    if (n == 0)
+        return 0;
+    if (shortest_decimal(&m, &sc, q)) {
+        uint64_t den = 1;
+        for (unsigned i = 0; i < sc; i++)
+            den *= 10;
+        vnfo__u128 prod = (vnfo__u128)m * n; /* m < 10^19, exact */
+        vnfo__u128 r = prod / den + (prod % den != 0);
+        rank = r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
+    } else { /* the exact binary value q = f·2^e, f < 2^53 */
+        int e;
+        double frac = frexp(q, &e);
+        uint64_t f = (uint64_t)ldexp(frac, 53);
+        e -= 53;
+        rank = e >= 0 ? n : ceil_shift((vnfo__u128)f * n, -e);
+    }
+    return rank < 1 ? 1 : rank > n ? n : rank;
 }

@@ -4,16 +4,9 @@
 
 #include "account/account_internal.h"
 
-/* Rank of the sample q-quantile: ceil(q·n), at least 1 (the inverse of the
- * empirical distribution function). */
 static uint64_t quantile_rank(uint64_t n, double q)
 {
-    double r = ceil(q * (double)n);
-    if (r < 1.0)
-        return 1;
-    if (r >= (double)n)
-        return n;
-    return (uint64_t)r;
+    return vnfo__quantile_rank(n, q);
 }
 
 vnfo_status vnfo_account_acc_quantile(double *out, vnfo_account_acc *acc, double q)

@@ -4,6 +4,7 @@
  * resource use against the reference's plus the slack. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -23,19 +24,58 @@ static int in_scope(const struct vrec *r, size_t scope)
            (scope == VNFO_MANIFEST_SCOPE_CHAIN || r->pos == scope);
 }
 
-/* Packets entering the scope: chain records at its first function (or the
- * function itself); a packet a function generated enters there too. */
-static uint64_t sampled_packets(const vnfo_verifier *v, size_t scope)
+struct label_key {
+    uint64_t label;
+    uint64_t epoch;
+    int bad; /* minimality: this packet exceeded its slack */
+};
+
+static int cmp_label_key(const void *a, const void *b)
 {
-    uint64_t n = 0;
+    const struct label_key *x = a, *y = b;
+    if (x->label != y->label)
+        return x->label < y->label ? -1 : 1;
+    return (x->epoch > y->epoch) - (x->epoch < y->epoch);
+}
+
+/* Packets entering the scope, grouped by label: chain records at its first
+ * function (or the function itself); a packet a function generated enters
+ * there too.  Hash sampling selects equal labels together (duplicates,
+ * retransmissions with equal invariant fields), so the sampling unit is
+ * the label and its multiplicity the packets that carry it.  Sorting the
+ * keys makes this O(n log n) whatever the table's order.  *mult gets
+ * *labels multiplicities (allocated; the caller frees). */
+static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_verifier *v,
+                                  size_t scope)
+{
+    *mult = NULL;
+    *labels = 0;
+    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    uint64_t *m = vnfo__calloc(v->n_recs + 1, sizeof *m);
+    if (!keys || !m) {
+        vnfo__free(keys);
+        vnfo__free(m);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for sampled labels");
+    }
+    size_t n = 0;
     for (size_t i = 0; i < v->n_recs; i++) {
         const struct vrec *r = &v->recs[i];
         if (!in_scope(r, scope))
             continue;
         if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
-            n++;
+            keys[n++] = (struct label_key){r->label, r->epoch, 0};
     }
-    return n;
+    qsort(keys, n, sizeof *keys, cmp_label_key);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || cmp_label_key(&keys[i - 1], &keys[i]) != 0)
+            k++;
+        m[k - 1]++;
+    }
+    vnfo__free(keys);
+    *mult = m;
+    *labels = k;
+    return VNFO_OK;
 }
 
 /* One value per sampled packet: the sum over its records in the scope (the
@@ -76,26 +116,55 @@ static vnfo_status fill_values(vnfo_account_acc *acc, const vnfo_verifier *v, si
 }
 
 /* Bytes on the wire: one value per sampled packet, the wire length of the
- * record where it enters the scope (as sampled_packets() counts them).
+ * record where it enters the scope (as sampled_labels() counts packets),
+ * added label by label (the sampling unit, see sampled_labels()).
  * *unstated counts entering records that do not state it (format 1). */
+struct wire_key {
+    uint64_t label, epoch, wire;
+};
+
+static int cmp_wire_key(const void *a, const void *b)
+{
+    const struct wire_key *x = a, *y = b;
+    if (x->label != y->label)
+        return x->label < y->label ? -1 : 1;
+    return (x->epoch > y->epoch) - (x->epoch < y->epoch);
+}
+
 static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, const vnfo_verifier *v,
                                    size_t scope)
 {
     *unstated = 0;
+    struct wire_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    uint64_t *vals = vnfo__calloc(v->n_recs + 1, sizeof *vals);
+    if (!keys || !vals) {
+        vnfo__free(keys);
+        vnfo__free(vals);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for wire lengths");
+    }
+    size_t n = 0;
     for (size_t i = 0; i < v->n_recs; i++) {
         const struct vrec *r = &v->recs[i];
         if (!in_scope(r, scope) ||
             !(scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED))
             continue;
-        if (!r->wire_len) {
+        if (!r->wire_len)
             (*unstated)++;
-            continue;
-        }
-        vnfo_status s = vnfo_account_acc_add(acc, r->wire_len);
-        if (s != VNFO_OK)
-            return s;
+        else
+            keys[n++] = (struct wire_key){r->label, r->epoch, r->wire_len};
     }
-    return VNFO_OK;
+    qsort(keys, n, sizeof *keys, cmp_wire_key);
+    vnfo_status s = VNFO_OK;
+    for (size_t a = 0; s == VNFO_OK && a < n;) {
+        size_t b = a;
+        for (; b < n && cmp_wire_key(&keys[a], &keys[b]) == 0; b++)
+            vals[b - a] = keys[b].wire;
+        s = vnfo_account_acc_add_cluster(acc, vals, b - a);
+        a = b;
+    }
+    vnfo__free(keys);
+    vnfo__free(vals);
+    return s;
 }
 
 static double summary_quantile(vnfo_manifest_summary s)
@@ -132,7 +201,12 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
     vnfo_status s;
     if (kind == VNFO_MANIFEST_RESOURCE_PACKETS) {
-        s = vnfo_account_count_check(&r, sampled_packets(v, scope), billed, v->rate, &o);
+        uint64_t *mult;
+        size_t labels;
+        if ((s = sampled_labels(&mult, &labels, v, scope)) != VNFO_OK)
+            return s;
+        s = vnfo_account_count_check_clusters(&r, mult, labels, billed, v->rate, &o);
+        vnfo__free(mult);
     } else if (kind == VNFO_MANIFEST_RESOURCE_BYTES && summary == VNFO_MANIFEST_SUMMARY_SUM) {
         vnfo_account_acc *acc;
         uint64_t unstated = 0;
@@ -212,7 +286,12 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     minimality_options(&o, v, i);
     int mem = kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES;
-    uint64_t checked = 0, violations = 0;
+    uint64_t checked = 0;
+    /* Checked packets keyed by label: duplicates of a label are sampled,
+     * and tend to violate, together (vnfo_account_minimality_check_clusters). */
+    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    if (!keys)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for minimality labels");
     /* Violating labels, kept for the examples (the report caps them). */
     uint64_t labels[64];
     size_t n_labels = 0;
@@ -223,21 +302,38 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
         int bad = 0;
         vnfo_status s = vnfo_account_slack_exceeded(&bad, mem ? r->mem : r->cycles,
                                                     mem ? r->ref_mem : r->ref_cycles, &o);
-        if (s != VNFO_OK)
+        if (s != VNFO_OK) {
+            vnfo__free(keys);
             return s;
-        checked++;
-        if (bad) {
-            violations++;
-            if (n_labels < 64)
-                labels[n_labels++] = r->label;
         }
+        keys[checked] = (struct label_key){r->label, r->epoch, bad};
+        checked++;
+        if (bad && n_labels < 64)
+            labels[n_labels++] = r->label;
     }
-    if (!checked)
+    if (!checked) {
+        vnfo__free(keys);
         return inconclusive(report, name, "no packet replayed through a reference (use --reference "
                                           "and a logging granularity that keeps packets)");
+    }
+    /* Sort (O(n log n)) and fold equal labels: per label, packets checked
+     * (into keys[].label's slot of m) and violations. */
+    qsort(keys, (size_t)checked, sizeof *keys, cmp_label_key);
+    uint64_t *m = vnfo__calloc(2 * (size_t)checked, sizeof *m), *bad_per = m ? m + checked : NULL;
+    size_t nl = 0;
+    for (size_t k = 0; m && k < checked; k++) {
+        if (k == 0 || cmp_label_key(&keys[k - 1], &keys[k]) != 0)
+            nl++;
+        m[nl - 1]++;
+        bad_per[nl - 1] += (uint64_t)keys[k].bad;
+    }
+    vnfo__free(keys);
+    if (!m)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for minimality labels");
     vnfo_account_result r;
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
-    vnfo_status s = vnfo_account_minimality_check(&r, checked, violations, &o);
+    vnfo_status s = vnfo_account_minimality_check_clusters(&r, m, bad_per, nl, &o);
+    vnfo__free(m);
     if (s != VNFO_OK)
         return s;
     vnfo_report_entry *e;

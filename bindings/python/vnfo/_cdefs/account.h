@@ -84,6 +84,7 @@ typedef enum vnfo_account_method {
     VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS = 6,
     VNFO_ACCOUNT_METHOD_STUDENT_T = 7,
     VNFO_ACCOUNT_METHOD_SAMPLE_MAX = 8,
+    VNFO_ACCOUNT_METHOD_SKEW_CORRECTED = 9,
 } vnfo_account_method;
 typedef enum vnfo_account_reason {
     VNFO_ACCOUNT_REASON_NONE = 0,
@@ -173,6 +174,17 @@ vnfo_status vnfo_account_total_check(vnfo_account_result *out, const vnfo_accoun
 vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t sampled,
                                               uint64_t billed_packets, vnfo_rational p,
                                               const vnfo_account_options *opts);
+vnfo_status vnfo_account_acc_add_cluster(vnfo_account_acc *acc, const uint64_t *values,
+                                         size_t count);
+uint64_t vnfo_account_acc_unit_count(const vnfo_account_acc *acc);
+vnfo_status vnfo_account_count_check_clusters(vnfo_account_result *out,
+                                              const uint64_t *multiplicity, size_t labels,
+                                              uint64_t billed_packets, vnfo_rational p,
+                                              const vnfo_account_options *opts);
+vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                   const uint64_t *checked,
+                                                   const uint64_t *violations, size_t labels,
+                                                   const vnfo_account_options *opts);
 vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc,
                                                  double q, uint64_t billed_value,
                                                  const vnfo_account_options *opts);
