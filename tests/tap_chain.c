@@ -2,8 +2,8 @@
  * the `vnfo tap` tests.  It runs a capture through the manifest's chain of
  * reference functions (firewall, nat, ids; tools/sim_scenarios.c) and writes,
  * per function, what a tap would capture on each side of it:
- * OUT/<name>.in.pcap and OUT/<name>.out.pcap.  Each function adds a fixed
- * delay.  A cheat may be named:
+ * OUT/<name>.in.pcap and OUT/<name>.out.pcap.  Each function adds a delay
+ * of 20 to 24 us (a constant delay has no spread to judge an SLA by).  A cheat may be named:
  *   drops             the firewall silently drops every 10th packet it should forward
  *   rewrites-payload  the ids flips the last byte of every packet it forwards
  *   adds-delay        the ids holds each packet 5 ms longer
@@ -69,9 +69,9 @@ static int run_packet(struct stage *st, size_t n, const char *cheat, uint64_t t_
         vnfo_reference_verdict v = st[i].fn(st[i].ctx, a, len, b, sizeof b, &out_len, &res);
         if (v != VNFO_REFERENCE_FORWARD)
             return 0;
-        if (st[i].is_fw && strcmp(cheat, "drops") == 0 && ++*count % 10 == 0)
+        if (st[i].is_fw && ++*count % 10 == 0 && strcmp(cheat, "drops") == 0)
             return 0;
-        t_us += DELAY_US;
+        t_us += DELAY_US + (*count + i) % 5;
         if (st[i].is_ids && strcmp(cheat, "adds-delay") == 0)
             t_us += 5000;
         if (st[i].is_ids && strcmp(cheat, "rewrites-payload") == 0 && out_len > 60)
