@@ -8,6 +8,8 @@
 set -u
 lab=${top_srcdir:-.}/examples/lab/lab.sh
 export VNFO_BUILD_DIR=${top_builddir:-.}
+# This test's namespaces carry its own prefix, so a concurrent lab is not ours.
+export VNFO_LAB_PREFIX=t$$x
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -54,5 +56,5 @@ run skips-function --cheat skips-function;     expect skips-function drops.attri
 run wrong-nat --cheat wrong-nat;               expect wrong-nat reference.nat FAIL
 run pads-bill --cheat pads-bill;               expect pads-bill bill.packets FAIL
 run adds-delay --cheat adds-delay;             expect adds-delay sla.ids.delay.mean FAIL
-ip netns list | grep -q '^vl[0-9]*-' && fail "namespaces left behind: $(ip netns list)"
+ip netns list | grep -q "^$VNFO_LAB_PREFIX" && fail "namespaces left behind: $(ip netns list)"
 echo "ok: lab: honest chain passes, six kernel cheats caught"

@@ -46,7 +46,8 @@ for t in ip nft iptables tcpreplay python3; do command -v $t > /dev/null || skip
 [ -x "$vnfo" ] || skip "no $vnfo"
 [ -x "$ids_nfq" ] || skip "no $ids_nfq (libnetfilter-queue-dev missing at configure time)"
 
-id=vl$$
+# Namespace names: PREFIX<pid>-<function>; VNFO_LAB_PREFIX lets a caller find its own.
+id=${VNFO_LAB_PREFIX:-vl}$$
 ns() { echo "$id-$1"; }
 out=${out:-$(mktemp -d)}
 mkdir -p "$out/keys" "$out/logs"
