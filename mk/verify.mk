@@ -84,3 +84,11 @@ bench_bench_verify_SOURCES = bench/bench_verify.c
 bench_bench_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
 bench_bench_verify_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_verify_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
+
+# Black-box relations (src/verify/relation.c, examples/middleboxes/*_relation.c).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_relation
+tests_check_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_relation_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_relation_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(JANSSON_LIBS)
+endif
