@@ -92,3 +92,7 @@ tests_check_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_relation_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_check_relation_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(JANSSON_LIBS)
 endif
+if BUILD_CLI
+TESTS += tests/relation_cli.sh
+endif
+EXTRA_DIST += tests/relation_cli.sh
