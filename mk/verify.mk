@@ -96,3 +96,11 @@ if BUILD_CLI
 TESTS += tests/relation_cli.sh
 endif
 EXTRA_DIST += tests/relation_cli.sh
+
+# make bench: the cost of relation checking against replay, same run.
+EXTRA_PROGRAMS += bench/bench_relation
+VNFO_BENCHMARKS += bench/bench_relation
+bench_bench_relation_SOURCES = bench/bench_relation.c
+bench_bench_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_relation_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_relation_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
