@@ -193,6 +193,32 @@ static vnfo_relation_verdict admit_all(void *ctx, const vnfo_relation_packet *p,
     return VNFO_RELATION_ADMISSIBLE;
 }
 
+/* A reason with control and non-ASCII bytes, longer than the buffer. */
+static vnfo_relation_verdict reject_oddly(void *ctx, const vnfo_relation_packet *p,
+                                          const vnfo_relation_packet *prev, char *why, size_t cap)
+{
+    (void)ctx, (void)p, (void)prev;
+    memset(why, 'x', cap); /* no terminator: the verifier ends it */
+    memcpy(why, "\x01odd\xff\n", 6);
+    return VNFO_RELATION_INADMISSIBLE;
+}
+
+START_TEST(test_reason_escaped)
+{
+    vnfo_verifier *v = verifier();
+    vnfo_relation rel = VNFO_RELATION_INIT;
+    rel.check = reject_oddly;
+    ck_assert_status(vnfo_verifier_relation_set(v, "fw", &rel, NULL), VNFO_OK);
+    vnfo_report *r = run(v, 0);
+    const char *note = example_note(r, "relation.fw", 0xfeed0001);
+    ck_assert_ptr_nonnull(note);
+    ck_assert_uint_eq(strlen(note), strlen("forwarded inadmissible: ") + 199);
+    ck_assert_int_eq(strncmp(note, "forwarded inadmissible: ?odd??xxx", 33), 0);
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+}
+END_TEST
+
 START_TEST(test_api)
 {
     vnfo_verifier *v = verifier();
@@ -744,6 +770,7 @@ Suite *relation_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_api);
     tcase_add_test(tc, test_no_bytes_inconclusive);
+    tcase_add_test(tc, test_reason_escaped);
     tcase_add_test(tc, test_firewall);
     tcase_add_test(tc, test_nat_honest);
     tcase_add_test(tc, test_nat_cheats);

@@ -170,6 +170,16 @@ static const char *space_name(const struct vfunction *f, uint32_t space, char *b
     return buf;
 }
 
+/* The relation's reason is the customer's text: terminated, and anything
+ * but printable ASCII replaced, so every report renderer takes it. */
+static void printable(char *why, size_t cap)
+{
+    why[cap - 1] = '\0';
+    for (char *c = why; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+            *c = '?';
+}
+
 /* Per packet, each record beside the previous sampled record of its flow. */
 static vnfo_status check_packets(vnfo_verifier *v, uint32_t pos, const struct item *it, size_t n,
                                  struct rel_tally *t)
@@ -194,7 +204,7 @@ static vnfo_status check_packets(vnfo_verifier *v, uint32_t pos, const struct it
         if (rv != VNFO_RELATION_INADMISSIBLE)
             continue;
         t->inadmissible++;
-        why[sizeof why - 1] = '\0';
+        printable(why, sizeof why);
         char note[WHY_MAX + 64];
         snprintf(note, sizeof note, "%s inadmissible: %s", p.forwarded ? "forwarded" : "dropped",
                  why[0] ? why : "no state admits it");
