@@ -578,6 +578,122 @@ START_TEST(test_ids_stream)
 }
 END_TEST
 
+/* ---- the stateful middleboxes themselves ------------------------------------------- */
+
+static vnfo_reference_verdict box(vnfo_reference_fn fn, void *ctx, const struct pkt *in, struct pkt *out)
+{
+    vnfo_reference_resources res;
+    memset(&res, 0, sizeof res);
+    out->len = 0;
+    return fn(ctx, in->b, in->len, out->b, sizeof out->b, &out->len, &res);
+}
+
+START_TEST(test_stateful_firewall_box)
+{
+    struct mb_error err;
+    static struct mb_stateful_firewall fw;
+    ck_assert_int_eq(mb_firewall_parse(&acl, "allow udp 10.0.0.0/8 any any any\n"
+                                             "allow tcp 10.0.0.0/8 any any any\ndefault deny\n", "acl", 1, &err), 0);
+    memset(&fw, 0, sizeof fw);
+    fw.acl = &acl;
+    ck_assert_int_eq(mb_flowtable_init(&fw.ct), 0);
+    uint8_t in[16], out[16];
+    addr4(in, 10, 0, 0, 1);
+    addr4(out, 198, 18, 0, 1);
+    traffic_spec s = spec4(17, out, 53, in, 4000, "a");
+    struct pkt reply = build(&s), got;
+    s = spec4(17, in, 4000, out, 53, "q");
+    struct pkt query = build(&s);
+    fw.now_ns = 1 * SEC;
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &reply, &got), VNFO_REFERENCE_DROP); /* not opened */
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &query, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_mem_eq(got.b, query.b, query.len);
+    fw.now_ns = 2 * SEC;
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &reply, &got), VNFO_REFERENCE_FORWARD); /* established */
+    traffic_spec q = spec4(17, in, 4000, out, 53, "q");
+    struct pkt err_pkt = icmp_error(out, in, &q);
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &err_pkt, &got), VNFO_REFERENCE_FORWARD); /* related */
+    fw.now_ns = 33 * SEC; /* 31 s idle: the UDP flow expired */
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &reply, &got), VNFO_REFERENCE_DROP);
+    /* A SYN from outside never opens a flow, even one the inside opened. */
+    s = spec4(6, in, 5000, out, 443, NULL);
+    s.tcp_flags = 0x02;
+    struct pkt syn = build(&s);
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &syn, &got), VNFO_REFERENCE_FORWARD);
+    s = spec4(6, out, 443, in, 5000, NULL);
+    s.tcp_flags = 0x02;
+    struct pkt back_syn = build(&s);
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &back_syn, &got), VNFO_REFERENCE_DROP);
+    s.tcp_flags = 0x12;
+    struct pkt synack = build(&s);
+    ck_assert_int_eq(box(mb_stateful_firewall, &fw, &synack, &got), VNFO_REFERENCE_FORWARD);
+    mb_flowtable_free(&fw.ct);
+}
+END_TEST
+
+START_TEST(test_masquerade_box)
+{
+    static struct mb_masquerade m;
+    memset(&m, 0, sizeof m);
+    m.linktype = 1;
+    memcpy(m.public_ipv4, POOL, 4);
+    m.port_lo = 20000;
+    m.port_hi = 59999;
+    ck_assert_int_eq(mb_flowtable_init(&m.orig), 0);
+    ck_assert_int_eq(mb_flowtable_init(&m.rew), 0);
+    uint8_t a[16], b[16], srv[16], pub[16];
+    addr4(a, 10, 0, 0, 1);
+    addr4(b, 10, 0, 0, 2);
+    addr4(srv, 198, 18, 0, 1);
+    memcpy(pub, POOL, 4);
+    struct pkt got;
+    struct mb_view v;
+    m.now_ns = 1 * SEC;
+    /* a keeps its port 40000. */
+    traffic_spec s = spec4(17, a, 40000, srv, 53, "q");
+    struct pkt pa = build(&s);
+    ck_assert_int_eq(box(mb_masquerade, &m, &pa, &got), VNFO_REFERENCE_FORWARD);
+    traffic_spec want = s;
+    memcpy(want.src, pub, 4);
+    struct pkt expect = build(&want); /* checksums updated as a fresh build computes them */
+    ck_assert_uint_eq(got.len, expect.len);
+    ck_assert_mem_eq(got.b, expect.b, expect.len);
+    /* b with the same port to the same server gets another port. */
+    s = spec4(17, b, 40000, srv, 53, "q");
+    struct pkt pb = build(&s);
+    ck_assert_int_eq(box(mb_masquerade, &m, &pb, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(mb_packet_parse(&v, got.b, got.len, 1), 0);
+    uint16_t b_port = v.sport;
+    ck_assert_uint_ne(b_port, 40000);
+    ck_assert(b_port >= 20000 && b_port <= 59999);
+    /* The reply to b is translated back to b:40000. */
+    s = spec4(17, srv, 53, pub, b_port, "a");
+    struct pkt reply = build(&s);
+    ck_assert_int_eq(box(mb_masquerade, &m, &reply, &got), VNFO_REFERENCE_FORWARD);
+    traffic_spec back = s;
+    memcpy(back.dst, b, 4);
+    back.dport = 40000;
+    expect = build(&back);
+    ck_assert_mem_eq(got.b, expect.b, expect.len);
+    /* a reply to no mapping is dropped; a port below the range is moved. */
+    s = spec4(17, srv, 53, pub, 45000, "a");
+    struct pkt stray = build(&s);
+    ck_assert_int_eq(box(mb_masquerade, &m, &stray, &got), VNFO_REFERENCE_DROP);
+    s = spec4(17, a, 53, srv, 53, "q");
+    struct pkt low = build(&s);
+    ck_assert_int_eq(box(mb_masquerade, &m, &low, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(mb_packet_parse(&v, got.b, got.len, 1), 0);
+    ck_assert(v.sport >= 20000 && v.sport <= 59999);
+    /* After 31 s idle a's mapping is gone and b may take port 40000 again. */
+    m.now_ns = 33 * SEC;
+    ck_assert_int_eq(box(mb_masquerade, &m, &pb, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(mb_packet_parse(&v, got.b, got.len, 1), 0);
+    ck_assert_uint_eq(v.sport, 40000);
+    mb_flowtable_free(&m.orig);
+    mb_flowtable_free(&m.rew);
+}
+END_TEST
+
 /* ---- detection power against the sampling rate ------------------------------------ */
 
 static uint64_t rng_state = 42;
@@ -775,6 +891,8 @@ Suite *relation_suite(void)
     tcase_add_test(tc, test_nat_honest);
     tcase_add_test(tc, test_nat_cheats);
     tcase_add_test(tc, test_ids_stream);
+    tcase_add_test(tc, test_stateful_firewall_box);
+    tcase_add_test(tc, test_masquerade_box);
     tcase_add_test(tc, test_detection_power);
     tcase_add_test(tc, test_simulated_honest);
     suite_add_tcase(s, tc);
