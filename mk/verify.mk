@@ -104,3 +104,13 @@ bench_bench_relation_SOURCES = bench/bench_relation.c
 bench_bench_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
 bench_bench_relation_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_relation_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
+
+# The relations over every real capture (VNFO_PCAP_DIR), for ASan.
+if HAVE_CHECK
+if BUILD_CLI
+check_PROGRAMS += tests/check_relation_pcaps
+tests_check_relation_pcaps_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_relation_pcaps_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS)
+tests_check_relation_pcaps_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(PCAP_LIBS)
+endif
+endif
