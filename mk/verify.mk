@@ -31,7 +31,7 @@ examples_middleboxes_libmiddlebox_la_SOURCES = examples/middleboxes/middlebox.h 
 	examples/middleboxes/ids.c examples/middleboxes/relation.h examples/middleboxes/conn.c \
 	examples/middleboxes/flowtable.c examples/middleboxes/stateful.c \
 	examples/middleboxes/fw_relation.c examples/middleboxes/nat_relation.c \
-	examples/middleboxes/ids_relation.c
+	examples/middleboxes/ids_relation.c examples/middleboxes/stream_ids.c
 examples_middleboxes_libmiddlebox_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 EXTRA_DIST += examples/middleboxes/acl.txt
 

@@ -694,6 +694,43 @@ START_TEST(test_masquerade_box)
 }
 END_TEST
 
+START_TEST(test_stream_ids_box)
+{
+    struct mb_error err;
+    static struct mb_stream_ids sids;
+    memset(&ids, 0, sizeof ids);
+    ids.linktype = 1;
+    ck_assert_int_eq(mb_ids_add(&ids, "EVIL-PAYLOAD", 12, 1, &err), 0);
+    ck_assert_int_eq(mb_stream_ids_init(&sids, &ids), 0);
+    struct pkt got;
+    /* SYN, then the signature split over two in-order segments: the
+     * second is dropped, the first forwarded. */
+    struct pkt syn = segment(2001, 999, 0x02, NULL);
+    struct pkt a = segment(2001, 1000, 0x18, "xxEVIL-PAY");
+    struct pkt b = segment(2001, 1010, 0x18, "LOAD and more");
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &syn, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &a, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_mem_eq(got.b, a.b, a.len);
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &b, &got), VNFO_REFERENCE_DROP);
+    /* The same halves with a gap between them: no match. */
+    struct pkt c = segment(2002, 1000, 0x18, "xxEVIL-PAY");
+    struct pkt d = segment(2002, 1011, 0x18, "LOAD and more");
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &c, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &d, &got), VNFO_REFERENCE_FORWARD);
+    /* Three segments: the match spans the middle one entirely. */
+    struct pkt e = segment(2003, 1000, 0x18, "EVIL");
+    struct pkt f = segment(2003, 1004, 0x18, "-PAY");
+    struct pkt g = segment(2003, 1008, 0x18, "LOAD");
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &e, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &f, &got), VNFO_REFERENCE_FORWARD);
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &g, &got), VNFO_REFERENCE_DROP);
+    /* A whole match inside one segment, whatever came before. */
+    struct pkt h = segment(2004, 77, 0x18, "an EVIL-PAYLOAD");
+    ck_assert_int_eq(box(mb_stream_ids, &sids, &h, &got), VNFO_REFERENCE_DROP);
+    mb_stream_ids_free(&sids);
+}
+END_TEST
+
 /* ---- detection power against the sampling rate ------------------------------------ */
 
 static uint64_t rng_state = 42;
@@ -814,6 +851,9 @@ static vnfo_manifest *stateful_manifest(void)
         if (strncmp(p, "\"function\": \"firewall\"", 22) == 0) {
             w += sprintf(w, "\"function\": \"stateful-firewall\"");
             p += 22;
+        } else if (strncmp(p, "\"function\": \"ids\", ", 19) == 0) {
+            w += sprintf(w, "\"function\": \"stream-ids\", ");
+            p += 19;
         } else if (strncmp(p, "\"function\": \"nat\"", 17) == 0) {
             w += sprintf(w, "\"function\": \"masquerade-nat\"");
             p += 17;
@@ -825,6 +865,7 @@ static vnfo_manifest *stateful_manifest(void)
     vnfo_manifest *m;
     ck_assert_status(vnfo_manifest_parse(&m, out, strlen(out), "stateful.json"), VNFO_OK);
     ck_assert_str_eq(vnfo_manifest_chain_function(m, 0), "stateful-firewall");
+    ck_assert_str_eq(vnfo_manifest_chain_function(m, 1), "stream-ids");
     ck_assert_str_eq(vnfo_manifest_chain_function(m, 2), "masquerade-nat");
     return m;
 }
@@ -866,6 +907,9 @@ START_TEST(test_simulated_honest)
                           vnfo_report_entry_summary(e));
     }
     const vnfo_report_entry *fw = entry(r, "relation.fw"), *nat = entry(r, "relation.nat");
+    const vnfo_report_entry *ids_e = entry(r, "relation.ids");
+    ck_assert_int_eq(vnfo_report_entry_verdict(ids_e), VNFO_REPORT_PASS);
+    ck_assert_uint_gt(evidence_uint(ids_e, "checked"), 500);
     ck_assert_int_eq(vnfo_report_entry_verdict(fw), VNFO_REPORT_PASS);
     ck_assert_int_eq(vnfo_report_entry_verdict(nat), VNFO_REPORT_PASS);
     ck_assert_uint_gt(evidence_uint(fw, "checked"), 500);
@@ -893,6 +937,7 @@ Suite *relation_suite(void)
     tcase_add_test(tc, test_ids_stream);
     tcase_add_test(tc, test_stateful_firewall_box);
     tcase_add_test(tc, test_masquerade_box);
+    tcase_add_test(tc, test_stream_ids_box);
     tcase_add_test(tc, test_detection_power);
     tcase_add_test(tc, test_simulated_honest);
     suite_add_tcase(s, tc);

@@ -49,11 +49,13 @@ struct sim_functions {
     struct mb_firewall fw;
     struct mb_nat nat;
     struct mb_ids ids;
-    /* Stateful functions ("stateful-firewall", "masquerade-nat"): their
+    /* Stateful functions ("stateful-firewall", "masquerade-nat",
+     * "stream-ids"): their
      * tables are allocated by sim_reference() and freed by
      * sim_functions_free(); the caller sets now_ns before each packet. */
     struct mb_stateful_firewall sfw;
     struct mb_masquerade masq;
+    struct mb_stream_ids sids; /* "stream-ids" */
     /* The customer's relations for them, and for a stream IDS. */
     struct mb_fw_relation fw_rel;
     struct mb_nat_relation nat_rel;
@@ -68,7 +70,7 @@ void sim_functions_init(struct sim_functions *f, uint32_t linktype);
 void sim_functions_free(struct sim_functions *f);
 
 /* The reference of a manifest function name ("firewall", "nat", "ids",
- * "stateful-firewall", "masquerade-nat"): 0 and *fn, *ctx set, or -1 for
+ * "stateful-firewall", "masquerade-nat", "stream-ids"): 0 and *fn, *ctx set, or -1 for
  * an unknown function (or no memory for a stateful one's tables). */
 int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function);
 /* The same reference, told each record's link type by the verifier. */

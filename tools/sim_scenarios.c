@@ -94,6 +94,7 @@ void sim_functions_free(struct sim_functions *f)
     mb_flowtable_free(&f->sfw.ct);
     mb_flowtable_free(&f->masq.orig);
     mb_flowtable_free(&f->masq.rew);
+    mb_stream_ids_free(&f->sids);
 }
 
 int sim_relation(vnfo_relation *rel, void **ctx, struct sim_functions *f, const char *function)
@@ -129,6 +130,13 @@ static int stateful(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, 
             return -1;
         *fn = mb_masquerade;
         *ctx = &f->masq;
+        return 0;
+    }
+    if (strcmp(function, "stream-ids") == 0) {
+        if (!f->sids.tails && mb_stream_ids_init(&f->sids, &f->ids) != 0)
+            return -1;
+        *fn = mb_stream_ids;
+        *ctx = &f->sids;
         return 0;
     }
     return -1;

@@ -112,6 +112,27 @@ vnfo_reference_verdict mb_masquerade(void *ctx, const uint8_t *in, size_t in_len
                                      size_t out_cap, size_t *out_len,
                                      vnfo_reference_resources *res);
 
+/* ---- stream IDS: signatures across segment boundaries ------------------ */
+
+struct mb_stream_ids {
+    const struct mb_ids *ids;
+    struct mb_flowtable flows; /* one direction of a TCP flow -> next sequence number */
+    uint8_t (*tails)[MB_IDS_MAX_PATTERN]; /* per slot: the stream's last bytes */
+    uint64_t now_ns;
+};
+
+int mb_stream_ids_init(struct mb_stream_ids *s, const struct mb_ids *ids); /* 0 or -1 */
+void mb_stream_ids_free(struct mb_stream_ids *s);
+
+/* vnfo_reference_fn (stateful; ctx is a struct mb_stream_ids *): follows
+ * each TCP direction in sequence order (a SYN starts it; a gap forgets
+ * what came before) and drops the segment in which a drop signature's
+ * match completes, across segment boundaries; every segment seen extends
+ * the stream, dropped or not.  A UDP datagram is its own stream.  Never
+ * modifies a packet. */
+vnfo_reference_verdict mb_stream_ids(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out,
+                                     size_t out_cap, size_t *out_len, vnfo_reference_resources *res);
+
 /* ---- the relations (vnfo_relation callbacks) --------------------------- */
 
 struct mb_fw_relation {
