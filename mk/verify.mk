@@ -28,7 +28,10 @@ noinst_LTLIBRARIES += examples/middleboxes/libmiddlebox.la
 examples_middleboxes_libmiddlebox_la_SOURCES = examples/middleboxes/middlebox.h \
 	examples/middleboxes/mb_packet.h examples/middleboxes/mb_packet.c \
 	examples/middleboxes/common.c examples/middleboxes/firewall.c examples/middleboxes/nat.c \
-	examples/middleboxes/ids.c
+	examples/middleboxes/ids.c examples/middleboxes/relation.h examples/middleboxes/conn.c \
+	examples/middleboxes/flowtable.c examples/middleboxes/stateful.c \
+	examples/middleboxes/fw_relation.c examples/middleboxes/nat_relation.c \
+	examples/middleboxes/ids_relation.c examples/middleboxes/stream_ids.c
 examples_middleboxes_libmiddlebox_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 EXTRA_DIST += examples/middleboxes/acl.txt
 
@@ -43,7 +46,7 @@ endif
 libvnfo_la_SOURCES += src/verify/verifier.c src/verify/run.c src/verify/store.c \
 	src/verify/trajectory.c src/verify/replay.c src/verify/integrity.c \
 	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c \
-	src/verify/flowtags.c src/verify/sampling.c
+	src/verify/flowtags.c src/verify/sampling.c src/verify/relation.c
 vnfoinclude_HEADERS += include/vnfo/verify.h
 noinst_HEADERS += src/verify/verify_private.h
 
@@ -81,3 +84,33 @@ bench_bench_verify_SOURCES = bench/bench_verify.c
 bench_bench_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
 bench_bench_verify_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_verify_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
+
+# Black-box relations (src/verify/relation.c, examples/middleboxes/*_relation.c).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_relation
+tests_check_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_relation_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_relation_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(JANSSON_LIBS)
+endif
+if BUILD_CLI
+TESTS += tests/relation_cli.sh
+endif
+EXTRA_DIST += tests/relation_cli.sh
+
+# make bench: the cost of relation checking against replay, same run.
+EXTRA_PROGRAMS += bench/bench_relation
+VNFO_BENCHMARKS += bench/bench_relation
+bench_bench_relation_SOURCES = bench/bench_relation.c
+bench_bench_relation_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_relation_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_relation_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
+
+# The relations over every real capture (VNFO_PCAP_DIR), for ASan.
+if HAVE_CHECK
+if BUILD_CLI
+check_PROGRAMS += tests/check_relation_pcaps
+tests_check_relation_pcaps_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_relation_pcaps_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS)
+tests_check_relation_pcaps_LDADD = $(SIM_LIBS) $(TEST_LIBS) $(PCAP_LIBS)
+endif
+endif

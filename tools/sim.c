@@ -178,10 +178,10 @@ static vnfo_status setup(struct sim *s)
         const char *name = vnfo_manifest_chain_name(m, i), *fn = vnfo_manifest_chain_function(m, i);
         if (sim_reference(&s->fn[i], &s->ctx[i], &s->fns, fn) != 0)
             return fail(VNFO_E_INVALID_ARGUMENT, "chain[%zu]: no middlebox for function \"%s\" "
-                        "(firewall, nat, ids)", i, fn);
-        if (strcmp(fn, "ids") == 0)
+                        "(firewall, nat, ids, stateful-firewall, masquerade-nat, stream-ids)", i, fn);
+        if (strcmp(fn, "ids") == 0 || strcmp(fn, "stream-ids") == 0)
             s->ids_pos = (int)i;
-        if (strcmp(fn, "nat") == 0 && s->nat_pos < 0)
+        if ((strcmp(fn, "nat") == 0 || strcmp(fn, "masquerade-nat") == 0) && s->nat_pos < 0)
             s->nat_pos = (int)i;
         struct node *nd = &s->nodes[i];
         nd->fd = -1;
@@ -314,6 +314,7 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
     vnfo_reference_resources res;
     memset(&res, 0, sizeof res);
     hr->out_len = 0;
+    s->fns.sfw.now_ns = s->fns.masq.now_ns = s->fns.sids.now_ns = t_arrive; /* the stateful functions' clock */
     hr->verdict = substituted ? mb_passthrough(NULL, in, in_len, out, OUT_MAX, &hr->out_len, &res)
                               : s->fn[i](s->ctx[i], in, in_len, out, OUT_MAX, &hr->out_len, &res);
     if (hr->verdict == VNFO_REFERENCE_ERROR)
@@ -672,6 +673,7 @@ static void cleanup(struct sim *s)
         close(s->substitute.fd);
     vnfo_sampler_free(s->sampler);
     vnfo_flowtag_table_free(s->tags);
+    sim_functions_free(&s->fns);
     free(s->mem);
     free(s);
 }

@@ -13,6 +13,7 @@
 #include <vnfo/vnfo.h>
 
 #include "middlebox.h"
+#include "relation.h"
 
 enum sim_scenario {
     SIM_HONEST = 0,
@@ -48,18 +49,37 @@ struct sim_functions {
     struct mb_firewall fw;
     struct mb_nat nat;
     struct mb_ids ids;
+    /* Stateful functions ("stateful-firewall", "masquerade-nat",
+     * "stream-ids"): their
+     * tables are allocated by sim_reference() and freed by
+     * sim_functions_free(); the caller sets now_ns before each packet. */
+    struct mb_stateful_firewall sfw;
+    struct mb_masquerade masq;
+    struct mb_stream_ids sids; /* "stream-ids" */
+    /* The customer's relations for them, and for a stream IDS. */
+    struct mb_fw_relation fw_rel;
+    struct mb_nat_relation nat_rel;
+    struct mb_ids_relation ids_rel;
 };
 
 /* Configures the three functions for traffic of the project's generator
  * (docs/simulate.md lists the rules and signatures). */
 void sim_functions_init(struct sim_functions *f, uint32_t linktype);
 
-/* The reference of a manifest function name ("firewall", "nat", "ids"):
- * 0 and *fn, *ctx set, or -1 for an unknown function. */
+/* Frees the stateful functions' tables (the struct stays usable). */
+void sim_functions_free(struct sim_functions *f);
+
+/* The reference of a manifest function name ("firewall", "nat", "ids",
+ * "stateful-firewall", "masquerade-nat", "stream-ids"): 0 and *fn, *ctx set, or -1 for
+ * an unknown function (or no memory for a stateful one's tables). */
 int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function);
 /* The same reference, told each record's link type by the verifier. */
 int sim_reference_linktype(vnfo_reference_linktype_fn *fn, void **ctx, struct sim_functions *f,
                            const char *function);
+
+/* The relation of a stateful function name ("stateful-firewall",
+ * "masquerade-nat", "stream-ids"): 0 and *rel, *ctx set, or -1. */
+int sim_relation(vnfo_relation *rel, void **ctx, struct sim_functions *f, const char *function);
 
 /* Packets in: 1 with a packet, 0 at the end, -1 on a read error.  *len is
  * the captured length, *wire_len the frame's length on the wire (the pcap

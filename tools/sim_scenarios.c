@@ -79,6 +79,67 @@ void sim_functions_init(struct sim_functions *f, uint32_t linktype)
     mb_ids_add(&f->ids, "GET /images/", 12, 1, &err); /* drop */
     mb_ids_add(&f->ids, "/api/", 5, 0, &err);         /* alert */
     mb_ids_add(&f->ids, "\x07" "example", 8, 0, &err); /* alert on DNS names */
+    f->sfw.acl = &f->fw;
+    f->masq.linktype = linktype;
+    memcpy(f->masq.public_ipv4, f->nat.public_ipv4, 4);
+    f->masq.port_lo = f->nat.port_lo;
+    f->masq.port_hi = f->nat.port_hi;
+    mb_fw_relation_init(&f->fw_rel, &f->fw);
+    mb_nat_relation_init(&f->nat_rel, f->nat.public_ipv4, 32, f->nat.port_lo, f->nat.port_hi);
+    f->ids_rel.ids = &f->ids;
+}
+
+void sim_functions_free(struct sim_functions *f)
+{
+    mb_flowtable_free(&f->sfw.ct);
+    mb_flowtable_free(&f->masq.orig);
+    mb_flowtable_free(&f->masq.rew);
+    mb_stream_ids_free(&f->sids);
+}
+
+int sim_relation(vnfo_relation *rel, void **ctx, struct sim_functions *f, const char *function)
+{
+    if (strcmp(function, "stateful-firewall") == 0) {
+        mb_fw_relation(rel);
+        *ctx = &f->fw_rel;
+    } else if (strcmp(function, "masquerade-nat") == 0) {
+        mb_nat_relation(rel);
+        *ctx = &f->nat_rel;
+    } else if (strcmp(function, "stream-ids") == 0) {
+        mb_ids_relation(rel);
+        *ctx = &f->ids_rel;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* The stateful functions' tables, on first use. */
+static int stateful(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, const char *function)
+{
+    if (strcmp(function, "stateful-firewall") == 0) {
+        if (!f->sfw.ct.slots && mb_flowtable_init(&f->sfw.ct) != 0)
+            return -1;
+        *fn = mb_stateful_firewall;
+        *ctx = &f->sfw;
+        return 0;
+    }
+    if (strcmp(function, "masquerade-nat") == 0) {
+        if ((!f->masq.orig.slots && mb_flowtable_init(&f->masq.orig) != 0) ||
+            (!f->masq.rew.slots && mb_flowtable_init(&f->masq.rew) != 0))
+            return -1;
+        *fn = mb_masquerade;
+        *ctx = &f->masq;
+        return 0;
+    }
+    if (strcmp(function, "stream-ids") == 0) {
+        if (!f->sids.tails && mb_stream_ids_init(&f->sids, &f->ids) != 0)
+            return -1;
+        *fn = mb_stream_ids;
+        *ctx = &f->sids;
+        return 0;
+    }
+    return -1;
 }
 
 /* The references told each record's link type: the verifier is single-
@@ -141,7 +202,7 @@ int sim_reference(vnfo_reference_fn *fn, void **ctx, struct sim_functions *f, co
         *fn = mb_ids;
         *ctx = &f->ids;
     } else {
-        return -1;
+        return stateful(fn, ctx, f, function);
     }
     return 0;
 }

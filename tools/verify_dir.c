@@ -93,15 +93,24 @@ static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_f
     char copy[256];
     snprintf(copy, sizeof copy, "%s", list);
     for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        vnfo_reference_linktype_fn fn;
+        vnfo_reference_linktype_fn fn = NULL;
+        vnfo_relation rel;
         void *ctx;
-        if (sim_reference_linktype(&fn, &ctx, fns, t) != 0) {
-            cli_error("%s: --reference: unknown function \"%s\" (firewall, nat, ids)", cmd, t);
+        /* A stateful function's reference is a relation (docs/verify.md). */
+        int is_relation = sim_relation(&rel, &ctx, fns, t) == 0;
+        if (!is_relation && sim_reference_linktype(&fn, &ctx, fns, t) != 0) {
+            cli_error("%s: --reference: unknown function \"%s\" (firewall, nat, ids, "
+                      "stateful-firewall, masquerade-nat, stream-ids)", cmd, t);
             return CLI_USAGE;
         }
-        for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++)
-            if (strcmp(vnfo_manifest_chain_function(m, i), t) == 0)
+        for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++) {
+            if (strcmp(vnfo_manifest_chain_function(m, i), t) != 0)
+                continue;
+            if (is_relation)
+                vnfo_verifier_relation_set(v, vnfo_manifest_chain_name(m, i), &rel, ctx);
+            else
                 vnfo_verifier_reference_linktype_set(v, vnfo_manifest_chain_name(m, i), fn, ctx);
+        }
     }
     return 0;
 }

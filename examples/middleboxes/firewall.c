@@ -9,6 +9,7 @@
 
 #include "mb_packet.h"
 #include "middlebox.h"
+#include "relation.h"
 
 #define ACL_MAX_BYTES 65536
 
@@ -216,4 +217,12 @@ forward:
     memcpy(out, in, in_len);
     *out_len = in_len;
     return VNFO_REFERENCE_FORWARD;
+}
+
+int mb_firewall_allows(const struct mb_firewall *fw, const struct mb_view *v)
+{
+    for (size_t i = 0; i < fw->n_rules; i++)
+        if (rule_match(&fw->rules[i], v))
+            return fw->rules[i].allow;
+    return fw->default_allow;
 }

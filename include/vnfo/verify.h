@@ -246,6 +246,140 @@ VNFO_API vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
  */
 VNFO_API vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);
 
+/* ---- black-box relations (docs/verify.md, "Black-box relations") -------- */
+
+/** Version of ::vnfo_relation understood by this library. */
+#define VNFO_RELATION_VERSION 1
+/** Bytes of a relation's flow key and of a fact's key and value, at most. */
+#define VNFO_RELATION_KEY_BYTES 48
+/** Facts one record may state, at most. */
+#define VNFO_RELATION_FACTS_MAX 4
+
+/** Whether a logged output is admissible.  Values are pinned. */
+typedef enum vnfo_relation_verdict {
+    VNFO_RELATION_ADMISSIBLE = 0,   /**< Some state consistent with the sample explains it. */
+    VNFO_RELATION_INADMISSIBLE = 1, /**< No state of the function explains it: a violation. */
+    VNFO_RELATION_NOT_APPLICABLE = 2 /**< The relation does not judge this packet (not IP, bytes missing). */
+} vnfo_relation_verdict;
+
+/**
+ * @brief One sampled record as a relation sees it.
+ *
+ * Pointers are valid during the call only.  @p out is the packet the
+ * function forwarded as the record logged it (NULL when it dropped the
+ * packet or the record keeps no output bytes); @p out_whole says whether it
+ * is the whole packet or a header prefix (granularity `headers`).
+ */
+typedef struct vnfo_relation_packet {
+    uint64_t label;    /**< The packet's sampling label. */
+    uint64_t t_in_ns;  /**< When the function received it (its node's clock). */
+    uint32_t linktype; /**< pcap LINKTYPE of @p in and @p out. */
+    uint32_t forwarded; /**< 1 forwarded, 0 dropped. */
+    const uint8_t *in;  /**< The input packet (link layer included). */
+    size_t in_len;
+    const uint8_t *out; /**< The output packet, or NULL. */
+    size_t out_len;
+    uint32_t in_whole;  /**< 1: @p in is the whole packet, 0: a prefix. */
+    uint32_t out_whole; /**< 1: @p out is the whole packet, 0: a prefix. */
+} vnfo_relation_packet;
+
+/**
+ * @brief A fact about the function's state that one record shows.
+ *
+ * Facts of one @p space and equal key must agree: two facts with different
+ * values conflict when the later one's time lies less than @p hold_ns after
+ * the earlier one's (the state the earlier record shows cannot have ended
+ * sooner, e.g. a NAT mapping's minimum idle lifetime).  Key and value are
+ * compared as bytes over their lengths.
+ */
+typedef struct vnfo_relation_fact {
+    uint32_t space;     /**< Which constraint; facts of different spaces never conflict. */
+    uint32_t key_len;   /**< Bytes of @p key used (1 to VNFO_RELATION_KEY_BYTES). */
+    uint32_t value_len; /**< Bytes of @p value used (0 to VNFO_RELATION_KEY_BYTES). */
+    uint32_t reserved;  /**< 0. */
+    uint64_t hold_ns;   /**< How long after this record its value must keep holding. */
+    uint8_t key[VNFO_RELATION_KEY_BYTES];
+    uint8_t value[VNFO_RELATION_KEY_BYTES];
+} vnfo_relation_fact;
+
+/**
+ * @brief Per packet: is the logged output admissible given the input and
+ *        some state consistent with what was observed?
+ * @param ctx The relation's context.
+ * @param p The record.
+ * @param prev The previous sampled record of the same flow in the flow's
+ *        order (::vnfo_relation.flow), or NULL (no flow callback, first of
+ *        its flow).  Lets a relation use bytes a neighbouring sample saw
+ *        (an IDS reassembling a stream).
+ * @param why A buffer of @p why_cap bytes for the reason of an
+ *        INADMISSIBLE verdict (text; the verifier escapes it).
+ * @return The verdict.
+ */
+typedef vnfo_relation_verdict (*vnfo_relation_check_fn)(void *ctx, const vnfo_relation_packet *p,
+                                                         const vnfo_relation_packet *prev,
+                                                         char *why, size_t why_cap);
+
+/**
+ * @brief The flow a record belongs to, and its place in the flow.
+ * @param[out] key Up to VNFO_RELATION_KEY_BYTES bytes naming the flow.
+ * @param[out] key_len Bytes of @p key used; 0: the record has no flow.
+ * @param[out] order Its position in the flow (a TCP sequence number, a
+ *        time); records of a flow are given to the check in this order.
+ */
+typedef void (*vnfo_relation_flow_fn)(void *ctx, const vnfo_relation_packet *p, uint8_t *key,
+                                      size_t *key_len, uint64_t *order);
+
+/**
+ * @brief The facts a record shows about the function's state.
+ * @param[out] facts Room for VNFO_RELATION_FACTS_MAX facts (zeroed).
+ * @return How many were written (0 to VNFO_RELATION_FACTS_MAX).
+ */
+typedef size_t (*vnfo_relation_facts_fn)(void *ctx, const vnfo_relation_packet *p,
+                                         vnfo_relation_fact *facts);
+
+/**
+ * @brief A reference given as a relation instead of a function: the
+ *        customer's model of a stateful function for black-box checking.
+ *
+ * Every callback but @p check is optional (NULL).  The relation allocates
+ * nothing on the verifier's behalf; its context is the caller's.
+ */
+typedef struct vnfo_relation {
+    unsigned version;              /**< VNFO_RELATION_VERSION. */
+    vnfo_relation_check_fn check;  /**< Per-packet admissibility (required). */
+    vnfo_relation_flow_fn flow;    /**< Flow key and order, or NULL. */
+    vnfo_relation_facts_fn facts;  /**< Facts across records, or NULL. */
+    const char *const *space_names; /**< What a conflict in fact space i means
+                                         ("one original flow, two rewritten tuples"), or NULL. */
+    uint32_t n_space_names;        /**< Entries of @p space_names. */
+} vnfo_relation;
+
+/** Initialiser of ::vnfo_relation (no callbacks yet). */
+#define VNFO_RELATION_INIT {VNFO_RELATION_VERSION, NULL, NULL, NULL, NULL, 0}
+
+/**
+ * @brief Give a chain function its reference as a relation (black-box
+ *        checking of a stateful function), checked as `relation.<name>`.
+ *
+ * Independent of vnfo_verifier_reference_set(): a function may have both.
+ * Records with packet bytes are checked: each for admissibility, all the
+ * records of a flow and all facts for consistency (sorted, O(n log n)).
+ * @param name The chain entry's name.
+ * @param relation The callbacks (copied); NULL removes the relation.
+ * @param ctx Passed to the callbacks; must outlive the verifier.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (no check callback),
+ *         VNFO_E_STRUCT_VERSION or VNFO_E_NOT_FOUND (no such chain entry).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_relation_set(vnfo_verifier *v, const char *name,
+                                                const vnfo_relation *relation, void *ctx);
+
+/**
+ * @brief Size of ::vnfo_relation in this build (for bindings).
+ * @par Thread safety: safe.
+ */
+VNFO_API size_t vnfo_relation_size(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -97,6 +97,8 @@ static vnfo_status run_checks(vnfo_verifier *v, vnfo_report *r)
     if (s == VNFO_OK)
         s = vnfo__verify_replay(v, r);
     if (s == VNFO_OK)
+        s = vnfo__verify_relations(v, r);
+    if (s == VNFO_OK)
         s = vnfo__verify_performance(v, r);
     if (s == VNFO_OK)
         s = vnfo__verify_accounting(v, r);

@@ -93,13 +93,22 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
     r->wire_len = p->wire_len;
     /* Bytes are kept only where a reference can replay them, or where the
      * sampler can re-decide a whole packet. */
-    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref || v->chain[r->pos].ref_lt ||
+    int rel = r->pos != VPOS_NONE && v->chain[r->pos].rel.check;
+    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref || v->chain[r->pos].ref_lt || rel ||
                                        (v->sampler && p->granularity == VNFO_GRANULARITY_FULL));
+    r->bytes_out = VBYTES_NONE;
     if (p->bytes_in && p->bytes_in_len && keep) {
         vnfo_status s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
         if (s != VNFO_OK)
             return s;
         r->bytes_in_len = (uint32_t)p->bytes_in_len;
+    }
+    /* A relation judges the output too (a NAT's rewritten tuple). */
+    if (rel && p->bytes_out && p->bytes_out_len) {
+        vnfo_status s = arena_put(&r->bytes_out, v, p->bytes_out, p->bytes_out_len);
+        if (s != VNFO_OK)
+            return s;
+        r->bytes_out_len = (uint32_t)p->bytes_out_len;
     }
     v->n_recs++;
     return VNFO_OK;

@@ -34,6 +34,8 @@ struct vfunction {
     vnfo_reference_fn ref; /* NULL when the customer gave none */
     vnfo_reference_linktype_fn ref_lt; /* or this one, which takes each record's link type */
     void *ref_ctx;
+    vnfo_relation rel;   /* rel.check NULL when the customer gave no relation */
+    void *rel_ctx;
     int log_added;
 };
 
@@ -56,6 +58,7 @@ struct vrec {
     uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
     uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
     uint32_t wire_len;  /* 0: the record does not state it (format 1) */
+    uint32_t bytes_out, bytes_out_len; /* output bytes, kept for a relation only */
     uint8_t has_ref;   /* a reference replayed it (replay.c) */
     uint64_t ref_cycles, ref_mem;
 };
@@ -144,6 +147,9 @@ vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report);
 
 /* replay.c */
 vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report);
+
+/* relation.c: black-box checking through relations. */
+vnfo_status vnfo__verify_relations(vnfo_verifier *v, vnfo_report *report);
 
 /* integrity.c */
 vnfo_status vnfo__verify_integrity(vnfo_verifier *v, vnfo_report *report);

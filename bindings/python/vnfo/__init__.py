@@ -25,7 +25,7 @@ from .report import Category, Check, Report, Verdict
 from .bill import Bill
 from .verify import Verifier, verify_dir
 from . import (account, bill, flowtag, keys, log, manifest, packet, record,  # noqa: F401
-               reference, report, sampler, verify)
+               reference, relation, report, sampler, verify)
 
 
 def __getattr__(name):

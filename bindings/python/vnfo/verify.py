@@ -21,6 +21,7 @@ from .manifest import Manifest
 from .packet import LinkType
 from .record import Record, _to_c
 from .reference import Reference
+from .relation import Relation
 from .report import Report
 
 __all__ = ["Verifier", "verify_dir"]
@@ -45,6 +46,7 @@ class Verifier:
         self.manifest = manifest
         self._keep: List[Any] = [manifest]
         self.references: Dict[str, Reference] = {}
+        self.relations: Dict[str, Relation] = {}
         keep = self._keep
         # Freed before what it borrows: the finaliser holds the borrowed objects.
         self._c = ffi.gc(out[0], lambda p, k=keep: lib.vnfo_verifier_free(p))
@@ -62,6 +64,17 @@ class Verifier:
         self.references[name] = ref
         self._keep.append(ref)
         return ref
+
+    def set_relation(self, name: str, relation: Union[Callable, Relation]) -> Relation:
+        """The reference of stateful chain entry ``name`` as a relation
+        (``vnfo.relation``; a bare callable is its ``check``), checked as
+        ``relation.<name>``.  Set it before adding logs."""
+        rel = relation if isinstance(relation, Relation) else Relation(relation)
+        check(lib.vnfo_verifier_relation_set(self._c, name.encode(), rel.c_relation,
+                                             rel.c_context))
+        self.relations[name] = rel
+        self._keep.append(rel)
+        return rel
 
     def add_log(self, name: str, log, source: Optional[str] = None) -> None:
         """Chain entry ``name``'s log: a path, or the log bytes (any buffer)."""
@@ -105,7 +118,7 @@ class Verifier:
         out = ffi.new("vnfo_report **")
         check(lib.vnfo_verifier_run(out, self._c))
         report = Report._adopt(out[0])
-        for ref in self.references.values():
+        for ref in [*self.references.values(), *self.relations.values()]:
             if ref.errors:
                 exc = ref.errors[0]
                 exc.vnfo_report = report

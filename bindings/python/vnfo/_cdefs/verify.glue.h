@@ -11,3 +11,13 @@ extern "Python" vnfo_reference_verdict vnfo_py_reference_linktype(void *ctx, uin
                                                                   uint8_t *out, size_t out_cap,
                                                                   size_t *out_len,
                                                                   vnfo_reference_resources *res);
+
+/* The trampolines of Python relations (vnfo/relation.py); ctx is the
+ * handle of a vnfo.relation.Relation. */
+extern "Python" vnfo_relation_verdict vnfo_py_relation_check(void *ctx, const vnfo_relation_packet *p,
+                                                             const vnfo_relation_packet *prev,
+                                                             char *why, size_t why_cap);
+extern "Python" void vnfo_py_relation_flow(void *ctx, const vnfo_relation_packet *p, uint8_t *key,
+                                           size_t *key_len, uint64_t *order);
+extern "Python" size_t vnfo_py_relation_facts(void *ctx, const vnfo_relation_packet *p,
+                                              vnfo_relation_fact *facts);

@@ -51,3 +51,50 @@ vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *samp
 vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill);
 vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
 vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);
+#define VNFO_RELATION_VERSION ...
+#define VNFO_RELATION_KEY_BYTES ...
+#define VNFO_RELATION_FACTS_MAX ...
+typedef enum vnfo_relation_verdict {
+    VNFO_RELATION_ADMISSIBLE = 0,
+    VNFO_RELATION_INADMISSIBLE = 1,
+    VNFO_RELATION_NOT_APPLICABLE = 2
+} vnfo_relation_verdict;
+typedef struct vnfo_relation_packet {
+    uint64_t label;
+    uint64_t t_in_ns;
+    uint32_t linktype;
+    uint32_t forwarded;
+    const uint8_t *in;
+    size_t in_len;
+    const uint8_t *out;
+    size_t out_len;
+    uint32_t in_whole;
+    uint32_t out_whole;
+} vnfo_relation_packet;
+typedef struct vnfo_relation_fact {
+    uint32_t space;
+    uint32_t key_len;
+    uint32_t value_len;
+    uint32_t reserved;
+    uint64_t hold_ns;
+    uint8_t key[48];
+    uint8_t value[48];
+} vnfo_relation_fact;
+typedef vnfo_relation_verdict (*vnfo_relation_check_fn)(void *ctx, const vnfo_relation_packet *p,
+                                                         const vnfo_relation_packet *prev,
+                                                         char *why, size_t why_cap);
+typedef void (*vnfo_relation_flow_fn)(void *ctx, const vnfo_relation_packet *p, uint8_t *key,
+                                      size_t *key_len, uint64_t *order);
+typedef size_t (*vnfo_relation_facts_fn)(void *ctx, const vnfo_relation_packet *p,
+                                         vnfo_relation_fact *facts);
+typedef struct vnfo_relation {
+    unsigned version;
+    vnfo_relation_check_fn check;
+    vnfo_relation_flow_fn flow;
+    vnfo_relation_facts_fn facts;
+    const char *const *space_names;
+    uint32_t n_space_names;
+} vnfo_relation;
+vnfo_status vnfo_verifier_relation_set(vnfo_verifier *v, const char *name,
+                                                const vnfo_relation *relation, void *ctx);
+size_t vnfo_relation_size(void);
