@@ -679,6 +679,26 @@ START_TEST(test_sla_mean_guards)
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
     ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SKEWED);
     vnfo_account_acc_free(a);
+    /* Right-skewed delays far above the limit: skew makes the lower bound
+     * conservative, so the FAIL stands (a provider holding every packet
+     * 5 ms is caught even with a heavy tail); near the limit, INCONCLUSIVE. */
+    a = acc_new(1000);
+    for (int i = 0; i < 97; i++)
+        vnfo_account_acc_add(a, (uint64_t)(5000 + (i * 37) % 1000));
+    for (int i = 0; i < 3; i++)
+        vnfo_account_acc_add(a, 60000);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_double_gt(r.skewness, 0.5);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_FAIL);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_ABOVE_LIMIT);
+    ck_assert_double_le(r.p_value, 1.0 - r.confidence);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 5000, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SKEWED);
+    /* and a PASS is never given on that side: far below the limit, still INCONCLUSIVE */
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 100000, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    vnfo_account_acc_free(a);
 }
 END_TEST
 

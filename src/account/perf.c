@@ -22,7 +22,12 @@ static double slack_limit(double ref, const vnfo_account_options *o)
 }
 
 /* Largest skewness of the sample mean (G1/√n) for which the corrected
- * interval is used; beyond it the mean is INCONCLUSIVE ("too skewed"). */
+ * interval is used in both directions.  Beyond it only the verdict on the
+ * side where skew makes the plain t bound conservative stands: for
+ * right-skewed delays the studentised mean is left-skewed, so P(T > t) <= α
+ * and a lower bound above the limit (FAIL) is safe, while a PASS is not
+ * (the sample that missed the tail looks good); left-skewed, the other way
+ * round.  Anything else is INCONCLUSIVE ("too skewed"). */
 #define MEAN_SKEW_MAX 0.5
 
 /* Student t interval of the mean with Hall's skewness correction (the
@@ -73,6 +78,17 @@ static double metric_quantile(vnfo_account_metric m, double q)
     }
 }
 
+/* Whether a mean beyond MEAN_SKEW_MAX still has a safe verdict: the interval
+ * lies wholly on the side its skew makes conservative (see MEAN_SKEW_MAX). */
+static int skew_safe_verdict(const vnfo_account_result *r)
+{
+    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, (double)r->n - 1.0);
+    double plain_lower = r->estimate - t * r->std_error, plain_upper = r->estimate + t * r->std_error;
+    if (r->skewness > 0)
+        return r->lower > r->limit && plain_lower > r->limit;
+    return r->upper <= r->limit && plain_upper <= r->limit;
+}
+
 static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
 {
     if (metric == VNFO_ACCOUNT_METRIC_MEAN && r->n < 2) {
@@ -82,7 +98,8 @@ static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
         /* Equal delays: no variance, so no interval can be claimed. */
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_NO_SPREAD;
-    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && fabs(r->skewness) > MEAN_SKEW_MAX) {
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && fabs(r->skewness) > MEAN_SKEW_MAX &&
+               !skew_safe_verdict(r)) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_SKEWED;
     } else if (r->lower > r->limit) {
