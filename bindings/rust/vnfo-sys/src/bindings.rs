@@ -106,6 +106,36 @@ pub type vnfo_reference_linktype_fn = ::std::option::Option<
         res: *mut vnfo_reference_resources,
     ) -> vnfo_reference_verdict,
 >;
+#[doc = " Whether a logged output is admissible.  Values are pinned."]
+pub type vnfo_relation_verdict = ::std::os::raw::c_uint;
+#[doc = " @brief Per packet: is the logged output admissible given the input and\n        some state consistent with what was observed?\n @param ctx The relation's context.\n @param p The record.\n @param prev The previous sampled record of the same flow in the flow's\n        order (::vnfo_relation.flow), or NULL (no flow callback, first of\n        its flow).  Lets a relation use bytes a neighbouring sample saw\n        (an IDS reassembling a stream).\n @param why A buffer of @p why_cap bytes for the reason of an\n        INADMISSIBLE verdict (text; the verifier escapes it).\n @return The verdict."]
+pub type vnfo_relation_check_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        p: *const vnfo_relation_packet,
+        prev: *const vnfo_relation_packet,
+        why: *mut ::std::os::raw::c_char,
+        why_cap: usize,
+    ) -> vnfo_relation_verdict,
+>;
+#[doc = " @brief The flow a record belongs to, and its place in the flow.\n @param[out] key Up to VNFO_RELATION_KEY_BYTES bytes naming the flow.\n @param[out] key_len Bytes of @p key used; 0: the record has no flow.\n @param[out] order Its position in the flow (a TCP sequence number, a\n        time); records of a flow are given to the check in this order."]
+pub type vnfo_relation_flow_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        p: *const vnfo_relation_packet,
+        key: *mut u8,
+        key_len: *mut usize,
+        order: *mut u64,
+    ),
+>;
+#[doc = " @brief The facts a record shows about the function's state.\n @param[out] facts Room for VNFO_RELATION_FACTS_MAX facts (zeroed).\n @return How many were written (0 to VNFO_RELATION_FACTS_MAX)."]
+pub type vnfo_relation_facts_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        ctx: *mut ::std::os::raw::c_void,
+        p: *const vnfo_relation_packet,
+        facts: *mut vnfo_relation_fact,
+    ) -> usize,
+>;
 #[doc = " @brief Receives each completed record.\n @param ctx The options' emit_ctx.\n @param rec The record; valid only during the call (its packet bytes point\n        into the tap).  The log writer fills node id, epoch and seq.\n @return VNFO_OK, or a status that the tap returns to its caller unchanged\n         (the record counts as emitted; the tap's state stays consistent)."]
 pub type vnfo_tap_emit_fn = ::std::option::Option<
     unsafe extern "C" fn(ctx: *mut ::std::os::raw::c_void, rec: *const vnfo_record) -> vnfo_status,
@@ -207,9 +237,9 @@ pub struct vnfo_packet_view {
     pub src_port: u16,
     #[doc = "< Destination port (host order), when VNFO_PACKET_HAS_PORTS."]
     pub dst_port: u16,
-    #[doc = "< Tag control information of the VLAN tags, outer first."]
+    #[doc = "< Tag control information of the outer two VLAN tags, outer first."]
     pub vlan_tci: [u16; 2usize],
-    #[doc = "< Number of VLAN tags (0 to 2)."]
+    #[doc = "< Number of entries in vlan_tci (0 to 2; a frame may carry up to VNFO_PACKET_VLAN_MAX tags)."]
     pub vlan_count: u8,
     #[doc = "< 4 or 6."]
     pub ip_version: u8,
@@ -405,9 +435,9 @@ pub struct vnfo_account_result {
     pub std_error: f64,
     #[doc = "< z or t statistic; NaN when n/a."]
     pub statistic: f64,
-    #[doc = "< Sample skewness G1; NaN when undefined."]
+    #[doc = "< Total/clustered count: skewness of the estimate; mean: G1/sqrt(n); NaN when undefined."]
     pub skewness: f64,
-    #[doc = "< Total: 1 when n > 25·G1² (normal approximation fit)."]
+    #[doc = "< Total: 1 when the skewness-corrected interval applies (|γ| <= VNFO_ACCOUNT_SKEW_MAX, tail index >= VNFO_ACCOUNT_TAIL_INDEX_MIN)."]
     pub cochran_ok: ::std::os::raw::c_int,
     #[doc = "< Total: sign of B·p - Σx, exact; count: sign of N·p - n."]
     pub exact_cmp: ::std::os::raw::c_int,
@@ -891,6 +921,63 @@ pub struct vnfo_verify_options {
 pub struct vnfo_verifier {
     _unused: [u8; 0],
 }
+#[doc = " @brief One sampled record as a relation sees it.\n\n Pointers are valid during the call only.  @p out is the packet the\n function forwarded as the record logged it (NULL when it dropped the\n packet or the record keeps no output bytes); @p out_whole says whether it\n is the whole packet or a header prefix (granularity `headers`)."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct vnfo_relation_packet {
+    #[doc = "< The packet's sampling label."]
+    pub label: u64,
+    #[doc = "< When the function received it (its node's clock)."]
+    pub t_in_ns: u64,
+    #[doc = "< pcap LINKTYPE of @p in and @p out."]
+    pub linktype: u32,
+    #[doc = "< 1 forwarded, 0 dropped."]
+    pub forwarded: u32,
+    #[doc = "< The input packet (link layer included)."]
+    pub in_: *const u8,
+    pub in_len: usize,
+    #[doc = "< The output packet, or NULL."]
+    pub out: *const u8,
+    pub out_len: usize,
+    #[doc = "< 1: @p in is the whole packet, 0: a prefix."]
+    pub in_whole: u32,
+    #[doc = "< 1: @p out is the whole packet, 0: a prefix."]
+    pub out_whole: u32,
+}
+#[doc = " @brief A fact about the function's state that one record shows.\n\n Facts of one @p space and equal key must agree: two facts with different\n values conflict when the later one's time lies less than @p hold_ns after\n the earlier one's (the state the earlier record shows cannot have ended\n sooner, e.g. a NAT mapping's minimum idle lifetime).  Key and value are\n compared as bytes over their lengths."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct vnfo_relation_fact {
+    #[doc = "< Which constraint; facts of different spaces never conflict."]
+    pub space: u32,
+    #[doc = "< Bytes of @p key used (1 to VNFO_RELATION_KEY_BYTES)."]
+    pub key_len: u32,
+    #[doc = "< Bytes of @p value used (0 to VNFO_RELATION_KEY_BYTES)."]
+    pub value_len: u32,
+    #[doc = "< 0."]
+    pub reserved: u32,
+    #[doc = "< How long after this record its value must keep holding."]
+    pub hold_ns: u64,
+    pub key: [u8; 48usize],
+    pub value: [u8; 48usize],
+}
+#[doc = " @brief A reference given as a relation instead of a function: the\n        customer's model of a stateful function for black-box checking.\n\n Every callback but @p check is optional (NULL).  The relation allocates\n nothing on the verifier's behalf; its context is the caller's."]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct vnfo_relation {
+    #[doc = "< VNFO_RELATION_VERSION."]
+    pub version: ::std::os::raw::c_uint,
+    #[doc = "< Per-packet admissibility (required)."]
+    pub check: vnfo_relation_check_fn,
+    #[doc = "< Flow key and order, or NULL."]
+    pub flow: vnfo_relation_flow_fn,
+    #[doc = "< Facts across records, or NULL."]
+    pub facts: vnfo_relation_facts_fn,
+    #[doc = "< What a conflict in fact space i means\n(\"one original flow, two rewritten tuples\"), or NULL."]
+    pub space_names: *const *const ::std::os::raw::c_char,
+    #[doc = "< Entries of @p space_names."]
+    pub n_space_names: u32,
+}
 #[doc = " How a tap pairs and records frames."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
@@ -953,11 +1040,20 @@ pub const VNFO_KEY_SEED_BYTES: u32 = 32;
 pub const VNFO_KEY_SIGNATURE_BYTES: u32 = 64;
 pub const VNFO_KEY_PUBLIC_TEXT_SIZE: u32 = 54;
 pub const VNFO_KEY_FINGERPRINT_SIZE: u32 = 44;
+pub const VNFO_LINKTYPE_NULL: u32 = 0;
 pub const VNFO_LINKTYPE_ETHERNET: u32 = 1;
+pub const VNFO_LINKTYPE_PPP: u32 = 9;
+pub const VNFO_LINKTYPE_PPP_HDLC: u32 = 50;
 pub const VNFO_LINKTYPE_RAW: u32 = 101;
+pub const VNFO_LINKTYPE_C_HDLC: u32 = 104;
+pub const VNFO_LINKTYPE_LOOP: u32 = 108;
 pub const VNFO_LINKTYPE_LINUX_SLL: u32 = 113;
 pub const VNFO_LINKTYPE_IPV4: u32 = 228;
 pub const VNFO_LINKTYPE_IPV6: u32 = 229;
+pub const VNFO_LINKTYPE_NFLOG: u32 = 239;
+pub const VNFO_LINKTYPE_LINUX_SLL2: u32 = 276;
+pub const VNFO_PACKET_VLAN_MAX: u32 = 8;
+pub const VNFO_PACKET_MPLS_MAX: u32 = 8;
 pub const VNFO_PACKET_DIGEST_BYTES: u32 = 16;
 pub const VNFO_PACKET_FIELDS_MAX_BYTES: u32 = 256;
 pub const VNFO_PACKET_PAYLOAD_MAX: u32 = 64;
@@ -994,6 +1090,8 @@ pub const VNFO_ACCOUNT_SUM_TEXT_SIZE: u32 = 80;
 pub const VNFO_ACCOUNT_FORMAT_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_ACC_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_SUMMARY_VERSION: u32 = 1;
+pub const VNFO_ACCOUNT_SKEW_MAX: f64 = 0.5;
+pub const VNFO_ACCOUNT_TAIL_INDEX_MIN: f64 = 3.0;
 pub const VNFO_ACCOUNT_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_ACCOUNT_RESULT_VERSION: u32 = 1;
 pub const VNFO_RECORD_FORMAT_VERSION: u32 = 2;
@@ -1008,7 +1106,7 @@ pub const VNFO_RECORD_MAX_PACKET_BYTES: u32 = 65535;
 pub const VNFO_RECORD_MAX_COMMITMENT: u32 = 64;
 pub const VNFO_RECORD_MAX_BYTES: u32 = 133124;
 pub const VNFO_FLOWTAG_CAPACITY_MAX: u32 = 16777214;
-pub const VNFO_FLOWTAG_FORMAT_VERSION: u32 = 1;
+pub const VNFO_FLOWTAG_FORMAT_VERSION: u32 = 2;
 pub const VNFO_FLOWTAG_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_FLOWTAG_IPV6_ALL: u32 = 4294967295;
 pub const VNFO_FLOWTAG_NSH_MD_CLASS: u32 = 65526;
@@ -1033,6 +1131,9 @@ pub const VNFO_BILL_MAX_BYTES: u32 = 1048576;
 pub const VNFO_BILL_MAX_FUNCTIONS: u32 = 64;
 pub const VNFO_REFERENCE_STATE_BYTES: u32 = 32;
 pub const VNFO_VERIFY_OPTIONS_VERSION: u32 = 1;
+pub const VNFO_RELATION_VERSION: u32 = 1;
+pub const VNFO_RELATION_KEY_BYTES: u32 = 48;
+pub const VNFO_RELATION_FACTS_MAX: u32 = 4;
 pub const VNFO_TAP_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_TAP_DEFAULT_CAPACITY: u32 = 65536;
 pub const VNFO_TAP_MAX_CAPACITY: u32 = 16777216;
@@ -1382,6 +1483,8 @@ pub const VNFO_ACCOUNT_METHOD_SKETCH_ORDER_STATISTICS: vnfo_account_method = 6;
 pub const VNFO_ACCOUNT_METHOD_STUDENT_T: vnfo_account_method = 7;
 #[doc = "< The largest sampled value against the limit."]
 pub const VNFO_ACCOUNT_METHOD_SAMPLE_MAX: vnfo_account_method = 8;
+#[doc = "< Hall's skewness-corrected interval over sampling units (since 0.2)."]
+pub const VNFO_ACCOUNT_METHOD_SKEW_CORRECTED: vnfo_account_method = 9;
 #[doc = "< Not computed."]
 pub const VNFO_ACCOUNT_REASON_NONE: vnfo_account_reason = 0;
 #[doc = "< The billed value (or limit) lies inside the interval."]
@@ -1396,7 +1499,7 @@ pub const VNFO_ACCOUNT_REASON_BELOW_SAMPLE: vnfo_account_reason = 4;
 pub const VNFO_ACCOUNT_REASON_EXACT_MATCH: vnfo_account_reason = 5;
 #[doc = "< Too few values for the method."]
 pub const VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL: vnfo_account_reason = 6;
-#[doc = "< Cochran's rule fails and no maximum M is known."]
+#[doc = "< The estimated total is too skewed for the corrected interval and no maximum M is known."]
 pub const VNFO_ACCOUNT_REASON_SKEWED: vnfo_account_reason = 7;
 #[doc = "< All values equal: no variance to build a normal interval."]
 pub const VNFO_ACCOUNT_REASON_NO_SPREAD: vnfo_account_reason = 8;
@@ -1530,6 +1633,12 @@ pub const VNFO_REFERENCE_FORWARD: vnfo_reference_verdict = 0;
 pub const VNFO_REFERENCE_DROP: vnfo_reference_verdict = 1;
 #[doc = "< The reference cannot process it (malformed, output too small)."]
 pub const VNFO_REFERENCE_ERROR: vnfo_reference_verdict = 2;
+#[doc = "< Some state consistent with the sample explains it."]
+pub const VNFO_RELATION_ADMISSIBLE: vnfo_relation_verdict = 0;
+#[doc = "< No state of the function explains it: a violation."]
+pub const VNFO_RELATION_INADMISSIBLE: vnfo_relation_verdict = 1;
+#[doc = "< The relation does not judge this packet (not IP, bytes missing)."]
+pub const VNFO_RELATION_NOT_APPLICABLE: vnfo_relation_verdict = 2;
 #[test]
 fn bindgen_test_layout_vnfo_rational() {
     const UNINIT: ::std::mem::MaybeUninit<vnfo_rational> = ::std::mem::MaybeUninit::uninit();
@@ -3424,6 +3533,166 @@ fn bindgen_test_layout_vnfo_verify_options() {
     );
 }
 #[test]
+fn bindgen_test_layout_vnfo_relation_packet() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_relation_packet> = ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_relation_packet>(),
+        64usize,
+        "Size of vnfo_relation_packet"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_relation_packet>(),
+        8usize,
+        "Alignment of vnfo_relation_packet"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).label) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_relation_packet::label"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).t_in_ns) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_relation_packet::t_in_ns"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).linktype) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_relation_packet::linktype"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).forwarded) as usize - ptr as usize },
+        20usize,
+        "Offset of field: vnfo_relation_packet::forwarded"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).in_) as usize - ptr as usize },
+        24usize,
+        "Offset of field: vnfo_relation_packet::in_"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).in_len) as usize - ptr as usize },
+        32usize,
+        "Offset of field: vnfo_relation_packet::in_len"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).out) as usize - ptr as usize },
+        40usize,
+        "Offset of field: vnfo_relation_packet::out"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).out_len) as usize - ptr as usize },
+        48usize,
+        "Offset of field: vnfo_relation_packet::out_len"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).in_whole) as usize - ptr as usize },
+        56usize,
+        "Offset of field: vnfo_relation_packet::in_whole"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).out_whole) as usize - ptr as usize },
+        60usize,
+        "Offset of field: vnfo_relation_packet::out_whole"
+    );
+}
+#[test]
+fn bindgen_test_layout_vnfo_relation_fact() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_relation_fact> = ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_relation_fact>(),
+        120usize,
+        "Size of vnfo_relation_fact"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_relation_fact>(),
+        8usize,
+        "Alignment of vnfo_relation_fact"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).space) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_relation_fact::space"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).key_len) as usize - ptr as usize },
+        4usize,
+        "Offset of field: vnfo_relation_fact::key_len"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).value_len) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_relation_fact::value_len"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).reserved) as usize - ptr as usize },
+        12usize,
+        "Offset of field: vnfo_relation_fact::reserved"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).hold_ns) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_relation_fact::hold_ns"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).key) as usize - ptr as usize },
+        24usize,
+        "Offset of field: vnfo_relation_fact::key"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).value) as usize - ptr as usize },
+        72usize,
+        "Offset of field: vnfo_relation_fact::value"
+    );
+}
+#[test]
+fn bindgen_test_layout_vnfo_relation() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_relation> = ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_relation>(),
+        48usize,
+        "Size of vnfo_relation"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_relation>(),
+        8usize,
+        "Alignment of vnfo_relation"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).version) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_relation::version"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).check) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_relation::check"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).flow) as usize - ptr as usize },
+        16usize,
+        "Offset of field: vnfo_relation::flow"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).facts) as usize - ptr as usize },
+        24usize,
+        "Offset of field: vnfo_relation::facts"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).space_names) as usize - ptr as usize },
+        32usize,
+        "Offset of field: vnfo_relation::space_names"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).n_space_names) as usize - ptr as usize },
+        40usize,
+        "Offset of field: vnfo_relation::n_space_names"
+    );
+}
+#[test]
 fn bindgen_test_layout_vnfo_tap_options() {
     const UNINIT: ::std::mem::MaybeUninit<vnfo_tap_options> = ::std::mem::MaybeUninit::uninit();
     let ptr = UNINIT.as_ptr();
@@ -3698,6 +3967,33 @@ impl Default for vnfo_log_batch_info {
     }
 }
 impl Default for vnfo_log_proof {
+    fn default() -> Self {
+        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
+        unsafe {
+            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+            s.assume_init()
+        }
+    }
+}
+impl Default for vnfo_relation_packet {
+    fn default() -> Self {
+        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
+        unsafe {
+            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+            s.assume_init()
+        }
+    }
+}
+impl Default for vnfo_relation_fact {
+    fn default() -> Self {
+        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
+        unsafe {
+            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
+            s.assume_init()
+        }
+    }
+}
+impl Default for vnfo_relation {
     fn default() -> Self {
         let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
         unsafe {
@@ -4392,7 +4688,7 @@ extern "C" {
         out: *mut vnfo_account_result,
         version: ::std::os::raw::c_uint,
     ) -> vnfo_status;
-    #[doc = " @brief Is the billed total B consistent with the sample?\n\n Horvitz-Thompson T\u{302} = Σx/p with V\u{302} = (1-p)/p²·Σx²; the normal interval\n T\u{302} ± z√V\u{302} or, with opts->max_value = M, the Bernstein bound.  Exact integer\n decisions come first: p = 1 compares B with Σx; B < Σx is UNDERCHARGED\n for certain; B·p = Σx exactly is CONSISTENT.  Reads confidence, method\n and max_value.\n @param[out] out The result (its version set by the caller).\n @param acc The sampled values.\n @param billed B.\n @param p The exact sampling probability.\n @param opts Options, or NULL for the defaults.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,\n         VNFO_E_ACCOUNT_PROBABILITY (p = 0 or p > 1), VNFO_E_ACCOUNT_EMPTY\n         (n = 0), VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_BOUND (a\n         sampled value exceeds M) or VNFO_E_NO_MEMORY.\n @par Thread safety: per handle (acc is only read)."]
+    #[doc = " @brief Is the billed total B consistent with the sample?\n\n Horvitz-Thompson T\u{302} = Σy/p over the sampling units (labels; a value\n added alone is its own unit) with V\u{302} = (1-p)/p²·Σy²; Hall's\n skewness-corrected interval while the estimate's skewness is at most\n VNFO_ACCOUNT_SKEW_MAX and the values' tail index at least\n VNFO_ACCOUNT_TAIL_INDEX_MIN (else INCONCLUSIVE, or with\n opts->max_value = M the Bernstein bound); METHOD_NORMAL forces T\u{302} ± z√V\u{302}.  Exact integer\n decisions come first: p = 1 compares B with Σx; B < Σx is UNDERCHARGED\n for certain; B·p = Σx exactly is CONSISTENT.  Reads confidence, method\n and max_value.\n @param[out] out The result (its version set by the caller).\n @param acc The sampled values.\n @param billed B.\n @param p The exact sampling probability.\n @param opts Options, or NULL for the defaults.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_STRUCT_VERSION,\n         VNFO_E_ACCOUNT_PROBABILITY (p = 0 or p > 1), VNFO_E_ACCOUNT_EMPTY\n         (n = 0), VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_BOUND (a\n         sampled value exceeds M) or VNFO_E_NO_MEMORY.\n @par Thread safety: per handle (acc is only read)."]
     pub fn vnfo_account_total_check(
         out: *mut vnfo_account_result,
         acc: *const vnfo_account_acc,
@@ -4404,6 +4700,23 @@ extern "C" {
     pub fn vnfo_account_count_check(
         out: *mut vnfo_account_result,
         sampled: u64,
+        billed_packets: u64,
+        p: vnfo_rational,
+        opts: *const vnfo_account_options,
+    ) -> vnfo_status;
+    #[doc = " @brief Adds one sampling unit: the values of the @p count packets that\n        share a label.\n\n Hash-based sampling selects every packet of a label together (mirrored\n or retransmitted copies), so the unit of the sample is the label: the\n total check then takes its variance and skewness from per-label sums,\n while quantiles and the summary still see every packet.  A value added\n with vnfo_account_acc_add() is a unit of one packet.  Allocates as\n vnfo_account_acc_add() does.\n @param acc The accumulator.\n @param values The label's per-packet values.\n @param count How many (0 adds nothing).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_OVERFLOW or\n         VNFO_E_NO_MEMORY (then the first values may have been added).\n @par Thread safety: per handle.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_acc_add_cluster(
+        acc: *mut vnfo_account_acc,
+        values: *const u64,
+        count: usize,
+    ) -> vnfo_status;
+    #[doc = " @brief Number of sampling units (labels) in @p acc: equal to\n        vnfo_account_acc_count() when no unit had more than one packet.\n        0 for NULL.\n @par Thread safety: per handle (read only).\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_acc_unit_count(acc: *const vnfo_account_acc) -> u64;
+    #[doc = " @brief Billed packet count against a sample of labels with their\n        multiplicities (packets per sampled label).\n\n With every multiplicity 1 this is vnfo_account_count_check() (exact\n binomial).  Otherwise the sampled packets are a cluster sample:\n N\u{302} = Σm/p with V\u{302} = (1-p)/p²·Σm² and the skewness-corrected interval of\n vnfo_account_total_check() (docs/accounting.md).  Reads confidence.\n @param[out] out The result (its version set by the caller).\n @param multiplicity Packets of each sampled label (each >= 1).\n @param labels Number of sampled labels.\n @param billed_packets N, the packets billed.\n @param p The exact sampling probability.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_count_check(), plus VNFO_E_ACCOUNT_VALUE (a\n         multiplicity of 0) and VNFO_E_OVERFLOW (more than 2^64 - 1 packets).\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_count_check_clusters(
+        out: *mut vnfo_account_result,
+        multiplicity: *const u64,
+        labels: usize,
         billed_packets: u64,
         p: vnfo_rational,
         opts: *const vnfo_account_options,
@@ -4437,6 +4750,14 @@ extern "C" {
         provider: *const u64,
         reference: *const u64,
         count: usize,
+        opts: *const vnfo_account_options,
+    ) -> vnfo_status;
+    #[doc = " @brief Minimality from a cluster sample: per sampled label, the packets\n        checked and how many of them violated their slack.\n\n Packets of one label are sampled together and tend to violate together,\n so the violation rate Σv/Σm gets Korn and Graubard's effective sample\n size n* = p\u{302}(1-p\u{302})/V\u{302} (V\u{302} the cluster variance of the ratio, n* <= n;\n n when no or every packet violates) in place of n in the\n Clopper-Pearson bounds and tails.  With every label checked once it is\n vnfo_account_minimality_check().  Reads confidence and tolerated_rate.\n @param[out] out The result (its version set by the caller).\n @param checked Packets checked per label (each >= 1).\n @param violations Violations per label (each <= checked).\n @param labels Number of labels.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_minimality_check(), plus VNFO_E_OVERFLOW.\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_minimality_check_clusters(
+        out: *mut vnfo_account_result,
+        checked: *const u64,
+        violations: *const u64,
+        labels: usize,
         opts: *const vnfo_account_options,
     ) -> vnfo_status;
     #[doc = " @brief Is a performance metric of the provider within the reference plus\n        the SLA slack?\n\n limit = reference + slack (opts->slack_mode).  PASS when the whole\n confidence interval of the metric is at or below the limit, FAIL when it\n is above, else INCONCLUSIVE.  MEAN uses a Student t interval; quantiles use\n order statistics; MAX compares the largest sampled value (PASS then speaks\n for the sampled packets only).  Reads confidence, slack_* and quantile.\n @param[out] out The result (its version set by the caller).\n @param acc The provider's delays (or other metric values).\n @param metric Which statistic to compare.\n @param reference The reference implementation's value of that statistic.\n @param opts Options, or NULL for the defaults.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (metric, reference NaN or\n         negative, quantile), VNFO_E_STRUCT_VERSION, VNFO_E_ACCOUNT_EMPTY,\n         VNFO_E_ACCOUNT_CONFIDENCE, VNFO_E_ACCOUNT_SLACK, VNFO_E_NO_MEMORY,\n         VNFO_E_LIMIT_EXCEEDED (more than 2^53 values for a quantile) or\n         VNFO_E_ACCOUNT_NO_CONVERGENCE.\n @par Thread safety: per handle (sorts the kept values)."]
@@ -4555,6 +4876,26 @@ extern "C" {
         table: *const vnfo_flowtag_table,
         tag: u32,
     ) -> vnfo_status;
+    #[doc = " @brief vnfo_flowtag_generate() for a burst of packets, with the memory\n        latency of the burst overlapped.\n\n Equivalent to calling vnfo_flowtag_generate(&out[i], table, &original[i],\n &rewritten[i], service_path_id[i], epoch, now) for i = 0 .. n-1 in that\n order (two packets of one new flow in a burst: the first binds, the second\n finds it), with the same events, statuses and table afterwards; the tests\n hold the two to each other.  It works in chunks of 32 packets: it hashes\n every key of a chunk and prefetches every home bucket, then prefetches the\n entry each bucket's fingerprint points to, and only then processes the\n packets in order.  Per-packet: allocates nothing, records no message.\n The key arrays are read while events are written: @p out and @p status\n must not overlap @p original, @p rewritten or @p service_path_id.\n @param[out] out Room for @p n events.\n @param[out] status Room for @p n statuses, each what the single call\n        would return (VNFO_OK, VNFO_E_INVALID_ARGUMENT for a bad ip_version,\n        VNFO_E_FLOWTAG_FULL).\n @param table The table.\n @param original @p n flows as they arrived.\n @param rewritten @p n flows as they leave.\n @param service_path_id @p n service path ids.\n @param epoch The current epoch.\n @param now The caller's time for every packet of the burst.\n @param n Packets in the burst; any number (32 is the unit of overlap).\n @return VNFO_OK when every packet succeeded, else the first failed\n         packet's status; VNFO_E_INVALID_ARGUMENT (nothing done) when\n         @p table is NULL or @p n > 0 and an array is NULL.\n @par Thread safety: per handle (like vnfo_flowtag_generate())."]
+    pub fn vnfo_flowtag_generate_burst(
+        out: *mut vnfo_flowtag_event,
+        status: *mut vnfo_status,
+        table: *mut vnfo_flowtag_table,
+        original: *const vnfo_flow_key,
+        rewritten: *const vnfo_flow_key,
+        service_path_id: *const u32,
+        epoch: u32,
+        now: u64,
+        n: usize,
+    ) -> vnfo_status;
+    #[doc = " @brief vnfo_flowtag_consume() for a burst of tags, with the memory latency\n        of the burst overlapped.\n\n Equivalent to vnfo_flowtag_consume(&out[i], table, tags[i]) for each i\n (the tests hold the two to each other): it prefetches the entry of every\n tag of a chunk of 32 (and the IPv6 keys of IPv6 flows) before filling any\n context.  Per-packet: allocates nothing, records no message.\n @param[out] out Room for @p n contexts; out[i] is written when status[i]\n        is VNFO_OK.\n @param[out] status Room for @p n statuses: VNFO_OK or\n        VNFO_E_FLOWTAG_UNKNOWN.\n @param table The table.\n @param tags @p n tags read from packets.\n @param n Tags in the burst; any number.\n @return VNFO_OK when every tag resolved, else the first failure's status;\n         VNFO_E_INVALID_ARGUMENT (nothing done) when @p table is NULL or\n         @p n > 0 and an array is NULL.\n @par Thread safety: safe for concurrent readers of one table (like\n      vnfo_flowtag_consume())."]
+    pub fn vnfo_flowtag_consume_burst(
+        out: *mut vnfo_flowtag_context,
+        status: *mut vnfo_status,
+        table: *const vnfo_flowtag_table,
+        tags: *const u32,
+        n: usize,
+    ) -> vnfo_status;
     #[doc = " @brief Look a flow up by its original key without changing anything.\n @param[out] out The binding.\n @param table The table.\n @param original The flow as it arrived at the tagging node.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_FLOWTAG_UNKNOWN.\n @par Thread safety: safe for concurrent readers of one table."]
     pub fn vnfo_flowtag_lookup(
         out: *mut vnfo_flowtag_context,
@@ -4567,7 +4908,7 @@ extern "C" {
         table: *const vnfo_flowtag_table,
         cursor: *mut u32,
     ) -> vnfo_status;
-    #[doc = " @brief Expire flows idle for at least the idle timeout at time @p now,\n        oldest first, writing one EXPIRE event per freed tag.\n\n Stops after @p max events; call again while *count == max.  Does nothing\n when the table has no idle timeout.  Allocates nothing.\n @param[out] out Room for @p max events (may be NULL when max is 0).\n @param[out] count Events written.\n @param max Most events to write.\n @param table The table.\n @param now The caller's time.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
+    #[doc = " @brief Expire flows idle for at least the idle timeout at time @p now,\n        writing one EXPIRE event per freed tag.\n\n A second-chance sweep (docs/flowtags.md, \"Expiry\"): a flow never expires\n before it has been idle for the timeout, and does at the latest at the\n first call (repeated while *count == max) at least twice the timeout\n after its last use.  Stops after @p max events; call again while\n *count == max.  Does nothing when the table has no idle timeout.\n Allocates nothing; a call that finds nothing idle costs a few\n nanoseconds, and every flow it moves was used since its last move.\n @param[out] out Room for @p max events (may be NULL when max is 0).\n @param[out] count Events written.\n @param max Most events to write.\n @param table The table.\n @param now The caller's time.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
     pub fn vnfo_flowtag_table_expire(
         out: *mut vnfo_flowtag_event,
         count: *mut usize,
@@ -5061,6 +5402,15 @@ extern "C" {
     pub fn vnfo_verifier_run(out: *mut *mut vnfo_report, v: *mut vnfo_verifier) -> vnfo_status;
     #[doc = " @brief Nanoseconds spent so far in each stage: 0 reading and verifying\n        logs, 1 decoding and storing records, 2 assembling trajectories and\n        functional checks, 3 replay, accounting and performance checks.\n @param[out] out Four doubles.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
     pub fn vnfo_verifier_stage_times(out: *mut f64, v: *const vnfo_verifier) -> vnfo_status;
+    #[doc = " @brief Give a chain function its reference as a relation (black-box\n        checking of a stateful function), checked as `relation.<name>`.\n\n Independent of vnfo_verifier_reference_set(): a function may have both.\n Records with packet bytes are checked: each for admissibility, all the\n records of a flow and all facts for consistency (sorted, O(n log n)).\n @param name The chain entry's name.\n @param relation The callbacks (copied); NULL removes the relation.\n @param ctx Passed to the callbacks; must outlive the verifier.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (no check callback),\n         VNFO_E_STRUCT_VERSION or VNFO_E_NOT_FOUND (no such chain entry).\n @par Thread safety: per handle."]
+    pub fn vnfo_verifier_relation_set(
+        v: *mut vnfo_verifier,
+        name: *const ::std::os::raw::c_char,
+        relation: *const vnfo_relation,
+        ctx: *mut ::std::os::raw::c_void,
+    ) -> vnfo_status;
+    #[doc = " @brief Size of ::vnfo_relation in this build (for bindings).\n @par Thread safety: safe."]
+    pub fn vnfo_relation_size() -> usize;
     #[doc = " @brief Initialise tap options to VNFO_TAP_OPTIONS_INIT.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.\n @par Thread safety: safe."]
     pub fn vnfo_tap_options_init(
         out: *mut vnfo_tap_options,
@@ -5094,7 +5444,7 @@ extern "C" {
     ) -> vnfo_status;
     #[doc = " @brief Expire pending ingress frames older than the timeout at @p now_ns\n        (`dropped` records), and emit a loss notice for any overflow not yet\n        reported.  Call it when the capture is idle, so drops are recorded\n        without waiting for the next frame.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
     pub fn vnfo_tap_expire(tap: *mut vnfo_tap, now_ns: u64) -> vnfo_status;
-    #[doc = " @brief End of both streams: every pending ingress frame becomes a\n        `dropped` record (t_out = its t_in + timeout), and any unreported\n        overflow a loss notice.  The tap stays usable.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
+    #[doc = " @brief End of both streams: every pending ingress frame becomes a\n        `dropped` record (t_out = t_in: a black box's drop time cannot be\n        observed), and any unreported overflow a loss notice.  The tap\n        stays usable.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
     pub fn vnfo_tap_finish(tap: *mut vnfo_tap) -> vnfo_status;
     #[doc = " @brief Add frames lost before they reached the tap (kernel capture drops,\n        as pcap_stats() reports them); they leave as a loss notice with\n        reason queue_overflow at the next expire or finish.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
     pub fn vnfo_tap_add_capture_loss(tap: *mut vnfo_tap, frames: u64) -> vnfo_status;

@@ -124,8 +124,7 @@ fn rust_and_c_agree_on_the_capture_corpus() {
     };
     let key = SamplingKey::parse(KEY_HEX).unwrap();
     let s = Sampler::new(&SamplerOptions::default().rate(1, 2), &key).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
+    let files: Vec<PathBuf> = common::files_under(&dir);
     // Four threads share the sampler (it is Sync); most of the time goes
     // into starting the CLI once per capture.
     let per_thread = (files.len() + 3) / 4;

@@ -36,11 +36,10 @@ fn pcap_verify_checks_every_record_against_the_capture() {
     };
     let tmp = common::TempDir::new("pcap");
     // The largest captures of the corpus, so that plenty is selected.
-    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| (e.metadata().unwrap().len(), e.path()))
-        .filter(|(_, p)| p.extension().map_or(false, |x| x == "pcap"))
+    let mut files: Vec<(u64, PathBuf)> = common::files_under(&dir)
+        .into_iter()
+        .filter(|p| p.extension().map_or(false, |x| x == "pcap"))
+        .map(|p| (std::fs::metadata(&p).unwrap().len(), p))
         .collect();
     files.sort();
     for (_, pcap) in files.iter().rev().take(3) {

@@ -86,3 +86,24 @@ pub fn demo_dir() -> Option<PathBuf> {
     // The TempDir stays in the static until the process exits.
     demo.as_ref().map(|(_, d)| d.clone())
 }
+
+/// Every regular file under `dir`, recursively, sorted: the capture corpus
+/// keeps its files in subfolders ($VNFO_PCAP_DIR/tcpdump/...).
+#[allow(dead_code)]
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                todo.push(entry.path());
+            } else if kind.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
