@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_input.h"
 
 struct account_args {
     const char *sub;
@@ -172,10 +173,11 @@ static int parse_args(struct account_args *a, int argc, char **argv)
 /* Reads FILE (or stdin) into an accumulator; errors name file and line. */
 static int read_values(vnfo_account_acc **out, const char *file)
 {
-    FILE *f = file ? fopen(file, "r") : stdin;
+    char err[512];
+    FILE *f = file ? cli_input_open(file, err, sizeof err) : stdin;
     const char *name = file ? file : "<stdin>";
     if (!f) {
-        cli_error("account: %s: %s", file, strerror(errno));
+        cli_error("account: %s", err);
         return CLI_INPUT_ERROR;
     }
     vnfo_status s = vnfo_account_acc_create(out, NULL);

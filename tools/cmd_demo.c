@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_input.h"
 #include "sim.h"
 #include "traffic.h"
 #include "verify_dir.h"
@@ -63,7 +64,7 @@ static int simulate(struct sim_stats *stats, const char *dir, const vnfo_manifes
     snprintf(out, out_size, "%s/%s", dir, sim_scenario_name(scenario));
     if (mkdir(out, 0755) != 0 && errno != EEXIST)
         return -1;
-    pcap_t *p = pcap_open_offline(pcap_path, err);
+    pcap_t *p = cli_pcap_open(pcap_path, err);
     if (!p)
         return -1;
     struct sim_options so = {m, keys, out, scenario, 7, (uint32_t)pcap_datalink(p), 0};
@@ -129,7 +130,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
     printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
            manifest, out, bill, key);
     /* Three examples per check keep each scenario on one screen. */
-    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3};
+    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3, 0};
     vnfo_report *r;
     int rc = verify_dir(&r, &a, "demo");
     if (rc != 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_input.h"
 #include "sim.h"
 
 static void simulate_usage(FILE *out)
@@ -83,7 +84,7 @@ int cmd_simulate(int argc, char **argv)
         return CLI_INPUT_ERROR;
     }
     struct pcap_source src;
-    src.p = pcap_open_offline(pcap_path, src.err);
+    src.p = cli_pcap_open(pcap_path, src.err);
     if (!src.p) {
         cli_error("simulate: %s: %s", pcap_path, src.err);
         vnfo_manifest_free(m);

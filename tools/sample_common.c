@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "cli_input.h"
 #include "sample_common.h"
 
 const char *sample_status_word(vnfo_status st)
@@ -100,7 +101,7 @@ int sample_capture(struct sample_summary *sum, const char *path, const vnfo_samp
 {
     memset(sum, 0, sizeof *sum);
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline(path, errbuf);
+    pcap_t *p = cli_pcap_open(path, errbuf);
     if (!p) {
         snprintf(sum->error, sizeof sum->error, "%s: cannot read capture: %s", path, errbuf);
         return -2;

@@ -13,6 +13,7 @@ struct verify_args {
     const char *references; /* "firewall,nat,ids", or NULL */
     int snapshot;
     unsigned max_examples;  /* example labels kept per check; 0: the default (8) */
+    uint64_t max_memory;    /* bytes for the records kept; 0: the library's default (4 GiB) */
 };
 
 /* Runs the verification.  Returns 0 with *out set, or 3 (input error) after

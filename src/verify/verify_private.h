@@ -84,6 +84,7 @@ struct vnode {
 
 struct vnfo_verifier {
     vnfo_verify_options opts;
+    uint64_t memory_limit; /* for recs, arena and maps (vnfo_verifier_memory_limit_set) */
     const vnfo_manifest *manifest;
     uint8_t manifest_digest[32];
     size_t n_chain;

@@ -1,0 +1,13 @@
+# Hostile inputs (issue 11): FIFOs, adversarial batch shapes, streaming
+# memory, rewritten files, checkpoint allocation bombs; the CLI readers too.
+if HAVE_CHECK
+check_PROGRAMS += tests/check_hostile
+tests_check_hostile_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_hostile_CFLAGS = $(TEST_CFLAGS)
+tests_check_hostile_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+endif
+
+if BUILD_CLI
+TESTS += tests/hostile_cli.sh
+endif
+EXTRA_DIST += tests/hostile_cli.sh
