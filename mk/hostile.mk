@@ -5,6 +5,10 @@ check_PROGRAMS += tests/check_hostile
 tests_check_hostile_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_hostile_CFLAGS = $(TEST_CFLAGS)
 tests_check_hostile_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+# A log over 1 GiB verified by `vnfo log verify` under a 256 MiB address-space limit.
+check_PROGRAMS += tests/check_biglog
+tests_check_biglog_CFLAGS = $(TEST_CFLAGS)
+tests_check_biglog_LDADD = $(TEST_LIBS)
 endif
 
 if BUILD_CLI
