@@ -15,3 +15,11 @@ if BUILD_CLI
 TESTS += tests/hostile_cli.sh
 endif
 EXTRA_DIST += tests/hostile_cli.sh
+
+# make bench: peak RSS per record of the streaming log reader and the verifier.
+EXTRA_PROGRAMS += bench/bench_memory
+VNFO_BENCHMARKS += bench/bench_memory
+bench_bench_memory_SOURCES = bench/bench_memory.c
+bench_bench_memory_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS) -I$(top_srcdir)/bench
+bench_bench_memory_CFLAGS = $(BENCH_CFLAGS)
+bench_bench_memory_LDADD = $(SIM_LIBS) $(BENCH_LIBS) $(SODIUM_LIBS)
