@@ -487,7 +487,11 @@ START_TEST(test_checkpoint_claims_before_bytes)
     vnfo_status s = vnfo_flowtag_table_deserialize(&u, bytes, len);
     size_t peak = counted.peak;
     count_uninstall();
-    ck_assert_int_ne(s, VNFO_OK);
+    ck_assert_status(s, VNFO_E_FLOWTAG_FORMAT);
+    char want[128];
+    snprintf(want, sizeof want, "flowtag table: byte %zu: free slot last_tag: expected a non-negative integer",
+             len - 2);
+    ck_assert_str_eq(vnfo_error_message(), want);
     ck_assert_ptr_null(u);
     ck_assert_msg(peak < 4096, "a refused checkpoint allocated %zu bytes", peak);
     free(bytes);

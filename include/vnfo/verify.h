@@ -174,9 +174,6 @@ VNFO_API vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_recor
  */
 VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
 
-/** The verifier's default memory limit for the records it keeps: 4 GiB. */
-#define VNFO_VERIFY_MEMORY_LIMIT_DEFAULT ((uint64_t)4 << 30)
-
 /**
  * @brief Limit the memory the verifier keeps for sampled records.
  *
@@ -194,8 +191,6 @@ VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_samp
  */
 VNFO_API vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes);
 
-/** Bytes the verifier keeps per packet record (without its packet bytes). */
-#define VNFO_VERIFY_RECORD_BYTES 168
 /** @brief VNFO_VERIFY_RECORD_BYTES, for FFI.  @par Thread safety: safe. */
 VNFO_API size_t vnfo_verify_record_bytes(void);
 
@@ -236,6 +231,14 @@ VNFO_API vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);
+
+/* Macros after the last declaration (tests/check-symbols.sh reads each
+ * declaration as the text since the previous ';'). */
+/** The verifier's default memory limit for the records it keeps: 4 GiB. */
+#define VNFO_VERIFY_MEMORY_LIMIT_DEFAULT ((uint64_t)4 << 30)
+
+/** Bytes the verifier keeps per packet record (without its packet bytes). */
+#define VNFO_VERIFY_RECORD_BYTES 168
 
 #ifdef __cplusplus
 }
