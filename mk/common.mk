@@ -1,5 +1,6 @@
 # common: status codes, versions, init, error details, allocator hook.
-libvnfo_la_SOURCES += src/common/status.c src/common/version.c src/common/alloc.c src/common/file.c
+libvnfo_la_SOURCES += src/common/status.c src/common/version.c src/common/alloc.c src/common/file.c \
+	src/common/quote.c
 vnfoinclude_HEADERS += include/vnfo/vnfo.h include/vnfo/common.h
 noinst_HEADERS += src/internal.h tests/testutil.h bench/bench.h
 

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <vnfo/common.h>
 
@@ -35,6 +37,13 @@ char *vnfo__strdup(const char *s);
 vnfo_status vnfo__error(vnfo_status status, const char *fmt, ...) VNFO_PRINTF(2, 3);
 vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap);
 
+struct stat;
+/* Opens a file for reading without ever blocking: O_NONBLOCK for the open
+ * (a FIFO would wait for a writer), fstat, VNFO_E_NOT_REGULAR_FILE naming the
+ * path for anything but a regular file, then blocking reads again.  *st is
+ * the open file's status.  Every reader of files goes through this. */
+vnfo_status vnfo__file_open(int *out_fd, struct stat *st, const char *path);
+
 /* Reads a whole regular file of at most max_size bytes into a new buffer
  * (freed with vnfo__free) that is NUL-terminated one past *out_len.
  * VNFO_E_NOT_FOUND, VNFO_E_IO or VNFO_E_LIMIT_EXCEEDED name the path. */
@@ -57,6 +66,35 @@ vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, uns
  * _INIT initialiser).  fn names the public function in messages. */
 vnfo_status vnfo__options_init(void *out, size_t size, const void *defaults, unsigned version,
                                unsigned known, const char *fn);
+
+/* Escapes up to max_bytes of untrusted text (len bytes; NULs included) for a
+ * message, as JSON would: \" \\ \u00XX for control bytes, \xXX for bytes that
+ * are not UTF-8 (and C1 controls); "..." when cut.  out always ends in NUL.
+ * Everything from the input that goes into a message goes through this. */
+#define VNFO_QUOTE_SIZE 256
+void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t max_bytes);
+
+/* qsort, bsearch, memcpy and memset for arrays that may be empty: the C
+ * library functions declare their pointers non-null even for zero elements,
+ * and an empty array's pointer is often NULL (UBSan stops there).  Use these
+ * wherever the count can be 0. */
+static inline void vnfo__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
+static inline void *vnfo__search(const void *key, const void *base, size_t n, size_t size,
+                                 int (*cmp)(const void *, const void *))
+{
+    return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
+static inline void vnfo__copy(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
 
 /* Whether vnfo_init() has succeeded. */
 int vnfo__initialized(void);

@@ -69,7 +69,7 @@ rc=0; "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --rate 3/2 2>/dev/null || r
 rc=0; "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash md5 2>/dev/null || rc=$?; [ $rc -eq 64 ] || fail "hash: $rc"
 rc=0; "$vnfo" sample --pcap "$tmp/none.pcap" --key $key >"$tmp/out" 2>"$tmp/err" || rc=$?; [ $rc -eq 3 ] || fail "missing: $rc"
 [ ! -s "$tmp/out" ] || fail "missing capture: a summary of nothing: $(cat "$tmp/out")"
-grep -q "^vnfo: sample: $tmp/none.pcap: cannot read capture" "$tmp/err" || fail "missing capture: $(cat "$tmp/err")"
+grep -q "^vnfo: sample: $tmp/none.pcap: No such file or directory" "$tmp/err" || fail "missing capture: $(cat "$tmp/err")"
 "$vnfo" sample --pcap "$tmp/a.pcap" --key $key --hash bob --ranges 0-0x7fffffff --fields nat-safe \
     | grep -q '"probability":"1/2"' || fail "bob ranges"
 TMPDIR=$tmp "$vnfo" demo > "$tmp/demo.txt" || fail "demo: $(cat "$tmp/demo.txt")"

@@ -105,9 +105,55 @@ START_TEST(test_schema_errors)
     expect_error("\"ids\": {\"cpu_cycles\": 3000}", "\"ids\": {}", VNFO_E_BILL_FORMAT,
                  "bill.json:9:12: functions.ids: expected at least one resource");
     expect_error("\"totals\": {\"packets\": 120000,", "\"totals\": {\"packets\": 1, \"packets\": 2,",
-                 VNFO_E_BILL_FORMAT, "bill.json:6:36: duplicate object key near '\"packets\"'");
+                 VNFO_E_BILL_FORMAT, "bill.json:6:36: duplicate object key near '\\\"packets\\\"'");
     expect_error("\n}\n", "\n", VNFO_E_BILL_FORMAT,
-                 "bill.json:11:0: '}' expected near end of file");
+                 "bill.json:11:1: '}' expected near end of file");
+}
+END_TEST
+
+/* Positions and escapes a hostile bill cannot bend (issue 11, items 8-9). */
+START_TEST(test_hostile_text)
+{
+    /* An escaped member name is found where it is written. */
+    expect_error("\"provider\"", "\"x\\u0073\": 1, \"provid\\u0065r\"", VNFO_E_BILL_FORMAT,
+                 "bill.json:4:3: xs: unknown member \"xs\"");
+    /* Member names, resource names and times from the input are escaped:
+     * a newline or an escape sequence cannot rewrite the message. */
+    expect_error("\"provider\"", "\"a\\nFAKE: \\u001b[2J\": 1, \"provider\"", VNFO_E_BILL_FORMAT,
+                 "bill.json:4:3: [\"a\\u000aFAKE: \\u001b[2J\"]: unknown member \"a\\u000aFAKE: \\u001b[2J\"");
+    expect_error("\"cpu_cycles\": 3000}", "\"cpu\\r\": 3000}", VNFO_E_BILL_UNKNOWN_RESOURCE,
+                 "bill.json:9:13: functions.ids[\"cpu\\u000d\"]: unknown resource \"cpu\\u000d\" "
+                 "(known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)");
+    expect_error("2026-11-01T00:00:00Z", "\\u009b31m", VNFO_E_BILL_FORMAT,
+                 "bill.json:5:23: period.start: \"\\xc2\\x9b31m\" is not a UTC time like 2026-11-01T00:00:00Z");
+    /* jansson's `near '...'` quotes raw input: escaped too. */
+    expect_error("\"vnfo_bill\": 1,", "\"vnfo_bill\": 1, \x01", VNFO_E_BILL_FORMAT,
+                 "bill.json:2:19: string or '}' expected near '\\u0001'");
+    /* Undecodable bytes and empty input: the column of the byte, from 1. */
+    expect_error("{\n", "{\n\xff", VNFO_E_BILL_FORMAT, "bill.json:2:1: unable to decode byte 0xff");
+    expect_error("\"vnfo_bill\"", "\xff", VNFO_E_BILL_FORMAT,
+                 "bill.json:2:3: unable to decode byte 0xff");
+    vnfo_bill *b;
+    ck_assert_status(vnfo_bill_parse(&b, "", 0, "bill.json"), VNFO_E_BILL_FORMAT);
+    ck_assert_str_eq(vnfo_error_message(), "bill.json:1:1: '[' or '{' expected near end of file");
+    /* A NUL byte is refused where it is, not taken for the end. */
+    char buf[2048];
+    size_t n = strlen(GOOD);
+    memcpy(buf, GOOD, n);
+    buf[n - 2] = '\0';
+    ck_assert_status(vnfo_bill_parse(&b, buf, n, "bill.json"), VNFO_E_BILL_FORMAT);
+    ck_assert_str_eq(vnfo_error_message(), "bill.json:11:1: NUL byte in a text file (byte 350)");
+    /* Exactly the RFC 3339 form docs/bill.md names. */
+    static const char *const bad[] = {"-001-11-01T00:00:00Z", "+026-11-01T00:00:00Z", " 026-11-01T00:00:00Z",
+                                      "2026-11-01t00:00:00Z", "2026-11-01T00:00:00z", "2026-11-01 00:00:00Z",
+                                      "2026-1-01T00:00:00ZZ", "2026-11-01T00:00:60Z", "2026-11-01T24:00:00Z",
+                                      "2026-11-+1T00:00:00Z", "2026-11-01T00:00:00+00:00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[160];
+        snprintf(want, sizeof want, "bill.json:5:23: period.start: \"%s\" is not a UTC time like "
+                 "2026-11-01T00:00:00Z", bad[i]);
+        expect_error("2026-11-01T00:00:00Z", bad[i], VNFO_E_BILL_FORMAT, want);
+    }
 }
 END_TEST
 
@@ -138,6 +184,7 @@ int main(void)
     tcase_add_test(tc, test_good_bill);
     tcase_add_test(tc, test_unknown_resources);
     tcase_add_test(tc, test_schema_errors);
+    tcase_add_test(tc, test_hostile_text);
     tcase_add_test(tc, test_files_and_limits);
     suite_add_tcase(s, tc);
     return vnfo_test_run(s);

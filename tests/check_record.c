@@ -306,12 +306,16 @@ START_TEST(test_other_types_round_trip)
     m->original = (vnfo_flow_key){4, 6, 1234, 80, {10, 0, 0, 1}, {192, 168, 1, 1}};
     m->rewritten = (vnfo_flow_key){6, 17, 5353, 53, {0x20, 0x01, 0x0d, 0xb8}, {0xfe, 0x80}};
     size_t n = encode(buf, sizeof buf, &r);
-    /* The decoder sets every field but not the struct padding, which the
-     * memcmp below also compares: start from zero bytes, as r did. */
-    memset(&back, 0, sizeof back);
     ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_OK);
     ck_assert_int_eq(back.type, VNFO_RECORD_FLOWTAG_MAP);
-    ck_assert_int_eq(memcmp(&back.u.flowtag_map, m, sizeof *m), 0);
+    /* Field by field: the struct has padding, which the decoder need not set. */
+    const vnfo_record_flowtag_map *bm = &back.u.flowtag_map;
+    ck_assert_uint_eq(bm->tag, m->tag);
+    ck_assert_uint_eq(bm->tagging_node, m->tagging_node);
+    ck_assert_uint_eq(bm->service_path, m->service_path);
+    ck_assert_uint_eq(bm->time_ns, m->time_ns);
+    ck_assert_mem_eq(&bm->original, &m->original, sizeof m->original); /* no padding */
+    ck_assert_mem_eq(&bm->rewritten, &m->rewritten, sizeof m->rewritten);
     ck_assert_uint_eq(encode(again, sizeof again, &back), n);
 
     ck_assert_status(vnfo_record_init(&r, VNFO_RECORD_LOSS_NOTICE), VNFO_OK);

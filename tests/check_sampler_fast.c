@@ -60,6 +60,21 @@ static void note(const char *what, size_t len, int k)
         snprintf(mismatch, sizeof mismatch, "%s (cut %zu, field set %d)", what, len, k);
 }
 
+/* Whether two views are equal field by field (the struct ends in padding,
+ * which neither parser promises to set). */
+static int views_equal(const vnfo_packet_view *a, const vnfo_packet_view *b)
+{
+    return a->data == b->data && a->len == b->len && a->linktype == b->linktype &&
+           a->l3_offset == b->l3_offset && a->l3_end == b->l3_end && a->ip_length == b->ip_length &&
+           a->l4_offset == b->l4_offset && a->payload_offset == b->payload_offset &&
+           a->flags == b->flags && a->frag_id == b->frag_id && a->frag_offset == b->frag_offset &&
+           a->src_port == b->src_port && a->dst_port == b->dst_port &&
+           a->vlan_tci[0] == b->vlan_tci[0] && a->vlan_tci[1] == b->vlan_tci[1] &&
+           a->vlan_count == b->vlan_count && a->ip_version == b->ip_version &&
+           a->proto == b->proto && a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code &&
+           memcmp(a->reserved_, b->reserved_, sizeof a->reserved_) == 0;
+}
+
 /* Compares both parsers and both decision paths on one (cut) frame. */
 static void compare(const uint8_t *frame, size_t len, uint32_t linktype)
 {
@@ -70,7 +85,7 @@ static void compare(const uint8_t *frame, size_t len, uint32_t linktype)
         taken++;
         if (st != VNFO_OK)
             note("fast parse took a frame the general parser rejects", len, -1);
-        else if (memcmp(&fast, &general, sizeof fast) != 0)
+        else if (!views_equal(&fast, &general))
             note("fast and general views differ", len, -1);
     } else {
         declined++;

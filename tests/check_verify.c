@@ -420,6 +420,29 @@ START_TEST(test_flowtags)
 }
 END_TEST
 
+/* A record carries a FlowTag, but the manifest has no flowtags section and
+ * no log maps a tag: the flowtags check runs over zero mappings (an empty
+ * array; UBSan once stopped at qsort(NULL, 0)) and reports the unbound tag. */
+START_TEST(test_flowtag_without_mappings)
+{
+    vnfo_manifest *m = world("nomaps", 4);
+    vnfo_verifier *v;
+    ck_assert_status(vnfo_verifier_create(&v, m, NULL), VNFO_OK);
+    add_packet(v, 1, 0, 1, 0, 10000);
+    add_packet(v, 2, 1, 1, 77, 12000);
+    add_packet(v, 3, 2, 1, 0, 14000);
+    vnfo_report *r;
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_OK);
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, "flowtags");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_FAIL);
+    ck_assert_uint_eq(vnfo_report_entry_examples_total(e), 1);
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 static double evidence(const vnfo_report *r, const char *check, const char *key)
 {
     double x;
@@ -573,6 +596,7 @@ int main(void)
     tcase_add_test(tc, test_hostile_inputs);
     tcase_add_test(tc, test_api_arguments);
     tcase_add_test(tc, test_flowtags);
+    tcase_add_test(tc, test_flowtag_without_mappings);
     tcase_add_test(tc, test_flowtags_end_to_end);
     tcase_add_test(tc, test_sampling_consistency);
     tcase_add_test(tc, test_detection_power);

@@ -34,7 +34,8 @@ expect 3 "VNFO_E_ACCOUNT_BOUND" \
     "$vnfo" account total --billed 5005000 --p 1/10 --max 999 "$tmp/values"
 expect 3 "VNFO_E_ACCOUNT_PROBABILITY" "$vnfo" account total --billed 5 --p 0/10 "$tmp/values"
 expect 3 "$tmp/bad:4: value \"-5\": negative" "$vnfo" account total --billed 5 --p 1/10 "$tmp/bad"
-expect 3 "VNFO_E_ACCOUNT_EMPTY" "$vnfo" account total --billed 5 --p 1/10 /dev/null
+: > "$tmp/empty" # an empty file (a device such as /dev/null is refused: not a regular file)
+expect 3 "VNFO_E_ACCOUNT_EMPTY" "$vnfo" account total --billed 5 --p 1/10 "$tmp/empty"
 expect 0 "verdict      CONSISTENT" "$vnfo" account count --sampled 1000 --billed 10000 --p 1/10
 expect 1 "verdict      OVERCHARGED" "$vnfo" account count --sampled 1000 --billed 12000 --p 1/10
 expect 0 "ranks        l = " "$vnfo" account quantile --q 0.95 --billed 950 "$tmp/values"

@@ -31,6 +31,8 @@ expect() { # expect NAME CHECK VERDICT
     got=$(verdict "$1" "$2")
     [ "$got" = "$3" ] || fail "$1: $2 is $got, expected $3: $(grep -v '^  PASS' "$tmp/$1/report.txt")"
 }
+# Statistical checks on real timings may stay INCONCLUSIVE (a right-skewed
+# delay sample never PASSes an SLA mean, docs/accounting.md); none may FAIL.
 honest() { # no check fails, every functional check passes
     grep -q '"verdict": "FAIL"' "$tmp/$1/report.json" && fail "$1: $(grep -v '^  PASS' "$tmp/$1/report.txt")"
     for c in logs.integrity sampling.consistency chain.complete chain.order hop.links function.unmodified \
@@ -42,7 +44,6 @@ honest() { # no check fails, every functional check passes
 run honest
 honest honest
 expect honest bill.packets PASS
-expect honest sla.ids.delay.mean PASS
 real=${VNFO_PCAP_DIR:-}/tcpdump/afs.pcap
 if [ -f "$real" ]; then
     run real --pcap "$real"

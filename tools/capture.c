@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "cli_input.h"
 #include "pcapng.h"
 
 /* pcap LINKTYPE_ numbers whose DLT_ value differs on some platform. */
@@ -71,8 +72,17 @@ struct capture *capture_open(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s: out of memory", path);
         return NULL;
     }
-    c->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, reason);
+    /* Opened through vnfo_file_open(): a FIFO or a directory is refused, and
+     * never blocks the open. */
+    FILE *f = cli_input_open(path, reason, sizeof reason);
+    if (!f) {
+        snprintf(err, err_size, "%s", reason); /* "<path>: why", from vnfo_file_open() */
+        free(c);
+        return NULL;
+    }
+    c->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, reason);
     if (!c->p) {
+        fclose(f); /* pcap_close() closes it otherwise */
         snprintf(err, err_size, "%s: cannot read capture: %s%s", path, reason, hint_for(reason));
         free(c);
         return NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_input.h"
 
 struct account_args {
     const char *sub;
@@ -182,11 +183,13 @@ static int parse_args(struct account_args *a, int argc, char **argv)
 }
 
 /* Opens FILE, or stdin when NULL; NULL with the message printed. */
+/* FILE, opened as the library opens its inputs (a FIFO is refused), or stdin. */
 static FILE *open_input(const char *file)
 {
-    FILE *f = file ? fopen(file, "r") : stdin;
+    char err[512];
+    FILE *f = file ? cli_input_open(file, err, sizeof err) : stdin;
     if (!f)
-        cli_error("account: %s: %s", file, strerror(errno));
+        cli_error("account: %s", err);
     return f;
 }
 

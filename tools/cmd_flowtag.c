@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_input.h"
 
 #define CHECKPOINT_MAX (256u << 20) /* a 16M-flow table encodes in well under this */
 
@@ -84,24 +86,45 @@ static int parse_tag(uint32_t *out, const char *text)
     return 0;
 }
 
+/* Reads the checkpoint: a regular file (never a FIFO), buffered at its own
+ * size, not at the largest size a checkpoint may have. */
+static int checkpoint_read(const char *path, uint8_t **out, size_t *out_len)
+{
+    char err[512];
+    FILE *f = cli_input_open(path, err, sizeof err);
+    if (!f) {
+        cli_error("flowtag show: %s", err);
+        return 0;
+    }
+    struct stat st;
+    const char *why = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (fstat(fileno(f), &st) != 0)
+        why = strerror(errno);
+    else if ((uint64_t)st.st_size > CHECKPOINT_MAX)
+        why = "larger than 256 MiB";
+    else if (!(buf = malloc((size_t)st.st_size + 1)))
+        why = "out of memory";
+    else if ((len = fread(buf, 1, (size_t)st.st_size, f)) != (size_t)st.st_size || ferror(f))
+        why = "read error (file shrank?)";
+    fclose(f);
+    if (why) {
+        cli_error("flowtag show: %s: %s", path, why);
+        free(buf);
+        return 0;
+    }
+    *out = buf;
+    *out_len = len;
+    return 1;
+}
+
 static int show(const char *path, const uint32_t *tags, int ntags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cli_error("flowtag show: %s: %s", path, strerror(errno));
+    uint8_t *buf;
+    size_t len;
+    if (!checkpoint_read(path, &buf, &len))
         return CLI_INPUT_ERROR;
-    }
-    uint8_t *buf = malloc(CHECKPOINT_MAX);
-    size_t len = buf ? fread(buf, 1, CHECKPOINT_MAX, f) : 0;
-    int too_big = buf && len == CHECKPOINT_MAX && fgetc(f) != EOF;
-    int read_error = ferror(f);
-    fclose(f);
-    if (!buf || too_big || read_error) {
-        cli_error("flowtag show: %s: %s", path,
-                  !buf ? "out of memory" : too_big ? "larger than 256 MiB" : "read error");
-        free(buf);
-        return CLI_INPUT_ERROR;
-    }
     vnfo_flowtag_table *t;
     vnfo_status s = vnfo_flowtag_table_deserialize(&t, buf, len);
     free(buf);

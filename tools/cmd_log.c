@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "cli_input.h"
 
 #define PROOF_FILE_MAX (1u << 20)
 #define PROOF_MAGIC "vnfo-inclusion-proof v1"
@@ -302,11 +303,16 @@ static uint64_t dump_unverified(const vnfo_log_reader *r, const struct log_args 
             *bad = 1;
             continue;
         }
-        for (uint32_t k = 0; k < b.header.record_count; k++) {
+        /* One cursor through the batch: O(1) per record, whatever its shape. */
+        vnfo_log_batch_cursor bc = VNFO_LOG_BATCH_CURSOR_INIT;
+        for (;;) {
             const uint8_t *p;
             size_t len;
             vnfo_record rec;
-            vnfo_status s = vnfo_log_batch_record(&p, &len, b.bytes, b.len, k);
+            vnfo_status s = vnfo_log_batch_record_next(&p, &len, b.bytes, b.len, &bc);
+            if (s == VNFO_E_NOT_FOUND)
+                break;
+            uint32_t k = bc.index - 1;
             if (s != VNFO_OK) {
                 fprintf(stderr, "%s:%" PRIu64 ": batch %zu: %s: %s\n", b.source, b.offset, i,
                         vnfo_status_name(s), vnfo_error_message());
@@ -503,25 +509,65 @@ static int proof_line(vnfo_log_proof *p, uint8_t *rec, size_t *rec_len, int *see
     return 0;
 }
 
+/* Reads the whole proof (a regular file of at most PROOF_FILE_MAX bytes)
+ * into text; a NUL byte is refused with its line and column, so nothing
+ * after it can be ignored. */
+static char *proof_text(const char *path, size_t *out_len)
+{
+    char err[512];
+    FILE *f = cli_input_open(path, err, sizeof err);
+    if (!f) {
+        cli_error("log check-proof: %s", err);
+        return NULL;
+    }
+    char *text = malloc(PROOF_FILE_MAX + 1);
+    size_t len = text ? fread(text, 1, PROOF_FILE_MAX + 1, f) : 0;
+    int read_error = ferror(f);
+    fclose(f);
+    if (!text || read_error || len > PROOF_FILE_MAX) {
+        cli_error("log check-proof: %s: %s", path, !text ? "out of memory" : read_error ? "read error"
+                                                   : "larger than 1 MiB");
+        free(text);
+        return NULL;
+    }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line = 1, col = 1;
+        for (const char *p = text; p < nul; p++, col++)
+            if (*p == '\n')
+                line++, col = 0;
+        cli_error("log check-proof: %s:%zu:%zu: NUL byte in a text file", path, line, col);
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    *out_len = len;
+    return text;
+}
+
 static int proof_read(const char *path, vnfo_log_proof *p, uint8_t *rec, size_t *rec_len)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        cli_error("log check-proof: %s: %s", path, strerror(errno));
+    size_t len;
+    char *text = proof_text(path, &len);
+    if (!text)
         return 0;
-    }
-    static char line[2 * VNFO_RECORD_MAX_BYTES + 64];
     int lineno = 0, seen = 0, ok = 1;
     memset(p, 0, sizeof *p);
-    while (ok && fgets(line, sizeof line, f)) {
+    for (char *line = text, *next; ok && line < text + len; line = next) {
+        char *nl = strchr(line, '\n');
+        next = nl ? nl + 1 : text + len;
+        if (nl)
+            *nl = '\0';
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
+        size_t n = strlen(line);
+        if (n && line[n - 1] == '\r') /* CRLF; a CR anywhere else is a bad line */
+            line[n - 1] = '\0';
         if (lineno == 1)
             ok = strcmp(line, PROOF_MAGIC) == 0;
         else if (line[0])
             ok = proof_line(p, rec, rec_len, &seen, line);
     }
-    fclose(f);
+    free(text);
     if (ok && seen != 15)
         ok = 0, lineno++;
     if (!ok)

@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "cli_input.h"
 #include "sim.h"
 
 static void simulate_usage(FILE *out)

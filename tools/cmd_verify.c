@@ -1,4 +1,5 @@
 /* vnfo verify: judge a provider's logs and bill against the manifest. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@ static void verify_usage(FILE *out)
 {
     fprintf(out,
             "usage: vnfo verify --manifest M --logs DIR --bill B [--key K] [--json] [--verbose]\n"
-            "                   [--reference firewall,nat,ids] [--snapshot]\n"
+            "                   [--reference firewall,nat,ids] [--snapshot] [--max-memory MIB]\n"
             "                   [--acl FILE] [--nat ADDR[:LO-HI]]\n\n"
             "Verifies one log per chain entry (DIR/<name>.log; other *.log files are\n"
             "taken as logs of nodes outside the chain) and the bill against manifest M,\n"
@@ -23,7 +24,9 @@ static void verify_usage(FILE *out)
             "  --nat ADDR[:LO-HI]  the reference NAT's public address and port pool; without\n"
             "                   a pool it keeps inside ports, as Linux masquerade does\n"
             "  --snapshot       also compare the state digests the shims logged\n"
-            "  --verbose        evidence of every check, not only of those that did not pass\n\n"
+            "  --verbose        evidence of every check, not only of those that did not pass\n"
+            "  --max-memory MIB memory for the sampled records kept (default 4096; 176 bytes\n"
+            "                   a record): more is an input error, not an out-of-memory kill\n\n"
             "exit codes: 0 every check passed; 1 a violation was found; 2 only inconclusive\n"
             "checks remain; 3 input error (unreadable or corrupt log, bill naming unknown\n"
             "resources, logs of another manifest, missing node log); 64 usage error\n");
@@ -55,6 +58,7 @@ int cmd_verify(int argc, char **argv)
         {"json", no_argument, 0, 'j'},           {"reference", required_argument, 0, 'r'},
         {"snapshot", no_argument, 0, 's'},       {"verbose", no_argument, 0, 'v'},
         {"acl", required_argument, 0, 'a'},      {"nat", required_argument, 0, 'n'},
+        {"max-memory", required_argument, 0, 'M'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     struct verify_args a = {0};
     int json = 0, verbose = 0, c;
@@ -71,6 +75,17 @@ int cmd_verify(int argc, char **argv)
         case 'n': a.nat = optarg; break;
         case 's': a.snapshot = 1; break;
         case 'v': verbose = 1; break;
+        case 'M': {
+            char *end;
+            errno = 0;
+            unsigned long long mib = strtoull(optarg, &end, 10);
+            if (errno || *end || !*optarg || *optarg == '-' || mib == 0 || mib > (1ull << 40)) {
+                cli_error("verify: --max-memory %s is not a number of MiB", optarg);
+                return CLI_USAGE;
+            }
+            a.max_memory = (uint64_t)mib << 20;
+            break;
+        }
         case 'h': verify_usage(stdout); return CLI_OK;
         default: verify_usage(stderr); return CLI_USAGE;
         }

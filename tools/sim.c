@@ -546,9 +546,13 @@ static vnfo_status write_bill(struct sim *s)
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd; /* vnfo_file_open: a FIFO in place of a log would hang fopen */
+    FILE *f = vnfo_file_open(&fd, path) == VNFO_OK ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);

@@ -50,6 +50,7 @@ typedef enum vnfo_status {
     VNFO_E_STRUCT_VERSION = 9,    /**< An options struct carries a version this library does not know. */
     VNFO_E_OVERFLOW = 10,         /**< An arithmetic result does not fit its type. */
     VNFO_E_NOT_INITIALIZED = 11,  /**< vnfo_init() has not been called, or failed. */
+    VNFO_E_NOT_REGULAR_FILE = 12, /**< An input path names a FIFO, directory, device or socket, not a regular file. */
 
     /* packet: 20-39 */
     VNFO_E_PACKET_NOT_IP = 20,        /**< A well-formed frame that carries neither IPv4 nor IPv6. */
@@ -257,6 +258,24 @@ typedef struct vnfo_allocator {
  *      library.
  */
 VNFO_API vnfo_status vnfo_allocator_set(const vnfo_allocator *allocator);
+
+/**
+ * @brief Open an input file for reading without ever blocking on it.
+ *
+ * Every file reader of the library opens its input this way, and programs
+ * that read inputs themselves (captures through pcap_fopen_offline(), proofs,
+ * checkpoints) should too: the file is opened with O_NONBLOCK, so a FIFO in
+ * place of the file cannot hang the open; anything but a regular file is
+ * refused; then the descriptor is switched back to blocking reads.
+ * @param[out] out_fd The open descriptor (O_RDONLY, O_CLOEXEC), owned by the
+ *                    caller; -1 on failure.
+ * @param path The file.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL), VNFO_E_NOT_FOUND,
+ *         VNFO_E_IO (errno in the message) or VNFO_E_NOT_REGULAR_FILE
+ *         ("PATH: not a regular file (a FIFO); refused").
+ * @par Thread safety: safe.
+ */
+VNFO_API vnfo_status vnfo_file_open(int *out_fd, const char *path);
 
 #ifdef __cplusplus
 }

@@ -187,6 +187,37 @@ VNFO_API vnfo_status vnfo_log_batch_verify(vnfo_log_header *out, const uint8_t *
 VNFO_API vnfo_status vnfo_log_batch_record(const uint8_t **out, size_t *out_len,
                                            const uint8_t *batch, size_t len, uint32_t index);
 
+/** Where a walk through the records of one batch stands; start from
+ *  VNFO_LOG_BATCH_CURSOR_INIT. */
+typedef struct vnfo_log_batch_cursor {
+    uint32_t index;  /**< Index of the next record; after a record is returned, index - 1 is its index. */
+    uint32_t reserved_; /**< Zero. */
+    size_t offset_;  /**< Internal: byte offset of the next record's length prefix (0: the first). */
+} vnfo_log_batch_cursor;
+
+/** Initialiser of ::vnfo_log_batch_cursor. */
+#define VNFO_LOG_BATCH_CURSOR_INIT {0, 0, 0}
+
+/**
+ * @brief The next record of a batch (no verification beyond the framing), in
+ *        O(1): visiting all n records costs O(n), where calling
+ *        vnfo_log_batch_record() for each index would cost O(n^2).
+ * @param[out] out Points at the record's bytes inside @p batch.
+ * @param[out] out_len Their length.
+ * @param batch The batch (its header must parse).
+ * @param len Its length.
+ * @param cur The position, advanced past the record returned.
+ * @return VNFO_OK; VNFO_E_NOT_FOUND after the last record; VNFO_E_LOG_MALFORMED
+ *         naming the byte and record when the framing does not add up (a
+ *         length beyond the batch, bytes after the last record; the cursor
+ *         does not move: no later record can be found);
+ *         VNFO_E_UNSUPPORTED_VERSION; VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: safe (one cursor per thread).
+ */
+VNFO_API vnfo_status vnfo_log_batch_record_next(const uint8_t **out, size_t *out_len,
+                                                const uint8_t *batch, size_t len,
+                                                vnfo_log_batch_cursor *cur);
+
 /* ---- writer ------------------------------------------------------------- */
 
 /**
@@ -396,7 +427,11 @@ typedef struct vnfo_log_reader vnfo_log_reader;
 /**
  * @brief What the reader found about one batch.  Fixed layout: never grows.
  *
- * Pointers stay valid until the reader is freed.
+ * @c message and @c source stay valid until the reader is freed.  @c bytes
+ * does too for a source added with vnfo_log_reader_add_buffer(); for one
+ * added with vnfo_log_reader_add_file() (streamed, never held whole) it
+ * points into the reader's batch window and stays valid until the next
+ * vnfo_log_reader_batch() or vnfo_log_reader_verify() on the reader.
  */
 typedef struct vnfo_log_batch_info {
     vnfo_status status;      /**< VNFO_OK or the batch's fault. */
@@ -445,9 +480,16 @@ VNFO_API vnfo_status vnfo_log_reader_add_buffer(vnfo_log_reader *r, const uint8_
                                                 const char *name);
 
 /**
- * @brief Read a log file into the reader and add it to the stream.
+ * @brief Add a log file to the stream.
+ *
+ * The file is opened (never blocking: a FIFO is refused) and kept open; it
+ * is streamed one batch at a time, by vnfo_log_reader_verify() and again by
+ * the readers of batches and records, so the reader's memory is that of
+ * its largest batch (at most twice) plus about 300 bytes per batch, never
+ * the file's size.  A batch whose bytes change after it was verified is
+ * refused with VNFO_E_IO when read again.
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,
- *         VNFO_E_LIMIT_EXCEEDED (over 16 GiB) or VNFO_E_NO_MEMORY.
+ *         VNFO_E_NOT_REGULAR_FILE or VNFO_E_NO_MEMORY.
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_log_reader_add_file(vnfo_log_reader *r, const char *path);
@@ -493,7 +535,8 @@ VNFO_API vnfo_status vnfo_log_reader_batch(vnfo_log_batch_info *out, const vnfo_
  * root verified, except duplicates: faults of the chain do not make
  * authentic records disappear (check vnfo_log_reader_verify()'s status).  Each
  * record must carry its batch's node id and epoch and the sequence number
- * of its position.  Pointers in @p out point into the reader's memory.
+ * of its position.  Pointers in @p out point into the reader's memory, valid
+ * until the next call on the reader.
  * @param[out] out The record.
  * @param r A reader after vnfo_log_reader_verify().
  * @param cur Position; starts at VNFO_LOG_CURSOR_INIT; tells the batch and
@@ -501,7 +544,9 @@ VNFO_API vnfo_status vnfo_log_reader_batch(vnfo_log_batch_info *out, const vnfo_
  * @return VNFO_OK; VNFO_E_NOT_FOUND when no record is left; the decoder's
  *         status, or VNFO_E_LOG_MALFORMED for a record that contradicts its
  *         header, with a message naming source, offset, batch and record (the
- *         cursor moves past it, so iteration can go on).
+ *         cursor moves past it, so iteration can go on); VNFO_E_IO when a
+ *         file's batch cannot be read again or changed since it was
+ *         verified (the cursor moves past the batch).
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_log_reader_next_record(vnfo_record *out, const vnfo_log_reader *r,

@@ -209,6 +209,26 @@ VNFO_API vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_recor
 VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
 
 /**
+ * @brief Limit the memory the verifier keeps for sampled records.
+ *
+ * The verifier streams each log (one batch in memory at a time) and keeps a
+ * compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,
+ * plus the packet bytes a reference or the sampler re-reads, plus FlowTag
+ * mappings); vnfo_verifier_run() needs about 40 bytes more per record while
+ * it runs.  Adding a log or record whose keeping would take this table past
+ * @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the
+ * source, the records kept and the limit, instead of the process being
+ * killed for want of memory.
+ * @param bytes The limit; 0 restores VNFO_VERIFY_MEMORY_LIMIT_DEFAULT.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes);
+
+/** @brief VNFO_VERIFY_RECORD_BYTES, for FFI.  @par Thread safety: safe. */
+VNFO_API size_t vnfo_verify_record_bytes(void);
+
+/**
  * @brief Give the provider's bill.  Checks that it names the manifest, its
  *        period, billed resources and functions.
  * @param bill The bill; it must outlive the verifier.
@@ -379,6 +399,13 @@ VNFO_API vnfo_status vnfo_verifier_relation_set(vnfo_verifier *v, const char *na
  * @par Thread safety: safe.
  */
 VNFO_API size_t vnfo_relation_size(void);
+/* Macros after the last declaration (tests/check-symbols.sh reads each
+ * declaration as the text since the previous ';'). */
+/** The verifier's default memory limit for the records it keeps: 4 GiB. */
+#define VNFO_VERIFY_MEMORY_LIMIT_DEFAULT ((uint64_t)4 << 30)
+
+/** Bytes the verifier keeps per packet record (without its packet bytes). */
+#define VNFO_VERIFY_RECORD_BYTES 176
 
 #ifdef __cplusplus
 }

@@ -348,7 +348,7 @@ static int cmp_u64(const void *a, const void *b)
 void vnfo__acc_sort(vnfo_account_acc *acc)
 {
     if (acc->values_exact && !acc->sorted && acc->nvalues > 1)
-        qsort(acc->values, (size_t)acc->nvalues, sizeof *acc->values, cmp_u64);
+        vnfo__sort(acc->values, (size_t)acc->nvalues, sizeof *acc->values, cmp_u64);
     acc->sorted = 1;
 }
 

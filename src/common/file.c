@@ -13,6 +13,21 @@ static vnfo_status open_error(const char *path)
     return vnfo__error(err == ENOENT ? VNFO_E_NOT_FOUND : VNFO_E_IO, "%s: %s", path, strerror(err));
 }
 
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "FIFO";
+    if (S_ISDIR(mode))
+        return "directory";
+    if (S_ISCHR(mode))
+        return "character device";
+    if (S_ISBLK(mode))
+        return "block device";
+    if (S_ISSOCK(mode))
+        return "socket";
+    return "special file";
+}
+
 /* Refuses a secret file that group or others may read.  Checked on the open
  * descriptor, so the file read is the file checked. */
 static vnfo_status check_private(const char *path, const char *what, const struct stat *st)
@@ -24,24 +39,56 @@ static vnfo_status check_private(const char *path, const char *what, const struc
                        "(chmod 600)", path, what, (unsigned)(st->st_mode & 0777));
 }
 
+vnfo_status vnfo__file_open(int *out_fd, struct stat *st, const char *path)
+{
+    *out_fd = -1;
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer forever (a provider can ship a logs folder whose fw.log is one). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return open_error(path);
+    if (fstat(fd, st) != 0) {
+        vnfo_status s = open_error(path);
+        close(fd);
+        return s;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        return vnfo__error(VNFO_E_NOT_REGULAR_FILE, "%s: not a regular file (a %s); refused", path,
+                           file_kind(st->st_mode));
+    }
+    /* Regular files never block, but later readers expect blocking reads. */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        vnfo_status s = open_error(path);
+        close(fd);
+        return s;
+    }
+    *out_fd = fd;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo_file_open(int *out_fd, const char *path)
+{
+    if (!out_fd || !path) {
+        if (out_fd)
+            *out_fd = -1;
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_file_open: NULL argument");
+    }
+    struct stat st;
+    return vnfo__file_open(out_fd, &st, path);
+}
+
 static vnfo_status file_read(const char *path, size_t max_size, const char *secret_what,
                              uint8_t **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return open_error(path);
+    int fd;
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        vnfo_status s = open_error(path);
-        close(fd);
-        return s;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return vnfo__error(VNFO_E_IO, "%s: not a regular file", path);
-    }
+    vnfo_status os = vnfo__file_open(&fd, &st, path);
+    if (os != VNFO_OK)
+        return os;
     if (secret_what) {
         vnfo_status s = check_private(path, secret_what, &st);
         if (s != VNFO_OK) {

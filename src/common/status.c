@@ -27,6 +27,7 @@ static const struct status_entry status_table[] = {
     {VNFO_E_STRUCT_VERSION, "VNFO_E_STRUCT_VERSION", "unknown options struct version"},
     {VNFO_E_OVERFLOW, "VNFO_E_OVERFLOW", "arithmetic overflow"},
     {VNFO_E_NOT_INITIALIZED, "VNFO_E_NOT_INITIALIZED", "vnfo_init() has not succeeded"},
+    {VNFO_E_NOT_REGULAR_FILE, "VNFO_E_NOT_REGULAR_FILE", "not a regular file"},
 
     /* packet */
     {VNFO_E_PACKET_NOT_IP, "VNFO_E_PACKET_NOT_IP", "packet carries neither IPv4 nor IPv6"},

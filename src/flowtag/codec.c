@@ -189,6 +189,8 @@ static vnfo_status read_key(struct mpread *r, vnfo_flow_key *k, const char *fiel
     return vnfo__mpread_bin_exact(r, k->dst, alen, WHERE, field);
 }
 
+/* read_free, read_binding and read_body also run without a table (t NULL):
+ * the pre-scan that checks the whole layout before anything is allocated. */
 static vnfo_status read_free(struct mpread *r, vnfo_flowtag_table *t, uint32_t count)
 {
     for (uint32_t i = 0; i < count; i++) {
@@ -201,6 +203,8 @@ static vnfo_status read_free(struct mpread *r, vnfo_flowtag_table *t, uint32_t c
         if ((s = read_u32(r, &slot, "free slot")) != VNFO_OK ||
             (s = read_u32(r, &tag, "free slot last_tag")) != VNFO_OK)
             return s;
+        if (!t)
+            continue;
         if (slot == 0 || slot > t->opts.capacity || (t->entries[slot].flags & FT_SEEN))
             return vnfo__mpread_fail(r, WHERE, "free slot", "slot out of range or listed twice");
         if (tag != 0 && !vnfo__flowtag_tag_valid(t, slot, tag))
@@ -248,6 +252,8 @@ static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint32_
         (s = read_key(r, &rew, "binding rewritten")) != VNFO_OK ||
         (s = read_used(r, version, &used)) != VNFO_OK)
         return s;
+    if (!t)
+        return VNFO_OK;
     uint32_t slot = tag & t->slot_mask;
     if (!vnfo__flowtag_tag_valid(t, slot, tag) || (t->entries[slot].flags & FT_SEEN))
         return vnfo__mpread_fail(r, WHERE, "binding tag", "invalid, or its slot is listed twice");
@@ -268,20 +274,22 @@ static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint32_
     return VNFO_OK;
 }
 
-static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t, uint32_t version)
+static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t, uint32_t capacity,
+                             uint32_t version)
 {
     uint32_t nfree, nlive;
     vnfo_status s = vnfo__mpread_array(r, &nfree, WHERE, "free");
     if (s != VNFO_OK)
         return s;
-    if (nfree > t->opts.capacity)
+    if (nfree > capacity)
         return vnfo__mpread_fail(r, WHERE, "free", "more free slots than capacity");
-    t->free_list = (struct ft_list){0, 0};
+    if (t)
+        t->free_list = (struct ft_list){0, 0};
     if ((s = read_free(r, t, nfree)) != VNFO_OK)
         return s;
     if ((s = vnfo__mpread_array(r, &nlive, WHERE, "bindings")) != VNFO_OK)
         return s;
-    if (nlive != t->opts.capacity - nfree)
+    if (nlive != capacity - nfree)
         return vnfo__mpread_fail(r, WHERE, "bindings", "free + bound slots differ from capacity");
     uint64_t prev_seen = 0;
     for (uint32_t i = 0; i < nlive; i++)
@@ -289,6 +297,8 @@ static vnfo_status read_body(struct mpread *r, vnfo_flowtag_table *t, uint32_t v
             return s;
     if (r->pos != r->len)
         return vnfo__mpread_fail(r, WHERE, "end", "trailing bytes");
+    if (!t)
+        return VNFO_OK;
     for (uint32_t i = 1; i <= t->opts.capacity; i++)
         t->entries[i].flags &= (uint8_t)~FT_SEEN;
     return VNFO_OK;
@@ -311,6 +321,12 @@ vnfo_status vnfo_flowtag_table_deserialize(vnfo_flowtag_table **out, const uint8
      * capacity the bytes cannot describe before allocating for it. */
     if (o.capacity > (r.len - r.pos) / MIN_SLOT_BYTES)
         return vnfo__mpread_fail(&r, WHERE, "capacity", "larger than the remaining bytes can list");
+    /* The table costs far more memory per slot than the 3 bytes a slot
+     * takes at least in the file: read the whole layout first, so a
+     * checkpoint refused at any byte has allocated nothing. */
+    struct mpread scan = r;
+    if ((s = read_body(&scan, NULL, o.capacity, version)) != VNFO_OK)
+        return s;
     vnfo_flowtag_table *t;
     if ((s = vnfo__flowtag_table_alloc(&t, &o, WHERE)) != VNFO_OK) {
         if (s == VNFO_E_NO_MEMORY)
@@ -320,7 +336,7 @@ vnfo_status vnfo_flowtag_table_deserialize(vnfo_flowtag_table **out, const uint8
         return vnfo__mpread_fail(&r, WHERE, "options", why);
     }
     t->now = now;
-    if ((s = read_body(&r, t, version)) != VNFO_OK) {
+    if ((s = read_body(&r, t, o.capacity, version)) != VNFO_OK) {
         vnfo_flowtag_table_free(t);
         return s;
     }

@@ -213,3 +213,36 @@ vnfo_status vnfo_log_batch_record(const uint8_t **out, size_t *out_len, const ui
     *out_len = f.len;
     return VNFO_OK;
 }
+
+vnfo_status vnfo_log_batch_record_next(const uint8_t **out, size_t *out_len, const uint8_t *batch,
+                                       size_t len, vnfo_log_batch_cursor *cur)
+{
+    if (!out || !out_len || !cur)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_batch_record_next: NULL argument");
+    vnfo_log_header h;
+    vnfo_status s = vnfo_log_header_parse(&h, batch, len);
+    if (s != VNFO_OK)
+        return s;
+    size_t off = cur->offset_ ? cur->offset_ : VNFO_LOG_SIGNED_HEADER_BYTES;
+    if (off > len)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_batch_record_next: cursor beyond the batch");
+    if (cur->index >= h.record_count) {
+        if (off != len)
+            return vnfo__error(VNFO_E_LOG_MALFORMED, "batch: byte %zu: %zu bytes after the last of %u records",
+                               off, len - off, h.record_count);
+        return VNFO_E_NOT_FOUND;
+    }
+    if (len - off < 4)
+        return vnfo__error(VNFO_E_LOG_MALFORMED, "batch: byte %zu: record %u of %u: length prefix cut off",
+                           off, cur->index, h.record_count);
+    uint32_t n = log_load32(batch + off);
+    if (n > len - off - 4)
+        return vnfo__error(VNFO_E_LOG_MALFORMED,
+                           "batch: byte %zu: record %u of %u: length %u beyond the end of the batch", off,
+                           cur->index, h.record_count, n);
+    *out = batch + off + 4;
+    *out_len = n;
+    cur->offset_ = off + 4 + (size_t)n;
+    cur->index++;
+    return VNFO_OK;
+}

@@ -2,29 +2,49 @@
  * its own (framing, version, signature, node, manifest, Merkle root), then
  * the authentic batches as a chain (sequence numbers, signed loss counts,
  * previous-batch hashes, duplicates).  Records are decoded only afterwards,
- * by the iterator, and only from authentic batches. */
+ * by the iterator, and only from authentic batches.
+ *
+ * Files are streamed, never held whole: the reader keeps the descriptor and
+ * reads one batch at a time into a window, so its memory is the largest
+ * batch (twice: one window for vnfo_log_reader_batch(), one for the record
+ * iteration) plus a few hundred bytes of bookkeeping per batch.  A batch
+ * read again after the checks must have the same BLAKE2b digest as when it
+ * was checked, so a file rewritten under the reader is caught, not trusted. */
+#include <errno.h>
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log/log_internal.h"
 
-#define LOG_FILE_MAX ((size_t)16 << 30)
+#define FRAME_DIGEST 16
 
 struct source {
     char *name;
-    const uint8_t *data;
-    size_t len;
-    uint8_t *owned; /* file contents read by the reader, else NULL */
+    const uint8_t *data; /* a buffer source; NULL for a file */
+    uint64_t len;
+    int fd;              /* a file source; -1 for a buffer */
 };
 
 struct entry {
-    vnfo_log_batch_info info; /* message and source pointers set on the way out */
+    vnfo_log_batch_info info; /* message, source and bytes set on the way out */
     size_t source;
     int authentic;  /* passed the per-batch checks */
     int iterable;   /* authentic and not a duplicate */
-    char message[320];
+    char *message;  /* NULL when OK: most batches need none */
+    uint8_t digest[FRAME_DIGEST]; /* of the batch bytes as checked (file sources) */
+};
+
+/* One batch of a file source in memory. */
+struct window {
+    uint8_t *buf;
+    size_t cap;
+    size_t entry; /* whose bytes buf holds, when loaded */
+    int loaded;
 };
 
 struct vnfo_log_reader {
@@ -33,6 +53,9 @@ struct vnfo_log_reader {
     size_t nsrc;
     struct entry *e;
     size_t n, cap;
+    /* Separate allocations, so the const readers (batch, next_record) can
+     * load batches into them. */
+    struct window *info_win, *iter_win;
 };
 
 static const vnfo_log_reader_options READER_DEFAULTS = VNFO_LOG_READER_OPTIONS_INIT;
@@ -52,11 +75,25 @@ vnfo_status vnfo_log_reader_create(vnfo_log_reader **out, const vnfo_log_reader_
         return vnfo__error(VNFO_E_STRUCT_VERSION, "vnfo_log_reader_options: version %u, expected %d",
                            opts->version, VNFO_LOG_READER_OPTIONS_VERSION);
     vnfo_log_reader *r = vnfo__calloc(1, sizeof *r);
-    if (!r)
+    if (r) {
+        r->info_win = vnfo__calloc(1, sizeof *r->info_win);
+        r->iter_win = vnfo__calloc(1, sizeof *r->iter_win);
+    }
+    if (!r || !r->info_win || !r->iter_win) {
+        vnfo_log_reader_free(r);
         return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory");
+    }
     r->o = *opts;
     *out = r;
     return VNFO_OK;
+}
+
+static void entries_clear(vnfo_log_reader *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        vnfo__free(r->e[i].message);
+    r->n = 0;
+    r->info_win->loaded = r->iter_win->loaded = 0;
 }
 
 void vnfo_log_reader_free(vnfo_log_reader *r)
@@ -65,15 +102,21 @@ void vnfo_log_reader_free(vnfo_log_reader *r)
         return;
     for (size_t i = 0; i < r->nsrc; i++) {
         vnfo__free(r->src[i].name);
-        vnfo__free(r->src[i].owned);
+        if (r->src[i].fd >= 0)
+            close(r->src[i].fd);
     }
     vnfo__free(r->src);
+    entries_clear(r);
     vnfo__free(r->e);
+    for (struct window *w = r->info_win; w; w = w == r->info_win ? r->iter_win : NULL) {
+        vnfo__free(w->buf);
+        vnfo__free(w);
+    }
     vnfo__free(r);
 }
 
-static vnfo_status source_add(vnfo_log_reader *r, const uint8_t *data, size_t len, const char *name,
-                              uint8_t *owned)
+static vnfo_status source_add(vnfo_log_reader *r, const uint8_t *data, uint64_t len, const char *name,
+                              int fd)
 {
     struct source *grown = vnfo__reallocarray(r->src, r->nsrc + 1, sizeof *grown);
     char *copy = vnfo__strdup(name);
@@ -84,7 +127,7 @@ static vnfo_status source_add(vnfo_log_reader *r, const uint8_t *data, size_t le
         return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory adding %s", name);
     }
     r->src = grown;
-    r->src[r->nsrc++] = (struct source){copy, data, len, owned};
+    r->src[r->nsrc++] = (struct source){copy, data, len, fd};
     return VNFO_OK;
 }
 
@@ -93,22 +136,98 @@ vnfo_status vnfo_log_reader_add_buffer(vnfo_log_reader *r, const uint8_t *data, 
 {
     if (!r || (!data && len) || !name)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_add_buffer: NULL argument");
-    return source_add(r, data, len, name, NULL);
+    return source_add(r, data, len, name, -1);
 }
 
 vnfo_status vnfo_log_reader_add_file(vnfo_log_reader *r, const char *path)
 {
     if (!r || !path)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_add_file: NULL argument");
-    uint8_t *buf;
-    size_t len;
-    vnfo_status s = vnfo__file_read(path, LOG_FILE_MAX, &buf, &len);
+    int fd;
+    struct stat st;
+    vnfo_status s = vnfo__file_open(&fd, &st, path);
     if (s != VNFO_OK)
         return s;
-    s = source_add(r, buf, len, path, buf);
+    s = source_add(r, NULL, (uint64_t)st.st_size, path, fd);
     if (s != VNFO_OK)
-        vnfo__free(buf);
+        close(fd);
     return s;
+}
+
+/* ---- reading sources -------------------------------------------------------- */
+
+/* Copies len bytes at off of a source (inside its length) into out. */
+static vnfo_status source_read(const struct source *src, uint64_t off, uint8_t *out, size_t len)
+{
+    if (src->fd < 0) {
+        memcpy(out, src->data + off, len);
+        return VNFO_OK;
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(src->fd, out + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": %s", src->name, off + got,
+                               strerror(errno));
+        if (n == 0)
+            return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": the file shrank while being read",
+                               src->name, off + got);
+        got += (size_t)n;
+    }
+    return VNFO_OK;
+}
+
+/* The len bytes at off: in place for a buffer, else read into the window
+ * (which grows to the largest batch read through it). */
+static vnfo_status source_bytes(const uint8_t **out, const struct source *src, uint64_t off,
+                                size_t len, struct window *w)
+{
+    if (src->fd < 0) {
+        *out = src->data + off;
+        return VNFO_OK;
+    }
+    w->loaded = 0;
+    if (len > w->cap) {
+        uint8_t *grown = vnfo__realloc(w->buf, len);
+        if (!grown)
+            return vnfo__error(VNFO_E_NO_MEMORY, "%s: offset %" PRIu64 ": no memory for a batch of %zu bytes",
+                               src->name, off, len);
+        w->buf = grown;
+        w->cap = len;
+    }
+    vnfo_status s = source_read(src, off, w->buf, len);
+    *out = w->buf;
+    return s;
+}
+
+static void frame_digest(uint8_t *out, const uint8_t *bytes, size_t len)
+{
+    crypto_generichash(out, FRAME_DIGEST, bytes, len, NULL, 0);
+}
+
+/* Makes the bytes of entry i's batch available: a buffer's are in place; a
+ * file's are read again into the window and held to the digest taken when
+ * they were checked. */
+static vnfo_status entry_load(const vnfo_log_reader *r, size_t i, struct window *w)
+{
+    struct entry *e = &r->e[i];
+    const struct source *src = &r->src[e->source];
+    if (src->fd < 0 || !e->info.len || (w->loaded && w->entry == i))
+        return VNFO_OK;
+    const uint8_t *bytes;
+    vnfo_status s = source_bytes(&bytes, src, e->info.offset + 4, e->info.len, w);
+    if (s != VNFO_OK)
+        return s;
+    uint8_t d[FRAME_DIGEST];
+    frame_digest(d, bytes, e->info.len);
+    if (sodium_memcmp(d, e->digest, sizeof d) != 0)
+        return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": batch %zu changed since it was verified "
+                           "(the file is being rewritten)", src->name, e->info.offset, i);
+    w->entry = i;
+    w->loaded = 1;
+    return VNFO_OK;
 }
 
 /* ---- pass 1: framing and per-batch checks -------------------------------- */
@@ -135,11 +254,14 @@ static void entry_fail(struct entry *e, vnfo_status s, const char *fmt, ...)
 
 static void entry_fail(struct entry *e, vnfo_status s, const char *fmt, ...)
 {
+    char message[320];
     va_list ap;
     va_start(ap, fmt);
     e->info.status = s;
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    vnfo__free(e->message);
+    e->message = vnfo__strdup(message); /* NULL (no text) only when out of memory */
 }
 
 /* The per-batch checks; the node check needs the reader's state. */
@@ -168,41 +290,50 @@ static void entry_check(vnfo_log_reader *r, struct entry *e, uint32_t *node, int
 static vnfo_status frames_scan(vnfo_log_reader *r, size_t si, uint32_t *node, int *node_known)
 {
     const struct source *src = &r->src[si];
-    size_t off = 0;
+    uint64_t off = 0;
     while (off < src->len) {
         struct entry *e = entry_new(r, si, off);
         if (!e)
             return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory");
-        size_t left = src->len - off;
-        uint32_t n = left >= 4 ? log_load32(src->data + off) : 0;
+        uint64_t left = src->len - off;
+        uint8_t head[8];
+        size_t have = left < sizeof head ? (size_t)left : sizeof head;
+        vnfo_status s = source_read(src, off, head, have);
+        if (s != VNFO_OK)
+            return s;
+        uint32_t n = left >= 4 ? log_load32(head) : 0;
         if (left < 4) {
-            entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %zu bytes of a 4-byte "
+            entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %" PRIu64 " bytes of a 4-byte "
                        "length prefix (crash-truncated tail?)", left);
             return VNFO_OK;
         }
         if (n <= VNFO_LOG_MAX_BATCH_BYTES && n > left - 4) {
             /* A torn write leaves the start of a real batch; anything else
              * (garbage read as a length) is not a truncated log. */
-            size_t have = left - 4 < 4 ? left - 4 : 4;
-            if (memcmp(src->data + off + 4, LOG_MAGIC, have) != 0)
+            if (memcmp(head + 4, LOG_MAGIC, have - 4) != 0)
                 entry_fail(e, VNFO_E_LOG_MALFORMED, "frame of %" PRIu32 " bytes does not start with "
                            "a batch (magic \"VNFB\" missing) and runs past the end of the log", n);
             else
-                entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %zu of its %" PRIu32
+                entry_fail(e, VNFO_E_LOG_TRUNCATED, "the log ends inside a batch: %" PRIu64 " of its %" PRIu32
                            " bytes present (crash-truncated tail?)", left - 4, n);
             return VNFO_OK;
         }
         if (n > VNFO_LOG_MAX_BATCH_BYTES || n < VNFO_LOG_SIGNED_HEADER_BYTES) {
             /* No way to find the next frame: the rest of the source is lost. */
             entry_fail(e, VNFO_E_LOG_MALFORMED,
-                       "frame length %" PRIu32 " outside %d..%u; the rest of the source (%zu bytes) is unreadable",
+                       "frame length %" PRIu32 " outside %d..%u; the rest of the source (%" PRIu64 " bytes) is unreadable",
                        n, VNFO_LOG_SIGNED_HEADER_BYTES, VNFO_LOG_MAX_BATCH_BYTES, left);
             return VNFO_OK;
         }
-        e->info.bytes = src->data + off + 4;
+        if ((s = source_bytes(&e->info.bytes, src, off + 4, n, r->info_win)) != VNFO_OK)
+            return s;
         e->info.len = n;
         entry_check(r, e, node, node_known);
-        off += 4 + (size_t)n;
+        if (src->fd >= 0) {
+            frame_digest(e->digest, e->info.bytes, n);
+            e->info.bytes = NULL; /* read again when asked for */
+        }
+        off += 4 + (uint64_t)n;
     }
     return VNFO_OK;
 }
@@ -329,7 +460,7 @@ vnfo_status vnfo_log_reader_verify(vnfo_log_reader *r)
 {
     if (!r)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_verify: reader is NULL");
-    r->n = 0;
+    entries_clear(r);
     uint32_t node = r->o.node_id;
     int node_known = r->o.check_node;
     for (size_t si = 0; si < r->nsrc; si++) {
@@ -344,7 +475,7 @@ vnfo_status vnfo_log_reader_verify(vnfo_log_reader *r)
         const struct entry *e = &r->e[i];
         if (e->info.status != VNFO_OK)
             return vnfo__error(e->info.status, "%s: offset %" PRIu64 ": batch %zu: %s",
-                               r->src[e->source].name, e->info.offset, i, e->message);
+                               r->src[e->source].name, e->info.offset, i, e->message ? e->message : "");
     }
     return VNFO_OK;
 }
@@ -360,9 +491,15 @@ vnfo_status vnfo_log_reader_batch(vnfo_log_batch_info *out, const vnfo_log_reade
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_batch: NULL argument");
     if (index >= r->n)
         return vnfo__error(VNFO_E_NOT_FOUND, "log reader: batch %zu of %zu", index, r->n);
-    *out = r->e[index].info;
-    out->message = r->e[index].message;
-    out->source = r->src[r->e[index].source].name;
+    vnfo_status s = entry_load(r, index, r->info_win);
+    if (s != VNFO_OK)
+        return s;
+    const struct entry *e = &r->e[index];
+    *out = e->info;
+    if (r->src[e->source].fd >= 0 && e->info.len)
+        out->bytes = r->info_win->buf;
+    out->message = e->message ? e->message : "";
+    out->source = r->src[e->source].name;
     return VNFO_OK;
 }
 
@@ -395,12 +532,20 @@ vnfo_status vnfo_log_reader_next_record(vnfo_record *out, const vnfo_log_reader 
             cur->next_offset_ = 0;
             continue;
         }
+        vnfo_status s = entry_load(r, cur->batch, r->iter_win);
+        if (s != VNFO_OK) {
+            cur->batch++; /* this batch's records are lost: say so, go on */
+            cur->next_record_ = 0;
+            cur->next_offset_ = 0;
+            return s;
+        }
+        const uint8_t *bytes = r->src[e->source].fd >= 0 ? r->iter_win->buf : e->info.bytes;
         /* The framing was verified with the root: lengths are in bounds. */
         size_t off = cur->next_offset_ ? cur->next_offset_ : VNFO_LOG_SIGNED_HEADER_BYTES;
-        uint32_t n = log_load32(e->info.bytes + off);
+        uint32_t n = log_load32(bytes + off);
         cur->record = cur->next_record_++;
         cur->next_offset_ = off + 4 + n;
-        vnfo_status s = vnfo_record_decode(out, e->info.bytes + off + 4, n);
+        s = vnfo_record_decode(out, bytes + off + 4, n);
         if (s == VNFO_OK)
             s = record_check(out, &e->info.header, cur->record);
         if (s != VNFO_OK) {

@@ -151,7 +151,7 @@ static vnfo_status pack_billing_verification(msgpack_packer *pk, const vnfo_mani
         return vnfo__error(VNFO_E_NO_MEMORY, "manifest digest: out of memory");
     for (size_t i = 0; i < n; i++)
         sorted[i] = &m->verification.minimality[i];
-    qsort(sorted, n, sizeof *sorted, minimality_cmp);
+    vnfo__sort(sorted, n, sizeof *sorted, minimality_cmp);
     msgpack_pack_array(pk, 3);
     msgpack_pack_double(pk, m->verification.confidence);
     msgpack_pack_uint64(pk, m->verification.clock_skew_us);

@@ -44,22 +44,7 @@ void mf_pop(mf_ctx *c)
 
 void mf_quote(char *out, size_t size, const char *s)
 {
-    /* Escapes quotes, backslashes and control bytes; cuts at 40 bytes. */
-    size_t e = 0, i = 0;
-    if (size < 8)
-        return;
-    for (; s[i] && i < 40 && e + 8 < size; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\')
-            e += (size_t)snprintf(out + e, size - e, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            e += (size_t)snprintf(out + e, size - e, "\\u%04x", ch);
-        else
-            out[e++] = (char)ch;
-    }
-    if (s[i] && e + 4 < size)
-        e += (size_t)snprintf(out + e, size - e, "...");
-    out[e] = '\0';
+    vnfo__quote(out, size, s, strlen(s), 40); /* the shared escaping, cut at 40 bytes */
 }
 
 /* A key that is a plain identifier prints as ".key"; anything else (an

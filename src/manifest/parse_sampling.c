@@ -156,7 +156,7 @@ static vnfo_status parse_ranges(mf_ctx *c, json_t *o)
     }
     mf_pop(c);
     /* Ranges are a set: sorted, so that their order changes nothing. */
-    qsort(r, n, sizeof *r, range_cmp);
+    vnfo__sort(r, n, sizeof *r, range_cmp);
     m->sampling.range_count = n;
     m->sampling.rate = ranges_rate(r, n, m->sampling.hash);
     return VNFO_OK;

@@ -19,7 +19,7 @@ struct out_buf {
 static int out_write(void *data, const char *buf, size_t len)
 {
     struct out_buf *o = data;
-    if (o->len <= o->cap && len <= o->cap - o->len)
+    if (len && o->len <= o->cap && len <= o->cap - o->len) /* o->p is NULL when sizing */
         memcpy(o->p + o->len, buf, len);
     o->len += len;
     return 0;

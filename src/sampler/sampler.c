@@ -86,7 +86,7 @@ static vnfo_status set_ranges(struct vnfo_sampler *s, const vnfo_sampler_options
                                "sampler: ranges[%zu] 0x%llx-0x%llx is inverted or leaves the %u-bit "
                                "hash space", i, (unsigned long long)o->ranges[i].lo,
                                (unsigned long long)o->ranges[i].hi, bits);
-    qsort(s->ranges, s->nranges, sizeof s->ranges[0], range_cmp);
+    vnfo__sort(s->ranges, s->nranges, sizeof s->ranges[0], range_cmp);
     for (uint32_t i = 1; i < s->nranges; i++)
         if (s->ranges[i].lo <= s->ranges[i - 1].hi)
             return vnfo__error(VNFO_E_SAMPLER_RANGES,

@@ -67,14 +67,35 @@ int vnfo_bill_resource_known(const char *name)
 
 /* ---- error messages ------------------------------------------------------- */
 
+/* Untrusted text for a message, escaped (src/common/quote.c). */
+static const char *quoted(char out[VNFO_QUOTE_SIZE], const char *s)
+{
+    vnfo__quote(out, VNFO_QUOTE_SIZE, s, strlen(s), 64);
+    return out;
+}
+
+/* A plain name prints as ".name"; any other member name as ["escaped"]. */
+static int plain_name(const char *key)
+{
+    if (!*key)
+        return 0;
+    for (const char *p = key; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == ':' || *p == '.'))
+            return 0;
+    return 1;
+}
+
 static void path_text(char *out, size_t size, const struct ctx *c)
 {
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < c->depth && used < size; i++) {
-        int n = c->path[i].key ? snprintf(out + used, size - used, "%s%s", i ? "." : "",
-                                          c->path[i].key)
-                               : snprintf(out + used, size - used, "[%zu]", c->path[i].index);
+        char q[VNFO_QUOTE_SIZE];
+        const char *key = c->path[i].key;
+        int n = !key ? snprintf(out + used, size - used, "[%zu]", c->path[i].index)
+              : plain_name(key) ? snprintf(out + used, size - used, "%s%s", i ? "." : "", key)
+                                : snprintf(out + used, size - used, "[\"%s\"]", quoted(q, key));
         used += n > 0 ? (size_t)n : 0;
     }
     if (!c->depth)
@@ -87,7 +108,7 @@ static vnfo_status fail(const struct ctx *c, vnfo_status status, int at_key, con
 
 static vnfo_status fail(const struct ctx *c, vnfo_status status, int at_key, const char *fmt, ...)
 {
-    char msg[256], path[160];
+    char msg[512], path[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -157,9 +178,11 @@ static vnfo_status check_members(struct ctx *c, json_t *obj, const char *const *
         if (i < n)
             continue;
         const char *near = closest(key, known, n);
+        char q[VNFO_QUOTE_SIZE];
         push(c, key);
-        vnfo_status s = near ? fail(c, VNFO_E_BILL_FORMAT, 1, "unknown member \"%s\" (did you mean \"%s\"?)", key, near)
-                             : fail(c, VNFO_E_BILL_FORMAT, 1, "unknown member \"%s\"", key);
+        vnfo_status s = near ? fail(c, VNFO_E_BILL_FORMAT, 1, "unknown member \"%s\" (did you mean \"%s\"?)",
+                                    quoted(q, key), near)
+                             : fail(c, VNFO_E_BILL_FORMAT, 1, "unknown member \"%s\"", quoted(q, key));
         pop(c);
         return s;
     }
@@ -214,19 +237,37 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* RFC 3339 in UTC, seconds precision: "YYYY-MM-DDTHH:MM:SSZ". */
+/* The decimal value of t[0..n), or -1 unless all n are ASCII digits (no sign,
+ * space or other form sscanf would take). */
+static int digits(const char *t, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i] < '0' || t[i] > '9')
+            return -1;
+        v = v * 10 + (t[i] - '0');
+    }
+    return v;
+}
+
+/* RFC 3339 in UTC, seconds precision, exactly the form docs/bill.md names:
+ * "YYYY-MM-DDTHH:MM:SSZ", 20 bytes, every digit a digit. */
 static int parse_time(int64_t *out, const char *t)
 {
-    int y, mo, d, h, mi, s;
-    char z;
-    int n = 0;
-    if (strlen(t) != 20 || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &s, &z, &n) != 7 ||
-        n != 20 || z != 'Z' || t[4] != '-' || t[7] != '-' || t[10] != 'T')
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (strlen(t) != sizeof shape - 1)
+        return 0;
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] != 'd' && t[i] != shape[i])
+            return 0;
+    int y = digits(t, 4), mo = digits(t + 5, 2), d = digits(t + 8, 2), h = digits(t + 11, 2),
+        mi = digits(t + 14, 2), s = digits(t + 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0)
         return 0;
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || s > 59 || h < 0 || mi < 0 || s < 0)
+        h > 23 || mi > 59 || s > 59)
         return 0;
     *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     return 1;
@@ -245,9 +286,10 @@ static vnfo_status parse_period(vnfo_bill *b, struct ctx *c, json_t *root)
     for (int i = 0; s == VNFO_OK && i < 2; i++) {
         s = get_member(&v, c, period, known[i], JSON_STRING, "an RFC 3339 UTC time", 1);
         if (s == VNFO_OK && !parse_time(dst[i], json_string_value(v))) {
+            char q[VNFO_QUOTE_SIZE];
+            vnfo__quote(q, sizeof q, json_string_value(v), json_string_length(v), 64);
             push(c, known[i]);
-            s = fail(c, VNFO_E_BILL_FORMAT, 0, "\"%s\" is not a UTC time like 2026-11-01T00:00:00Z",
-                     json_string_value(v));
+            s = fail(c, VNFO_E_BILL_FORMAT, 0, "\"%s\" is not a UTC time like 2026-11-01T00:00:00Z", q);
             pop(c);
         }
     }
@@ -270,9 +312,10 @@ static vnfo_status parse_totals(struct totals *t, struct ctx *c, json_t *obj)
         vnfo_status s = VNFO_OK;
         if (!vnfo_bill_resource_known(key)) {
             const char *near = closest(key, RESOURCES, N_RESOURCES);
+            char q[VNFO_QUOTE_SIZE];
             s = fail(c, VNFO_E_BILL_UNKNOWN_RESOURCE, 1,
                      "unknown resource \"%s\"%s%s%s (known: packets, bytes, cpu_cycles, mem_bytes, vendor:<name>)",
-                     key, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+                     quoted(q, key), near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
         } else if (!json_is_integer(v) || json_integer_value(v) < 0) {
             s = fail(c, VNFO_E_BILL_FORMAT, 0, "expected a non-negative integer");
         } else if (t->n == MAX_RESOURCES) {
@@ -362,6 +405,45 @@ static vnfo_status parse_root(vnfo_bill *b, struct ctx *c, json_t *root)
     return s != VNFO_OK ? s : parse_functions(b, c, root);
 }
 
+/* Line and column (1-based, columns in characters) of byte offset off. */
+static void text_position(const char *text, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n')
+            ++*line, *col = 1;
+        else if (((unsigned char)text[i] & 0xc0) != 0x80)
+            ++*col;
+    }
+}
+
+/* A NUL byte is refused where it is (a bill is text), not read as its end. */
+static vnfo_status nul_error(const struct ctx *c, size_t off)
+{
+    int line, col;
+    text_position(c->text, off, &line, &col);
+    return vnfo__error(VNFO_E_BILL_FORMAT, "%s:%d:%d: NUL byte in a text file (byte %zu)", c->name, line,
+                       col, off);
+}
+
+/* jansson's error with the place it means and its text escaped: its columns
+ * count the characters read, so an undecodable byte (not read) and the end
+ * of the input sit one column further than it says, and its `near '...'`
+ * quotes raw input. */
+static vnfo_status syntax_error(const struct ctx *c, const json_error_t *err)
+{
+    int line = err->line > 0 ? err->line : 1, col = err->column;
+    if (strncmp(err->text, "unable to decode byte", 21) == 0 ||
+        strstr(err->text, "near end of file") || col <= 0)
+        col++;
+    if (col <= 0)
+        col = 1;
+    char q[VNFO_QUOTE_SIZE];
+    vnfo__quote(q, sizeof q, err->text, strlen(err->text), 160);
+    return vnfo__error(VNFO_E_BILL_FORMAT, "%s:%d:%d: %s", c->name, line, col, q);
+}
+
 vnfo_status vnfo_bill_parse(vnfo_bill **out, const char *text, size_t len, const char *name)
 {
     if (out)
@@ -372,10 +454,12 @@ vnfo_status vnfo_bill_parse(vnfo_bill **out, const char *text, size_t len, const
     if (len > VNFO_BILL_MAX_BYTES)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %zu bytes, more than the limit of %u",
                            c.name, len, VNFO_BILL_MAX_BYTES);
+    if (text && memchr(text, '\0', len))
+        return nul_error(&c, (const char *)memchr(text, '\0', len) - text);
     json_error_t err;
     json_t *root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &err);
     if (!root)
-        return vnfo__error(VNFO_E_BILL_FORMAT, "%s:%d:%d: %s", c.name, err.line, err.column, err.text);
+        return syntax_error(&c, &err);
     vnfo_bill *b = vnfo__calloc(1, sizeof *b);
     vnfo_status s = b ? parse_root(b, &c, root) : vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory", c.name);
     json_decref(root);

@@ -59,7 +59,7 @@ vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report)
     if (s != VNFO_OK)
         return s;
     uint64_t checked = 0, violations = 0;
-    qsort(v->maps, v->n_maps, sizeof *v->maps, cmp_map);
+    vnfo__sort(v->maps, v->n_maps, sizeof *v->maps, cmp_map);
     for (size_t i = 0; s == VNFO_OK && i < v->n_maps; i++) {
         vnfo_status r = vnfo_flowtag_resolver_add(res, &v->maps[i].ev);
         checked++;

@@ -103,6 +103,87 @@ static int skip_value(struct scan *s, int depth)
     return 1;
 }
 
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++, p++) {
+        if (p >= end)
+            return 0;
+        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+              : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        v = v << 4 | (unsigned)d;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Decodes the next character of a string body at *p (escapes included)
+ * into UTF-8 bytes; returns their count, 0 on a malformed escape. */
+static size_t body_char(const char **p, const char *end, unsigned char out[4])
+{
+    if (**p != '\\') {
+        out[0] = (unsigned char)*(*p)++;
+        return 1;
+    }
+    if (*p + 1 >= end)
+        return 0;
+    char e = (*p)[1];
+    *p += 2;
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *m = e ? strchr(from, e) : NULL;
+    if (m) {
+        out[0] = (unsigned char)to[m - from];
+        return 1;
+    }
+    unsigned cp, lo;
+    if (e != 'u' || !hex4(*p, end, &cp))
+        return 0;
+    *p += 4;
+    if (cp >= 0xd800 && cp < 0xdc00 && *p + 1 < end && (*p)[0] == '\\' && (*p)[1] == 'u' &&
+        hex4(*p + 2, end, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        *p += 6;
+    }
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xc0 | cp >> 6);
+        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xe0 | cp >> 12);
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xf0 | cp >> 18);
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Whether the raw string body (escapes and all) decodes to key: a member
+ * written "packet\u0073" is the member "packets". */
+static int body_equals(const char *raw, size_t raw_len, const char *key, size_t klen)
+{
+    const char *p = raw, *end = raw + raw_len;
+    size_t k = 0;
+    unsigned char c[4];
+    while (p < end) {
+        size_t n = body_char(&p, end, c);
+        if (n == 0 || n > klen - k || memcmp(key + k, c, n) != 0)
+            return 0;
+        k += n;
+    }
+    return k == klen;
+}
+
 /* At an object's '{': moves to the value of member `key`. */
 static int enter_member(struct scan *s, const char *key, struct scan *key_pos)
 {
@@ -122,7 +203,7 @@ static int enter_member(struct scan *s, const char *key, struct scan *key_pos)
             return 0;
         adv(s);
         skip_ws(s);
-        if (raw_len == klen && memcmp(raw, key, klen) == 0) {
+        if (body_equals(raw, raw_len, key, klen)) {
             *key_pos = at;
             return 1;
         }

@@ -21,7 +21,7 @@ static double reference_stat(uint64_t *x, size_t n, vnfo_manifest_statistic stat
 {
     if (n == 0)
         return 0;
-    qsort(x, n, sizeof *x, cmp_u64);
+    vnfo__sort(x, n, sizeof *x, cmp_u64);
     double q;
     switch (stat) {
     case VNFO_MANIFEST_STAT_MEAN: {

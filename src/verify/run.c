@@ -15,15 +15,23 @@ static int billed_by_manifest(const vnfo_manifest *m, const char *resource)
     return 0;
 }
 
+/* Names from the bill (the provider's) and the manifest, escaped. */
+static const char *quoted(char out[VNFO_QUOTE_SIZE], const char *s)
+{
+    vnfo__quote(out, VNFO_QUOTE_SIZE, s, strlen(s), 64);
+    return out;
+}
+
 static vnfo_status check_resources(const vnfo_verifier *v, const vnfo_bill *b, const char *fn)
 {
     for (size_t i = 0; i < vnfo_bill_resource_count(b, fn); i++) {
         const char *res = vnfo_bill_resource_at(b, fn, i);
+        char qf[VNFO_QUOTE_SIZE], qr[VNFO_QUOTE_SIZE], qm[VNFO_QUOTE_SIZE];
         if (!billed_by_manifest(v->manifest, res))
             return vnfo__error(VNFO_E_BILL_MISMATCH,
                                "bill: %s%s%s: resource \"%s\" is not billed by manifest \"%s\"",
-                               fn ? "functions." : "totals", fn ? fn : "", fn ? "" : "", res,
-                               vnfo_manifest_id(v->manifest));
+                               fn ? "functions[\"" : "totals", fn ? quoted(qf, fn) : "", fn ? "\"]" : "",
+                               quoted(qr, res), quoted(qm, vnfo_manifest_id(v->manifest)));
     }
     return VNFO_OK;
 }
@@ -41,9 +49,10 @@ vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill)
     if (!v || !bill)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_bill_set: NULL argument");
     const vnfo_manifest *m = v->manifest;
+    char qb[VNFO_QUOTE_SIZE], qm[VNFO_QUOTE_SIZE];
     if (strcmp(vnfo_bill_manifest_id(bill), vnfo_manifest_id(m)) != 0)
         return vnfo__error(VNFO_E_BILL_MISMATCH, "bill: manifest_id \"%s\", but the manifest is \"%s\"",
-                           vnfo_bill_manifest_id(bill), vnfo_manifest_id(m));
+                           quoted(qb, vnfo_bill_manifest_id(bill)), quoted(qm, vnfo_manifest_id(m)));
     int64_t start, end;
     vnfo_bill_period(&start, &end, bill);
     if (start < vnfo_manifest_billing_start(m) || end > vnfo_manifest_billing_end(m))
@@ -56,7 +65,8 @@ vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill)
         const char *fn = vnfo_bill_function_at(bill, i);
         size_t idx;
         if (vnfo_manifest_chain_find(&idx, m, fn) != VNFO_OK)
-            return vnfo__error(VNFO_E_BILL_MISMATCH, "bill: functions.%s: no chain entry of that name", fn);
+            return vnfo__error(VNFO_E_BILL_MISMATCH, "bill: functions[\"%s\"]: no chain entry of that name",
+                               quoted(qb, fn));
         s = check_resources(v, bill, fn);
     }
     if (s == VNFO_OK)

@@ -55,14 +55,14 @@ static vnfo_status bound_tags(uint32_t **out, size_t *n, const vnfo_verifier *v)
     for (size_t i = 0; i < v->n_maps; i++)
         if (vnfo__verify_pos_of(v, v->maps[i].node_id) != VPOS_NONE)
             t[(*n)++] = v->maps[i].ev.context.tag;
-    qsort(t, *n, sizeof *t, cmp_u32);
+    vnfo__sort(t, *n, sizeof *t, cmp_u32);
     *out = t;
     return VNFO_OK;
 }
 
 static uint32_t entry_tag(const uint32_t *bound, size_t n, uint32_t tag)
 {
-    return tag && bsearch(&tag, bound, n, sizeof tag, cmp_u32) ? 0 : tag;
+    return tag && vnfo__search(&tag, bound, n, sizeof tag, cmp_u32) ? 0 : tag;
 }
 
 vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report)

@@ -35,6 +35,23 @@ vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t
     return VNFO_OK;
 }
 
+_Static_assert(sizeof(struct vrec) == VNFO_VERIFY_RECORD_BYTES, "VNFO_VERIFY_RECORD_BYTES is out of date");
+
+/* Refuses to grow the record table, the arena or the mappings past the
+ * memory limit: a clear error instead of an OOM kill. */
+static vnfo_status memory_check(const vnfo_verifier *v, size_t recs_cap, size_t arena_cap, size_t maps_cap)
+{
+    uint64_t need = (uint64_t)recs_cap * sizeof(struct vrec) + arena_cap + (uint64_t)maps_cap * sizeof(struct vmap);
+    if (need <= v->memory_limit)
+        return VNFO_OK;
+    return vnfo__error(VNFO_E_LIMIT_EXCEEDED,
+                       "verifier: keeping more than %zu records (%zu bytes each, %zu bytes of packets, "
+                       "%zu mappings) needs %llu bytes, over the memory limit of %llu bytes "
+                       "(vnfo_verifier_memory_limit_set, vnfo verify --max-memory)",
+                       v->n_recs, sizeof(struct vrec), v->arena_len, v->n_maps,
+                       (unsigned long long)need, (unsigned long long)v->memory_limit);
+}
+
 static vnfo_status arena_put(uint32_t *off, vnfo_verifier *v, const uint8_t *bytes, size_t len)
 {
     if (len > ARENA_MAX - v->arena_len)
@@ -43,13 +60,17 @@ static vnfo_status arena_put(uint32_t *off, vnfo_verifier *v, const uint8_t *byt
         size_t cap = v->arena_cap ? v->arena_cap : 65536;
         while (cap < v->arena_len + len)
             cap *= 2;
+        vnfo_status s = memory_check(v, v->cap_recs, cap, v->cap_maps);
+        if (s != VNFO_OK)
+            return s;
         uint8_t *a = vnfo__realloc(v->arena, cap);
         if (!a)
             return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for packet bytes");
         v->arena = a;
         v->arena_cap = cap;
     }
-    memcpy(v->arena + v->arena_len, bytes, len);
+    if (len) /* the arena is NULL until the first bytes */
+        memcpy(v->arena + v->arena_len, bytes, len);
     *off = (uint32_t)v->arena_len;
     v->arena_len += len;
     return VNFO_OK;
@@ -59,6 +80,9 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
 {
     if (v->n_recs == v->cap_recs) {
         size_t cap = v->cap_recs ? v->cap_recs * 2 : 4096;
+        vnfo_status s = memory_check(v, cap, v->arena_cap, v->cap_maps);
+        if (s != VNFO_OK)
+            return s;
         struct vrec *r = vnfo__reallocarray(v->recs, cap, sizeof *r);
         if (!r)
             return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
@@ -118,6 +142,9 @@ static vnfo_status put_map(vnfo_verifier *v, const vnfo_record *rec)
 {
     if (v->n_maps == v->cap_maps) {
         size_t cap = v->cap_maps ? v->cap_maps * 2 : 256;
+        vnfo_status s = memory_check(v, v->cap_recs, v->arena_cap, cap);
+        if (s != VNFO_OK)
+            return s;
         struct vmap *m = vnfo__reallocarray(v->maps, cap, sizeof *m);
         if (!m)
             return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for FlowTag mappings");

@@ -89,7 +89,7 @@ static vnfo_status sort_records(vnfo_verifier *v)
     for (size_t i = 0; i < v->n_recs; i++)
         k[i] = (struct sort_key){v->recs[i].epoch, v->recs[i].label, v->recs[i].pos, (uint32_t)i};
     sort_base = v->recs;
-    qsort(k, v->n_recs, sizeof *k, cmp_key);
+    vnfo__sort(k, v->n_recs, sizeof *k, cmp_key);
     for (size_t i = 0; i < v->n_recs; i++)
         sorted[i] = v->recs[k[i].idx];
     vnfo__free(k);

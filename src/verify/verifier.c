@@ -57,6 +57,7 @@ vnfo_status vnfo_verifier_create(vnfo_verifier **out, const vnfo_manifest *manif
     if (!v)
         return vnfo__error(VNFO_E_NO_MEMORY, "vnfo_verifier_create: out of memory");
     v->opts = opts ? *opts : (vnfo_verify_options)VNFO_VERIFY_OPTIONS_INIT;
+    v->memory_limit = VNFO_VERIFY_MEMORY_LIMIT_DEFAULT;
     v->manifest = manifest;
     v->rate = vnfo_manifest_sampling_rate(manifest);
     v->confidence = vnfo_manifest_verification_confidence(manifest);
@@ -88,6 +89,19 @@ static struct vfunction *function_find(vnfo_verifier *v, const char *name)
         if (strcmp(v->chain[i].name, name) == 0)
             return &v->chain[i];
     return NULL;
+}
+
+vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes)
+{
+    if (!v)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_memory_limit_set: NULL verifier");
+    v->memory_limit = bytes ? bytes : VNFO_VERIFY_MEMORY_LIMIT_DEFAULT;
+    return VNFO_OK;
+}
+
+size_t vnfo_verify_record_bytes(void)
+{
+    return VNFO_VERIFY_RECORD_BYTES;
 }
 
 vnfo_status vnfo_verifier_reference_set(vnfo_verifier *v, const char *name, vnfo_reference_fn fn,
@@ -177,7 +191,7 @@ static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
         vnfo_status s = vnfo_log_reader_next_record(&rec, r, &cur);
         if (s == VNFO_E_NOT_FOUND)
             return VNFO_OK;
-        if (s == VNFO_E_NO_MEMORY)
+        if (s == VNFO_E_NO_MEMORY || s == VNFO_E_IO) /* the file, not a record, failed */
             return s;
         if (s != VNFO_OK) {
             if (!v->decode_errors++)
@@ -189,32 +203,25 @@ static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
     }
 }
 
-vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint8_t *data, size_t len,
-                                  const char *source)
+/* A reader set up for function f's log: its key, the manifest, its node. */
+static vnfo_status reader_for(vnfo_log_reader **out, const vnfo_verifier *v, const struct vfunction *f)
 {
-    if (!v || !name || (!data && len))
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_log_add: NULL argument");
-    source = source ? source : name;
-    struct vfunction *f = function_find(v, name);
-    if (!f)
-        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", source, name);
-    double t0 = now_ns();
     vnfo_log_reader_options ro = VNFO_LOG_READER_OPTIONS_INIT;
     ro.public_key = f->key;
     memcpy(ro.manifest_digest, v->manifest_digest, sizeof ro.manifest_digest);
     ro.check_node = 1;
     ro.node_id = f->node_id;
-    vnfo_log_reader *r;
-    vnfo_status s = vnfo_log_reader_create(&r, &ro);
-    if (s == VNFO_OK)
-        s = vnfo_log_reader_add_buffer(r, data ? data : (const uint8_t *)"", len, source);
-    if (s != VNFO_OK) {
-        vnfo_log_reader_free(r);
-        return s;
-    }
+    return vnfo_log_reader_create(out, &ro);
+}
+
+/* Verifies the log in r (one source) and takes its records. */
+static vnfo_status log_take(vnfo_verifier *v, struct vfunction *f, vnfo_log_reader *r,
+                            const char *source, double t0)
+{
     vnfo_status vs = vnfo_log_reader_verify(r);
     struct vnode *node = NULL;
-    s = vs == VNFO_E_NO_MEMORY ? vs : vnfo__verify_node_get(&node, v, f->node_id, source);
+    vnfo_status s = vs == VNFO_E_NO_MEMORY || vs == VNFO_E_IO
+                        ? vs : vnfo__verify_node_get(&node, v, f->node_id, source);
     size_t nb = vnfo_log_reader_batch_count(r);
     for (size_t i = 0; s == VNFO_OK && i < nb; i++) {
         vnfo_log_batch_info b;
@@ -229,9 +236,28 @@ vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint
         s = take_records(v, r);
     v->stage_ns[0] += t1 - t0;
     v->stage_ns[1] += now_ns() - t1;
-    vnfo_log_reader_free(r);
     if (s == VNFO_OK)
         f->log_added = 1;
+    return s;
+}
+
+vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint8_t *data, size_t len,
+                                  const char *source)
+{
+    if (!v || !name || (!data && len))
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_log_add: NULL argument");
+    source = source ? source : name;
+    struct vfunction *f = function_find(v, name);
+    if (!f)
+        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", source, name);
+    double t0 = now_ns();
+    vnfo_log_reader *r = NULL;
+    vnfo_status s = reader_for(&r, v, f);
+    if (s == VNFO_OK)
+        s = vnfo_log_reader_add_buffer(r, data ? data : (const uint8_t *)"", len, source);
+    if (s == VNFO_OK)
+        s = log_take(v, f, r, source, t0);
+    vnfo_log_reader_free(r);
     return s;
 }
 
@@ -239,13 +265,18 @@ vnfo_status vnfo_verifier_log_add_file(vnfo_verifier *v, const char *name, const
 {
     if (!v || !name || !path)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_log_add_file: NULL argument");
-    uint8_t *buf;
-    size_t len;
-    vnfo_status s = vnfo__file_read(path, (size_t)1 << 34, &buf, &len);
-    if (s != VNFO_OK)
-        return s;
-    s = vnfo_verifier_log_add(v, name, buf, len, path);
-    vnfo__free(buf);
+    struct vfunction *f = function_find(v, name);
+    if (!f)
+        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", path, name);
+    double t0 = now_ns();
+    /* Streamed: memory is one batch, not the file (vnfo_log_reader_add_file). */
+    vnfo_log_reader *r = NULL;
+    vnfo_status s = reader_for(&r, v, f);
+    if (s == VNFO_OK)
+        s = vnfo_log_reader_add_file(r, path);
+    if (s == VNFO_OK)
+        s = log_take(v, f, r, path, t0);
+    vnfo_log_reader_free(r);
     return s;
 }
 
@@ -260,12 +291,13 @@ static vnfo_status foreign_batch(vnfo_verifier *v, const vnfo_log_batch_info *b,
     if (s != VNFO_OK)
         return s;
     node->batches++;
-    for (uint32_t k = 0; k < b->header.record_count; k++) {
-        const uint8_t *rb;
-        size_t rl;
+    /* One cursor through the batch: O(1) per record, whatever its shape. */
+    vnfo_log_batch_cursor bc = VNFO_LOG_BATCH_CURSOR_INIT;
+    const uint8_t *rb;
+    size_t rl;
+    while (vnfo_log_batch_record_next(&rb, &rl, b->bytes, b->len, &bc) == VNFO_OK) {
         vnfo_record rec;
-        if (vnfo_log_batch_record(&rb, &rl, b->bytes, b->len, k) != VNFO_OK ||
-            vnfo_record_decode(&rec, rb, rl) != VNFO_OK)
+        if (vnfo_record_decode(&rec, rb, rl) != VNFO_OK)
             continue;
         rec.node_id = b->header.node_id;
         if ((s = vnfo__verify_record_put(v, &rec, 1)) != VNFO_OK)
@@ -283,8 +315,11 @@ vnfo_status vnfo_verifier_foreign_log_add_file(vnfo_verifier *v, const char *pat
     vnfo_status s = vnfo_log_reader_create(&r, &ro);
     if (s == VNFO_OK)
         s = vnfo_log_reader_add_file(r, path);
-    if (s == VNFO_OK && vnfo_log_reader_verify(r) == VNFO_E_NO_MEMORY)
-        s = VNFO_E_NO_MEMORY;
+    if (s == VNFO_OK) {
+        vnfo_status vs = vnfo_log_reader_verify(r);
+        if (vs == VNFO_E_NO_MEMORY || vs == VNFO_E_IO)
+            s = vs;
+    }
     size_t nb = s == VNFO_OK ? vnfo_log_reader_batch_count(r) : 0;
     for (size_t i = 0; s == VNFO_OK && i < nb; i++) {
         vnfo_log_batch_info b;

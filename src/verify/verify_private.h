@@ -51,6 +51,7 @@ struct vrec {
     uint8_t granularity;
     uint8_t has_state;
     uint8_t foreign;  /* from a log whose signature could not be checked */
+    uint8_t has_ref;  /* a reference replayed it (replay.c) */
     uint8_t din[16], dout[16];
     uint8_t state[32];
     uint64_t t_in, t_out;
@@ -59,7 +60,6 @@ struct vrec {
     uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
     uint32_t wire_len;  /* 0: the record does not state it (format 1) */
     uint32_t bytes_out, bytes_out_len; /* output bytes, kept for a relation only */
-    uint8_t has_ref;   /* a reference replayed it (replay.c) */
     uint64_t ref_cycles, ref_mem;
 };
 
@@ -94,6 +94,7 @@ struct vnode {
 
 struct vnfo_verifier {
     vnfo_verify_options opts;
+    uint64_t memory_limit; /* for recs, arena and maps (vnfo_verifier_memory_limit_set) */
     const vnfo_manifest *manifest;
     uint8_t manifest_digest[32];
     size_t n_chain;

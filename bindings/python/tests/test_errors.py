@@ -144,7 +144,7 @@ TRIGGERS = {
     errors.StructVersionError: (trigger_struct_version, "VNFO_E_STRUCT_VERSION"),
     errors.NoMemory: (trigger_no_memory, "VNFO_E_NO_MEMORY"),
     errors.BufferTooSmall: (trigger_buffer_too_small, "VNFO_E_BUFFER_TOO_SMALL"),
-    errors.FileError: (trigger_file_error, "VNFO_E_IO"),
+    errors.FileError: (trigger_file_error, "VNFO_E_NOT_REGULAR_FILE"),
     errors.NotFound: (trigger_not_found, "VNFO_E_NOT_FOUND"),
     errors.KeyPermissionsError: (trigger_key_permissions, "VNFO_E_KEY_PERMISSIONS"),
     errors.KeyFormatError: (trigger_key_format, "VNFO_E_KEY_FORMAT"),

@@ -103,7 +103,8 @@ class BufferTooSmall(Error):
 
 
 class FileError(Error, OSError):
-    """Reading or writing a file failed (VNFO_E_IO)."""
+    """Reading or writing a file failed (VNFO_E_IO), or the path is not a
+    regular file (VNFO_E_NOT_REGULAR_FILE: a FIFO, directory or device)."""
 
 
 class NotFound(FileError, FileNotFoundError):
@@ -212,6 +213,7 @@ _BY_NAME: Dict[str, Type[Error]] = {
     "VNFO_E_STRUCT_VERSION": StructVersionError,
     "VNFO_E_OVERFLOW": ArithmeticOverflow,
     "VNFO_E_NOT_INITIALIZED": NotInitialized,
+    "VNFO_E_NOT_REGULAR_FILE": FileError,
     "VNFO_E_KEY_FORMAT": KeyFormatError,
     "VNFO_E_SIGNATURE_INVALID": SignatureError,
     "VNFO_E_KEY_PERMISSIONS": KeyPermissionsError,

@@ -48,6 +48,14 @@ vnfo_status vnfo_log_batch_verify(vnfo_log_header *out, const uint8_t *batch, si
                                            const uint8_t *manifest_digest);
 vnfo_status vnfo_log_batch_record(const uint8_t **out, size_t *out_len,
                                            const uint8_t *batch, size_t len, uint32_t index);
+typedef struct vnfo_log_batch_cursor {
+    uint32_t index;
+    uint32_t reserved_;
+    size_t offset_;
+} vnfo_log_batch_cursor;
+vnfo_status vnfo_log_batch_record_next(const uint8_t **out, size_t *out_len,
+                                       const uint8_t *batch, size_t len,
+                                       vnfo_log_batch_cursor *cur);
 typedef vnfo_status (*vnfo_log_sink_fn)(void *ctx, const uint8_t *batch, size_t len);
 typedef uint64_t (*vnfo_log_clock_fn)(void *ctx);
 #define VNFO_LOG_WRITER_OPTIONS_VERSION ...

@@ -48,6 +48,8 @@ vnfo_status vnfo_verifier_log_add_file(vnfo_verifier *v, const char *name,
 vnfo_status vnfo_verifier_foreign_log_add_file(vnfo_verifier *v, const char *path);
 vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_record *rec);
 vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
+vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes);
+size_t vnfo_verify_record_bytes(void);
 vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill);
 vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
 vnfo_status vnfo_verifier_stage_times(double *out, const vnfo_verifier *v);

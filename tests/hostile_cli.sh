@@ -1,0 +1,72 @@
+#!/bin/sh
+# Hostile inputs through the CLI (issue 11): a FIFO in place of every input
+# file is refused at once with VNFO_E_NOT_REGULAR_FILE naming it (each
+# command runs under `timeout`, so a blocking open fails the test instead
+# of hanging it), and `vnfo log dump` without --pub walks a batch of 65,536
+# empty records once.
+set -u
+. "${top_srcdir:-..}/tests/cli_lib.sh"
+
+"$vnfo" demo --dir "$tmp/d" >"$tmp/demo.txt" 2>&1 || { echo "demo failed"; tail "$tmp/demo.txt"; exit 1; }
+d=$tmp/d
+f=$tmp/fifo
+mkfifo "$f"
+
+# fifo RC DESCRIPTION ARGS...: vnfo ARGS exits RC within 20 s and names the FIFO.
+fifo() {
+    want=$1 what=$2; shift 2
+    expect "$want" "$what" timeout 20 "$vnfo" "$@"
+    contains "$tmp/err" "$f: not a regular file (a FIFO); refused"
+}
+
+fifo 3 "log verify: log" log verify --pub "$d/keys/fw.pub" "$f"
+fifo 3 "log verify: public key" log verify --pub "$f" "$d/honest/fw.log"
+fifo 3 "log dump" log dump "$f"
+fifo 3 "log check-proof: proof" log check-proof --pub "$d/keys/fw.pub" "$f"
+fifo 3 "flowtag show" flowtag show "$f"
+# vnfo manifest exits 1 for any input it cannot take (tools/cmd_manifest.c).
+fifo 1 "manifest check" manifest check "$f"
+fifo 1 "manifest sign: key" manifest sign "$d/manifest.json" --key "$f" --out "$tmp/sig"
+fifo 3 "verify: manifest" verify --manifest "$f" --logs "$d/honest" --bill "$d/honest/bill.json"
+fifo 3 "verify: bill" verify --manifest "$d/manifest.json" --logs "$d/honest" --bill "$f"
+fifo 3 "verify: sampling key" verify --manifest "$d/manifest.json" --logs "$d/honest" \
+    --bill "$d/honest/bill.json" --key "$f"
+fifo 3 "simulate: capture" simulate --manifest "$d/manifest.json" --pcap "$f" --keys "$d/keys" --out "$tmp/sim"
+fifo 3 "account: values" account quantile --q 0.5 --billed 10 "$f"
+
+# A chain log and an extra log that are FIFOs.
+mkdir "$tmp/logs"; cp "$d/honest/"* "$tmp/logs/"
+rm "$tmp/logs/fw.log"; mkfifo "$tmp/logs/fw.log"
+expect 3 "verify: chain log FIFO" timeout 20 "$vnfo" verify --manifest "$d/manifest.json" \
+    --logs "$tmp/logs" --bill "$tmp/logs/bill.json"
+contains "$tmp/err" "$tmp/logs/fw.log: not a regular file (a FIFO); refused"
+cp "$d/honest/fw.log" "$tmp/logs/fw.log.tmp"; rm "$tmp/logs/fw.log"; mv "$tmp/logs/fw.log.tmp" "$tmp/logs/fw.log"
+mkfifo "$tmp/logs/filter.log"
+expect 3 "verify: extra log FIFO" timeout 20 "$vnfo" verify --manifest "$d/manifest.json" \
+    --logs "$tmp/logs" --bill "$tmp/logs/bill.json"
+contains "$tmp/err" "$tmp/logs/filter.log: not a regular file (a FIFO); refused"
+
+# vnfo sample reports the capture it cannot read.
+expect 3 "sample: capture" timeout 20 "$vnfo" sample --pcap "$f" --key \
+    0000000000000000000000000000000000000000000000000000000000000000
+contains "$tmp/err" "not a regular file (a FIFO); refused"
+
+# One batch of 65,536 empty records (unsigned): dump walks it once and
+# reports every record as undecodable, well within the time bound.
+python3 - "$tmp/empty.log" <<'PY'
+import struct, sys
+n = 65536
+header = bytearray(208)
+header[0:4] = b"VNFB"; header[5] = 1; header[6] = 1
+header[60:64] = struct.pack(">I", n)
+batch = bytes(header) + b"\0\0\0\0" * n
+open(sys.argv[1], "wb").write(struct.pack(">I", len(batch)) + batch)
+PY
+start=$(date +%s)
+expect 1 "log dump: 65536 empty records" timeout 60 "$vnfo" log dump "$tmp/empty.log"
+took=$(( $(date +%s) - start ))
+[ "$(grep -c 'record [0-9]*: VNFO_E_RECORD_MALFORMED' "$tmp/err")" -eq 65536 ] || {
+    echo "FAIL: dump did not report each of the 65536 records"; head -3 "$tmp/err"; fails=$((fails + 1)); }
+[ "$took" -le 20 ] || { echo "FAIL: dump of 65536 empty records took $took s"; fails=$((fails + 1)); }
+
+cli_finish
