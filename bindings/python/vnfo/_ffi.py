@@ -12,7 +12,7 @@ from . import errors
 #: library must have the same major and at least this minor (minor releases
 #: only add functions).
 EXPECTED_MAJOR = 0
-EXPECTED_MINOR = 1
+EXPECTED_MINOR = 2
 
 
 class IncompatibleLibraryError(ImportError):

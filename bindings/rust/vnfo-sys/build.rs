@@ -8,7 +8,7 @@ use std::env;
 use std::process;
 
 /// The oldest libvnfo whose ABI src/bindings.rs declares.
-const MIN_VERSION: &str = "0.1.0";
+const MIN_VERSION: &str = "0.2.0";
 
 fn main() {
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");

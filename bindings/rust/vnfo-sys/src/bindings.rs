@@ -748,6 +748,17 @@ pub struct vnfo_log_header {
     #[doc = "< Creation time, ns since the Unix epoch."]
     pub created_ns: u64,
 }
+#[doc = " Where a walk through the records of one batch stands; start from\n  VNFO_LOG_BATCH_CURSOR_INIT."]
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct vnfo_log_batch_cursor {
+    #[doc = "< Index of the next record; after a record is returned, index - 1 is its index."]
+    pub index: u32,
+    #[doc = "< Zero."]
+    pub reserved_: u32,
+    #[doc = "< Internal: byte offset of the next record's length prefix (0: the first)."]
+    pub offset_: usize,
+}
 #[doc = " Options of vnfo_log_writer_create()."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
@@ -816,7 +827,7 @@ pub struct vnfo_log_reader_options {
 pub struct vnfo_log_reader {
     _unused: [u8; 0],
 }
-#[doc = " @brief What the reader found about one batch.  Fixed layout: never grows.\n\n Pointers stay valid until the reader is freed."]
+#[doc = " @brief What the reader found about one batch.  Fixed layout: never grows.\n\n @c message and @c source stay valid until the reader is freed.  @c bytes\n does too for a source added with vnfo_log_reader_add_buffer(); for one\n added with vnfo_log_reader_add_file() (streamed, never held whole) it\n points into the reader's batch window and stays valid until the next\n vnfo_log_reader_batch() or vnfo_log_reader_verify() on the reader."]
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct vnfo_log_batch_info {
@@ -1134,6 +1145,7 @@ pub const VNFO_VERIFY_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_RELATION_VERSION: u32 = 1;
 pub const VNFO_RELATION_KEY_BYTES: u32 = 48;
 pub const VNFO_RELATION_FACTS_MAX: u32 = 4;
+pub const VNFO_VERIFY_RECORD_BYTES: u32 = 176;
 pub const VNFO_TAP_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_TAP_DEFAULT_CAPACITY: u32 = 65536;
 pub const VNFO_TAP_MAX_CAPACITY: u32 = 16777216;
@@ -1163,6 +1175,8 @@ pub const VNFO_E_STRUCT_VERSION: vnfo_status = 9;
 pub const VNFO_E_OVERFLOW: vnfo_status = 10;
 #[doc = "< vnfo_init() has not been called, or failed."]
 pub const VNFO_E_NOT_INITIALIZED: vnfo_status = 11;
+#[doc = "< An input path names a FIFO, directory, device or socket, not a regular file."]
+pub const VNFO_E_NOT_REGULAR_FILE: vnfo_status = 12;
 #[doc = "< A well-formed frame that carries neither IPv4 nor IPv6."]
 pub const VNFO_E_PACKET_NOT_IP: vnfo_status = 20;
 #[doc = "< The capture ends before a header or field the parser needs."]
@@ -3170,6 +3184,37 @@ fn bindgen_test_layout_vnfo_log_header() {
     );
 }
 #[test]
+fn bindgen_test_layout_vnfo_log_batch_cursor() {
+    const UNINIT: ::std::mem::MaybeUninit<vnfo_log_batch_cursor> =
+        ::std::mem::MaybeUninit::uninit();
+    let ptr = UNINIT.as_ptr();
+    assert_eq!(
+        ::std::mem::size_of::<vnfo_log_batch_cursor>(),
+        16usize,
+        "Size of vnfo_log_batch_cursor"
+    );
+    assert_eq!(
+        ::std::mem::align_of::<vnfo_log_batch_cursor>(),
+        8usize,
+        "Alignment of vnfo_log_batch_cursor"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).index) as usize - ptr as usize },
+        0usize,
+        "Offset of field: vnfo_log_batch_cursor::index"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).reserved_) as usize - ptr as usize },
+        4usize,
+        "Offset of field: vnfo_log_batch_cursor::reserved_"
+    );
+    assert_eq!(
+        unsafe { ::std::ptr::addr_of!((*ptr).offset_) as usize - ptr as usize },
+        8usize,
+        "Offset of field: vnfo_log_batch_cursor::offset_"
+    );
+}
+#[test]
 fn bindgen_test_layout_vnfo_log_writer_options() {
     const UNINIT: ::std::mem::MaybeUninit<vnfo_log_writer_options> =
         ::std::mem::MaybeUninit::uninit();
@@ -4032,6 +4077,11 @@ extern "C" {
     pub fn vnfo_rational_to_double(r: vnfo_rational) -> f64;
     #[doc = " @brief Replace the allocator; NULL restores malloc/realloc/free.\n\n Memory must be freed by the allocator that allocated it, so set this before\n creating any object.  Tests use it to inject allocation failures.\n @return VNFO_OK, VNFO_E_STRUCT_VERSION for an unknown version, or\n         VNFO_E_INVALID_ARGUMENT when a function pointer is NULL.\n @par Thread safety: not thread-safe; call it before other threads use the\n      library."]
     pub fn vnfo_allocator_set(allocator: *const vnfo_allocator) -> vnfo_status;
+    #[doc = " @brief Open an input file for reading without ever blocking on it.\n\n Every file reader of the library opens its input this way, and programs\n that read inputs themselves (captures through pcap_fopen_offline(), proofs,\n checkpoints) should too: the file is opened with O_NONBLOCK, so a FIFO in\n place of the file cannot hang the open; anything but a regular file is\n refused; then the descriptor is switched back to blocking reads.\n @param[out] out_fd The open descriptor (O_RDONLY, O_CLOEXEC), owned by the\n                    caller; -1 on failure.\n @param path The file.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT (NULL), VNFO_E_NOT_FOUND,\n         VNFO_E_IO (errno in the message) or VNFO_E_NOT_REGULAR_FILE\n         (\"PATH: not a regular file (a FIFO); refused\").\n @par Thread safety: safe."]
+    pub fn vnfo_file_open(
+        out_fd: *mut ::std::os::raw::c_int,
+        path: *const ::std::os::raw::c_char,
+    ) -> vnfo_status;
     #[doc = " @brief VNFO_KEY_PUBLIC_BYTES, for FFI.  @par Thread safety: safe."]
     pub fn vnfo_key_public_bytes() -> usize;
     #[doc = " @brief VNFO_KEY_SIGNATURE_BYTES, for FFI.  @par Thread safety: safe."]
@@ -5047,6 +5097,14 @@ extern "C" {
         len: usize,
         index: u32,
     ) -> vnfo_status;
+    #[doc = " @brief The next record of a batch (no verification beyond the framing), in\n        O(1): visiting all n records costs O(n), where calling\n        vnfo_log_batch_record() for each index would cost O(n^2).\n @param[out] out Points at the record's bytes inside @p batch.\n @param[out] out_len Their length.\n @param batch The batch (its header must parse).\n @param len Its length.\n @param cur The position, advanced past the record returned.\n @return VNFO_OK; VNFO_E_NOT_FOUND after the last record; VNFO_E_LOG_MALFORMED\n         naming the byte and record when the framing does not add up (a\n         length beyond the batch, bytes after the last record; the cursor\n         does not move: no later record can be found);\n         VNFO_E_UNSUPPORTED_VERSION; VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: safe (one cursor per thread)."]
+    pub fn vnfo_log_batch_record_next(
+        out: *mut *const u8,
+        out_len: *mut usize,
+        batch: *const u8,
+        len: usize,
+        cur: *mut vnfo_log_batch_cursor,
+    ) -> vnfo_status;
     #[doc = " @brief Fill @p out with the defaults of the given options version.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_STRUCT_VERSION.\n @par Thread safety: safe."]
     pub fn vnfo_log_writer_options_init(
         out: *mut vnfo_log_writer_options,
@@ -5107,7 +5165,7 @@ extern "C" {
         len: usize,
         name: *const ::std::os::raw::c_char,
     ) -> vnfo_status;
-    #[doc = " @brief Read a log file into the reader and add it to the stream.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,\n         VNFO_E_LIMIT_EXCEEDED (over 16 GiB) or VNFO_E_NO_MEMORY.\n @par Thread safety: per handle."]
+    #[doc = " @brief Add a log file to the stream.\n\n The file is opened (never blocking: a FIFO is refused) and kept open; it\n is streamed one batch at a time, by vnfo_log_reader_verify() and again by\n the readers of batches and records, so the reader's memory is that of\n its largest batch (at most twice) plus about 300 bytes per batch, never\n the file's size.  A batch whose bytes change after it was verified is\n refused with VNFO_E_IO when read again.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,\n         VNFO_E_NOT_REGULAR_FILE or VNFO_E_NO_MEMORY.\n @par Thread safety: per handle."]
     pub fn vnfo_log_reader_add_file(
         r: *mut vnfo_log_reader,
         path: *const ::std::os::raw::c_char,
@@ -5122,7 +5180,7 @@ extern "C" {
         r: *const vnfo_log_reader,
         index: usize,
     ) -> vnfo_status;
-    #[doc = " @brief The next record of the stream, decoded.\n\n Visits, in stream order, the records of every batch whose signature and\n root verified, except duplicates: faults of the chain do not make\n authentic records disappear (check vnfo_log_reader_verify()'s status).  Each\n record must carry its batch's node id and epoch and the sequence number\n of its position.  Pointers in @p out point into the reader's memory.\n @param[out] out The record.\n @param r A reader after vnfo_log_reader_verify().\n @param cur Position; starts at VNFO_LOG_CURSOR_INIT; tells the batch and\n        record index of the record returned.\n @return VNFO_OK; VNFO_E_NOT_FOUND when no record is left; the decoder's\n         status, or VNFO_E_LOG_MALFORMED for a record that contradicts its\n         header, with a message naming source, offset, batch and record (the\n         cursor moves past it, so iteration can go on).\n @par Thread safety: per handle."]
+    #[doc = " @brief The next record of the stream, decoded.\n\n Visits, in stream order, the records of every batch whose signature and\n root verified, except duplicates: faults of the chain do not make\n authentic records disappear (check vnfo_log_reader_verify()'s status).  Each\n record must carry its batch's node id and epoch and the sequence number\n of its position.  Pointers in @p out point into the reader's memory, valid\n until the next call on the reader.\n @param[out] out The record.\n @param r A reader after vnfo_log_reader_verify().\n @param cur Position; starts at VNFO_LOG_CURSOR_INIT; tells the batch and\n        record index of the record returned.\n @return VNFO_OK; VNFO_E_NOT_FOUND when no record is left; the decoder's\n         status, or VNFO_E_LOG_MALFORMED for a record that contradicts its\n         header, with a message naming source, offset, batch and record (the\n         cursor moves past it, so iteration can go on); VNFO_E_IO when a\n         file's batch cannot be read again or changed since it was\n         verified (the cursor moves past the batch).\n @par Thread safety: per handle."]
     pub fn vnfo_log_reader_next_record(
         out: *mut vnfo_record,
         r: *const vnfo_log_reader,
@@ -5396,6 +5454,10 @@ extern "C" {
         v: *mut vnfo_verifier,
         sampler: *const vnfo_sampler,
     ) -> vnfo_status;
+    #[doc = " @brief Limit the memory the verifier keeps for sampled records.\n\n The verifier streams each log (one batch in memory at a time) and keeps a\n compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,\n plus the packet bytes a reference or the sampler re-reads, plus FlowTag\n mappings); vnfo_verifier_run() needs about 40 bytes more per record while\n it runs.  Adding a log or record whose keeping would take this table past\n @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the\n source, the records kept and the limit, instead of the process being\n killed for want of memory.\n @param bytes The limit; 0 restores VNFO_VERIFY_MEMORY_LIMIT_DEFAULT.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
+    pub fn vnfo_verifier_memory_limit_set(v: *mut vnfo_verifier, bytes: u64) -> vnfo_status;
+    #[doc = " @brief VNFO_VERIFY_RECORD_BYTES, for FFI.  @par Thread safety: safe."]
+    pub fn vnfo_verify_record_bytes() -> usize;
     #[doc = " @brief Give the provider's bill.  Checks that it names the manifest, its\n        period, billed resources and functions.\n @param bill The bill; it must outlive the verifier.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_BILL_MISMATCH (message\n         says what differs).\n @par Thread safety: per handle."]
     pub fn vnfo_verifier_bill_set(v: *mut vnfo_verifier, bill: *const vnfo_bill) -> vnfo_status;
     #[doc = " @brief Check every node's log is there, assemble trajectories and run\n        every check into a new report.\n\n Checks (docs/verify.md): integrity of each log; chain completeness and\n order; no node outside the chain; hop-to-hop digests; functions that may\n not modify; drop attribution; causal timing within the clock-skew slack;\n FlowTag mappings; replay through each reference given (verdict, output\n digest, state digest in snapshot mode); SLA delay entries; bill totals,\n billed packet count and minimality.\n @param[out] out The report; NULL on failure.\n @return VNFO_OK (whatever the verdicts), VNFO_E_VERIFY_MISSING_LOG (a\n         chain node has no log), VNFO_E_INVALID_ARGUMENT or\n         VNFO_E_NO_MEMORY.\n @par Thread safety: per handle."]
