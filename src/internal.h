@@ -74,6 +74,10 @@ vnfo_status vnfo__options_init(void *out, size_t size, const void *defaults, uns
 #define VNFO_QUOTE_SIZE 256
 void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t max_bytes);
 
+/* The UTF-8 bytes of code point cp (at most 0x10ffff) in out; returns how
+ * many (1 to 4).  Shared by the JSON readers that decode \u escapes. */
+size_t vnfo__utf8_put(unsigned char out[4], unsigned cp);
+
 /* qsort, bsearch, memcpy and memset for arrays that may be empty: the C
  * library functions declare their pointers non-null even for zero elements,
  * and an empty array's pointer is often NULL (UBSan stops there).  Use these

@@ -3,6 +3,7 @@
  * fails to find the path). */
 #include <string.h>
 
+#include "internal.h"
 #include "jsonpos.h"
 
 struct scan {
@@ -146,26 +147,7 @@ static size_t body_char(const char **p, const char *end, unsigned char out[4])
         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
         *p += 6;
     }
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xc0 | cp >> 6);
-        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xe0 | cp >> 12);
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xf0 | cp >> 18);
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
-    return 4;
+    return vnfo__utf8_put(out, cp);
 }
 
 /* Whether the raw string body (escapes and all) decodes to key: a member
