@@ -372,15 +372,111 @@ struct chain {
     uint8_t last_hash[LOG_HASH];
 };
 
-/* Whether a later authentic batch starts inside [lo, hi): then the batch
- * that jumped to hi came early rather than the records being gone. */
-static size_t later_fills(const vnfo_log_reader *r, size_t i, uint64_t lo, uint64_t hi)
+/* The authentic batches not yet judged, by first_seq: answers "which is the
+ * first later batch that starts inside [lo, hi)" in O(log n), so a log
+ * whose every batch jumps ahead costs O(n log n), not a scan of the rest
+ * per batch.  A min segment tree over the seq-sorted batches holds each
+ * batch's index until the chain walk passes it. */
+struct later {
+    uint64_t *seq;  /* first_seq of the m authentic batches, ascending */
+    size_t *pos;    /* entry index -> position in seq (unused for others) */
+    size_t *tree;   /* 2 * width: leaves hold an entry index, or SIZE_MAX once passed */
+    size_t m, width;
+};
+
+struct seq_idx {
+    uint64_t seq;
+    size_t idx;
+};
+
+static int cmp_seq_idx(const void *a, const void *b)
 {
-    for (size_t j = i + 1; j < r->n; j++)
-        if (r->e[j].authentic && r->e[j].info.header.first_seq >= lo &&
-            r->e[j].info.header.first_seq < hi)
-            return j + 1;
-    return 0;
+    const struct seq_idx *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static vnfo_status later_build(struct later *l, const vnfo_log_reader *r)
+{
+    memset(l, 0, sizeof *l);
+    struct seq_idx *v = vnfo__calloc(r->n + 1, sizeof *v);
+    for (size_t i = 0; v && i < r->n; i++)
+        if (r->e[i].authentic)
+            v[l->m++] = (struct seq_idx){r->e[i].info.header.first_seq, i};
+    l->width = 1;
+    while (l->width < l->m)
+        l->width *= 2;
+    l->seq = vnfo__calloc(l->m + 1, sizeof *l->seq);
+    l->pos = vnfo__calloc(r->n + 1, sizeof *l->pos);
+    l->tree = vnfo__calloc(2 * l->width, sizeof *l->tree);
+    if (!v || !l->seq || !l->pos || !l->tree) {
+        vnfo__free(v);
+        return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory");
+    }
+    vnfo__sort(v, l->m, sizeof *v, cmp_seq_idx);
+    for (size_t k = 0; k < 2 * l->width; k++)
+        l->tree[k] = SIZE_MAX;
+    for (size_t k = 0; k < l->m; k++) {
+        l->seq[k] = v[k].seq;
+        l->pos[v[k].idx] = k;
+        l->tree[l->width + k] = v[k].idx;
+    }
+    for (size_t k = l->width - 1; k > 0; k--)
+        l->tree[k] = l->tree[2 * k] < l->tree[2 * k + 1] ? l->tree[2 * k] : l->tree[2 * k + 1];
+    vnfo__free(v);
+    return VNFO_OK;
+}
+
+static void later_free(struct later *l)
+{
+    vnfo__free(l->seq);
+    vnfo__free(l->pos);
+    vnfo__free(l->tree);
+}
+
+/* The chain walk has reached authentic entry i: it is no longer "later". */
+static void later_pass(struct later *l, size_t i)
+{
+    size_t k = l->width + l->pos[i];
+    for (l->tree[k] = SIZE_MAX; k > 1; k /= 2) {
+        size_t a = l->tree[k & ~(size_t)1], b = l->tree[k | 1];
+        l->tree[k / 2] = a < b ? a : b;
+    }
+}
+
+/* First position in seq at or above x. */
+static size_t later_lower_bound(const struct later *l, uint64_t x)
+{
+    size_t lo = 0, hi = l->m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->seq[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Whether a later authentic batch starts inside [lo, hi): then the batch
+ * that jumped to hi came early rather than the records being gone.
+ * Returns the first such batch's index + 1, or 0. */
+static size_t later_fills(const struct later *l, uint64_t lo, uint64_t hi)
+{
+    size_t a = later_lower_bound(l, lo) + l->width, b = later_lower_bound(l, hi) + l->width;
+    size_t best = SIZE_MAX;
+    for (; a < b; a /= 2, b /= 2) { /* min over the leaves [a, b) */
+        if (a & 1) {
+            best = l->tree[a] < best ? l->tree[a] : best;
+            a++;
+        }
+        if (b & 1) {
+            b--;
+            best = l->tree[b] < best ? l->tree[b] : best;
+        }
+    }
+    return best == SIZE_MAX ? 0 : best + 1;
 }
 
 static void chain_accept(struct chain *c, const struct entry *e)
@@ -390,7 +486,8 @@ static void chain_accept(struct chain *c, const struct entry *e)
     memcpy(c->last_hash, e->info.hash, LOG_HASH);
 }
 
-static void chain_check(vnfo_log_reader *r, struct chain *c, struct seen *t, size_t i)
+static void chain_check(vnfo_log_reader *r, struct chain *c, struct seen *t, const struct later *l,
+                        size_t i)
 {
     struct entry *e = &r->e[i];
     const vnfo_log_header *h = &e->info.header;
@@ -416,7 +513,7 @@ static void chain_check(vnfo_log_reader *r, struct chain *c, struct seen *t, siz
         return;
     }
     if (h->first_seq > want) {
-        size_t j = later_fills(r, i, want, h->first_seq);
+        size_t j = later_fills(l, want, h->first_seq);
         if (j)
             entry_fail(e, VNFO_E_LOG_REORDERED, "starts at seq %" PRIu64 ", expected %" PRIu64
                        "; the batch holding seq %" PRIu64 " comes later (batch %zu)", h->first_seq,
@@ -449,11 +546,16 @@ static vnfo_status chain_run(vnfo_log_reader *r)
         c.next_seq = r->o.anchor_seq;
         memcpy(c.last_hash, r->o.anchor_hash, LOG_HASH);
     }
-    for (size_t i = 0; i < r->n; i++)
-        if (r->e[i].authentic)
-            chain_check(r, &c, &t, i);
+    struct later l;
+    vnfo_status s = later_build(&l, r);
+    for (size_t i = 0; s == VNFO_OK && i < r->n; i++)
+        if (r->e[i].authentic) {
+            later_pass(&l, i);
+            chain_check(r, &c, &t, &l, i);
+        }
+    later_free(&l);
     vnfo__free(t.slot);
-    return VNFO_OK;
+    return s;
 }
 
 vnfo_status vnfo_log_reader_verify(vnfo_log_reader *r)
