@@ -289,6 +289,34 @@ START_TEST(test_one_label_everywhere)
 }
 END_TEST
 
+/* A provider's log cannot make the verifier grow past its stated limit:
+ * the record that would cross it is refused with a message naming the
+ * limit, and nothing already kept is lost. */
+START_TEST(test_memory_limit)
+{
+    vnfo_verifier *v = fresh();
+    ck_assert_status(vnfo_verifier_memory_limit_set(v, 64 * 1024), VNFO_OK);
+    vnfo_record rec;
+    vnfo_record_init(&rec, VNFO_RECORD_PACKET);
+    rec.node_id = FW;
+    rec.u.packet.verdict = VNFO_VERDICT_FORWARDED;
+    memset(rec.u.packet.digest_in, 1, sizeof rec.u.packet.digest_in);
+    memset(rec.u.packet.digest_out, 1, sizeof rec.u.packet.digest_out);
+    vnfo_status st = VNFO_OK;
+    uint64_t added = 0;
+    for (; added < 100000 && st == VNFO_OK; added++) {
+        rec.u.packet.label = added;
+        st = vnfo_verifier_record_add(v, &rec);
+    }
+    ck_assert_status(st, VNFO_E_LIMIT_EXCEEDED);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "over the memory limit of 65536 bytes"));
+    ck_assert_uint_lt(added, 65536 / VNFO_VERIFY_RECORD_BYTES + 2);
+    ck_assert_uint_eq(vnfo_verify_record_bytes(), VNFO_VERIFY_RECORD_BYTES);
+    ck_assert_status(vnfo_verifier_memory_limit_set(NULL, 1), VNFO_E_INVALID_ARGUMENT);
+    vnfo_verifier_free(v);
+}
+END_TEST
+
 static Suite *labels_suite(void)
 {
     Suite *s = suite_create("verify-equal-labels");
@@ -298,6 +326,7 @@ static Suite *labels_suite(void)
     tcase_add_test(tc, test_back_to_back_equal_labels);
     tcase_add_test(tc, test_faults_inside_a_group);
     tcase_add_test(tc, test_one_label_everywhere);
+    tcase_add_test(tc, test_memory_limit);
     suite_add_tcase(s, tc);
     return s;
 }
