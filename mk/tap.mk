@@ -40,3 +40,14 @@ EXTRA_PROGRAMS += bench/bench_tap
 VNFO_BENCHMARKS += bench/bench_tap
 bench_bench_tap_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_tap_LDADD = $(BENCH_LIBS)
+
+# The live tap beside a bare libpcap loop on a veth pair (bench/tap_live.sh,
+# root only); pcap_count is that bare loop.
+if BUILD_CLI
+EXTRA_PROGRAMS += bench/pcap_count
+VNFO_BENCH_TOOLS += bench/pcap_count
+VNFO_BENCH_RUNS += bench/tap_live.sh
+bench_pcap_count_CFLAGS = $(BENCH_CFLAGS) $(PCAP_CFLAGS)
+bench_pcap_count_LDADD = $(PCAP_LIBS)
+endif
+EXTRA_DIST += bench/tap_live.sh

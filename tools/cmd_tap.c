@@ -388,6 +388,8 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
         rc = CLI_INPUT_ERROR;
     if (rc == CLI_OK)
         vnfo_tap_add_capture_loss(r->tap, tap_live_new_drops(&live));
+    printf("tap: %llu frames dropped by the kernel's capture (signed as loss notices)\n",
+           (unsigned long long)live.drops_reported);
     tap_live_close(&live);
     return rc == CLI_OK ? finish(r, c->out, c->close_period) : rc;
 }
