@@ -195,3 +195,126 @@ fn a_removed_relation_is_not_checked() {
     let r = v.run().unwrap();
     assert!(r.entry("relation.ids").is_none());
 }
+
+/// The IPv4 TCP/UDP 5-tuple of an Ethernet frame: protocol, source
+/// address and port, destination address and port.
+struct Five {
+    proto: u8,
+    src: [u8; 4],
+    sport: u16,
+    dst: [u8; 4],
+    dport: u16,
+}
+
+fn five(frame: &[u8]) -> Option<Five> {
+    if frame.len() < 34 || frame[12..14] != [0x08, 0x00] || frame[14] >> 4 != 4 {
+        return None;
+    }
+    let l4 = 14 + usize::from(frame[14] & 0x0f) * 4;
+    let proto = frame[23];
+    if (proto != 6 && proto != 17) || frame.len() < l4 + 4 {
+        return None;
+    }
+    let port = |o: usize| u16::from_be_bytes([frame[o], frame[o + 1]]);
+    Some(Five {
+        proto,
+        src: frame[26..30].try_into().unwrap(),
+        sport: port(l4),
+        dst: frame[30..34].try_into().unwrap(),
+        dport: port(l4 + 2),
+    })
+}
+
+const POOL: [u8; 4] = [203, 0, 113, 7];
+const HOLD_NS: u64 = 30_000_000_000; // UDP's idle timeout, the shortest a mapping lives
+
+/// A masquerading NAT as a Rust relation (docs/middleboxes.md: pool
+/// 203.0.113.7, ports 20000 to 59999 or the flow's own): outbound packets
+/// leave from the pool, the rest of the tuple unchanged; one original flow,
+/// one rewritten port; one rewritten tuple, one original flow.
+fn masquerade<'a>() -> Relation<'a> {
+    Relation::new(|p: &RelationPacket<'_>, _: Option<&RelationPacket<'_>>| {
+        let Some(i) = five(p.input()) else { return RelationVerdict::NotApplicable };
+        if i.dst == POOL {
+            return RelationVerdict::NotApplicable; // replies: not judged here
+        }
+        let Some(out) = p.output() else {
+            return RelationVerdict::Inadmissible("an outbound packet was dropped".into());
+        };
+        let Some(o) = five(out) else { return RelationVerdict::Inadmissible("the output is no TCP/UDP over IPv4".into()) };
+        if o.src != POOL {
+            return RelationVerdict::Inadmissible(format!("source {:?} is not the pool", o.src));
+        }
+        if !(20000..=59999).contains(&o.sport) && o.sport != i.sport {
+            return RelationVerdict::Inadmissible(format!("port {} neither in range nor the flow's own", o.sport));
+        }
+        if (o.proto, o.dst, o.dport) != (i.proto, i.dst, i.dport) {
+            return RelationVerdict::Inadmissible("the destination changed".into());
+        }
+        RelationVerdict::Admissible
+    })
+    .flow(|p: &RelationPacket<'_>| {
+        let i = five(p.input())?;
+        let mut key = vec![i.proto];
+        key.extend_from_slice(&i.src);
+        key.extend_from_slice(&i.sport.to_be_bytes());
+        key.extend_from_slice(&i.dst);
+        key.extend_from_slice(&i.dport.to_be_bytes());
+        Flow::new(&key, p.t_in_ns())
+    })
+    .facts(|p: &RelationPacket<'_>, facts: &mut vnfo::relation::Facts<'_>| {
+        let (Some(i), Some(o)) = (five(p.input()), p.output().and_then(five)) else { return };
+        if i.dst == POOL {
+            return;
+        }
+        let mut orig = vec![i.proto];
+        orig.extend_from_slice(&i.src);
+        orig.extend_from_slice(&i.sport.to_be_bytes());
+        orig.extend_from_slice(&i.dst);
+        orig.extend_from_slice(&i.dport.to_be_bytes());
+        let mut rew = vec![o.proto];
+        rew.extend_from_slice(&o.sport.to_be_bytes());
+        rew.extend_from_slice(&o.dst);
+        rew.extend_from_slice(&o.dport.to_be_bytes());
+        facts.push(Fact::new(0, &orig, &o.sport.to_be_bytes(), HOLD_NS).unwrap());
+        facts.push(Fact::new(1, &rew, &orig[1..7], HOLD_NS).unwrap());
+    })
+    .space_names(&["one original flow, two rewritten ports", "two original flows, one rewritten tuple"])
+}
+
+#[test]
+fn a_rust_masquerade_relation_passes_vnfo_simulates_masquerade_nat() {
+    let Some((_, demo)) = setup() else { return };
+    let tmp = common::TempDir::new("masq");
+    let manifest = std::fs::read_to_string(demo.join("manifest.json")).unwrap();
+    let masq = manifest.replace("\"function\": \"nat\"", "\"function\": \"masquerade-nat\"");
+    assert_ne!(masq, manifest, "the demo manifest names no \"nat\" function");
+    std::fs::write(tmp.path().join("manifest.json"), &masq).unwrap();
+    let out = std::process::Command::new(common::cli().unwrap())
+        .arg("simulate")
+        .arg("--manifest")
+        .arg(tmp.path().join("manifest.json"))
+        .arg("--pcap")
+        .arg(demo.join("capture.pcap"))
+        .arg("--keys")
+        .arg(demo.join("keys"))
+        .arg("--out")
+        .arg(tmp.path().join("logs"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let m = Manifest::load(tmp.path().join("manifest.json")).unwrap();
+    let mut v = Verifier::new(&m, &VerifyOptions::default()).unwrap();
+    v.set_relation("nat", masquerade()).unwrap();
+    for c in m.chain() {
+        v.add_log_file(&c.name, tmp.path().join("logs").join(format!("{}.log", c.name))).unwrap();
+    }
+    let r = v.run().unwrap();
+    let e = r.entry("relation.nat").unwrap();
+    assert_eq!(e.verdict, report::PASS, "{}: {:?}", e.summary, r.to_json_string());
+    let ev = |k: &str| r.evidence_number("relation.nat", k).unwrap();
+    assert!(ev("checked") > 100.0, "{}", e.summary);
+    assert!(ev("facts") > 2.0 * 100.0, "{}", e.summary);
+    assert!(ev("flows") > 10.0);
+    assert_eq!(ev("conflicts"), 0.0);
+}
