@@ -48,6 +48,12 @@ impl Error {
         Error { message, ..Error::code(status) }
     }
 
+    /// An error the binding itself finds, with its message (a closure that
+    /// panicked under a C callback).
+    pub(crate) fn binding(status: Status, message: String) -> Error {
+        Error { message, ..Error::code(status) }
+    }
+
     /// The error of a hot-path call: they record no message.
     pub(crate) fn code(status: Status) -> Error {
         Error {

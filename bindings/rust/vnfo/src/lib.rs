@@ -65,6 +65,7 @@ pub mod log;
 pub mod manifest;
 pub mod packet;
 pub mod record;
+pub mod relation;
 pub mod report;
 pub mod sampler;
 pub mod tap;

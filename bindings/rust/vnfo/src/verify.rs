@@ -16,6 +16,7 @@ use crate::bill::Bill;
 use crate::error::{call, Result};
 use crate::manifest::Manifest;
 use crate::record::Record;
+use crate::relation::{Installed, Relation};
 use crate::report::Report;
 use crate::sampler::Sampler;
 use crate::{c_path, c_string, sys};
@@ -155,6 +156,10 @@ pub struct Verifier<'a> {
     references: Vec<Box<Box<ReferenceFn<'a>>>>,
     #[allow(clippy::vec_box)]
     linktype_references: Vec<Box<Box<LinktypeReferenceFn<'a>>>>,
+    // Boxed: the C side holds a pointer to each; kept until drop, a
+    // replaced one too (the C verifier forgets it, the box may not move).
+    #[allow(clippy::vec_box)]
+    relations: Vec<Box<Installed<'a>>>,
     _borrows: PhantomData<&'a Manifest>,
 }
 
@@ -166,7 +171,7 @@ impl<'a> Verifier<'a> {
         crate::init()?;
         let mut raw = ptr::null_mut();
         call(|| unsafe { sys::vnfo_verifier_create(&mut raw, manifest.as_ptr(), &opts.raw) })?;
-        Ok(Verifier { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL"), references: Vec::new(), linktype_references: Vec::new(), _borrows: PhantomData })
+        Ok(Verifier { raw: ptr::NonNull::new(raw).expect("VNFO_OK and NULL"), references: Vec::new(), linktype_references: Vec::new(), relations: Vec::new(), _borrows: PhantomData })
     }
 
     /// Give the reference implementation of the chain entry `name`: a
@@ -206,6 +211,28 @@ impl<'a> Verifier<'a> {
         Ok(())
     }
 
+    /// Give the chain entry `name` its reference as a [`Relation`]
+    /// (black-box checking of a stateful function), checked as
+    /// `relation.<name>`; independent of a reference given with
+    /// [`set_reference`](Verifier::set_reference).  Replaces an earlier
+    /// relation of `name`.  Panics in its closures never reach C: see
+    /// [`crate::relation`].
+    pub fn set_relation(&mut self, name: &str, relation: Relation<'a>) -> Result<()> {
+        let c_name = c_string(name)?;
+        let mut inst = Installed::new(name, relation)?;
+        let raw = inst.raw();
+        let ctx = &mut *inst as *mut Installed<'a> as *mut c_void;
+        call(|| unsafe { sys::vnfo_verifier_relation_set(self.raw.as_ptr(), c_name.as_ptr(), &raw, ctx) })?;
+        self.relations.push(inst);
+        Ok(())
+    }
+
+    /// Take the relation away from the chain entry `name`.
+    pub fn remove_relation(&mut self, name: &str) -> Result<()> {
+        let name = c_string(name)?;
+        call(|| unsafe { sys::vnfo_verifier_relation_set(self.raw.as_ptr(), name.as_ptr(), ptr::null(), ptr::null_mut()) })
+    }
+
     /// Add the log of chain entry `name` from memory (the verifier copies
     /// what it needs); `source` names it in messages.
     pub fn add_log(&mut self, name: &str, data: &[u8], source: &str) -> Result<()> {
@@ -240,17 +267,27 @@ impl<'a> Verifier<'a> {
         call(|| unsafe { sys::vnfo_verifier_bill_set(self.raw.as_ptr(), bill.as_ptr()) })
     }
 
-    /// Run every check.
+    /// Run every check.  An error too when a relation's flow or facts
+    /// closure panicked (see [`crate::relation`]).
     pub fn run(&mut self) -> Result<Report> {
         let mut out = ptr::null_mut();
-        call(|| unsafe { sys::vnfo_verifier_run(&mut out, self.raw.as_ptr()) })?;
-        Ok(Report::from_raw(out))
+        let status = call(|| unsafe { sys::vnfo_verifier_run(&mut out, self.raw.as_ptr()) });
+        let report = status.map(|()| Report::from_raw(out));
+        let mut panicked = None;
+        for r in &mut self.relations {
+            let p = r.take_panic();
+            panicked = panicked.or(p);
+        }
+        match panicked {
+            Some(e) => Err(e),
+            None => report,
+        }
     }
 }
 
 impl std::fmt::Debug for Verifier<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Verifier({} references)", self.references.len() + self.linktype_references.len())
+        write!(f, "Verifier({} references, {} relations)", self.references.len() + self.linktype_references.len(), self.relations.len())
     }
 }
 
@@ -260,5 +297,6 @@ impl Drop for Verifier<'_> {
         unsafe { sys::vnfo_verifier_free(self.raw.as_ptr()) }
         self.references.clear();
         self.linktype_references.clear();
+        self.relations.clear();
     }
 }
