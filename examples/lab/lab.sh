@@ -236,7 +236,10 @@ bill() {
     bytes=$(echo "$counter" | sed -n 's/.*packets \([0-9]*\) bytes \([0-9]*\).*/\2/p')
     bytes=$((bytes + 14 * packets))
     cycles=$(sed -n 's/^cpu_cycles //p' "$out/ids-totals.txt")
-    [ "$cheat" = pads-bill ] && packets=$((packets * 13 / 10))
+    # Doubled: the lab's sample (about 220 packets at rate 1/4, clustered by
+    # duplicate labels, judged at 99.9%) cannot resolve a 30% padding every
+    # time; a 25% padding is caught on larger captures (vnfo simulate).
+    [ "$cheat" = pads-bill ] && packets=$((packets * 2))
     local day next
     day=$(date -u +%Y-%m-%d); next=$(date -u -d "$day + 1 day" +%Y-%m-%d)
     cat > "$out/bill.json" <<EOF
