@@ -40,3 +40,15 @@ uint16_t mb_checksum_update16(uint16_t sum, uint16_t old_word, uint16_t new_word
     s = (s & 0xffff) + (s >> 16);
     return (uint16_t)~s;
 }
+
+void mb_replace16(uint8_t *p, uint16_t value, uint8_t *ip_sum, uint8_t *l4_sum, int udp)
+{
+    uint16_t old = rd16(p);
+    wr16(p, value);
+    if (ip_sum)
+        wr16(ip_sum, mb_checksum_update16(rd16(ip_sum), old, value));
+    if (l4_sum && !(udp && rd16(l4_sum) == 0)) {
+        uint16_t s = mb_checksum_update16(rd16(l4_sum), old, value);
+        wr16(l4_sum, udp && s == 0 ? 0xffff : s);
+    }
+}

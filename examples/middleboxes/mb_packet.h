@@ -25,4 +25,18 @@ int mb_packet_parse(struct mb_view *v, const uint8_t *pkt, size_t len, uint32_t 
 /* Ones'-complement checksum helpers (RFC 1071, RFC 1624 incremental). */
 uint16_t mb_checksum_update16(uint16_t sum, uint16_t old_word, uint16_t new_word);
 
+/* Big-endian 16-bit words, for the functions that rewrite headers. */
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* Replaces the 16-bit word at p, updating each checksum given (ip_sum and
+ * l4_sum may be NULL; a UDP checksum of 0 means "none" and stays 0).  The
+ * NAT and the masquerading NAT rewrite addresses and ports through it. */
+void mb_replace16(uint8_t *p, uint16_t value, uint8_t *ip_sum, uint8_t *l4_sum, int udp);
+
 #endif

@@ -34,28 +34,6 @@ uint16_t mb_nat_port(const struct mb_nat *nat, const uint8_t src[4], const uint8
     return (uint16_t)(nat->port_lo + h % pool);
 }
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-/* Replaces the 16-bit word at p, updating each checksum given (may be NULL;
- * a UDP checksum of 0 means "none" and stays 0). */
-static void replace16(uint8_t *p, uint16_t value, uint8_t *ip_sum, uint8_t *l4_sum, int udp)
-{
-    uint16_t old = rd16(p);
-    wr16(p, value);
-    if (ip_sum)
-        wr16(ip_sum, mb_checksum_update16(rd16(ip_sum), old, value));
-    if (l4_sum && !(udp && rd16(l4_sum) == 0)) {
-        uint16_t s = mb_checksum_update16(rd16(l4_sum), old, value);
-        wr16(l4_sum, udp && s == 0 ? 0xffff : s);
-    }
-}
-
 static void state_digest(vnfo_reference_resources *res, const struct mb_view *v, uint16_t port,
                          const struct mb_nat *nat)
 {
@@ -91,8 +69,8 @@ vnfo_reference_verdict mb_nat(void *ctx, const uint8_t *in, size_t in_len, uint8
     uint16_t port = mb_nat_port(nat, v.src, v.dst, v.proto, v.sport, v.dport);
     state_digest(res, &v, port, nat);
     /* The source address enters both the IP checksum and the L4 pseudo-header. */
-    replace16(ip + 12, rd16(nat->public_ipv4), ip + 10, l4_sum, udp);
-    replace16(ip + 14, rd16(nat->public_ipv4 + 2), ip + 10, l4_sum, udp);
-    replace16(l4, port, NULL, l4_sum, udp);
+    mb_replace16(ip + 12, rd16(nat->public_ipv4), ip + 10, l4_sum, udp);
+    mb_replace16(ip + 14, rd16(nat->public_ipv4 + 2), ip + 10, l4_sum, udp);
+    mb_replace16(l4, port, NULL, l4_sum, udp);
     return VNFO_REFERENCE_FORWARD;
 }

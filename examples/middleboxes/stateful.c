@@ -63,27 +63,6 @@ vnfo_reference_verdict mb_stateful_firewall(void *ctx, const uint8_t *in, size_t
 
 /* ---- masquerade ------------------------------------------------------------ */
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-/* Replaces the 16-bit word at p, updating the IP checksum (may be NULL) and
- * the L4 checksum (a UDP checksum of 0 means none and stays 0). */
-static void replace16(uint8_t *p, uint16_t value, uint8_t *ip_sum, uint8_t *l4_sum, int udp)
-{
-    uint16_t old = rd16(p);
-    wr16(p, value);
-    if (ip_sum)
-        wr16(ip_sum, mb_checksum_update16(rd16(ip_sum), old, value));
-    if (!(udp && rd16(l4_sum) == 0)) {
-        uint16_t s = mb_checksum_update16(rd16(l4_sum), old, value);
-        wr16(l4_sum, udp && s == 0 ? 0xffff : s);
-    }
-}
 
 /* Rewrites an address (4 bytes at a) and a port (at port) in out. */
 static void rewrite(uint8_t *out, const struct mb_view *v, size_t addr_off, size_t port_off,
@@ -91,9 +70,9 @@ static void rewrite(uint8_t *out, const struct mb_view *v, size_t addr_off, size
 {
     int udp = v->proto == 17;
     uint8_t *ip_sum = out + v->l3 + 10, *l4_sum = out + v->l4 + (udp ? 6 : 16);
-    replace16(out + addr_off, rd16(addr), ip_sum, l4_sum, udp);
-    replace16(out + addr_off + 2, rd16(addr + 2), ip_sum, l4_sum, udp);
-    replace16(out + port_off, port, NULL, l4_sum, udp);
+    mb_replace16(out + addr_off, rd16(addr), ip_sum, l4_sum, udp);
+    mb_replace16(out + addr_off + 2, rd16(addr + 2), ip_sum, l4_sum, udp);
+    mb_replace16(out + port_off, port, NULL, l4_sum, udp);
 }
 
 /* proto, address, port, address, port: 13 bytes. */
