@@ -17,6 +17,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "sim.h"
 #include "tap_capture.h"
 
 static void tap_usage(FILE *out)
@@ -136,14 +137,7 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
 
 static int make_sampler(struct tap_run *r, const char *path)
 {
-    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
-    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
-    vnfo_status st = vnfo_sampler_key_load(key, path);
-    if (st == VNFO_OK)
-        st = vnfo_manifest_sampler_options(&so, r->m, key, sizeof key);
-    if (st == VNFO_OK)
-        st = vnfo_sampler_create(&r->sampler, &so, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+    vnfo_status st = sim_sampler_load(&r->sampler, r->m, path);
     return st == VNFO_OK ? CLI_OK : lib_error(path, st);
 }
 

@@ -128,16 +128,9 @@ static vnfo_status load_key(vnfo_signing_key **out, const char *dir, const char 
  * to (a key that does not match is refused, as a real shim would). */
 static vnfo_status make_sampler(struct sim *s)
 {
-    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
-    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
     char path[1024];
     snprintf(path, sizeof path, "%s/sampling.key", s->o->keys_dir);
-    vnfo_status st = vnfo_sampler_key_load(key, path);
-    if (st == VNFO_OK)
-        st = vnfo_manifest_sampler_options(&so, s->m, key, sizeof key);
-    if (st == VNFO_OK)
-        st = vnfo_sampler_create(&s->sampler, &so, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+    vnfo_status st = sim_sampler_load(&s->sampler, s->m, path);
     return st == VNFO_OK ? VNFO_OK : lib_fail(st, path);
 }
 

@@ -117,6 +117,12 @@ vnfo_status sim_run(struct sim_stats *stats, const struct sim_options *o, sim_so
  * (failures: see vnfo_error_message()). */
 vnfo_status sim_keys_generate(const char *dir, const char *const *names, size_t n);
 
+/* The manifest's sampler with the sampling key in key_path: the key must
+ * match the manifest's commitment (refused otherwise, as a real shim or the
+ * verifier would); the key is wiped after use.  Every tool that samples as
+ * the manifest says (simulate, verify, tap, the appliance) builds it here. */
+vnfo_status sim_sampler_load(vnfo_sampler **out, const vnfo_manifest *m, const char *key_path);
+
 /* The same from a seed (non-zero): reproducible keys for tests.  Never for
  * real use. */
 vnfo_status sim_keys_generate_seeded(const char *dir, const char *const *names, size_t n,

@@ -148,3 +148,16 @@ vnfo_status sim_manifest_write_tagged(const char *path, const char *keys_dir, un
 {
     return manifest_write(path, keys_dir, rate_den, 1);
 }
+
+vnfo_status sim_sampler_load(vnfo_sampler **out, const vnfo_manifest *m, const char *key_path)
+{
+    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
+    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
+    vnfo_status st = vnfo_sampler_key_load(key, key_path);
+    if (st == VNFO_OK)
+        st = vnfo_manifest_sampler_options(&so, m, key, sizeof key);
+    if (st == VNFO_OK)
+        st = vnfo_sampler_create(out, &so, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    return st;
+}

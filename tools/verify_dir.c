@@ -120,14 +120,7 @@ static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_f
  * every whole logged packet (sampling.consistency). */
 static int make_sampler(vnfo_sampler **out, const vnfo_manifest *m, const char *path, const char *cmd)
 {
-    uint8_t key[VNFO_SAMPLER_KEY_BYTES];
-    vnfo_sampler_options so = VNFO_SAMPLER_OPTIONS_INIT;
-    vnfo_status st = vnfo_sampler_key_load(key, path);
-    if (st == VNFO_OK)
-        st = vnfo_manifest_sampler_options(&so, m, key, sizeof key);
-    if (st == VNFO_OK)
-        st = vnfo_sampler_create(out, &so, key, sizeof key);
-    sodium_memzero(key, sizeof key);
+    vnfo_status st = sim_sampler_load(out, m, path);
     return st == VNFO_OK ? 0 : input_error(cmd, st);
 }
 
