@@ -63,7 +63,7 @@ pub fn cli() -> Option<PathBuf> {
 /// The output of `vnfo demo --seed 1` (made once per test binary); None,
 /// with a SKIP message, without the CLI.
 pub fn demo_dir() -> Option<PathBuf> {
-    static DEMO: Mutex<Option<(TempDir, PathBuf)>> = Mutex::new(None);
+    static DEMO: Mutex<Option<PathBuf>> = Mutex::new(None);
     let cli = match cli() {
         Some(c) => c,
         None => {
@@ -73,18 +73,22 @@ pub fn demo_dir() -> Option<PathBuf> {
     };
     let mut demo = DEMO.lock().unwrap_or_else(|e| e.into_inner());
     if demo.is_none() {
-        let tmp = TempDir::new("demo");
-        let dir = tmp.path().join("demo");
+        // Under cargo's target tmp folder, one per test binary and replaced
+        // on each run: a static is never dropped, so a TempDir would leak a
+        // folder in /tmp per run.
+        let exe = std::env::current_exe().unwrap();
+        let name = exe.file_stem().unwrap().to_string_lossy().into_owned();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-{}", name));
+        let _ = std::fs::remove_dir_all(&dir);
         let out = Command::new(cli).args(["demo", "--dir"]).arg(&dir).output().unwrap();
         assert!(
             dir.join("honest/bill.json").exists(),
             "vnfo demo wrote no logs: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        *demo = Some((tmp, dir));
+        *demo = Some(dir);
     }
-    // The TempDir stays in the static until the process exits.
-    demo.as_ref().map(|(_, d)| d.clone())
+    demo.clone()
 }
 
 /// Every regular file under `dir`, recursively, sorted: the capture corpus
