@@ -60,8 +60,39 @@ static int add_logs(vnfo_verifier *v, const vnfo_manifest *m, const char *dir, c
     return rc;
 }
 
-/* The customer's own configuration of the references, when given:
- * --acl for the firewall, --nat ADDR[:LO-HI] for the NAT. */
+/* --nat ADDR[/BITS][:LO-HI]: 0 and the parts, or -1. */
+static int parse_nat(const char *text, uint8_t addr[4], unsigned *bits, unsigned *lo, unsigned *hi)
+{
+    unsigned ip[4];
+    int used = 0;
+    *bits = 32;
+    *lo = *hi = 0;
+    if (sscanf(text, "%3u.%3u.%3u.%3u%n", &ip[0], &ip[1], &ip[2], &ip[3], &used) != 4)
+        return -1;
+    const char *rest = text + used;
+    if (*rest == '/') {
+        int n = 0;
+        if (sscanf(rest, "/%2u%n", bits, &n) != 1 || *bits > 32 || n < 2)
+            return -1;
+        rest += n;
+    }
+    if (*rest == ':') {
+        int n = 0;
+        if (sscanf(rest, ":%5u-%5u%n", lo, hi, &n) != 2 || *lo == 0 || *lo > *hi || *hi > 65535)
+            return -1;
+        rest += n;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (ip[i] > 255)
+            return -1;
+        addr[i] = (uint8_t)ip[i];
+    }
+    return *rest ? -1 : 0;
+}
+
+/* The customer's own configuration of the references, when given: --acl
+ * for the firewall and the stateful firewall's relation, --nat for the
+ * NAT and the masquerading NAT's relation (docs/verify.md). */
 static int configure_references(struct sim_functions *fns, const struct verify_args *a, uint32_t linktype,
                                 const char *cmd)
 {
@@ -72,18 +103,20 @@ static int configure_references(struct sim_functions *fns, const struct verify_a
     }
     if (!a->nat)
         return 0;
-    unsigned ip[4], lo = 0, hi = 0;
-    char tail;
-    int n = sscanf(a->nat, "%3u.%3u.%3u.%3u:%u-%u%c", &ip[0], &ip[1], &ip[2], &ip[3], &lo, &hi, &tail);
-    if ((n != 4 && n != 6) || ip[0] > 255 || ip[1] > 255 || ip[2] > 255 || ip[3] > 255 || hi > 65535 ||
-        lo > hi || (n == 6 && lo == 0) || (n == 4 && strchr(a->nat, ':'))) {
-        cli_error("%s: --nat \"%s\": expected ADDR or ADDR:LO-HI (IPv4, ports 1-65535)", cmd, a->nat);
+    uint8_t addr[4];
+    unsigned bits, lo, hi;
+    if (parse_nat(a->nat, addr, &bits, &lo, &hi) != 0) {
+        cli_error("%s: --nat \"%s\": expected ADDR[/BITS][:LO-HI] (IPv4, ports 1-65535)", cmd, a->nat);
         return CLI_USAGE;
     }
-    for (int i = 0; i < 4; i++)
-        fns->nat.public_ipv4[i] = (uint8_t)ip[i];
+    /* The stateless NAT leaves from ADDR; the relation admits the pool
+     * ADDR/BITS, and without a port range any port (masquerade keeps the
+     * inside port while it is free, else picks another). */
+    memcpy(fns->nat.public_ipv4, addr, 4);
     fns->nat.port_lo = (uint16_t)lo;
     fns->nat.port_hi = (uint16_t)hi;
+    mb_nat_relation_init(&fns->nat_rel, addr, (uint8_t)bits, (uint16_t)(lo ? lo : 1),
+                         (uint16_t)(lo ? hi : 65535));
     return 0;
 }
 

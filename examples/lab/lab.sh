@@ -3,18 +3,23 @@
 # appliance that links libvnfo as the provider's functions, verified by
 # `vnfo verify` (docs/lab.md).
 #
-#   source -> fw (nftables filter) -> nat (nftables snat) -> ids (NFQUEUE appliance) -> sink
+#   source -> fw (nftables conntrack filter) -> nat (nftables snat to a pool)
+#          -> ids (NFQUEUE appliance) -> sink
 #
 # Each function lives in its own network namespace, joined by veth pairs.  A
 # `vnfo tap` beside the firewall and beside the NAT watches each from outside;
 # the IDS appliance is its own shim.  A capture is replayed into the source
-# with tcpreplay; the bill comes from the kernel's own counters (nft) and the
-# appliance's cycle count, never from the logs.
+# with tcpreplay; the sink answers each flow once (reflect.py), so the
+# kernel's flows become established.  The firewall and the NAT are stateful,
+# and `vnfo verify` judges them with relations (stateful-firewall,
+# masquerade-nat).  The bill comes from the kernel's own counters (nft) and
+# the appliance's cycle count, never from the logs.
 #
 #   lab.sh [--pcap P] [--cheat C] [--out DIR] [--max N] [--pps R]
 #
 # Cheats: drops, rewrites-payload, skips-function, wrong-nat, pads-bill,
-# adds-delay (docs/lab.md says which check catches each).  Needs root,
+# adds-delay, fw-forwards-unopenable, nat-splits-flow (docs/lab.md says which
+# check catches each).  Needs root,
 # iproute2, nftables, iptables (NFQUEUE), tcpreplay and python3; everything it makes is torn down
 # on exit, failure included.  Exit code: `vnfo verify`'s (0 pass, 1 fail,
 # 2 inconclusive, 3 input error), 77 when the lab cannot run here (the reason
@@ -33,11 +38,12 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift 2 ;;
         --max) max=$2; shift 2 ;;
         --pps) pps=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "lab: unknown option $1" >&2; exit 64 ;;
     esac
 done
-case $cheat in honest|drops|rewrites-payload|skips-function|wrong-nat|pads-bill|adds-delay) ;;
+case $cheat in honest|drops|rewrites-payload|skips-function|wrong-nat|pads-bill|adds-delay|\
+    fw-forwards-unopenable|nat-splits-flow) ;;
     *) echo "lab: unknown cheat \"$cheat\"" >&2; exit 64 ;; esac
 
 skip() { echo "lab: skipped: $*"; exit 77; }
@@ -79,6 +85,13 @@ topology() {
     in_ns fw ip route add default via 100.64.0.6
     in_ns nat ip route add default via 100.64.0.10
     in_ns ids ip route add default via 100.64.0.14
+    # Replies (from the sink) go back the way their flow came, whatever
+    # their destination: by the interface they arrive on.
+    for r in fw:f1:100.64.0.1 nat:n1:100.64.0.5 ids:i1:100.64.0.9; do
+        IFS=: read -r n i via <<< "$r"
+        in_ns $n ip rule add iif "$i" lookup 100 priority 100
+        in_ns $n ip route add default via "$via" table 100
+    done
 }
 
 # link NS_A IF_A NS_B IF_B K: a veth pair on 100.64.0.(4K-3)/30 and (4K-2)/30
@@ -91,11 +104,16 @@ link() {
 }
 
 # ---- the provider's functions, from the policy ---------------------------------
-nat_address=203.0.113.7
+# The NAT's pool: one address, a port range.  The kernel's snat and the
+# relation (`vnfo verify --nat`) both read it from here.
+nat_address=203.0.113.7 nat_ports=20000-49999
 functions() {
-    local fw_rules extra="" snat=$nat_address
+    local fw_rules extra="" snat=$nat_address split=""
     fw_rules=$(python3 "$here/acl_to_nft.py" "$here/policy.acl") || die "acl_to_nft"
     [ "$cheat" = drops ] && extra="numgen random mod 20 == 0 drop"
+    # The policy denies the game port in both directions: no allowed packet
+    # could open such a flow.
+    [ "$cheat" = fw-forwards-unopenable ] && extra="udp dport 27015 accept"
     # Bytes 24-25 of the UDP payload: past the 16 the sampler hashes, so the
     # packet keeps its label and the tap pairs it (a rewrite of hashed bytes
     # changes the label: the tap then sees a drop and a generated packet).
@@ -113,27 +131,42 @@ functions() {
         echo "  chain forward {"
         echo "    type filter hook forward priority 0; policy drop;"
         [ -n "$extra" ] && echo "    $extra"
+        # conntrack: a packet of an established flow (a reply was seen), or
+        # an ICMP error about one (related), passes; the policy decides the rest.
+        echo "    ct state established,related accept"
         echo "$fw_rules" | sed 's/^/    /'
         echo "  }"
         echo "}"
     } > "$out/fw.nft"
     in_ns fw nft -f "$out/fw.nft" || die "fw rules ($out/fw.nft)"
-    in_ns nat nft -f - <<EOF || die "nat rules"
-table ip nat {
-  chain postrouting {
-    type nat hook postrouting priority 100;
-    oifname "n1" meta l4proto { tcp, udp } snat to $snat
-  }
-}
-EOF
-    # Every replayed flow is new to the NAT's conntrack: be liberal with TCP
-    # windows so mid-stream segments are translated, not marked invalid (the
-    # setting exists once the NAT table has loaded conntrack).
-    in_ns nat sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1 > /dev/null \
-        || die "nat: cannot set nf_conntrack_tcp_be_liberal"
+    # After the honest translation, half the leaving UDP packets get one
+    # fixed source port in the pool: one flow on two ports, and many flows
+    # on one.
+    [ "$cheat" = nat-splits-flow ] && split="
+  chain split {
+    type filter hook postrouting priority 200;
+    oifname \"n1\" meta l4proto udp numgen inc mod 2 == 0 udp sport set 49999
+  }"
+    {
+        echo "table ip nat {"
+        echo "  chain postrouting {"
+        echo "    type nat hook postrouting priority 100;"
+        echo "    oifname \"n1\" meta l4proto { tcp, udp } snat to $snat:$nat_ports"
+        echo "  }$split"
+        echo "}"
+    } > "$out/nat.nft"
+    in_ns nat nft -f "$out/nat.nft" || die "nat rules ($out/nat.nft)"
+    # Every replayed flow is picked up mid-stream by conntrack: be liberal
+    # with TCP windows so its segments and the sink's replies are tracked,
+    # not marked invalid (the setting exists once the rules loaded conntrack).
+    for n in fw nat; do
+        in_ns $n sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1 > /dev/null \
+            || die "$n: cannot set nf_conntrack_tcp_be_liberal"
+    done
     if [ "$cheat" != skips-function ]; then
-        # The kernel has the NFQUEUE target (xt) where nft's queue expression may be missing.
-        in_ns ids iptables -A FORWARD -j NFQUEUE --queue-num 0 || die "ids queue"
+        # The kernel has the NFQUEUE target (xt) where nft's queue expression
+        # may be missing.  Only the chain's direction is inspected: replies pass.
+        in_ns ids iptables -A FORWARD -i i0 -j NFQUEUE --queue-num 0 || die "ids queue"
     fi
 }
 
@@ -153,8 +186,8 @@ manifest() {
   "customer": {"name": "acme", "public_key": "$(pub customer)"},
   "provider": {"name": "kernelco", "public_key": "$(pub provider)"},
   "chain": [
-    {"name": "fw",  "function": "firewall", "node_id": 1, "public_key": "$(pub fw)", "may_modify": "nothing", "may_drop": true},
-    {"name": "nat", "function": "nat",      "node_id": 2, "public_key": "$(pub nat)", "may_modify": "headers", "may_drop": false},
+    {"name": "fw",  "function": "stateful-firewall", "node_id": 1, "public_key": "$(pub fw)", "may_modify": "nothing", "may_drop": true},
+    {"name": "nat", "function": "masquerade-nat",    "node_id": 2, "public_key": "$(pub nat)", "may_modify": "headers", "may_drop": false},
     {"name": "ids", "function": "ids",      "node_id": 3, "public_key": "$(pub ids)", "may_modify": "nothing", "may_drop": true}
   ],
   "sampling": {"hash": "siphash-2-4", "key_id": "lab", "key_commitment": "$commit",
@@ -194,6 +227,9 @@ shims() {
     wait_for "$out/tap-fw.txt" "capturing"
     wait_for "$out/tap-nat.txt" "capturing"
     wait_for "$out/ids.txt" "ready"
+    ip netns exec "$(ns sink)" python3 "$here/reflect.py" k0 > "$out/reflect.txt" 2>&1 &
+    pids+=($!)
+    wait_for "$out/reflect.txt" "ready"
 }
 
 replay() {
@@ -220,8 +256,12 @@ stop_shims() {
     [ "$cheat" = skips-function ] || queue_drained
     sleep 1 # the taps' 500 ms timeout: every pending frame is decided
     for p in "${pids[@]}"; do kill -TERM "$p" 2> /dev/null; done
-    local failed=""
-    for p in "${pids[@]}"; do wait "$p" || failed="$failed $p:$?"; done
+    local failed="" rc
+    for p in "${pids[@]}"; do
+        wait "$p"; rc=$?
+        # The reflector (last) ends by the signal; the shims must exit 0.
+        [ "$p" = "${pids[-1]}" ] || [ $rc -eq 0 ] || failed="$failed $p:$rc"
+    done
     pids=()
     [ -z "$failed" ] || die "a shim failed ($failed): $(cat "$out"/tap-*.txt "$out/ids.txt")"
 }
@@ -266,13 +306,15 @@ shims
 replay "$trace"
 stop_shims
 bill
-command -v conntrack > /dev/null && { in_ns nat conntrack -S; in_ns nat conntrack -L; } > "$out/conntrack.txt" 2>&1
+command -v conntrack > /dev/null && for n in fw nat; do
+    { in_ns $n conntrack -S; in_ns $n conntrack -L; } > "$out/conntrack-$n.txt" 2>&1
+done
 "$vnfo" verify --manifest "$out/manifest.json" --logs "$out/logs" --bill "$out/bill.json" \
-    --key "$out/keys/sampling.key" --reference firewall,nat,ids --acl "$here/policy.acl" \
-    --nat "$nat_address" --json > "$out/report.json" 2> "$out/verify.txt"
+    --key "$out/keys/sampling.key" --reference stateful-firewall,masquerade-nat,ids \
+    --acl "$here/policy.acl" --nat "$nat_address:$nat_ports" --json > "$out/report.json" 2> "$out/verify.txt"
 rc=$?
 "$vnfo" verify --manifest "$out/manifest.json" --logs "$out/logs" --bill "$out/bill.json" \
-    --key "$out/keys/sampling.key" --reference firewall,nat,ids --acl "$here/policy.acl" \
-    --nat "$nat_address" > "$out/report.txt" 2>> "$out/verify.txt"
+    --key "$out/keys/sampling.key" --reference stateful-firewall,masquerade-nat,ids \
+    --acl "$here/policy.acl" --nat "$nat_address:$nat_ports" > "$out/report.txt" 2>> "$out/verify.txt"
 echo "lab: $cheat: $(cat "$out/prepare.txt" | sed 's/^prepare_trace: //'); $(head -1 "$out/report.txt")"
 exit $rc

@@ -8,15 +8,11 @@ way the kernel does: IPv4 TCP and UDP, unfragmented, captured whole, between
 ordinary unicast addresses outside the lab's own link networks (100.64/10).
 Ethernet (with up to two VLAN tags, which are removed), raw IPv4 and Linux
 cooked frames are accepted.  Each kept packet gets the lab's MAC addresses,
-TTL 64 and correct IP and L4 checksums.  Flows whose translation the kernel's
-source NAT would have to move to another port (two inside hosts with the same
-source port towards the same server port) keep only their first host: the
-reference NAT keeps ports, as masquerade does while a port is free.  TCP
-SYN and RST segments are left out: the lab's chain is one-way, so no reply
-ever completes a handshake and the NAT's conntrack would hold a connection
-opened by a SYN in SYN_SENT and refuse its data as invalid (untranslated);
-without the handshake, conntrack picks each connection up mid-stream as
-established (nf_conntrack_tcp_loose), and translates all of it.
+TTL 64 and correct IP and L4 checksums.  TCP SYN and RST segments are left out: the sink answers a flow
+with one ACK (reflect.py), never a SYN-ACK, so a connection opened by a SYN
+would stay in SYN_SENT and its data be refused as invalid (untranslated);
+without the handshake, conntrack picks each connection up mid-stream
+(nf_conntrack_tcp_loose) and tracks all of it.
 
 Reads classic pcap files (either byte order, micro- or nanosecond); prints
 how many packets it kept and why it left the others out.
@@ -121,18 +117,13 @@ def main():
     ap.add_argument("--max", type=int, default=2000)
     a = ap.parse_args()
     eth = bytes.fromhex(a.dst_mac.replace(":", "")) + bytes.fromhex(a.src_mac.replace(":", "")) + b"\x08\x00"
-    left_out, kept, owner = Counter(), [], {}
+    left_out, kept = Counter(), []
     for linktype, sec, usec, frame, wirelen in read_pcap(a.inp):
         if len(kept) >= a.max:
             break
         ip, why = ip_of(linktype, frame)
         if ip is not None:
             ip, why = rewrite(ip)
-        if ip is not None:
-            ihl = (ip[0] & 15) * 4
-            key = (ip[9], ip[ihl:ihl + 2], ip[16:20], ip[ihl + 2:ihl + 4])
-            if owner.setdefault(key, ip[12:16]) != ip[12:16]:
-                ip, why = None, "NAT port collision"
         if ip is None:
             left_out[why] += 1
             continue

@@ -68,3 +68,37 @@ uint32_t mb_tcp_seq(const uint8_t *in, size_t in_len, const struct mb_view *v)
     const uint8_t *p = in + v->l4 + 4;
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
+
+/* The bytes a router changes on its way: IPv4 DSCP/ECN (1), TTL (8) and
+ * header checksum (10-11); IPv6 traffic class (low half of 0, high half of
+ * 1) and hop limit (7); the fields vnfo_packet_digest() leaves out. */
+static uint8_t hop_mask(int version, size_t i)
+{
+    if (version == 4)
+        return i == 1 || i == 8 || i == 10 || i == 11 ? 0xff : 0;
+    return i == 0 ? 0x0f : i == 1 ? 0xf0 : i == 7 ? 0xff : 0;
+}
+
+int mb_ip_unchanged_but(const vnfo_relation_packet *p, const struct mb_byte_range *skip, size_t n_skip)
+{
+    struct mb_view a, b;
+    if (!p->out)
+        return 1;
+    if (mb_packet_parse(&a, p->in, p->in_len, p->linktype) != 0)
+        return p->in_len == p->out_len && memcmp(p->in, p->out, p->in_len) == 0;
+    if (mb_packet_parse(&b, p->out, p->out_len, p->linktype) != 0 || a.ip_version != b.ip_version)
+        return 0;
+    size_t na = a.end - a.l3, nb = b.end - b.l3;
+    if (p->in_whole && p->out_whole && na != nb)
+        return 0;
+    size_t n = na < nb ? na : nb;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t diff = (uint8_t)((p->in[a.l3 + i] ^ p->out[b.l3 + i]) & ~hop_mask(a.ip_version, i));
+        for (size_t k = 0; diff && k < n_skip; k++)
+            if (i >= skip[k].off && i < skip[k].off + skip[k].len)
+                diff = 0;
+        if (diff)
+            return 0;
+    }
+    return 1;
+}

@@ -61,16 +61,6 @@ static int judge(struct fw_judgement *j, const struct mb_fw_relation *r, const v
     return 0;
 }
 
-static int unchanged(const vnfo_relation_packet *p)
-{
-    if (!p->out)
-        return 1;
-    if (p->in_whole && p->out_whole && p->in_len != p->out_len)
-        return 0;
-    size_t n = p->in_len < p->out_len ? p->in_len : p->out_len;
-    return memcmp(p->in, p->out, n) == 0;
-}
-
 static vnfo_relation_verdict fw_check(void *ctx, const vnfo_relation_packet *p, const vnfo_relation_packet *prev,
                                       char *why, size_t why_cap)
 {
@@ -85,7 +75,7 @@ static vnfo_relation_verdict fw_check(void *ctx, const vnfo_relation_packet *p, 
         snprintf(why, why_cap, "the ACL allows it as a new flow");
         return VNFO_RELATION_INADMISSIBLE;
     }
-    if (!unchanged(p)) {
+    if (!mb_ip_unchanged_but(p, NULL, 0)) { /* a router may change hop fields */
         snprintf(why, why_cap, "the firewall changed the packet");
         return VNFO_RELATION_INADMISSIBLE;
     }

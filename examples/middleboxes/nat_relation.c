@@ -50,20 +50,13 @@ static int translatable(const struct mb_view *v, size_t len)
 }
 
 /* Equal outside the rewritten address (4 bytes at addr), port (2 bytes at
- * port) and the IP and L4 checksums: compared over the captured prefix. */
+ * port, both from the IP header) and the L4 checksum, and the fields a
+ * router changes: compared over the captured prefix. */
 static int same_but(const vnfo_relation_packet *p, const struct mb_view *v, size_t addr, size_t port)
 {
-    if (p->in_whole && p->out_whole && p->in_len != p->out_len)
-        return 0;
-    size_t n = p->in_len < p->out_len ? p->in_len : p->out_len;
-    size_t l4_sum = v->l4 + (v->proto == 17 ? 6 : 16);
-    for (size_t i = 0; i < n; i++) {
-        int masked = (i >= addr && i < addr + 4) || (i >= port && i < port + 2) ||
-                     (i >= v->l3 + 10 && i < v->l3 + 12) || (i >= l4_sum && i < l4_sum + 2);
-        if (!masked && p->in[i] != p->out[i])
-            return 0;
-    }
-    return 1;
+    size_t l4 = v->l4 - v->l3;
+    struct mb_byte_range skip[3] = {{addr, 4}, {l4 + port, 2}, {l4 + (v->proto == 17 ? 6u : 16u), 2}};
+    return mb_ip_unchanged_but(p, skip, 3);
 }
 
 struct nat_pair {
@@ -102,7 +95,7 @@ static vnfo_relation_verdict leaving(const struct mb_nat_relation *r, const vnfo
         return fail(why, cap, "the rewritten source port is outside the port range");
     if (memcmp(o->dst, x->in.dst, 4) != 0 || o->dport != x->in.dport)
         return fail(why, cap, "a leaving packet's destination changed");
-    if (!same_but(p, &x->in, x->in.l3 + 12, x->in.l4))
+    if (!same_but(p, &x->in, 12, 0))
         return fail(why, cap, "bytes other than the source address, port and checksums changed");
     return VNFO_RELATION_ADMISSIBLE;
 }
@@ -117,8 +110,7 @@ static vnfo_relation_verdict nat_check(void *ctx, const vnfo_relation_packet *p,
     if (k < 0)
         return VNFO_RELATION_NOT_APPLICABLE;
     if (k > 0) { /* not the NAT's to translate: it passes unchanged */
-        size_t n = p->in_len < p->out_len ? p->in_len : p->out_len;
-        if (p->forwarded && p->out && memcmp(p->in, p->out, n) != 0)
+        if (p->forwarded && !mb_ip_unchanged_but(p, NULL, 0))
             return fail(why, cap, "a packet the NAT does not translate was changed");
         return VNFO_RELATION_ADMISSIBLE;
     }
@@ -135,7 +127,7 @@ static vnfo_relation_verdict nat_check(void *ctx, const vnfo_relation_packet *p,
         return fail(why, cap, "a reply's source changed");
     if (in_pool(r, x.out.dst))
         return fail(why, cap, "a reply was not translated back (its destination is still a pool address)");
-    if (!same_but(p, &x.in, x.in.l3 + 16, x.in.l4 + 2))
+    if (!same_but(p, &x.in, 16, 2))
         return fail(why, cap, "bytes other than the destination address, port and checksums changed");
     return VNFO_RELATION_ADMISSIBLE;
 }

@@ -80,6 +80,18 @@ uint32_t mb_tcp_seq(const uint8_t *in, size_t in_len, const struct mb_view *v);
 #define MB_TCP_SYN 0x02
 #define MB_TCP_RST 0x04
 #define MB_TCP_ACK 0x10
+/* Bytes [off, off + len) from the start of the IP header. */
+struct mb_byte_range {
+    size_t off, len;
+};
+/* 1 when the record's output is its input as a router forwards it: the
+ * link-layer header and the hop-by-hop fields (IPv4 DSCP/ECN, TTL, header
+ * checksum; IPv6 traffic class, hop limit: what vnfo_packet_digest()
+ * leaves out) may change, and the n_skip ranges; everything else of the IP
+ * packet is equal over the captured bytes, and two whole packets have one
+ * IP length.  1 without an output; a packet that does not parse must be
+ * returned byte for byte. */
+int mb_ip_unchanged_but(const vnfo_relation_packet *p, const struct mb_byte_range *skip, size_t n_skip);
 /* 1 when the ACL allows the packet as a new flow (first match). */
 int mb_firewall_allows(const struct mb_firewall *fw, const struct mb_view *v);
 
