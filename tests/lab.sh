@@ -1,8 +1,9 @@
 #!/bin/sh
-# The lab (examples/lab/lab.sh, docs/lab.md): the kernel's firewall and NAT
-# and the NFQUEUE appliance as the provider, verified by `vnfo verify`.  The
+# The lab (examples/lab/lab.sh, docs/lab.md): the kernel's conntrack firewall
+# and pool NAT and the NFQUEUE appliance as the provider, verified by `vnfo
+# verify` with the stateful-firewall and masquerade-nat relations.  The
 # honest chain passes, on generated traffic and on a real capture; each of
-# six cheats done with the kernel fails the check docs/lab.md names for it
+# eight cheats done with the kernel fails the check docs/lab.md names for it
 # (the skipped IDS is the chain's last function: drops.attribution).
 # Skips (exit 77, reason printed) where network namespaces cannot be made.
 set -u
@@ -31,12 +32,15 @@ expect() { # expect NAME CHECK VERDICT
     got=$(verdict "$1" "$2")
     [ "$got" = "$3" ] || fail "$1: $2 is $got, expected $3: $(grep -v '^  PASS' "$tmp/$1/report.txt")"
 }
+reason() { # reason NAME CHECK TEXT: an example of the check names TEXT
+    grep -A3 "  FAIL .* $2 " "$tmp/$1/report.txt" | grep -qF -- "$3" || fail "$1: $2 does not say \"$3\": $(grep -A3 "$2" "$tmp/$1/report.txt")"
+}
 # Statistical checks on real timings may stay INCONCLUSIVE (a right-skewed
 # delay sample never PASSes an SLA mean, docs/accounting.md); none may FAIL.
 honest() { # no check fails, every functional check passes
     grep -q '"verdict": "FAIL"' "$tmp/$1/report.json" && fail "$1: $(grep -v '^  PASS' "$tmp/$1/report.txt")"
     for c in logs.integrity sampling.consistency chain.complete chain.order hop.links function.unmodified \
-             drops.attribution reference.fw reference.nat reference.ids; do
+             drops.attribution relation.fw relation.nat reference.ids; do
         expect "$1" "$c" PASS
     done
 }
@@ -51,11 +55,17 @@ if [ -f "$real" ]; then
 else
     echo "lab: no real capture (VNFO_PCAP_DIR unset or without tcpdump/afs.pcap): generated traffic only"
 fi
-run drops --cheat drops;                       expect drops reference.fw FAIL
+run drops --cheat drops;                       expect drops relation.fw FAIL
 run rewrites-payload --cheat rewrites-payload; expect rewrites-payload function.unmodified FAIL
 run skips-function --cheat skips-function;     expect skips-function drops.attribution FAIL
-run wrong-nat --cheat wrong-nat;               expect wrong-nat reference.nat FAIL
+run wrong-nat --cheat wrong-nat;               expect wrong-nat relation.nat FAIL
 run pads-bill --cheat pads-bill;               expect pads-bill bill.packets FAIL
 run adds-delay --cheat adds-delay;             expect adds-delay sla.ids.delay.mean FAIL
+run fw-forwards-unopenable --cheat fw-forwards-unopenable
+expect fw-forwards-unopenable relation.fw FAIL
+reason fw-forwards-unopenable relation.fw "the ACL denies it in both directions: no allowed packet could have opened its flow"
+run nat-splits-flow --cheat nat-splits-flow
+expect nat-splits-flow relation.nat FAIL
+reason nat-splits-flow relation.nat "one original flow, two rewritten tuples: conflicts with label"
 ip netns list | grep -q "^$VNFO_LAB_PREFIX" && fail "namespaces left behind: $(ip netns list)"
-echo "ok: lab: honest chain passes, six kernel cheats caught"
+echo "ok: lab: honest chain passes, eight kernel cheats caught"
