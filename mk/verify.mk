@@ -52,7 +52,7 @@ noinst_HEADERS += src/verify/verify_private.h
 
 # The simulated provider (tools/sim.h): vnfo simulate, vnfo demo, the tests.
 noinst_LTLIBRARIES += tools/libvnfo_sim.la
-tools_libvnfo_sim_la_SOURCES = tools/sim.h tools/sim.c tools/sim_scenarios.c tools/sim_setup.c
+tools_libvnfo_sim_la_SOURCES = tools/sim.h tools/sim.c tools/sim_scenarios.c tools/sim_setup.c tools/sim_stateful.c
 tools_libvnfo_sim_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleboxes -I$(top_srcdir)/tools
 tools_libvnfo_sim_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tools_libvnfo_sim_la_LIBADD = examples/middleboxes/libmiddlebox.la tools/libvnfo_traffic.la

@@ -35,7 +35,8 @@ int cmd_sample(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 /* Writes a deterministic synthetic capture; returns a CLI exit code. */
-int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_t seed);
+/* servers: 0, one server per flow; else traffic_gen_share_servers(). */
+int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_t seed, uint32_t servers);
 /* The verifier's commands (tools/cmd_verify.c, tools/cmd_simulate.c). */
 int cmd_verify(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);

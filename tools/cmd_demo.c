@@ -110,7 +110,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
 {
     char out[1024], manifest[1024], bill[1100], key[1024];
     struct sim_stats st;
-    printf("\n== %d/%d %s: %s\n", scenario + 1, SIM_SCENARIO_COUNT, sim_scenario_name(scenario),
+    printf("\n== %d/%d %s: %s\n", scenario + 1, SIM_DEMO_SCENARIOS, sim_scenario_name(scenario),
            sim_scenario_story(scenario));
     if (simulate(&st, dir, m, scenario, out, sizeof out) != 0)
         return 0;
@@ -233,12 +233,18 @@ int cmd_demo(int argc, char **argv)
         vnfo_manifest_free(m[0]);
         return CLI_INPUT_ERROR;
     }
-    int good = 0;
-    for (int s = 0; s < SIM_SCENARIO_COUNT; s++)
+    /* The stateful scenarios need stateful functions in the chain (and
+     * nat-shares-port clients that share servers): tests/relation_cli.sh
+     * runs them, docs/simulate.md shows how. */
+    int good = 0, runs = 0;
+    for (int s = 0; s < SIM_SCENARIO_COUNT; s++) {
+        if (sim_scenario_stateful_function(s))
+            continue;
         good += run_scenario(dir, m[sim_scenario_needs_flowtags(s)], s);
+        runs++;
+    }
     vnfo_manifest_free(m[0]);
     vnfo_manifest_free(m[1]);
-    printf("\n%d of %d runs judged as intended (honest passes, each scenario caught).\n", good,
-           SIM_SCENARIO_COUNT);
-    return good == SIM_SCENARIO_COUNT ? CLI_OK : CLI_FAILED;
+    printf("\n%d of %d runs judged as intended (honest passes, each scenario caught).\n", good, runs);
+    return good == runs ? CLI_OK : CLI_FAILED;
 }

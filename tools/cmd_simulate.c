@@ -25,6 +25,8 @@ static void simulate_usage(FILE *out)
         fprintf(out, "  %-24s %s\n  %-24s caught by:", sim_scenario_name(i), sim_scenario_story(i), "");
         for (const char *const *c = sim_scenario_checks(i); *c; c++)
             fprintf(out, " %s", *c);
+        if (sim_scenario_stateful_function(i))
+            fprintf(out, " (needs a manifest with the stateful function %s)", sim_scenario_stateful_function(i));
         fprintf(out, "%s\n", sim_scenario_needs_flowtags(i) ? " (needs a manifest with FlowTags)" : "");
     }
 }

@@ -184,6 +184,13 @@ static vnfo_status setup(struct sim *s)
             st = open_writer(nd, s, name, vnfo_manifest_chain_node_id(m, i));
     }
     s->substitute.fd = -1;
+    const char *stateful = sim_scenario_stateful_function(s->o->scenario);
+    int found = !stateful;
+    for (size_t i = 0; !found && i < s->n; i++)
+        found = strcmp(vnfo_manifest_chain_function(m, i), stateful) == 0;
+    if (st == VNFO_OK && !found)
+        return fail(VNFO_E_INVALID_ARGUMENT, "%s needs a chain function \"%s\"",
+                    sim_scenario_name(s->o->scenario), stateful);
     if (st == VNFO_OK && s->o->scenario == SIM_SUBSTITUTES_FUNCTION) {
         if (s->ids_pos < 0)
             return fail(VNFO_E_INVALID_ARGUMENT, "substitutes-function needs an ids in the chain");
@@ -298,6 +305,19 @@ struct hop_result {
     uint64_t t_out_true;
 };
 
+/* The stateful scenarios: the chain's stateful function cheats on the
+ * packet it has just handled (sim_stateful.c). */
+static void stateful_cheat(struct sim *s, size_t i, const uint8_t *in, size_t in_len, uint8_t *out,
+                           struct hop_result *hr)
+{
+    if (!sim_scenario_stateful_function(s->o->scenario) ||
+        (s->o->affected_max && s->st.affected >= s->o->affected_max))
+        return;
+    s->st.affected += (uint64_t)sim_stateful_cheat(s->o->scenario, vnfo_manifest_chain_function(s->m, i), &s->fns,
+                                                   s->o->linktype, in, in_len, out, OUT_MAX, &hr->out_len,
+                                                   &hr->verdict, traffic_rand(&s->rng));
+}
+
 static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const uint8_t *in,
                            size_t in_len, size_t wire_len, uint8_t *out, uint64_t t_arrive,
                            int selected, uint64_t label, uint32_t *tag)
@@ -312,6 +332,8 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
                               : s->fn[i](s->ctx[i], in, in_len, out, OUT_MAX, &hr->out_len, &res);
     if (hr->verdict == VNFO_REFERENCE_ERROR)
         hr->verdict = VNFO_REFERENCE_DROP;
+    if (!substituted)
+        stateful_cheat(s, i, in, in_len, out, hr);
     uint64_t cycles = res.cpu_cycles + traffic_rand(&s->rng) % (res.cpu_cycles / 20 + 1);
     if ((int)i == s->ids_pos && affect(s, SIM_INFLATES_CYCLES, 1.0))
         cycles *= 3;

@@ -30,11 +30,30 @@ enum sim_scenario {
     SIM_REPLAYS_BATCH,
     SIM_NAT_REWRITES_UNTAGGED,
     SIM_DELETES_TAIL,
+    /* Stateful cheats: they need a stateful function in the chain, and
+     * only its relation sees them (sim_stateful.c). */
+    SIM_FW_FORWARDS_UNOPENABLE,
+    SIM_NAT_SPLITS_FLOW,
+    SIM_NAT_SHARES_PORT,
+    SIM_IDS_DROPS_UNMATCHABLE,
     SIM_SCENARIO_COUNT
 };
+/* The scenarios `vnfo demo` runs: all but the stateful ones, which come last. */
+#define SIM_DEMO_SCENARIOS SIM_FW_FORWARDS_UNOPENABLE
 
 /* "honest", "ids-rewrites-payload", ...; NULL for other values. */
 const char *sim_scenario_name(int scenario);
+struct sim_functions;
+/* The stateful function a scenario cheats with ("stateful-firewall",
+ * "masquerade-nat", "stream-ids"), or NULL for the other scenarios. */
+const char *sim_scenario_stateful_function(int scenario);
+/* What the cheating stateful function of the scenario does to a packet
+ * that `function` (a manifest function name) has just handled: may change
+ * *verdict and the output (out, *out_len); coin is a random number for
+ * per-packet choices.  1 when it cheated on the packet, else 0. */
+int sim_stateful_cheat(int scenario, const char *function, const struct sim_functions *f, uint32_t linktype,
+                       const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
+                       vnfo_reference_verdict *verdict, uint64_t coin);
 /* The scenario of a name, or -1. */
 int sim_scenario_parse(const char *name);
 /* What the provider does, in one line. */

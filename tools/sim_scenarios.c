@@ -31,7 +31,26 @@ static const struct {
      {"flowtags", "sampling.consistency", NULL}},
     {"deletes-tail", "the last batches of the NAT log (the period close among them) are deleted",
      {"logs.integrity", NULL}},
+    {"fw-forwards-unopenable", "the stateful firewall forwards flows its policy denies in both directions",
+     {"relation.fw", NULL}},
+    {"nat-splits-flow", "the masquerading NAT sends half of each flow's packets from the next port",
+     {"relation.nat", NULL}},
+    {"nat-shares-port", "the masquerading NAT gives every flow to one server the same port",
+     {"relation.nat", NULL}},
+    {"ids-drops-unmatchable", "the stream IDS drops a quarter of the flows, whatever their bytes",
+     {"relation.ids", NULL}},
 };
+
+const char *sim_scenario_stateful_function(int scenario)
+{
+    switch (scenario) {
+    case SIM_FW_FORWARDS_UNOPENABLE: return "stateful-firewall";
+    case SIM_NAT_SPLITS_FLOW:
+    case SIM_NAT_SHARES_PORT: return "masquerade-nat";
+    case SIM_IDS_DROPS_UNMATCHABLE: return "stream-ids";
+    default: return NULL;
+    }
+}
 
 int sim_scenario_needs_flowtags(int scenario) { return scenario == SIM_NAT_REWRITES_UNTAGGED; }
 
@@ -61,9 +80,11 @@ const char *const *sim_scenario_checks(int scenario)
 
 /* Rules for the generator's traffic (clients 10/8 and 2001:db8:1::/48,
  * servers 198.18/15 and 2001:db8:2::/48): telnet and one game port are
- * refused, everything else from the clients passes. */
+ * refused, everything else from the clients passes.  The game port is
+ * refused either way, so a stateful firewall can open no flow of it. */
 static const char *ACL = "deny tcp any any any 23\n"
                          "deny udp any any any 27015\n"
+                         "deny udp any 27015 any any\n"
                          "allow tcp any any any any\n"
                          "allow udp any any any any\n"
                          "allow icmp any any any any\n"

@@ -232,6 +232,26 @@ int traffic_gen_init(traffic_gen *g, uint64_t seed, uint32_t nflows)
     return 0;
 }
 
+int traffic_gen_share_servers(traffic_gen *g, uint32_t servers)
+{
+    if (servers == 0 || servers > TRAFFIC_SERVERS_MAX)
+        return -1;
+    /* Classes: IPv4/IPv6 x TCP/UDP; a server keeps its class's addresses. */
+    uint32_t first[4][TRAFFIC_SERVERS_MAX], n[4] = {0}, turn[4] = {0};
+    for (uint32_t i = 0; i < g->nflows; i++) {
+        traffic_spec *s = &g->flows[i].spec;
+        int c = (s->ip_version == 6) * 2 + (s->proto == 17);
+        if (n[c] < servers) {
+            first[c][n[c]++] = i;
+            continue;
+        }
+        const traffic_spec *server = &g->flows[first[c][turn[c]++ % servers]].spec;
+        memcpy(s->dst, server->dst, sizeof s->dst);
+        s->dport = server->dport;
+    }
+    return 0;
+}
+
 void traffic_gen_free(traffic_gen *g)
 {
     free(g->flows);

@@ -59,6 +59,14 @@ typedef struct traffic_gen {
 int traffic_gen_init(traffic_gen *g, uint64_t seed, uint32_t nflows);
 void traffic_gen_free(traffic_gen *g);
 
+#define TRAFFIC_SERVERS_MAX 256
+/* Lets the flows share servers: per IP version and protocol, the first
+ * `servers` flows keep their own server (address and port); each later one
+ * takes the server of one of them, in turn (so several clients talk to one
+ * server, as with a DNS resolver).  Call after traffic_gen_init; 0, or -1
+ * when servers is 0 or above TRAFFIC_SERVERS_MAX. */
+int traffic_gen_share_servers(traffic_gen *g, uint32_t servers);
+
 /* Builds the next packet into out (cap >= TRAFFIC_FRAME_MAX) and returns its
  * length.  spec_out, when not NULL, receives its description (the payload
  * pointer refers to the generator and is valid until the next call). */
