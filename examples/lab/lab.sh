@@ -19,9 +19,9 @@
 #
 # Cheats: drops, rewrites-payload, skips-function, wrong-nat, pads-bill,
 # adds-delay, fw-forwards-unopenable, nat-splits-flow (docs/lab.md says which
-# check catches each).  Needs root,
-# iproute2, nftables, iptables (NFQUEUE), tcpreplay and python3; everything it makes is torn down
-# on exit, failure included.  Exit code: `vnfo verify`'s (0 pass, 1 fail,
+# check catches each).  Needs root, iproute2, nftables, iptables (NFQUEUE),
+# tcpreplay and python3; everything it makes is torn down on exit, failure
+# included.  Exit code: `vnfo verify`'s (0 pass, 1 fail,
 # 2 inconclusive, 3 input error), 77 when the lab cannot run here (the reason
 # is printed), 4 when the lab itself failed.
 set -uo pipefail
@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift 2 ;;
         --max) max=$2; shift 2 ;;
         --pps) pps=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "lab: unknown option $1" >&2; exit 64 ;;
     esac
 done
