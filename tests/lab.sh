@@ -48,6 +48,19 @@ honest() { # no check fails, every functional check passes
 run honest
 honest honest
 expect honest bill.packets PASS
+# The kernel was stateful: the sink's replies made flows established, and
+# the NAT chose ports of its own for the flows whose port was outside its
+# range (conntrack's own table, when conntrack-tools is installed).
+if [ -s "$tmp/honest/conntrack-nat.txt" ]; then
+    grep -q "src=" "$tmp/honest/conntrack-fw.txt" || fail "honest: no flow in the firewall's conntrack"
+    grep -q UNREPLIED "$tmp/honest/conntrack-fw.txt" && fail "honest: a flow saw no reply: $(grep UNREPLIED "$tmp/honest/conntrack-fw.txt" | head -3)"
+    moved=$(awk '/src=/ { n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^(sport|dport)=/) p[++n] = substr($i, 7)
+                          if (n >= 4 && p[1] != p[4]) moved++ } END { print moved + 0 }' "$tmp/honest/conntrack-nat.txt")
+    [ "$moved" -gt 0 ] || fail "honest: the NAT kept every port; the relation saw no port the kernel chose"
+    echo "lab: honest: the NAT chose another port for $moved flows, and every flow saw a reply"
+else
+    echo "lab: conntrack-tools not installed: the kernel's flow table is not inspected"
+fi
 real=${VNFO_PCAP_DIR:-}/tcpdump/afs.pcap
 if [ -f "$real" ]; then
     run real --pcap "$real"

@@ -111,9 +111,9 @@ functions() {
     local fw_rules extra="" snat=$nat_address split=""
     fw_rules=$(python3 "$here/acl_to_nft.py" "$here/policy.acl") || die "acl_to_nft"
     [ "$cheat" = drops ] && extra="numgen random mod 20 == 0 drop"
-    # The policy denies the game port in both directions: no allowed packet
-    # could open such a flow.
-    [ "$cheat" = fw-forwards-unopenable ] && extra="udp dport 27015 accept"
+    # The policy denies SMTP, iperf and the game port in both directions:
+    # no allowed packet could open such a flow.
+    [ "$cheat" = fw-forwards-unopenable ] && extra="meta l4proto { tcp, udp } th dport { 25, 5201, 27015 } accept"
     # Bytes 24-25 of the UDP payload: past the 16 the sampler hashes, so the
     # packet keeps its label and the tap pairs it (a rewrite of hashed bytes
     # changes the label: the tap then sees a drop and a generated packet).
