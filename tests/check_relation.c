@@ -493,6 +493,60 @@ START_TEST(test_nat_cheats)
 }
 END_TEST
 
+/* ---- routed functions: the kernel forwards, so hop fields change -------------- */
+
+/* in as a router forwards it: TTL 63, another DSCP, new MAC addresses
+ * (checksums fixed); ip_id, when not 0, also changes the IP id. */
+static struct pkt routed(traffic_spec s, uint16_t ip_id)
+{
+    s.ttl = 63;
+    s.tos = 0x28;
+    if (ip_id)
+        s.ip_id = ip_id;
+    struct pkt p = build(&s);
+    memset(p.b, 0x42, 12);
+    return p;
+}
+
+START_TEST(test_routed)
+{
+    uint8_t a[16], srv[16], pub[16];
+    addr4(a, 10, 0, 0, 1);
+    addr4(srv, 198, 18, 0, 1);
+    memcpy(pub, POOL, 4);
+    vnfo_verifier *v = fw_verifier();
+    traffic_spec s = spec4(17, a, 40000, srv, 53, "query");
+    struct pkt in = build(&s);
+    struct pkt hop = routed(s, 0), id = routed(s, 0x4242);
+    add(v, 1, 1, 1 * SEC, &in, &hop);
+    add(v, 1, 2, 2 * SEC, &in, &id);
+    vnfo_report *r = run(v, 1);
+    const vnfo_report_entry *e = entry(r, "relation.fw");
+    ck_assert_uint_eq(evidence_uint(e, "inadmissible"), 1);
+    ck_assert_ptr_null(example_note(r, "relation.fw", 1));
+    ck_assert_str_eq(example_note(r, "relation.fw", 2), "forwarded inadmissible: the firewall changed the packet");
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+
+    v = nat_verifier();
+    traffic_spec t = s;
+    memcpy(t.src, pub, 4);
+    t.sport = 30000;
+    hop = routed(t, 0);
+    id = routed(t, 0x4242);
+    add(v, 3, 1, 1 * SEC, &in, &hop);
+    add(v, 3, 2, 2 * SEC, &in, &id);
+    r = run(v, 3);
+    e = entry(r, "relation.nat");
+    ck_assert_uint_eq(evidence_uint(e, "inadmissible"), 1);
+    ck_assert_ptr_null(example_note(r, "relation.nat", 1));
+    ck_assert_str_eq(example_note(r, "relation.nat", 2), "forwarded inadmissible: bytes other than the source address, port and "
+                                    "checksums changed");
+    vnfo_report_free(r);
+    vnfo_verifier_free(v);
+}
+END_TEST
+
 /* ---- stream IDS ----------------------------------------------------------------- */
 
 static struct mb_ids ids;
@@ -934,6 +988,7 @@ Suite *relation_suite(void)
     tcase_add_test(tc, test_firewall);
     tcase_add_test(tc, test_nat_honest);
     tcase_add_test(tc, test_nat_cheats);
+    tcase_add_test(tc, test_routed);
     tcase_add_test(tc, test_ids_stream);
     tcase_add_test(tc, test_stateful_firewall_box);
     tcase_add_test(tc, test_masquerade_box);
