@@ -135,23 +135,35 @@ static size_t index_bytes(const vnfo_flowtag_table *t)
     return (size_t)t->buckets * sizeof(struct ft_bucket) + sizeof(struct ft_bucket) - 1;
 }
 
+/* A zeroed array of n elements of size bytes (n * size cannot overflow:
+ * capacity is at most VNFO_FLOWTAG_CAPACITY_MAX) for the hot paths:
+ * advised to huge pages BEFORE it is zeroed, since the zeroing is what
+ * first touches its pages, and a page already touched stays a 4 KB page. */
+static void *hot_array(size_t n, size_t size)
+{
+    void *p = vnfo__malloc(n * size);
+    if (p) {
+        advise_huge_pages(p, n * size);
+        memset(p, 0, n * size);
+    }
+    return p;
+}
+
 static vnfo_status table_arrays(vnfo_flowtag_table *t, const char *where)
 {
     uint32_t cap = t->opts.capacity;
     /* 12 keys per 15-cell bucket on average at full capacity (load 0.8):
      * 5.3 bytes per flow, and a full bucket is rare. */
     t->buckets = (cap + FT_BUCKET_FILL - 1) / FT_BUCKET_FILL;
-    t->entries = vnfo__calloc((size_t)cap + 1, sizeof *t->entries);
-    t->links = vnfo__calloc((size_t)cap + 1, sizeof *t->links);
-    t->index_mem = vnfo__calloc(index_bytes(t), 1);
+    t->entries = hot_array((size_t)cap + 1, sizeof *t->entries);
+    t->links = hot_array((size_t)cap + 1, sizeof *t->links);
+    t->index_mem = hot_array(index_bytes(t), 1);
     if (t->opts.ipv6_capacity)
-        t->v6 = vnfo__calloc((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
+        t->v6 = hot_array((size_t)t->opts.ipv6_capacity + 1, sizeof *t->v6);
     if (!t->entries || !t->links || !t->index_mem || (t->opts.ipv6_capacity && !t->v6))
         return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate a table of %u flows", where, cap);
     uintptr_t line = sizeof(struct ft_bucket);
     t->index = (struct ft_bucket *)(((uintptr_t)t->index_mem + line - 1) & ~(line - 1));
-    advise_huge_pages(t->entries, ((size_t)cap + 1) * sizeof *t->entries);
-    advise_huge_pages(t->index_mem, index_bytes(t));
     return VNFO_OK;
 }
 
