@@ -502,19 +502,23 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
 }
 
 /* ---- bursts ---------------------------------------------------------------
- * A burst does what the single calls would do, in order, but first starts
- * the memory loads of every packet of a chunk: all home buckets, then the
- * entries their fingerprints point to.  By the time the chunk is processed
- * in order, its lines are in the cache or on their way, so the misses of
- * one chunk overlap instead of following one another. */
+ * A burst does what the single calls would do, in order, but starts each
+ * packet's memory loads a few packets ahead of the packet it processes: a
+ * software pipeline of three stages, each LOOKAHEAD packets behind the one
+ * before.  Stage 1 hashes a key and prefetches its home bucket; stage 2
+ * reads that bucket (arrived by now) and prefetches the entry its
+ * fingerprint points to; stage 3 processes the packet, in order.  So while
+ * one packet is processed, the lines of the next 2 x LOOKAHEAD are on their
+ * way, and the misses overlap with work instead of with each other only. */
 
 #define BURST_CHUNK 32
+#define LOOKAHEAD 8 /* generate: some 30 ns of work a packet, so 8 packets hide a miss */
 
 /* An entry may straddle two cache lines (48 bytes): fetch both.  Read
  * prefetches even for entries about to be written: GCC drops a write
  * prefetch when the target lacks PREFETCHW (x86-64 baseline), and a line
  * nobody else holds arrives writable anyway. */
-static void prefetch_entry(const struct ft_entry *e)
+static inline void prefetch_entry(const struct ft_entry *e)
 {
     const char *first = (const char *)e, *last = first + sizeof *e - 1;
     __builtin_prefetch(first, 0, 3);
@@ -522,33 +526,50 @@ static void prefetch_entry(const struct ft_entry *e)
         __builtin_prefetch(last, 0, 3);
 }
 
+/* Per-packet state of a generate chunk between the pipeline's stages. */
+struct gen_slot {
+    uint64_t hash;
+    uint32_t guess;
+    int bad;
+};
+
+static inline void generate_stage1(struct gen_slot *g, const vnfo_flowtag_table *t,
+                                   const vnfo_flow_key *original)
+{
+    g->bad = !version_valid(original);
+    if (VNFO_UNLIKELY(g->bad))
+        return;
+    g->hash = vnfo__flowtag_hash(original);
+    __builtin_prefetch(vnfo__flowtag_bucket(t, g->hash), 0, 3);
+}
+
+static inline void generate_stage2(struct gen_slot *g, const vnfo_flowtag_table *t)
+{
+    g->guess = g->bad ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, g->hash), g->hash);
+    if (g->guess)
+        prefetch_entry(&t->entries[g->guess]);
+}
+
 static vnfo_status generate_chunk(vnfo_flowtag_event *out, vnfo_status *status,
                                   vnfo_flowtag_table *t, const vnfo_flow_key *original,
                                   const vnfo_flow_key *rewritten, const uint32_t *spi,
                                   uint32_t epoch, uint64_t now, size_t n)
 {
-    uint64_t hash[BURST_CHUNK];
-    uint32_t guess[BURST_CHUNK];
-    int bad[BURST_CHUNK];
-    for (size_t i = 0; i < n; i++) {
-        bad[i] = !version_valid(&original[i]);
-        if (bad[i])
-            continue;
-        hash[i] = vnfo__flowtag_hash(&original[i]);
-        __builtin_prefetch(vnfo__flowtag_bucket(t, hash[i]), 0, 3);
-    }
-    for (size_t i = 0; i < n; i++) {
-        guess[i] = bad[i] ? 0 : vnfo__flowtag_bucket_guess(vnfo__flowtag_bucket(t, hash[i]), hash[i]);
-        if (guess[i])
-            prefetch_entry(&t->entries[guess[i]]);
-    }
+    struct gen_slot g[BURST_CHUNK];
     vnfo_status first = VNFO_OK;
-    for (size_t i = 0; i < n; i++) {
-        status[i] = bad[i] ? VNFO_E_INVALID_ARGUMENT
-                           : generate_hashed(&out[i], t, &original[i], hash[i], &rewritten[i],
-                                             spi[i], epoch, now, guess[i]);
-        if (status[i] != VNFO_OK && first == VNFO_OK)
-            first = status[i];
+    for (size_t i = 0; i < n + 2 * LOOKAHEAD; i++) {
+        if (i < n)
+            generate_stage1(&g[i], t, &original[i]);
+        if (i >= LOOKAHEAD && i - LOOKAHEAD < n)
+            generate_stage2(&g[i - LOOKAHEAD], t);
+        if (i < 2 * LOOKAHEAD)
+            continue;
+        size_t k = i - 2 * LOOKAHEAD;
+        status[k] = g[k].bad ? VNFO_E_INVALID_ARGUMENT
+                             : generate_hashed(&out[k], t, &original[k], g[k].hash, &rewritten[k],
+                                               spi[k], epoch, now, g[k].guess);
+        if (status[k] != VNFO_OK && first == VNFO_OK)
+            first = status[k];
     }
     return first;
 }
@@ -639,6 +660,10 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
     return VNFO_OK;
 }
 
+/* Consume is a few ns of work a packet, too little to hide a miss behind
+ * a few packets: a chunk prefetches all its entries first (and, for IPv6
+ * flows, the pairs their keys are in: a second, dependent line), then
+ * fills the contexts. */
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
@@ -647,7 +672,7 @@ static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
         if (slot <= t->opts.capacity)
             prefetch_entry(&t->entries[slot]);
     }
-    if (t->v6) /* the IPv6 keys are a second, dependent line: start those too */
+    if (t->v6)
         for (size_t i = 0; i < n; i++) {
             const struct ft_entry *e = live_entry(t, tags[i]);
             if (e && (e->flags & FT_V6))
