@@ -394,8 +394,9 @@ context_fill(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct 
     c->last_seen = e->last_seen;
 }
 
-static void event_fill(vnfo_flowtag_event *ev, uint32_t kind, uint64_t time,
-                       const vnfo_flowtag_table *t, const struct ft_entry *e)
+static inline __attribute__((always_inline)) void
+event_fill(vnfo_flowtag_event *ev, uint32_t kind, uint64_t time, const vnfo_flowtag_table *t,
+           const struct ft_entry *e)
 {
     ev->kind = kind;
     ev->reserved = 0;
