@@ -95,6 +95,16 @@ static void compare(const uint8_t *frame, size_t len, uint32_t linktype)
         uint32_t tag = (uint32_t)len * 7u; /* 0 (no tag) for the empty cut */
         vnfo_status got = vnfo_sampler_decide(&d, samplers[k], frame, len, linktype, tag);
         compared++;
+        /* a burst of one: the burst loops are compiled apart per hash and
+         * for Ethernet, and must decide every link type as decide() does */
+        vnfo_sampler_decision bd;
+        const uint8_t *one = frame;
+        uint32_t one_len = (uint32_t)len;
+        size_t one_sel = 9;
+        if (vnfo_sampler_decide_burst(&bd, &one_sel, samplers[k], &one, &one_len, &tag, 1,
+                                      linktype) != VNFO_OK ||
+            memcmp(&bd, &d, sizeof d) != 0 || one_sel != d.selected)
+            note("decide_burst differs from decide", len, k);
         if (st != VNFO_OK) { /* the parse status, as the general parser says */
             if (got != st || d.status != (int32_t)st || d.selected || d.hash || d.label)
                 note("decide differs from the general parser's status", len, k);

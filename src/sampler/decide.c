@@ -187,45 +187,91 @@ DECIDE_INLINE uint64_t hash_words(uint32_t hash, const struct sampler_key *k, co
     return fx_siphash(w, (unsigned)(len / 8), (unsigned)len, k->sip);
 }
 
+/* A frame of a burst that the fast parser does not take, decided as
+ * vnfo_sampler_decide() would; 1 when selected.  Out of line: inlined, its
+ * general parser would crowd the registers of the burst's fast loop. */
+static __attribute__((noinline)) size_t decide_general(vnfo_sampler_decision *out,
+                                                       const struct vnfo_sampler *s,
+                                                       const uint8_t *pkt, size_t len,
+                                                       uint32_t linktype, uint32_t flowtag)
+{
+    struct gathered g;
+    decision_reset(out, s);
+    out->status = gather(&g, s, pkt, len, linktype, flowtag);
+    if (out->status != VNFO_OK)
+        return 0;
+    decide_bytes(out, s, &g);
+    return out->selected;
+}
+
+/* Whether h falls in one of the ranges, the first of them passed in
+ * registers (the common case has exactly one). */
+DECIDE_INLINE int in_ranges_first(const struct vnfo_sampler *s, uint64_t lo0, uint64_t hi0,
+                                  uint64_t h)
+{
+    if (h >= lo0 && h <= hi0)
+        return 1;
+    return VNFO_UNLIKELY(s->nranges > 1) && in_ranges(s, h);
+}
+
 /* psamp with xxh3-64 or siphash-2-4 in one pass: a frame the fast parser
  * takes is gathered into registers, hashed there and its decision written
  * once, so nothing waits on memory and nothing is written twice.  Other
- * frames take the general steps of decide(). */
+ * frames take the general steps of decide().  What every frame reads of
+ * the sampler (key, epoch, first range) is copied to locals first: the
+ * decisions written are 64-bit words too, so the compiler would otherwise
+ * reload them from the sampler after every store. */
 DECIDE_INLINE size_t burst_psamp_fast(uint32_t hash, vnfo_sampler_decision *out,
                                       const struct vnfo_sampler *s, const uint8_t *const *pkts,
                                       const uint32_t *lens, const uint32_t *flowtags, size_t n,
                                       uint32_t linktype)
 {
+    struct sampler_key select = s->select;
+    const uint64_t epoch = s->epoch;
+    const uint64_t lo0 = s->nranges ? s->ranges[0].lo : 1, hi0 = s->nranges ? s->ranges[0].hi : 0;
     size_t selected = 0;
     for (size_t i = 0; i < n; i++) {
         if (i + 2 < n)
             __builtin_prefetch(pkts[i + 2]);
         struct fast_shape f;
         if (VNFO_UNLIKELY(!fast_shape(&f, pkts[i], lens[i], linktype))) {
-            struct gathered g;
-            decision_reset(&out[i], s);
-            out[i].status = gather(&g, s, pkts[i], lens[i], linktype, flowtags ? flowtags[i] : 0);
-            if (out[i].status == VNFO_OK) {
-                decide_bytes(&out[i], s, &g);
-                selected += out[i].selected;
-            }
+            selected += decide_general(&out[i], s, pkts[i], lens[i], linktype,
+                                       flowtags ? flowtags[i] : 0);
             continue;
         }
         uint64_t w[6];
         size_t len = fast_psamp8_words(w, pkts[i], &f);
-        uint64_t h = hash_words(hash, &s->select, w, len);
-        int sel = in_ranges(s, h);
+        uint64_t h = hash_words(hash, &select, w, len);
+        int sel = in_ranges_first(s, lo0, hi0, h);
         uint64_t label = VNFO_UNLIKELY(sel) ? hash_words(hash, &s->label, w, len) : 0;
         vnfo_sampler_decision *d = &out[i];
         d->hash = h;
         d->label = label;
-        d->epoch = s->epoch;
+        d->epoch = epoch;
         d->status = VNFO_OK;
         d->selected = (uint8_t)sel;
         memset(d->reserved_, 0, sizeof d->reserved_);
         selected += (size_t)sel;
     }
     return selected;
+}
+
+/* burst_psamp_fast() compiled for each hash, and for Ethernet (the common
+ * link type) apart: with the link type a constant, the fast parser's
+ * dispatch on it folds away. */
+static size_t burst_psamp_any(uint32_t hash, vnfo_sampler_decision *out,
+                              const struct vnfo_sampler *s, const uint8_t *const *pkts,
+                              const uint32_t *lens, const uint32_t *flowtags, size_t n,
+                              uint32_t linktype)
+{
+    const uint32_t xxh3 = VNFO_SAMPLER_HASH_XXH3, sip = VNFO_SAMPLER_HASH_SIPHASH;
+    if (linktype == VNFO_LINKTYPE_ETHERNET)
+        return hash == xxh3 ? burst_psamp_fast(xxh3, out, s, pkts, lens, flowtags, n,
+                                               VNFO_LINKTYPE_ETHERNET)
+                            : burst_psamp_fast(sip, out, s, pkts, lens, flowtags, n,
+                                               VNFO_LINKTYPE_ETHERNET);
+    return hash == xxh3 ? burst_psamp_fast(xxh3, out, s, pkts, lens, flowtags, n, linktype)
+                        : burst_psamp_fast(sip, out, s, pkts, lens, flowtags, n, linktype);
 }
 
 vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_selected,
@@ -237,11 +283,7 @@ vnfo_status vnfo_sampler_decide_burst(vnfo_sampler_decision *out, size_t *out_se
         return VNFO_E_INVALID_ARGUMENT;
     if (fast_psamp8_applies(&s->fields) &&
         (s->hash == VNFO_SAMPLER_HASH_XXH3 || s->hash == VNFO_SAMPLER_HASH_SIPHASH)) {
-        size_t selected =
-            s->hash == VNFO_SAMPLER_HASH_XXH3
-                ? burst_psamp_fast(VNFO_SAMPLER_HASH_XXH3, out, s, pkts, lens, flowtags, n, linktype)
-                : burst_psamp_fast(VNFO_SAMPLER_HASH_SIPHASH, out, s, pkts, lens, flowtags, n,
-                                   linktype);
+        size_t selected = burst_psamp_any(s->hash, out, s, pkts, lens, flowtags, n, linktype);
         if (out_selected)
             *out_selected = selected;
         return VNFO_OK;
