@@ -42,10 +42,11 @@ bench_bench_tap_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_tap_LDADD = $(BENCH_LIBS)
 
 # The live tap beside a bare libpcap loop on a veth pair (bench/tap_live.sh,
-# root only); pcap_count is that bare loop.
+# root only); pcap_count is that bare loop, veth_blast the traffic generator.
 if BUILD_CLI
-EXTRA_PROGRAMS += bench/pcap_count
-VNFO_BENCH_TOOLS += bench/pcap_count
+EXTRA_PROGRAMS += bench/pcap_count bench/veth_blast
+VNFO_BENCH_TOOLS += bench/pcap_count bench/veth_blast
+bench_veth_blast_CFLAGS = $(BENCH_CFLAGS)
 VNFO_BENCH_RUNS += bench/tap_live.sh
 bench_pcap_count_CFLAGS = $(BENCH_CFLAGS) $(PCAP_CFLAGS)
 bench_pcap_count_LDADD = $(PCAP_LIBS)
