@@ -11,15 +11,15 @@
 # two capture points (the veths' own counters: in at t0, out at t1), frames
 # captured, kernel capture drops
 # (pcap_stats), CPU time per captured frame (user + system of the capture
-# process, from the shell's `times` once it is reaped) and the ratio
-# tap/bare.  The figure: the highest offered rate with zero drops and every
+# process from just before the first frame to after the last,
+# /proc/PID/schedstat) and the ratio tap/bare.  The figure: the highest offered rate with zero drops and every
 # frame captured, and frames/s per core = 1 / CPU per captured frame.
 # The capture is pinned to CPU 1; the generator (and the kernel's
 # bridging, which runs in its softirq) to GEN_CPU when set, else anywhere.  Needs root and iproute2; prints why and exits 0
 # where it cannot run.  Namespaces are vnfo-tl-<pid>-*, removed on any exit.
 #   bench/tap_live.sh [BUILD_DIR]
 #   env: RATES (default "250000 500000 1000000 1500000"), FRAMES (2000000),
-#        BLOCK_MS (5), GEN_CPU, KEEP=1 keeps the temporary folder
+#        BLOCK_MS (5), HASH (siphash-2-4; or xxh3-64, bob), GEN_CPU, KEEP=1
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
@@ -27,7 +27,7 @@ vnfo=$build/tools/vnfo count=$build/bench/pcap_count blast=$build/bench/veth_bla
 [ "$(id -u)" -eq 0 ] || { echo "tap_live: needs root (network namespaces); skipped"; exit 0; }
 for t in ip taskset; do command -v $t > /dev/null || { echo "tap_live: no $t; skipped"; exit 0; }; done
 for p in "$count" "$blast"; do [ -x "$p" ] || { echo "tap_live: no $p (make bench builds it)"; exit 1; }; done
-rates=${RATES:-250000 500000 1000000 1500000} frames=${FRAMES:-2000000} block=${BLOCK_MS:-5}
+rates=${RATES:-250000 500000 1000000 1500000} frames=${FRAMES:-2000000} block=${BLOCK_MS:-5} hash=${HASH:-siphash-2-4}
 gen_pin=${GEN_CPU:+taskset -c $GEN_CPU}
 id=vnfo-tl-$$ tmp=$(mktemp -d) pid=
 cleanup() {
@@ -60,7 +60,7 @@ cat > "$tmp/m.json" <<JSON
 {"vnfo_manifest": 1, "id": "tap-bench",
  "customer": {"name": "c", "public_key": "$(pub customer)"}, "provider": {"name": "p", "public_key": "$(pub provider)"},
  "chain": [{"name": "fw", "function": "firewall", "node_id": 1, "public_key": "$(pub fw)", "may_modify": "nothing", "may_drop": true}],
- "sampling": {"hash": "siphash-2-4", "key_id": "b", "key_commitment": "$commit", "rate": "1/64", "fields": "nat-safe", "payload_bytes": 16, "epoch_seconds": 86400},
+ "sampling": {"hash": "$hash", "key_id": "b", "key_commitment": "$commit", "rate": "1/64", "fields": "nat-safe", "payload_bytes": 16, "epoch_seconds": 86400},
  "logging": {"granularity": "digest", "batch_records": 1024, "tree_hash": "blake2b-256"},
  "billing": {"period": {"start": "2026-01-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}, "resources": [{"resource": "packets", "summary": "count"}]},
  "verification": {"confidence": 0.99, "clock_skew_us": 50}}
@@ -68,9 +68,11 @@ JSON
 set +e
 dmac=02:00:00:00:00:01 smac=$(ns gen cat /sys/class/net/g0/address)
 
-# CPU seconds of this shell's reaped children (`times` must run in this
-# shell, not in a $(...) subshell, which has children of its own).
-cpu_children() { times > "$tmp/times"; tail -1 "$tmp/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.6f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+# CPU seconds (user + system) the capture process has used so far, from
+# the scheduler's own count (ns; both programs are single-threaded); the
+# set-up (the kernel's ring, keys) and the stop (the last signature) fall
+# outside the two readings around the traffic.
+cpu_of() { awk '{ printf "%.6f\n", $1 / 1e9 }' "/proc/$1/schedstat"; }
 # Frames that passed the two capture points: in at t0, out at t1 (also those
 # the sink's veth then dropped: the capture saw them leave).
 passed() { ns fw cat /sys/class/net/t0/statistics/rx_packets /sys/class/net/t1/statistics/tx_packets \
@@ -81,16 +83,14 @@ measure() {
     ip netns exec "$id-fw" taskset -c 1 "$@" > "$tmp/$name.out" 2>&1 &  # exec: $! is the program
     pid=$!
     for _ in $(seq 50); do grep -qs capturing "$tmp/$name.out" && break; sleep 0.1; done
-    local rx0; rx0=$(passed)
+    local rx0 c0 c1; rx0=$(passed) c0=$(cpu_of $pid)
     ns gen $gen_pin "$blast" g0 "$dmac" "$smac" "$frames" "$rate" > "$tmp/$name.blast" 2>&1
     sleep 0.5
-    local rx1; rx1=$(passed)
-    cpu_children > "$tmp/before"
+    local rx1; rx1=$(passed) c1=$(cpu_of $pid)
     kill -TERM $pid; wait $pid; pid=
-    cpu_children > "$tmp/after"
     local offered cpu captured drops
     offered=$(sed -n 's/.*s: \([0-9]*\) frames\/s.*/\1/p' "$tmp/$name.blast")
-    cpu=$(awk 'NR == FNR { b = $1; next } { printf "%.6f\n", $1 - b }' "$tmp/before" "$tmp/after")
+    cpu=$(echo "$c0 $c1" | awk '{ printf "%.6f\n", $2 - $1 }')
     if [ "$name" = bare ]; then
         captured=$(sed -n 's/^frames \([0-9]*\).*/\1/p' "$tmp/bare.out")
         drops=$(sed -n 's/.*kernel_drops \([0-9]*\).*/\1/p' "$tmp/bare.out")
@@ -101,7 +101,7 @@ measure() {
     echo "${offered:-0} $((rx1 - rx0)) ${captured:-0} ${drops:--1} $cpu"
 }
 
-echo "tap_live: $frames frames per step, block timeout $block ms, rate 1/64 siphash-2-4 digest records; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tap_live: $frames frames per step, block timeout $block ms, rate 1/64 $hash digest records; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-10s | %-54s | %-54s | %s\n" "asked f/s" "bare libpcap loop (baseline)" "vnfo tap" "ratio"
 printf "%-10s | %9s %9s %9s %6s %8s %7s | %9s %9s %9s %6s %8s %7s | %s\n" "" offered passed captured drops "ns/frame" "Mf/s/c" \
     offered passed captured drops "ns/frame" "Mf/s/c" "tap/bare"
