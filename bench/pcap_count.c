@@ -1,14 +1,18 @@
 /* The bare libpcap loop that `bench/tap_live.sh` sets beside `vnfo tap`:
- * the same two live handles (ingress inbound, egress outbound, immediate
- * mode, the same snapshot length and buffer), the same poll loop, and
- * nothing done per frame but counting.  Runs until SIGTERM/SIGINT, then
- * prints "frames N cpu_s S kernel_drops D".
- *   pcap_count INGRESS_IF EGRESS_IF */
+ * the same two live handles (ingress inbound, egress outbound, the same
+ * snapshot length, buffer, block timeout or immediate mode, nanosecond
+ * timestamps), the same poll loop, and nothing done per frame but counting.
+ * Runs until SIGTERM/SIGINT, then prints
+ * "frames N cpu_s S kernel_drops D" (CPU: user + system, getrusage).
+ *   pcap_count INGRESS_IF EGRESS_IF [BLOCK_MS]   (BLOCK_MS 0: immediate mode; default 5) */
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
+
+#include "../tools/tap_capture.h" /* the same buffer, snapshot length and block timeout */
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -20,13 +24,15 @@ static void count(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
     ++*(unsigned long long *)user;
 }
 
-static pcap_t *open_live(const char *ifname, pcap_direction_t dir)
+static pcap_t *open_live(const char *ifname, pcap_direction_t dir, int block_ms)
 {
     char err[PCAP_ERRBUF_SIZE];
     pcap_t *p = pcap_create(ifname, err);
-    if (!p || pcap_set_snaplen(p, 65535) || pcap_set_immediate_mode(p, 1) ||
-        pcap_set_buffer_size(p, 32 << 20) || pcap_activate(p) < 0 || pcap_setdirection(p, dir) ||
-        pcap_setnonblock(p, 1, err)) {
+    if (!p || pcap_set_snaplen(p, TAP_LIVE_SNAPLEN) ||
+        (block_ms ? pcap_set_timeout(p, block_ms) : pcap_set_immediate_mode(p, 1)) ||
+        pcap_set_buffer_size(p, (int)TAP_LIVE_BUFFER_BYTES) ||
+        pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) || pcap_activate(p) < 0 ||
+        pcap_setdirection(p, dir) || pcap_setnonblock(p, 1, err)) {
         fprintf(stderr, "pcap_count: %s: %s\n", ifname, p ? pcap_geterr(p) : err);
         return NULL;
     }
@@ -35,11 +41,13 @@ static pcap_t *open_live(const char *ifname, pcap_direction_t dir)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: pcap_count INGRESS_IF EGRESS_IF\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: pcap_count INGRESS_IF EGRESS_IF [BLOCK_MS]\n");
         return 64;
     }
-    pcap_t *in = open_live(argv[1], PCAP_D_IN), *out = in ? open_live(argv[2], PCAP_D_OUT) : NULL;
+    int block_ms = argc == 4 ? atoi(argv[3]) : TAP_LIVE_DEFAULT_BLOCK_MS;
+    pcap_t *in = open_live(argv[1], PCAP_D_IN, block_ms);
+    pcap_t *out = in ? open_live(argv[2], PCAP_D_OUT, block_ms) : NULL;
     if (!in || !out)
         return 3;
     struct sigaction sa = {0};
@@ -54,9 +62,9 @@ int main(int argc, char **argv)
         if (poll(fds, 2, 100) <= 0)
             continue;
         int busy = 1;
-        while (busy) {
-            int a = pcap_dispatch(out, 64, count, (u_char *)&frames);
-            int b = pcap_dispatch(in, -1, count, (u_char *)&frames);
+        for (int i = 0; busy && i < 16; i++) { /* vnfo tap's rounds: ingress ring, then egress */
+            int a = pcap_dispatch(in, -1, count, (u_char *)&frames);
+            int b = pcap_dispatch(out, -1, count, (u_char *)&frames);
             busy = a > 0 || b > 0;
         }
     }

@@ -42,12 +42,17 @@ bench_bench_tap_CFLAGS = $(BENCH_CFLAGS)
 bench_bench_tap_LDADD = $(BENCH_LIBS)
 
 # The live tap beside a bare libpcap loop on a veth pair (bench/tap_live.sh,
-# root only); pcap_count is that bare loop.
+# root only); pcap_count is that bare loop, veth_blast the traffic generator.
 if BUILD_CLI
 EXTRA_PROGRAMS += bench/pcap_count
-VNFO_BENCH_TOOLS += bench/pcap_count
+VNFO_BENCH_TOOLS += bench/pcap_count bench/veth_blast
+# veth_blast also drives tests/tap_live.sh (a live tap on a bridge, root
+# only), so it is built with the CLI (a check program would run as a test).
+noinst_PROGRAMS += bench/veth_blast
+bench_veth_blast_CFLAGS = $(BENCH_CFLAGS)
+TESTS += tests/tap_live.sh
 VNFO_BENCH_RUNS += bench/tap_live.sh
 bench_pcap_count_CFLAGS = $(BENCH_CFLAGS) $(PCAP_CFLAGS)
 bench_pcap_count_LDADD = $(PCAP_LIBS)
 endif
-EXTRA_DIST += bench/tap_live.sh
+EXTRA_DIST += bench/tap_live.sh tests/tap_live.sh

@@ -383,6 +383,90 @@ START_TEST(test_random_pairing_matches_model)
 }
 END_TEST
 
+/* Frames fed with the caller's decisions (unselected ones without their
+ * bytes, an undecidable one) give the very records and counters the tap's
+ * own decisions give. */
+START_TEST(test_decided_matches_own_decisions)
+{
+    vnfo_sampler *s = sampler_at(1, 4, VNFO_FIELDS_PSAMP);
+    static vnfo_record own[MAX_RECS];
+    size_t n_own = 0;
+    vnfo_tap_stats st_own = {0};
+    uint8_t f[FRAME_LEN], junk[3] = {0x45, 0, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        vnfo_tap *t = tap_with(s, 4096, 500, VNFO_GRANULARITY_DIGEST);
+        for (uint32_t i = 0; i < 1500; i++) {
+            make_frame(f, i, 0x0a000001, 1000);
+            vnfo_sampler_decision d;
+            vnfo_sampler_decide(&d, s, f, sizeof f, VNFO_LINKTYPE_RAW, 0);
+            const uint8_t *bytes = d.selected ? f : NULL;
+            size_t len = d.selected ? sizeof f : 0;
+            ck_assert_status(pass ? vnfo_tap_ingress_decided(t, &d, bytes, len, FRAME_LEN, VNFO_LINKTYPE_RAW, 10 * i)
+                                  : vnfo_tap_ingress(t, f, sizeof f, 0, VNFO_LINKTYPE_RAW, 10 * i),
+                             VNFO_OK);
+            if (i % 5 == 0)
+                continue; /* dropped */
+            if (i % 7 == 0)
+                f[5] ^= 0xff; /* IP id rewritten: a drop plus a generated frame, when selected */
+            vnfo_sampler_decide(&d, s, f, sizeof f, VNFO_LINKTYPE_RAW, 0);
+            bytes = d.selected ? f : NULL;
+            len = d.selected ? sizeof f : 0;
+            ck_assert_status(pass ? vnfo_tap_egress_decided(t, &d, bytes, len, FRAME_LEN, VNFO_LINKTYPE_RAW, 10 * i + 5)
+                                  : vnfo_tap_egress(t, f, sizeof f, 0, VNFO_LINKTYPE_RAW, 10 * i + 5),
+                             VNFO_OK);
+        }
+        vnfo_sampler_decision bad;
+        vnfo_sampler_decide(&bad, s, junk, sizeof junk, VNFO_LINKTYPE_RAW, 0);
+        ck_assert_int_ne(bad.status, VNFO_OK);
+        ck_assert_status(pass ? vnfo_tap_egress_decided(t, &bad, junk, sizeof junk, 0, VNFO_LINKTYPE_RAW, 20000)
+                              : vnfo_tap_egress(t, junk, sizeof junk, 0, VNFO_LINKTYPE_RAW, 20000),
+                         VNFO_OK);
+        ck_assert_status(vnfo_tap_finish(t), VNFO_OK);
+        vnfo_tap_stats st = stats_of(t);
+        if (pass == 0) {
+            memcpy(own, recs, n_recs * sizeof *recs);
+            n_own = n_recs;
+            st_own = st;
+        } else {
+            ck_assert_uint_eq(n_recs, n_own);
+            for (size_t k = 0; k < n_recs; k++) {
+                const vnfo_record_packet *a = &own[k].u.packet, *b = &recs[k].u.packet;
+                ck_assert_int_eq(own[k].type, recs[k].type);
+                ck_assert_int_eq(a->verdict, b->verdict);
+                ck_assert_uint_eq(a->label, b->label);
+                ck_assert_uint_eq(a->t_in_ns, b->t_in_ns);
+                ck_assert_uint_eq(a->t_out_ns, b->t_out_ns);
+                ck_assert_uint_eq(a->wire_len, b->wire_len);
+                ck_assert_mem_eq(a->digest_in, b->digest_in, sizeof a->digest_in);
+                ck_assert_mem_eq(a->digest_out, b->digest_out, sizeof a->digest_out);
+            }
+            ck_assert_uint_eq(st.ingress_frames, st_own.ingress_frames);
+            ck_assert_uint_eq(st.egress_frames, st_own.egress_frames);
+            ck_assert_uint_eq(st.undecidable, 1);
+            ck_assert_uint_eq(st.undecidable, st_own.undecidable);
+            ck_assert_uint_eq(st.forwarded, st_own.forwarded);
+            ck_assert_uint_eq(st.dropped, st_own.dropped);
+            ck_assert_uint_eq(st.generated, st_own.generated);
+            ck_assert_uint_gt(st.forwarded, 100);
+            ck_assert_uint_gt(st.dropped, 50);
+            ck_assert_uint_gt(st.generated, 5);
+            /* A selected decision needs its frame; a NULL decision is refused. */
+            make_frame(f, 1, 0x0a000001, 1000);
+            vnfo_sampler_decision d = {0};
+            d.selected = 1;
+            ck_assert_status(vnfo_tap_ingress_decided(t, &d, NULL, 0, 0, VNFO_LINKTYPE_RAW, 1), VNFO_E_INVALID_ARGUMENT);
+            ck_assert_status(vnfo_tap_egress_decided(t, &d, NULL, 0, 0, VNFO_LINKTYPE_RAW, 1), VNFO_E_INVALID_ARGUMENT);
+            ck_assert_status(vnfo_tap_egress_decided(t, NULL, f, sizeof f, 0, VNFO_LINKTYPE_RAW, 1), VNFO_E_INVALID_ARGUMENT);
+            ck_assert_status(vnfo_tap_ingress_decided(NULL, &d, f, sizeof f, 0, VNFO_LINKTYPE_RAW, 1), VNFO_E_INVALID_ARGUMENT);
+            ck_assert_status(vnfo_tap_ingress_decided(t, &d, NULL, 4, 0, VNFO_LINKTYPE_RAW, 1), VNFO_E_INVALID_ARGUMENT);
+            ck_assert_uint_eq(stats_of(t).ingress_frames, st.ingress_frames);
+        }
+        vnfo_tap_free(t);
+    }
+    vnfo_sampler_free(s);
+}
+END_TEST
+
 START_TEST(test_emit_error_returned)
 {
     vnfo_sampler *s = sampler_at(1, 1, VNFO_FIELDS_PSAMP);
@@ -417,6 +501,7 @@ int main(void)
     tcase_add_test(tc, test_full_bytes_kept);
     tcase_add_test(tc, test_sampled_counts);
     tcase_add_test(tc, test_random_pairing_matches_model);
+    tcase_add_test(tc, test_decided_matches_own_decisions);
     tcase_add_test(tc, test_emit_error_returned);
     suite_add_tcase(s, tc);
     return vnfo_test_run(s);

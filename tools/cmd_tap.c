@@ -25,7 +25,8 @@ static void tap_usage(FILE *out)
     fprintf(out,
             "usage: vnfo tap --manifest M --node NAME --key NODE.key --sampling-key KEY --out LOG\n"
             "                (--ingress-pcap IN --egress-pcap OUT | --ingress-if IF --egress-if IF)\n"
-            "                [--timeout-ms N] [--capacity N] [--duration-s S] [--close-period]\n\n"
+            "                [--timeout-ms N] [--capacity N] [--duration-s S] [--close-period]\n"
+            "                [--block-ms N | --immediate]\n\n"
             "Watches one function of the manifest's chain (NAME) from outside: every frame\n"
             "that enters it (IN, or interface IF, inbound) and every frame that leaves it\n"
             "(OUT, or interface IF, outbound).  Selected frames are paired by label into\n"
@@ -33,7 +34,9 @@ static void tap_usage(FILE *out)
             "Live mode runs until SIGINT or SIGTERM (or --duration-s), then records what\n"
             "is pending and signs the last batch.  Kernel capture drops and a full pending\n"
             "table become signed loss notices.  Defaults: --timeout-ms 1000, --capacity\n"
-            "65536.  Under a manifest naming logging.heartbeat_ms the tap signs a heartbeat\n"
+            "65536.  Live, the kernel hands frames over in blocks, each at most --block-ms\n"
+            "(default 5) late; --immediate wakes up for every frame instead (low rates).\n"
+            "Under a manifest naming logging.heartbeat_ms the tap signs a heartbeat\n"
             "each interval (capture time offline, wall clock live) and closes the billing\n"
             "period at the end of an offline run, or live with --close-period.\n"
             "docs/tap.md describes pairing, timeouts, losses and heartbeats.\n");
@@ -42,9 +45,9 @@ static void tap_usage(FILE *out)
 struct tap_cli {
     const char *manifest, *node, *key, *sampling_key, *out;
     const char *in_pcap, *out_pcap, *in_if, *out_if;
-    uint64_t timeout_ms, duration_s;
+    uint64_t timeout_ms, duration_s, block_ms;
     uint32_t capacity;
-    int close_period;
+    int close_period, immediate;
 };
 
 struct tap_run {
@@ -94,10 +97,12 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
         {"egress-if", required_argument, 0, 'E'},    {"timeout-ms", required_argument, 0, 't'},
         {"capacity", required_argument, 0, 'c'},     {"duration-s", required_argument, 0, 'd'},
         {"close-period", no_argument, 0, 'C'},       {"help", no_argument, 0, 'h'},
+        {"block-ms", required_argument, 0, 'b'},     {"immediate", no_argument, 0, 'M'},
         {0, 0, 0, 0}};
     uint64_t cap = VNFO_TAP_DEFAULT_CAPACITY;
     *c = (struct tap_cli){0};
     c->timeout_ms = VNFO_TAP_DEFAULT_TIMEOUT_NS / 1000000;
+    c->block_ms = TAP_LIVE_DEFAULT_BLOCK_MS;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -115,6 +120,8 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
         case 'c': if (parse_u64(&cap, optarg, "--capacity")) return CLI_USAGE; break;
         case 'd': if (parse_u64(&c->duration_s, optarg, "--duration-s")) return CLI_USAGE; break;
         case 'C': c->close_period = 1; break;
+        case 'b': if (parse_u64(&c->block_ms, optarg, "--block-ms")) return CLI_USAGE; break;
+        case 'M': c->immediate = 1; break;
         case 'h': tap_usage(stdout); return -1;
         default: tap_usage(stderr); return CLI_USAGE;
         }
@@ -127,6 +134,10 @@ static int parse_args(struct tap_cli *c, int argc, char **argv)
     }
     if (c->timeout_ms == 0 || c->timeout_ms > UINT64_MAX / 1000000 || cap == 0 || cap > VNFO_TAP_MAX_CAPACITY) {
         cli_error("tap: --timeout-ms must be 1.., --capacity 1..%u", (unsigned)VNFO_TAP_MAX_CAPACITY);
+        return CLI_USAGE;
+    }
+    if (c->block_ms == 0 || c->block_ms > 1000) {
+        cli_error("tap: --block-ms must be 1..1000 (--immediate for a wakeup per frame)");
         return CLI_USAGE;
     }
     c->capacity = (uint32_t)cap;
@@ -355,7 +366,8 @@ static uint64_t now_ns(void)
 static int run_live(struct tap_run *r, const struct tap_cli *c)
 {
     struct tap_live live;
-    if (tap_live_open(&live, c->in_if, c->out_if) != 0)
+    if (tap_live_open(&live, c->in_if, c->out_if, c->immediate ? 0 : (unsigned)c->block_ms, r->tap,
+                      r->sampler) != 0)
         return CLI_INPUT_ERROR;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -366,19 +378,17 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
     uint64_t deadline = c->duration_s ? now_ns() + c->duration_s * 1000000000ull : 0;
     int rc = CLI_OK;
     while (!stop_requested && rc == CLI_OK && (!deadline || now_ns() < deadline)) {
-        vnfo_status st = tap_live_poll(&live, r->tap, 100);
+        /* Expiry happens inside, at the time both streams are complete. */
+        vnfo_status st = tap_live_poll(&live, 100);
         if (st == VNFO_OK)
             st = vnfo_tap_add_capture_loss(r->tap, tap_live_new_drops(&live));
-        uint64_t now = now_ns();
         if (st == VNFO_OK)
-            st = vnfo_tap_expire(r->tap, now);
-        if (st == VNFO_OK)
-            st = heartbeat_tick(r, now);
+            st = heartbeat_tick(r, now_ns());
         if (st != VNFO_OK)
             rc = live.failed ? CLI_INPUT_ERROR : lib_error(c->out, st);
     }
     /* A clean stop: what the kernel still holds is read, then recorded. */
-    if (rc == CLI_OK && tap_live_poll(&live, r->tap, 0) != VNFO_OK)
+    if (rc == CLI_OK && tap_live_drain(&live) != VNFO_OK)
         rc = CLI_INPUT_ERROR;
     if (rc == CLI_OK)
         vnfo_tap_add_capture_loss(r->tap, tap_live_new_drops(&live));

@@ -9,32 +9,55 @@
 
 #include <vnfo/vnfo.h>
 
-/* Where egress frames wait while the ingress ring is drained (see tap_capture.c). */
-#define TAP_LIVE_ROUND 64
 #define TAP_LIVE_SNAPLEN 65535
+/* The kernel's capture buffer per interface. */
+#define TAP_LIVE_BUFFER_BYTES (64u << 20)
+/* Default block timeout (ms): how long the kernel may hold captured frames
+ * before it hands a partly filled block over (TPACKET_V3). */
+#define TAP_LIVE_DEFAULT_BLOCK_MS 5
+/* Selected egress frames held until the ingress stream has passed them. */
+#define TAP_LIVE_HELD_FRAMES 16384
+#define TAP_LIVE_HELD_BYTES (8u << 20)
 
-struct tap_live_frame {
-    uint32_t caplen, wire_len;
+/* A selected egress frame waiting for the ingress stream to pass its time. */
+struct tap_held {
+    vnfo_sampler_decision d;
     uint64_t ts_ns;
+    uint32_t caplen, wire_len;
+    size_t off; /* in the held bytes */
 };
 
 struct tap_live {
     pcap_t *in, *out;
     const char *in_if, *out_if;
     uint32_t in_linktype, out_linktype;
+    int in_nano, out_nano;   /* timestamps in ns (else us) */
+    uint64_t hold_ns;        /* after this long, every earlier frame has been handed over */
     uint64_t drops_reported;
     int failed;
-    /* egress frames of one round, copied out of libpcap's buffer */
-    struct tap_live_frame frames[TAP_LIVE_ROUND];
-    uint8_t *arena;
-    size_t n_frames, arena_used;
+    vnfo_tap *tap;
+    const vnfo_sampler *sampler;
+    vnfo_status st;          /* the first error of the current round */
+    uint64_t in_ts;          /* the newest ingress frame fed */
+    /* held selected egress frames: a FIFO of entries, their bytes in a ring */
+    struct tap_held *held;
+    size_t held_first, held_n;
+    uint8_t *bytes;
+    size_t bytes_head, bytes_tail;
 };
 
-int tap_live_open(struct tap_live *l, const char *in_if, const char *out_if);
-/* Waits up to timeout_ms for frames on either interface and feeds all that
- * are ready to the tap; VNFO_OK, or the tap's status, or VNFO_E_IO with
- * l->failed set (libpcap's reason printed). */
-vnfo_status tap_live_poll(struct tap_live *l, vnfo_tap *tap, int timeout_ms);
+/* Opens both interfaces.  block_ms 0 is immediate mode (a wakeup per
+ * frame); otherwise frames reach the tap in blocks, at most block_ms late. */
+int tap_live_open(struct tap_live *l, const char *in_if, const char *out_if, unsigned block_ms,
+                  vnfo_tap *tap, const vnfo_sampler *sampler);
+/* Waits up to timeout_ms for frames on either interface, feeds all that are
+ * ready to the tap in time order, and expires pending frames up to the time
+ * both streams are known complete.  VNFO_OK, or the tap's status, or
+ * VNFO_E_IO with l->failed set (libpcap's reason printed). */
+vnfo_status tap_live_poll(struct tap_live *l, int timeout_ms);
+/* At a clean stop: waits until the kernel has handed over every frame it
+ * captured, feeds them, and feeds every held frame. */
+vnfo_status tap_live_drain(struct tap_live *l);
 /* Frames the kernel dropped on either interface since the last call. */
 uint64_t tap_live_new_drops(struct tap_live *l);
 void tap_live_close(struct tap_live *l);

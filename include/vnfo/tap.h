@@ -158,6 +158,36 @@ VNFO_API vnfo_status vnfo_tap_egress(vnfo_tap *tap, const uint8_t *frame, size_t
                                      uint32_t wire_len, uint32_t linktype, uint64_t t_ns);
 
 /**
+ * @brief vnfo_tap_ingress() for a frame the caller has already decided,
+ *        with the tap's own sampler (vnfo_sampler_decide() or one entry of
+ *        vnfo_sampler_decide_burst() over the same bytes, flowtag 0).  A
+ *        capture loop that decides frames in bursts, or decides them before
+ *        it knows in which order to feed them, saves the tap a second
+ *        decision.  The decision is trusted: a wrong one gives wrong records
+ *        (the verifier re-decides recorded packets at `full`).
+ * @param d The decision; when it selects the frame, @p frame must hold it
+ *        (its digest is recorded).  An unselected or undecidable frame may
+ *        be passed without its bytes (frame NULL, caplen 0): it is counted
+ *        and advances the clock.
+ * @return As vnfo_tap_ingress(); VNFO_E_INVALID_ARGUMENT also for a NULL
+ *         @p d, or a selected decision without the frame.
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_tap_ingress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d,
+                                              const uint8_t *frame, size_t caplen, uint32_t wire_len,
+                                              uint32_t linktype, uint64_t t_ns);
+
+/**
+ * @brief vnfo_tap_egress() for a frame the caller has already decided, as
+ *        vnfo_tap_ingress_decided().
+ * @return As vnfo_tap_ingress_decided().
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_tap_egress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d,
+                                             const uint8_t *frame, size_t caplen, uint32_t wire_len,
+                                             uint32_t linktype, uint64_t t_ns);
+
+/**
  * @brief Expire pending ingress frames older than the timeout at @p now_ns
  *        (`dropped` records), and emit a loss notice for any overflow not yet
  *        reported.  Call it when the capture is idle, so drops are recorded

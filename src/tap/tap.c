@@ -311,16 +311,24 @@ static void advance_clock(vnfo_tap *t, uint64_t t_ns)
         t->now = t_ns;
 }
 
-/* Decide a frame; returns 1 when selected (label in *label). */
-static int decide(vnfo_tap *t, uint64_t *label, const uint8_t *frame, size_t caplen, uint32_t linktype)
+/* Takes a decision; returns 1 when selected (label in *label). */
+static int take_decision(vnfo_tap *t, uint64_t *label, const vnfo_sampler_decision *d)
 {
-    vnfo_sampler_decision d;
-    if (vnfo_sampler_decide(&d, t->sampler, frame, caplen, linktype, 0) != VNFO_OK) {
+    if (d->status != VNFO_OK) {
         t->st.undecidable++;
         return 0;
     }
-    *label = d.label;
-    return d.selected;
+    *label = d->label;
+    return d->selected;
+}
+
+/* Decides a frame with the tap's sampler. */
+static void decide(vnfo_sampler_decision *d, const vnfo_tap *t, const uint8_t *frame, size_t caplen,
+                   uint32_t linktype)
+{
+    vnfo_status st = vnfo_sampler_decide(d, t->sampler, frame, caplen, linktype, 0);
+    if (st != VNFO_OK)
+        d->status = st; /* also when the sampler refused before filling d */
 }
 
 /* ---- the two streams ------------------------------------------------------- */
@@ -361,16 +369,14 @@ static vnfo_status remember(vnfo_tap *t, uint64_t label, const uint8_t *frame, s
     return VNFO_OK;
 }
 
-vnfo_status vnfo_tap_ingress(vnfo_tap *tap, const uint8_t *frame, size_t caplen, uint32_t wire_len,
-                             uint32_t linktype, uint64_t t_ns)
+static vnfo_status ingress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d, const uint8_t *frame,
+                                   size_t caplen, uint32_t wire_len, uint32_t linktype, uint64_t t_ns)
 {
-    if (!tap || (!frame && caplen))
-        return VNFO_E_INVALID_ARGUMENT;
     tap->st.ingress_frames++;
     advance_clock(tap, t_ns);
     vnfo_status st = expire_until(tap, tap->now, 0);
     uint64_t label;
-    if (!decide(tap, &label, frame, caplen, linktype))
+    if (!take_decision(tap, &label, d))
         return st;
     tap->st.ingress_selected++;
     vnfo_status rst = remember(tap, label, frame, caplen, wire_len ? wire_len : (uint32_t)caplen,
@@ -378,14 +384,39 @@ vnfo_status vnfo_tap_ingress(vnfo_tap *tap, const uint8_t *frame, size_t caplen,
     return st != VNFO_OK ? st : rst;
 }
 
-vnfo_status vnfo_tap_egress(vnfo_tap *tap, const uint8_t *frame, size_t caplen, uint32_t wire_len,
-                            uint32_t linktype, uint64_t t_ns)
+vnfo_status vnfo_tap_ingress(vnfo_tap *tap, const uint8_t *frame, size_t caplen, uint32_t wire_len,
+                             uint32_t linktype, uint64_t t_ns)
 {
     if (!tap || (!frame && caplen))
         return VNFO_E_INVALID_ARGUMENT;
+    vnfo_sampler_decision d;
+    decide(&d, tap, frame, caplen, linktype);
+    return ingress_decided(tap, &d, frame, caplen, wire_len, linktype, t_ns);
+}
+
+/* A decision handed in must come with the frame when it selects it (the
+ * record needs its digest); an unselected or undecidable frame may come
+ * without its bytes. */
+static int decided_arguments_ok(const vnfo_tap *tap, const vnfo_sampler_decision *d,
+                                const uint8_t *frame, size_t caplen)
+{
+    return tap && d && (frame || !caplen) && (frame || d->status != VNFO_OK || !d->selected);
+}
+
+vnfo_status vnfo_tap_ingress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d, const uint8_t *frame,
+                                     size_t caplen, uint32_t wire_len, uint32_t linktype, uint64_t t_ns)
+{
+    if (!decided_arguments_ok(tap, d, frame, caplen))
+        return VNFO_E_INVALID_ARGUMENT;
+    return ingress_decided(tap, d, frame, caplen, wire_len, linktype, t_ns);
+}
+
+static vnfo_status egress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d, const uint8_t *frame,
+                                  size_t caplen, uint32_t wire_len, uint32_t linktype, uint64_t t_ns)
+{
     tap->st.egress_frames++;
     uint64_t label;
-    if (!decide(tap, &label, frame, caplen, linktype)) {
+    if (!take_decision(tap, &label, d)) {
         advance_clock(tap, t_ns);
         return expire_until(tap, tap->now, 0);
     }
@@ -406,6 +437,24 @@ vnfo_status vnfo_tap_egress(vnfo_tap *tap, const uint8_t *frame, size_t caplen, 
     advance_clock(tap, t_ns);
     vnfo_status est = expire_until(tap, tap->now, 0);
     return st != VNFO_OK ? st : est;
+}
+
+vnfo_status vnfo_tap_egress(vnfo_tap *tap, const uint8_t *frame, size_t caplen, uint32_t wire_len,
+                            uint32_t linktype, uint64_t t_ns)
+{
+    if (!tap || (!frame && caplen))
+        return VNFO_E_INVALID_ARGUMENT;
+    vnfo_sampler_decision d;
+    decide(&d, tap, frame, caplen, linktype);
+    return egress_decided(tap, &d, frame, caplen, wire_len, linktype, t_ns);
+}
+
+vnfo_status vnfo_tap_egress_decided(vnfo_tap *tap, const vnfo_sampler_decision *d, const uint8_t *frame,
+                                    size_t caplen, uint32_t wire_len, uint32_t linktype, uint64_t t_ns)
+{
+    if (!decided_arguments_ok(tap, d, frame, caplen))
+        return VNFO_E_INVALID_ARGUMENT;
+    return egress_decided(tap, d, frame, caplen, wire_len, linktype, t_ns);
 }
 
 vnfo_status vnfo_tap_expire(vnfo_tap *tap, uint64_t now_ns)

@@ -5504,6 +5504,26 @@ extern "C" {
         linktype: u32,
         t_ns: u64,
     ) -> vnfo_status;
+    #[doc = " @brief vnfo_tap_ingress() for a frame the caller has already decided,\n        with the tap's own sampler (vnfo_sampler_decide() or one entry of\n        vnfo_sampler_decide_burst() over the same bytes, flowtag 0).  A\n        capture loop that decides frames in bursts, or decides them before\n        it knows in which order to feed them, saves the tap a second\n        decision.  The decision is trusted: a wrong one gives wrong records\n        (the verifier re-decides recorded packets at `full`).\n @param d The decision; when it selects the frame, @p frame must hold it\n        (its digest is recorded).  An unselected or undecidable frame may\n        be passed without its bytes (frame NULL, caplen 0): it is counted\n        and advances the clock.\n @return As vnfo_tap_ingress(); VNFO_E_INVALID_ARGUMENT also for a NULL\n         @p d, or a selected decision without the frame.\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_ingress_decided(
+        tap: *mut vnfo_tap,
+        d: *const vnfo_sampler_decision,
+        frame: *const u8,
+        caplen: usize,
+        wire_len: u32,
+        linktype: u32,
+        t_ns: u64,
+    ) -> vnfo_status;
+    #[doc = " @brief vnfo_tap_egress() for a frame the caller has already decided, as\n        vnfo_tap_ingress_decided().\n @return As vnfo_tap_ingress_decided().\n @par Thread safety: per handle."]
+    pub fn vnfo_tap_egress_decided(
+        tap: *mut vnfo_tap,
+        d: *const vnfo_sampler_decision,
+        frame: *const u8,
+        caplen: usize,
+        wire_len: u32,
+        linktype: u32,
+        t_ns: u64,
+    ) -> vnfo_status;
     #[doc = " @brief Expire pending ingress frames older than the timeout at @p now_ns\n        (`dropped` records), and emit a loss notice for any overflow not yet\n        reported.  Call it when the capture is idle, so drops are recorded\n        without waiting for the next frame.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
     pub fn vnfo_tap_expire(tap: *mut vnfo_tap, now_ns: u64) -> vnfo_status;
     #[doc = " @brief End of both streams: every pending ingress frame becomes a\n        `dropped` record (t_out = t_in: a black box's drop time cannot be\n        observed), and any unreported overflow a loss notice.  The tap\n        stays usable.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or the emit callback's status.\n @par Thread safety: per handle."]
