@@ -77,10 +77,38 @@ void vnfo_verifier_free(vnfo_verifier *v)
 {
     if (!v)
         return;
+    vnfo__workers_free(v->workers);
     vnfo__free(v->recs);
     vnfo__free(v->arena);
     vnfo__free(v->maps);
     vnfo__free(v);
+}
+
+vnfo_status vnfo_verifier_threads_set(vnfo_verifier *v, unsigned threads)
+{
+    if (!v)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_threads_set: NULL verifier");
+    if (threads > VNFO_VERIFY_THREADS_MAX)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_threads_set: %u threads (0 for the "
+                           "online CPUs, or 1 to %d)", threads, VNFO_VERIFY_THREADS_MAX);
+    vnfo__workers_free(v->workers);
+    v->workers = NULL;
+    v->workers_made = 0;
+    v->threads = threads;
+    return VNFO_OK;
+}
+
+vnfo__workers *vnfo__verify_workers(vnfo_verifier *v)
+{
+    if (!v->workers_made) {
+        unsigned n = v->threads ? v->threads : vnfo__online_cpus();
+        /* Out of memory for the pool: the stages run in this thread, with
+         * the same results. */
+        if (vnfo__workers_create(&v->workers, n) != VNFO_OK)
+            v->workers = NULL;
+        v->workers_made = 1;
+    }
+    return v->workers;
 }
 
 static struct vfunction *function_find(vnfo_verifier *v, const char *name)
@@ -183,13 +211,97 @@ static void batch_account(struct vnode *n, const vnfo_log_batch_info *b)
     fault_note(n, b);
 }
 
-static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
+/* Records of a batch decoded on a worker, waiting to be stored in order. */
+struct slot {
+    struct vnfo__decoded d;
+    size_t cap;         /* records d has room for */
+    uint8_t *buf;       /* a file source's batch bytes (the records point into them) */
+    size_t buf_cap;
+    size_t batch;       /* which batch */
+    vnfo_status status; /* VNFO_E_IO when the batch could not be read again */
+};
+
+/* Batches of more records are decoded in the calling thread (a worker's
+ * slot holds this many decoded records: 672 bytes each). */
+#define SLOT_RECORDS 2048
+#define SLOTS_PER_WORKER 2
+
+struct decoding {
+    const vnfo_log_reader *r;
+    struct slot *slots;
+};
+
+static void decode_task(void *ctx, size_t i, unsigned worker)
+{
+    (void)worker;
+    struct decoding *dc = ctx;
+    struct slot *sl = &dc->slots[i];
+    sl->status = vnfo__log_reader_batch_decode(&sl->d, dc->r, sl->batch, sl->buf);
+}
+
+/* Stores one decoded batch's records in log order: a record that does not
+ * decode is counted (the first one's message kept), the rest are kept. */
+static vnfo_status slot_store(vnfo_verifier *v, const struct slot *sl)
+{
+    if (sl->status != VNFO_OK) /* the file, not a record, failed */
+        return vnfo__error(sl->status, "%s", sl->d.why);
+    for (size_t k = 0; k < sl->d.n; k++) {
+        if (sl->d.status[k] != VNFO_OK) {
+            if (!v->decode_errors++)
+                snprintf(v->decode_error, sizeof v->decode_error, "%.255s", sl->d.why);
+            continue;
+        }
+        vnfo_status s = vnfo__verify_record_put(v, &sl->d.recs[k], 0);
+        if (s != VNFO_OK)
+            return s;
+    }
+    return VNFO_OK;
+}
+
+/* Room in a slot for the batch's records and bytes (made here, in the
+ * calling thread: the workers allocate nothing). */
+static vnfo_status slot_reserve(struct slot *sl, size_t records, size_t len)
+{
+    if (records > sl->cap) {
+        vnfo_record *recs = vnfo__reallocarray(sl->d.recs, records, sizeof *recs);
+        if (recs)
+            sl->d.recs = recs;
+        vnfo_status *st = recs ? vnfo__reallocarray(sl->d.status, records, sizeof *st) : NULL;
+        if (!st)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory decoding a batch");
+        sl->d.status = st;
+        sl->cap = records;
+    }
+    if (len > sl->buf_cap) {
+        uint8_t *b = vnfo__realloc(sl->buf, len);
+        if (!b)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for a batch of %zu bytes", len);
+        sl->buf = b;
+        sl->buf_cap = len;
+    }
+    return VNFO_OK;
+}
+
+static void slots_free(struct slot *slots, size_t n)
+{
+    for (size_t i = 0; slots && i < n; i++) {
+        vnfo__free(slots[i].d.recs);
+        vnfo__free(slots[i].d.status);
+        vnfo__free(slots[i].buf);
+    }
+    vnfo__free(slots);
+}
+
+/* A batch too large for a slot, streamed record by record in this thread
+ * (memory: one record), as every batch was before the workers. */
+static vnfo_status take_batch_streamed(vnfo_verifier *v, const vnfo_log_reader *r, size_t batch)
 {
     vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
+    cur.batch = batch;
     vnfo_record rec;
     for (;;) {
         vnfo_status s = vnfo_log_reader_next_record(&rec, r, &cur);
-        if (s == VNFO_E_NOT_FOUND)
+        if (s == VNFO_E_NOT_FOUND || cur.batch != batch)
             return VNFO_OK;
         if (s == VNFO_E_NO_MEMORY || s == VNFO_E_IO) /* the file, not a record, failed */
             return s;
@@ -201,6 +313,55 @@ static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
         if ((s = vnfo__verify_record_put(v, &rec, 0)) != VNFO_OK)
             return s;
     }
+}
+
+/* Fills up to n_slots slots with the next batches from *b on (stopping
+ * before a batch too large for a slot); returns how many it filled. */
+static vnfo_status round_fill(size_t *used, struct decoding *dc, size_t n_slots, size_t *b, size_t nb)
+{
+    *used = 0;
+    while (*b < nb && *used < n_slots) {
+        size_t len, records = vnfo__log_reader_batch_records(&len, dc->r, *b);
+        if (records > SLOT_RECORDS)
+            break;
+        if (records) {
+            struct slot *sl = &dc->slots[(*used)++];
+            sl->batch = *b;
+            vnfo_status s = slot_reserve(sl, records, len);
+            if (s != VNFO_OK)
+                return s;
+        }
+        (*b)++;
+    }
+    return VNFO_OK;
+}
+
+/* Decodes the log's records a round of batches at a time on the workers
+ * (one batch per slot), and stores each round in batch order, so the table
+ * is the same whatever the number of threads.  Memory: the slots, at most
+ * SLOT_RECORDS decoded records and one batch's bytes each. */
+static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
+{
+    size_t n_slots = SLOTS_PER_WORKER * vnfo__workers_count(vnfo__verify_workers(v));
+    struct decoding dc = {r, vnfo__calloc(n_slots, sizeof *dc.slots)};
+    if (!dc.slots)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory decoding records");
+    size_t nb = vnfo_log_reader_batch_count(r), used;
+    vnfo_status s = VNFO_OK;
+    for (size_t b = 0; s == VNFO_OK && b < nb;) {
+        size_t len;
+        if (vnfo__log_reader_batch_records(&len, r, b) > SLOT_RECORDS) {
+            s = take_batch_streamed(v, r, b++);
+            continue;
+        }
+        if ((s = round_fill(&used, &dc, n_slots, &b, nb)) != VNFO_OK)
+            break;
+        vnfo__workers_run(v->workers, used, decode_task, &dc);
+        for (size_t i = 0; s == VNFO_OK && i < used; i++)
+            s = slot_store(v, &dc.slots[i]);
+    }
+    slots_free(dc.slots, n_slots);
+    return s;
 }
 
 /* A reader set up for function f's log: its key, the manifest, its node. */
@@ -218,7 +379,9 @@ static vnfo_status reader_for(vnfo_log_reader **out, const vnfo_verifier *v, con
 static vnfo_status log_take(vnfo_verifier *v, struct vfunction *f, vnfo_log_reader *r,
                             const char *source, double t0)
 {
-    vnfo_status vs = vnfo_log_reader_verify(r);
+    vnfo_status vs = vnfo__log_reader_workers_set(r, vnfo__verify_workers(v));
+    if (vs == VNFO_OK)
+        vs = vnfo_log_reader_verify(r);
     struct vnode *node = NULL;
     vnfo_status s = vs == VNFO_E_NO_MEMORY || vs == VNFO_E_IO
                         ? vs : vnfo__verify_node_get(&node, v, f->node_id, source);

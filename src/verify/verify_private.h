@@ -17,6 +17,8 @@
 #include <vnfo/record.h>
 #include <vnfo/verify.h>
 
+#include "workers.h"
+
 #define VNAME_MAX 64
 #define VCHAIN_MAX 64
 #define VNODES_MAX 256
@@ -116,6 +118,9 @@ struct vnfo_verifier {
     uint64_t decode_errors;
     char decode_error[256];
     double stage_ns[4]; /* see vnfo_verifier_stage_times() */
+    unsigned threads;      /* vnfo_verifier_threads_set(): 0 = the online CPUs */
+    vnfo__workers *workers; /* the pool, made at first use; NULL for one thread */
+    int workers_made;
 };
 
 /* The outcome of one check over all trajectories. */
@@ -124,6 +129,10 @@ struct tally {
     uint64_t violations;      /* of which violated it */
     vnfo_report_entry *entry; /* where examples go (created before the scan) */
 };
+
+/* verifier.c: the verifier's worker pool (NULL: one thread), made at the
+ * first parallel stage.  Results never depend on it (src/workers.h). */
+vnfo__workers *vnfo__verify_workers(vnfo_verifier *v);
 
 /* store.c */
 vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t node_id,
