@@ -71,6 +71,12 @@ check_PROGRAMS += tests/check_verify
 tests_check_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+
+# The verifier's threads: byte-identical reports for 1, 2, 3 and 8 threads.
+check_PROGRAMS += tests/check_verify_threads
+tests_check_verify_threads_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_verify_threads_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_threads_LDADD = $(SIM_LIBS) $(TEST_LIBS)
 endif
 
 if BUILD_CLI
