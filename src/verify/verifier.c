@@ -219,6 +219,9 @@ struct slot {
     size_t buf_cap;
     size_t batch;       /* which batch */
     vnfo_status status; /* VNFO_E_IO when the batch could not be read again */
+    size_t packets;     /* packet records that decoded */
+    size_t maps;        /* FlowTag mappings that decoded */
+    struct vrec *out;   /* where its packets go in the table (the parallel store) */
 };
 
 /* Batches of more records are decoded in the calling thread (a worker's
@@ -229,6 +232,7 @@ struct slot {
 struct decoding {
     const vnfo_log_reader *r;
     struct slot *slots;
+    const vnfo_verifier *v;
 };
 
 static void decode_task(void *ctx, size_t i, unsigned worker)
@@ -237,6 +241,72 @@ static void decode_task(void *ctx, size_t i, unsigned worker)
     struct decoding *dc = ctx;
     struct slot *sl = &dc->slots[i];
     sl->status = vnfo__log_reader_batch_decode(&sl->d, dc->r, sl->batch, sl->buf);
+    sl->packets = sl->maps = 0;
+    for (size_t k = 0; sl->status == VNFO_OK && k < sl->d.n; k++)
+        if (sl->d.status[k] == VNFO_OK) {
+            sl->packets += sl->d.recs[k].type == VNFO_RECORD_PACKET;
+            sl->maps += sl->d.recs[k].type == VNFO_RECORD_FLOWTAG_MAP;
+        }
+}
+
+/* Fills a slot's packets into the table entries claimed for it. */
+static void fill_task(void *ctx, size_t i, unsigned worker)
+{
+    (void)worker;
+    struct decoding *dc = ctx;
+    struct slot *sl = &dc->slots[i];
+    struct vrec *out = sl->out;
+    for (size_t k = 0; k < sl->d.n; k++)
+        if (sl->d.status[k] == VNFO_OK && sl->d.recs[k].type == VNFO_RECORD_PACKET)
+            vnfo__verify_vrec_fill(out++, dc->v, &sl->d.recs[k], 0);
+}
+
+/* Notes a slot's records in log order once their table entries are filled:
+ * node bookkeeping, and the first decoding failure's message. */
+static vnfo_status slot_note(vnfo_verifier *v, const struct slot *sl)
+{
+    for (size_t k = 0; k < sl->d.n; k++) {
+        if (sl->d.status[k] != VNFO_OK) {
+            if (!v->decode_errors++)
+                snprintf(v->decode_error, sizeof v->decode_error, "%.255s", sl->d.why);
+            continue;
+        }
+        vnfo_status s = vnfo__verify_record_note(v, &sl->d.recs[k]);
+        if (s != VNFO_OK)
+            return s;
+    }
+    return VNFO_OK;
+}
+
+/* Stores a round's packets in parallel: claims their table entries at
+ * once, fills them on the workers, then notes every record in order.  Only
+ * when the round holds no mapping, no unreadable batch, and no record whose
+ * bytes are kept (those grow other tables as they come); returns 0 when it
+ * did not apply, and the caller stores the round record by record, with the
+ * same result (and the same error, at the same record, when the table
+ * cannot grow). */
+static int round_store_parallel(vnfo_status *s, vnfo_verifier *v, struct decoding *dc, size_t used)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < used; i++) {
+        if (dc->slots[i].status != VNFO_OK || dc->slots[i].maps)
+            return 0;
+        total += dc->slots[i].packets;
+    }
+    if (vnfo__verify_keeps_any_bytes(v))
+        return 0;
+    struct vrec *out;
+    if (vnfo__verify_recs_claim(&out, v, total) != VNFO_OK)
+        return 0;
+    for (size_t i = 0; i < used; i++) {
+        dc->slots[i].out = out;
+        out += dc->slots[i].packets;
+    }
+    vnfo__workers_run(v->workers, used, fill_task, dc);
+    *s = VNFO_OK;
+    for (size_t i = 0; *s == VNFO_OK && i < used; i++)
+        *s = slot_note(v, &dc->slots[i]);
+    return 1;
 }
 
 /* Stores one decoded batch's records in log order: a record that does not
@@ -343,7 +413,7 @@ static vnfo_status round_fill(size_t *used, struct decoding *dc, size_t n_slots,
 static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
 {
     size_t n_slots = SLOTS_PER_WORKER * vnfo__workers_count(vnfo__verify_workers(v));
-    struct decoding dc = {r, vnfo__calloc(n_slots, sizeof *dc.slots)};
+    struct decoding dc = {r, vnfo__calloc(n_slots, sizeof *dc.slots), v};
     if (!dc.slots)
         return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory decoding records");
     size_t nb = vnfo_log_reader_batch_count(r), used;
@@ -357,6 +427,8 @@ static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
         if ((s = round_fill(&used, &dc, n_slots, &b, nb)) != VNFO_OK)
             break;
         vnfo__workers_run(v->workers, used, decode_task, &dc);
+        if (round_store_parallel(&s, v, &dc, used))
+            continue;
         for (size_t i = 0; s == VNFO_OK && i < used; i++)
             s = slot_store(v, &dc.slots[i]);
     }

@@ -138,6 +138,18 @@ vnfo__workers *vnfo__verify_workers(vnfo_verifier *v);
 vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t node_id,
                                   const char *source);
 vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign);
+/* The parallel way to store a log's packet records, when no bytes are kept
+ * (vnfo__verify_keeps_any_bytes() is 0): claim n table entries (the table
+ * grows as n single puts would grow it), fill them on the workers with
+ * vnfo__verify_vrec_fill(), and note every record in log order with
+ * vnfo__verify_record_note() (node bookkeeping and mappings, no entry). */
+vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n);
+void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign);
+vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec);
+/* Whether the packet bytes of records at chain position pos are kept
+ * (whole: the record keeps its whole packet). */
+int vnfo__verify_keeps_bytes(const vnfo_verifier *v, uint32_t pos, int whole);
+int vnfo__verify_keeps_any_bytes(const vnfo_verifier *v);
 uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */
