@@ -214,8 +214,8 @@ VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_samp
  * The verifier streams each log (one batch in memory at a time) and keeps a
  * compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,
  * plus the packet bytes a reference or the sampler re-reads, plus FlowTag
- * mappings); vnfo_verifier_run() needs about 40 bytes more per record while
- * it runs.  Adding a log or record whose keeping would take this table past
+ * mappings); vnfo_verifier_run() needs a sorted copy of the table and 32
+ * bytes of key per record while it sorts.  Adding a log or record whose keeping would take this table past
  * @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the
  * source, the records kept and the limit, instead of the process being
  * killed for want of memory.
