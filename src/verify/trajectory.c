@@ -82,7 +82,17 @@ static int cmp_key(const void *pa, const void *pb)
 struct shards {
     struct sort_key *k;
     size_t start[SHARDS + 1];
+    /* placing the keys: the table in `tasks` ranges of `range` records,
+     * each with its own count (then cursor) per shard */
+    const struct vrec *recs;
+    size_t n, range, tasks;
+    size_t *cursor; /* tasks x SHARDS */
 };
+
+/* Ranges for placing keys: at least 65536 records each, at most 16 per
+ * thread, so the cursors stay small (16 KiB a range). */
+#define PLACE_RANGE_MIN 65536
+#define PLACE_TASKS_PER_THREAD 16
 
 static void shard_sort(void *ctx, size_t i, unsigned worker)
 {
@@ -126,6 +136,56 @@ static void gather_range(void *ctx, size_t task, unsigned worker)
     }
 }
 
+static void shard_count(void *ctx, size_t t, unsigned worker)
+{
+    (void)worker;
+    struct shards *sh = ctx;
+    size_t *count = sh->cursor + t * SHARDS;
+    size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
+    for (size_t i = a; i < b; i++)
+        count[shard_of(sh->recs[i].label)]++;
+}
+
+static void shard_place(void *ctx, size_t t, unsigned worker)
+{
+    (void)worker;
+    struct shards *sh = ctx;
+    size_t *cursor = sh->cursor + t * SHARDS;
+    size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
+    for (size_t i = a; i < b; i++) {
+        const struct vrec *r = &sh->recs[i];
+        sh->k[cursor[shard_of(r->label)]++] = (struct sort_key){r->label, r->epoch, r->t_in, r->pos, (uint32_t)i};
+    }
+}
+
+/* Places the keys by shard, in table order within a shard (a counting
+ * sort by the label's top bits, ranges of the table on the workers). */
+static vnfo_status shards_place(struct shards *sh, vnfo__workers *w)
+{
+    size_t most = (size_t)PLACE_TASKS_PER_THREAD * vnfo__workers_count(w);
+    sh->tasks = (sh->n + PLACE_RANGE_MIN - 1) / PLACE_RANGE_MIN;
+    if (sh->tasks > most)
+        sh->tasks = most;
+    sh->range = (sh->n + sh->tasks - 1) / sh->tasks;
+    sh->cursor = vnfo__calloc(sh->tasks * SHARDS, sizeof *sh->cursor);
+    if (!sh->cursor)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    vnfo__workers_run(w, sh->tasks, shard_count, sh);
+    size_t at = 0;
+    for (size_t b = 0; b < SHARDS; b++) {
+        sh->start[b] = at;
+        for (size_t t = 0; t < sh->tasks; t++) {
+            size_t c = sh->cursor[t * SHARDS + b];
+            sh->cursor[t * SHARDS + b] = at;
+            at += c;
+        }
+    }
+    sh->start[SHARDS] = at;
+    vnfo__workers_run(w, sh->tasks, shard_place, sh);
+    vnfo__free(sh->cursor);
+    return VNFO_OK;
+}
+
 /* Sorts the table by (label, epoch, position, time in).  Memory while it
  * runs: the sorted copy and 32 bytes of key a record. */
 static vnfo_status sort_records(vnfo_verifier *v)
@@ -137,24 +197,22 @@ static vnfo_status sort_records(vnfo_verifier *v)
     struct shards *sh = vnfo__calloc(1, sizeof *sh);
     struct sort_key *k = vnfo__malloc(v->n_recs * sizeof *k);
     struct vrec *sorted = vnfo__malloc(v->n_recs * sizeof *sorted);
-    if (!sh || !k || !sorted) {
+    vnfo__workers *w = vnfo__verify_workers(v);
+    vnfo_status s = VNFO_OK;
+    if (!sh || !k || !sorted)
+        s = vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    if (s == VNFO_OK) {
+        sh->k = k;
+        sh->recs = v->recs;
+        sh->n = v->n_recs;
+        s = shards_place(sh, w);
+    }
+    if (s != VNFO_OK) {
         vnfo__free(sh);
         vnfo__free(k);
         vnfo__free(sorted);
-        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+        return s;
     }
-    for (size_t i = 0; i < v->n_recs; i++)
-        sh->start[shard_of(v->recs[i].label) + 1]++;
-    for (size_t b = 0; b < SHARDS; b++)
-        sh->start[b + 1] += sh->start[b];
-    size_t fill[SHARDS];
-    memcpy(fill, sh->start, sizeof fill);
-    for (size_t i = 0; i < v->n_recs; i++) {
-        const struct vrec *r = &v->recs[i];
-        k[fill[shard_of(r->label)]++] = (struct sort_key){r->label, r->epoch, r->t_in, r->pos, (uint32_t)i};
-    }
-    sh->k = k;
-    vnfo__workers *w = vnfo__verify_workers(v);
     vnfo__workers_run(w, SHARDS, shard_sort, sh);
     struct gather g = {v->recs, sorted, k, v->n_recs};
     vnfo__workers_run(w, (v->n_recs + GATHER_RANGE - 1) / GATHER_RANGE, gather_range, &g);
