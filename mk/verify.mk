@@ -47,7 +47,7 @@ libvnfo_la_SOURCES += src/verify/verifier.c src/verify/run.c src/verify/store.c 
 	src/verify/trajectory.c src/verify/replay.c src/verify/integrity.c \
 	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c \
 	src/verify/flowtags.c src/verify/sampling.c src/verify/relation.c \
-	src/common/workers.c
+	src/verify/take.c src/common/workers.c
 vnfoinclude_HEADERS += include/vnfo/verify.h
 noinst_HEADERS += src/verify/verify_private.h src/workers.h
 

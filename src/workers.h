@@ -47,29 +47,23 @@ unsigned vnfo__online_cpus(void);
  * worker).  The pool must outlive the reader or be unset first. */
 vnfo_status vnfo__log_reader_workers_set(vnfo_log_reader *r, vnfo__workers *w);
 
-/* Records of one batch decoded by a worker (vnfo__log_reader_batch_decode):
- * recs and status have room for the batch's record count. */
-struct vnfo__decoded {
-    vnfo_record *recs;
-    vnfo_status *status; /* per record: VNFO_OK or why it does not decode */
-    size_t n;            /* records decoded (the batch's count) */
-    size_t failed;       /* of which did not decode */
-    char why[512];       /* the first failure's message (or the I/O error's) */
-};
-
 /* The records of batch `batch` if it is iterable (authentic, not a
  * duplicate), else 0; *len: bytes a file source's batch needs in a buffer
  * (0 for a buffer source). */
 size_t vnfo__log_reader_batch_records(size_t *len, const vnfo_log_reader *r, size_t batch);
 
+/* Called for each record of a batch in order: its status (VNFO_OK, or why
+ * it does not decode: vnfo_error_message() names the record's place) and
+ * the record (valid during the call only). */
+typedef void (*vnfo__record_fn)(void *ctx, vnfo_status status, const vnfo_record *rec);
+
 /* Decodes every record of an iterable batch as vnfo_log_reader_next_record()
- * would, each record with its own status and message place.  A file
- * source's batch is read into buf (room for *len of the call above) and
- * held to the digest it was verified with.  Allocates nothing; safe on
- * several threads at once for different buffers after
- * vnfo_log_reader_verify().  Returns VNFO_OK, or VNFO_E_IO (message in
- * out->why): the batch could not be read again. */
-vnfo_status vnfo__log_reader_batch_decode(struct vnfo__decoded *out, const vnfo_log_reader *r,
-                                          size_t batch, uint8_t *buf);
+ * would, one at a time, into fn.  A file source's batch is read into buf
+ * (room for *len of the call above) and held to the digest it was verified
+ * with.  Allocates nothing; safe on several threads at once for different
+ * buffers after vnfo_log_reader_verify().  Returns VNFO_OK, or VNFO_E_IO
+ * (message in why): the batch could not be read again. */
+vnfo_status vnfo__log_reader_batch_each(const vnfo_log_reader *r, size_t batch, uint8_t *buf,
+                                        vnfo__record_fn fn, void *ctx, char *why, size_t why_size);
 
 #endif

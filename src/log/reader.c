@@ -757,13 +757,11 @@ size_t vnfo__log_reader_batch_records(size_t *len, const vnfo_log_reader *r, siz
     return e->iterable ? e->info.header.record_count : 0;
 }
 
-vnfo_status vnfo__log_reader_batch_decode(struct vnfo__decoded *out, const vnfo_log_reader *r,
-                                          size_t batch, uint8_t *buf)
+vnfo_status vnfo__log_reader_batch_each(const vnfo_log_reader *r, size_t batch, uint8_t *buf,
+                                        vnfo__record_fn fn, void *ctx, char *why, size_t why_size)
 {
     const struct entry *e = &r->e[batch];
     const struct source *src = &r->src[e->source];
-    out->n = 0;
-    out->failed = 0;
     if (!e->iterable)
         return VNFO_OK;
     const uint8_t *bytes = e->info.bytes;
@@ -777,20 +775,18 @@ vnfo_status vnfo__log_reader_batch_decode(struct vnfo__decoded *out, const vnfo_
                                 "verified (the file is being rewritten)", src->name, e->info.offset, batch);
         }
         if (s != VNFO_OK) {
-            snprintf(out->why, sizeof out->why, "%s", vnfo_error_message());
+            snprintf(why, why_size, "%s", vnfo_error_message());
             return s;
         }
         bytes = buf;
     }
     size_t off = VNFO_LOG_SIGNED_HEADER_BYTES;
+    vnfo_record rec;
     for (uint32_t k = 0; k < e->info.header.record_count; k++) {
         uint32_t n = log_load32(bytes + off);
-        out->status[k] = record_decode(&out->recs[k], r, batch, k, bytes + off + 4, n);
-        if (out->status[k] != VNFO_OK && !out->failed++)
-            snprintf(out->why, sizeof out->why, "%s", vnfo_error_message());
+        fn(ctx, record_decode(&rec, r, batch, k, bytes + off + 4, n), &rec);
         off += 4 + (size_t)n;
     }
-    out->n = e->info.header.record_count;
     return VNFO_OK;
 }
 

@@ -276,3 +276,45 @@ vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec)
 {
     return record_note(v, rec, 0, 0);
 }
+
+void vnfo__verify_note_record(struct vnote *n, const vnfo_verifier *v, const vnfo_record *rec)
+{
+    uint64_t t = record_time(rec);
+    if (t > n->last_signed_ns)
+        n->last_signed_ns = t;
+    if (rec->format_version > n->max_version)
+        n->max_version = rec->format_version;
+    switch (rec->type) {
+    case VNFO_RECORD_PACKET:
+        n->packets++;
+        if (rec->u.packet.t_out_ns > n->end_ns)
+            n->end_ns = rec->u.packet.t_out_ns;
+        break;
+    case VNFO_RECORD_FLOWTAG_MAP: n->maps++; break;
+    case VNFO_RECORD_LOSS_NOTICE: n->lost += rec->u.loss_notice.count; break;
+    case VNFO_RECORD_EPOCH_START: break;
+    case VNFO_RECORD_HEARTBEAT: n->heartbeats++; break;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        n->closed |= closes_billing_period(v, &rec->u.period_close);
+        break;
+    }
+}
+
+void vnfo__verify_note_apply(struct vnode *node, const struct vnote *n)
+{
+    if (n->last_signed_ns > node->last_signed_ns)
+        node->last_signed_ns = n->last_signed_ns;
+    if (n->max_version > node->max_version)
+        node->max_version = n->max_version;
+    node->records += n->packets;
+    if (n->end_ns > node->end_ns)
+        node->end_ns = n->end_ns;
+    node->lost += n->lost;
+    node->heartbeats += n->heartbeats;
+    node->closed |= n->closed;
+}
+
+void vnfo__verify_recs_unclaim(vnfo_verifier *v, size_t n_recs)
+{
+    v->n_recs = n_recs;
+}

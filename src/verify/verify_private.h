@@ -146,6 +146,23 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
 vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n);
 void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign);
 vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec);
+/* Back to n_recs records (a claim given up: its entries are reused). */
+void vnfo__verify_recs_unclaim(vnfo_verifier *v, size_t n_recs);
+
+/* What the records of a chain log's batch say about their node, gathered on
+ * a worker (pure) and applied in batch order: sums, maxima and flags, as
+ * vnfo__verify_record_put() would have left them record by record. */
+struct vnote {
+    uint64_t packets, lost, heartbeats, end_ns, last_signed_ns, maps;
+    uint32_t max_version;
+    int closed;
+};
+void vnfo__verify_note_record(struct vnote *n, const vnfo_verifier *v, const vnfo_record *rec);
+void vnfo__verify_note_apply(struct vnode *node, const struct vnote *n);
+
+/* take.c: a verified chain log's records into the table (decoded and
+ * stored on the workers, merged in log order). */
+vnfo_status vnfo__verify_take_records(vnfo_verifier *v, vnfo_log_reader *r, struct vnode *node);
 /* Whether the packet bytes of records at chain position pos are kept
  * (whole: the record keeps its whole packet). */
 int vnfo__verify_keeps_bytes(const vnfo_verifier *v, uint32_t pos, int whole);
