@@ -232,13 +232,13 @@ VNFO_API vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t b
  * The stages that split cleanly run on a pool of worker threads made at
  * the first stage that needs it and kept until the verifier is freed or
  * this is called again: each batch's signature and Merkle verification,
- * each batch's record decoding, and the sort of the record table (in
- * shards of the label space).  Results are merged in a fixed order, so the
- * report is byte-identical for every number of threads.  Memory the threads
- * add (docs/verify.md, "Threads"): per thread, two batches being decoded
- * (at most 2048 decoded records, 672 bytes each, and a batch's bytes) and,
- * for log files, one batch window.  Worker threads never call the
- * allocator (vnfo_allocator_set()), nor the references and relations.
+ * each batch's record decoding and storing, and the sort of the record
+ * table (in shards of the label space).  Results are merged in a fixed
+ * order, so the report is byte-identical for every number of threads.
+ * Memory the threads add (docs/verify.md, "Threads"): per thread, for log
+ * files, two batch buffers (the largest batch each) and a 1 MiB stack.
+ * Worker threads never call the allocator (vnfo_allocator_set()), nor the
+ * references and relations.
  * @param threads 1 for the calling thread alone; 0 (the default) for the
  *        number of online CPUs; at most VNFO_VERIFY_THREADS_MAX.
  * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL verifier, too many
