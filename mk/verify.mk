@@ -46,9 +46,10 @@ endif
 libvnfo_la_SOURCES += src/verify/verifier.c src/verify/run.c src/verify/store.c \
 	src/verify/trajectory.c src/verify/replay.c src/verify/integrity.c \
 	src/verify/accounting.c src/verify/performance.c src/verify/evidence.c \
-	src/verify/flowtags.c src/verify/sampling.c src/verify/relation.c
+	src/verify/flowtags.c src/verify/sampling.c src/verify/relation.c \
+	src/verify/take.c src/common/workers.c
 vnfoinclude_HEADERS += include/vnfo/verify.h
-noinst_HEADERS += src/verify/verify_private.h
+noinst_HEADERS += src/verify/verify_private.h src/workers.h
 
 # The simulated provider (tools/sim.h): vnfo simulate, vnfo demo, the tests.
 noinst_LTLIBRARIES += tools/libvnfo_sim.la
@@ -70,6 +71,12 @@ check_PROGRAMS += tests/check_verify
 tests_check_verify_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(SIM_LIBS) $(TEST_LIBS)
+
+# The verifier's threads: byte-identical reports for 1, 2, 3 and 8 threads.
+check_PROGRAMS += tests/check_verify_threads
+tests_check_verify_threads_CPPFLAGS = $(AM_CPPFLAGS) $(SIM_CPPFLAGS)
+tests_check_verify_threads_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_threads_LDADD = $(SIM_LIBS) $(TEST_LIBS)
 endif
 
 if BUILD_CLI

@@ -47,6 +47,32 @@ grep -q 'VNFO_E_LOG_MANIFEST_MISMATCH' "$tmp/err" || fail "manifest mismatch: $(
 mkdir "$tmp/missing"; cp "$d/honest/fw.log" "$d/honest/nat.log" "$tmp/missing/"
 expect 3 "missing node log" -- $(v "$tmp/missing" "$d/honest/bill.json")
 grep -q 'no log for chain\[1\] "ids"' "$tmp/err" || fail "missing log: $(cat "$tmp/err")"
+# --threads: the same report, byte for byte, for any number of threads, on
+# the honest logs and on cheating ones (JSON, and text with every evidence).
+for sc in honest tampers-log truncates-log replays-batch skips-function deletes-tail \
+          nat-rewrites-untagged; do
+    m=$d/manifest.json
+    [ -d "$d/$sc" ] || fail "threads: no scenario $sc in the demo"
+    [ "$sc" = nat-rewrites-untagged ] && m=$d/manifest-tagged.json
+    for fmt in --json --verbose; do
+        "$vnfo" verify --manifest "$m" --logs "$d/$sc" --bill "$d/$sc/bill.json" --reference firewall,nat,ids \
+            --threads 1 $fmt > "$tmp/want" 2> "$tmp/err"
+        want_rc=$?
+        [ "$want_rc" -le 2 ] || fail "threads: $sc: exit $want_rc: $(cat "$tmp/err")"
+        for n in 2 3 8 0; do
+            expect "$want_rc" "threads $sc $n" -- verify --manifest "$m" --logs "$d/$sc" --bill "$d/$sc/bill.json" \
+                --reference firewall,nat,ids --threads $n $fmt
+            cmp -s "$tmp/want" "$tmp/out" || fail "threads: $sc $fmt: --threads $n gives another report"
+        done
+    done
+done
+# A bad thread count is a usage error naming the argument.
+for bad in 257 -1 2x "" " 3" 99999999999999999999; do
+    expect 64 "--threads '$bad'" -- $(v "$d/honest") --threads "$bad"
+    grep -q "^vnfo: verify: --threads \"$bad\" is not a number of threads (1 to 256, or 0 for one per online CPU)\$" \
+        "$tmp/err" || fail "--threads '$bad': $(cat "$tmp/err")"
+done
+
 expect 64 "usage" -- verify --manifest "$d/manifest.json"
 expect 64 "unknown scenario" -- simulate --manifest "$d/manifest.json" --pcap "$d/capture.pcap" \
     --keys "$d/keys" --out "$tmp" --misbehave nonsense

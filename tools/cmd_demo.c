@@ -123,7 +123,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
     printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
            manifest, out, bill, key);
     /* Three examples per check keep each scenario on one screen. */
-    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3, NULL, NULL, 0};
+    struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3, NULL, NULL, 0, 0};
     vnfo_report *r;
     int rc = verify_dir(&r, &a, "demo");
     if (rc != 0)

@@ -182,6 +182,8 @@ int verify_dir(vnfo_report **out, const struct verify_args *a, const char *cmd)
         vnfo_verifier_sampler_set(v, sampler);
     if (rc == 0)
         vnfo_verifier_memory_limit_set(v, a->max_memory);
+    if (rc == 0 && (st = vnfo_verifier_threads_set(v, a->threads)) != VNFO_OK)
+        rc = input_error(cmd, st);
     if (rc == 0 && a->references)
         rc = add_references(v, m, &fns, a->references, cmd);
     if (rc == 0)

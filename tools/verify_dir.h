@@ -16,6 +16,7 @@ struct verify_args {
     const char *acl;        /* the reference firewall's ACL file (examples/middleboxes format), or NULL */
     const char *nat;        /* the reference NAT: "ADDR" (keep ports) or "ADDR:LO-HI", or NULL */
     uint64_t max_memory;    /* bytes for the records kept; 0: the library's default (4 GiB) */
+    unsigned threads;       /* verifier threads; 0: the online CPUs */
 };
 
 /* Runs the verification.  Returns 0 with *out set, or 3 (input error) after

@@ -214,8 +214,8 @@ VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_samp
  * The verifier streams each log (one batch in memory at a time) and keeps a
  * compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,
  * plus the packet bytes a reference or the sampler re-reads, plus FlowTag
- * mappings); vnfo_verifier_run() needs about 40 bytes more per record while
- * it runs.  Adding a log or record whose keeping would take this table past
+ * mappings); vnfo_verifier_run() needs a sorted copy of the table and 32
+ * bytes of key per record while it sorts.  Adding a log or record whose keeping would take this table past
  * @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the
  * source, the records kept and the limit, instead of the process being
  * killed for want of memory.
@@ -224,6 +224,29 @@ VNFO_API vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_samp
  * @par Thread safety: per handle.
  */
 VNFO_API vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes);
+
+/**
+ * @brief Set how many threads vnfo_verifier_log_add(),
+ *        vnfo_verifier_log_add_file() and vnfo_verifier_run() use.
+ *
+ * The stages that split cleanly run on a pool of worker threads made at
+ * the first stage that needs it and kept until the verifier is freed or
+ * this is called again: each batch's signature and Merkle verification,
+ * each batch's record decoding and storing, and the sort of the record
+ * table (in shards of the label space).  Results are merged in a fixed
+ * order, so the report is byte-identical for every number of threads.
+ * Memory the threads add (docs/verify.md, "Threads"): per thread, for log
+ * files, two batch buffers (the largest batch each) and a 1 MiB stack.
+ * Worker threads never call the allocator (vnfo_allocator_set()), nor the
+ * references and relations.
+ * @param threads 1 for the calling thread alone; 0 (the default) for the
+ *        number of online CPUs; at most VNFO_VERIFY_THREADS_MAX.
+ * @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL verifier, too many
+ *         threads).  When the system refuses to start threads, the stages
+ *         run on fewer (the same results).
+ * @par Thread safety: per handle.
+ */
+VNFO_API vnfo_status vnfo_verifier_threads_set(vnfo_verifier *v, unsigned threads);
 
 /** @brief VNFO_VERIFY_RECORD_BYTES, for FFI.  @par Thread safety: safe. */
 VNFO_API size_t vnfo_verify_record_bytes(void);
@@ -403,6 +426,9 @@ VNFO_API size_t vnfo_relation_size(void);
  * declaration as the text since the previous ';'). */
 /** The verifier's default memory limit for the records it keeps: 4 GiB. */
 #define VNFO_VERIFY_MEMORY_LIMIT_DEFAULT ((uint64_t)4 << 30)
+
+/** Most threads vnfo_verifier_threads_set() takes. */
+#define VNFO_VERIFY_THREADS_MAX 256
 
 /** Bytes the verifier keeps per packet record (without its packet bytes). */
 #define VNFO_VERIFY_RECORD_BYTES 176

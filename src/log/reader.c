@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log/log_internal.h"
+#include "workers.h"
 
 #define FRAME_DIGEST 16
 
@@ -35,6 +36,8 @@ struct entry {
     size_t source;
     int authentic;  /* passed the per-batch checks */
     int iterable;   /* authentic and not a duplicate */
+    int unchecked;  /* framed; the per-batch checks have not run yet */
+    vnfo_status found; /* what the per-batch checks found (before the node check) */
     char *message;  /* NULL when OK: most batches need none */
     uint8_t digest[FRAME_DIGEST]; /* of the batch bytes as checked (file sources) */
 };
@@ -56,6 +59,11 @@ struct vnfo_log_reader {
     /* Separate allocations, so the const readers (batch, next_record) can
      * load batches into them. */
     struct window *info_win, *iter_win;
+    /* The per-batch checks in parallel (vnfo__log_reader_workers_set):
+     * one window per worker for file sources. */
+    vnfo__workers *workers;
+    struct window *par_win;
+    unsigned n_par_win;
 };
 
 static const vnfo_log_reader_options READER_DEFAULTS = VNFO_LOG_READER_OPTIONS_INIT;
@@ -112,6 +120,9 @@ void vnfo_log_reader_free(vnfo_log_reader *r)
         vnfo__free(w->buf);
         vnfo__free(w);
     }
+    for (unsigned i = 0; i < r->n_par_win; i++)
+        vnfo__free(r->par_win[i].buf);
+    vnfo__free(r->par_win);
     vnfo__free(r);
 }
 
@@ -264,18 +275,23 @@ static void entry_fail(struct entry *e, vnfo_status s, const char *fmt, ...)
     e->message = vnfo__strdup(message); /* NULL (no text) only when out of memory */
 }
 
-/* The per-batch checks; the node check needs the reader's state. */
-static void entry_check(vnfo_log_reader *r, struct entry *e, uint32_t *node, int *node_known)
+/* The per-batch checks on the batch's bytes: framing, version, signature,
+ * manifest, Merkle root.  Touches only e, allocates nothing: the parallel
+ * stage runs it for many batches at once (entries_check). */
+static vnfo_status entry_verify(const vnfo_log_reader *r, struct entry *e, const uint8_t *bytes)
 {
-    e->info.header_valid = vnfo_log_header_parse(&e->info.header, e->info.bytes, e->info.len) == VNFO_OK;
-    vnfo_status s = vnfo_log_batch_verify(&e->info.header, e->info.bytes, e->info.len,
-                                          &r->o.public_key, r->o.manifest_digest);
+    e->info.header_valid = vnfo_log_header_parse(&e->info.header, bytes, e->info.len) == VNFO_OK;
+    vnfo_status s = vnfo_log_batch_verify(&e->info.header, bytes, e->info.len, &r->o.public_key,
+                                          r->o.manifest_digest);
     if (e->info.header_valid)
-        vnfo__log_header_hash(e->info.hash, e->info.header.tree_hash, e->info.bytes);
-    if (s != VNFO_OK) {
-        entry_fail(e, s, "%s", vnfo_error_message());
-        return;
-    }
+        vnfo__log_header_hash(e->info.hash, e->info.header.tree_hash, bytes);
+    return s;
+}
+
+/* The node check, in batch order: every authentic batch is the first's node
+ * (or the node the options name). */
+static void entry_node_check(struct entry *e, uint32_t *node, int *node_known)
+{
     if (*node_known && e->info.header.node_id != *node) {
         entry_fail(e, VNFO_E_LOG_NODE_MISMATCH, "batch from node %" PRIu32 ", expected node %" PRIu32,
                    e->info.header.node_id, *node);
@@ -287,7 +303,7 @@ static void entry_check(vnfo_log_reader *r, struct entry *e, uint32_t *node, int
 }
 
 /* Splits one source into frames: a 4-byte big-endian length, then a batch. */
-static vnfo_status frames_scan(vnfo_log_reader *r, size_t si, uint32_t *node, int *node_known)
+static vnfo_status frames_scan(vnfo_log_reader *r, size_t si)
 {
     const struct source *src = &r->src[si];
     uint64_t off = 0;
@@ -325,15 +341,108 @@ static vnfo_status frames_scan(vnfo_log_reader *r, size_t si, uint32_t *node, in
                        n, VNFO_LOG_SIGNED_HEADER_BYTES, VNFO_LOG_MAX_BATCH_BYTES, left);
             return VNFO_OK;
         }
-        if ((s = source_bytes(&e->info.bytes, src, off + 4, n, r->info_win)) != VNFO_OK)
-            return s;
         e->info.len = n;
-        entry_check(r, e, node, node_known);
-        if (src->fd >= 0) {
-            frame_digest(e->digest, e->info.bytes, n);
-            e->info.bytes = NULL; /* read again when asked for */
-        }
+        e->info.bytes = src->fd < 0 ? src->data + off + 4 : NULL; /* a file's are read when checked */
+        e->unchecked = 1;
         off += 4 + (uint64_t)n;
+    }
+    return VNFO_OK;
+}
+
+/* ---- pass 1b: the per-batch checks, in parallel ---------------------------- */
+
+vnfo_status vnfo__log_reader_workers_set(vnfo_log_reader *r, vnfo__workers *w)
+{
+    unsigned n = vnfo__workers_count(w);
+    if (n > r->n_par_win) {
+        struct window *grown = vnfo__reallocarray(r->par_win, n, sizeof *grown);
+        if (!grown)
+            return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory for %u windows", n);
+        memset(grown + r->n_par_win, 0, (n - r->n_par_win) * sizeof *grown);
+        r->par_win = grown;
+        r->n_par_win = n;
+    }
+    r->workers = w;
+    return VNFO_OK;
+}
+
+/* Task i of the parallel stage: check batch i from its bytes (a buffer's in
+ * place, a file's read into this worker's window, sized beforehand). */
+static void entry_check_task(void *ctx, size_t i, unsigned worker)
+{
+    vnfo_log_reader *r = ctx;
+    struct entry *e = &r->e[i];
+    if (!e->unchecked)
+        return;
+    const struct source *src = &r->src[e->source];
+    const uint8_t *bytes = e->info.bytes;
+    if (src->fd >= 0) {
+        struct window *w = r->n_par_win ? &r->par_win[worker] : r->info_win;
+        if (source_read(src, e->info.offset + 4, w->buf, e->info.len) != VNFO_OK) {
+            e->found = VNFO_E_IO; /* the message is made again in order (entries_check) */
+            return;
+        }
+        bytes = w->buf;
+        frame_digest(e->digest, bytes, e->info.len);
+    }
+    e->found = entry_verify(r, e, bytes);
+}
+
+/* Grows each worker's window (and the info window) to the largest batch of
+ * a file source, before the workers read into them: they allocate nothing. */
+static vnfo_status windows_reserve(vnfo_log_reader *r)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->e[i].unchecked && r->src[r->e[i].source].fd >= 0 && r->e[i].info.len > need)
+            need = r->e[i].info.len;
+    unsigned n = r->n_par_win ? vnfo__workers_count(r->workers) : 1;
+    for (unsigned k = 0; k < n; k++) {
+        struct window *w = r->n_par_win ? &r->par_win[k] : r->info_win;
+        w->loaded = 0;
+        if (need <= w->cap)
+            continue;
+        uint8_t *grown = vnfo__realloc(w->buf, need);
+        if (!grown)
+            return vnfo__error(VNFO_E_NO_MEMORY, "log reader: no memory for a batch of %zu bytes", need);
+        w->buf = grown;
+        w->cap = need;
+    }
+    return VNFO_OK;
+}
+
+/* Runs the per-batch checks (in parallel when the reader has workers), then
+ * the node check and the messages in batch order, so that what the reader
+ * says never depends on which thread checked what.  A failing batch is
+ * checked again in this thread for its message (failures are rare; the
+ * workers neither allocate nor write messages). */
+static vnfo_status entries_check(vnfo_log_reader *r)
+{
+    vnfo_status s = windows_reserve(r);
+    if (s != VNFO_OK)
+        return s;
+    vnfo__workers_run(r->workers, r->n, entry_check_task, r);
+    uint32_t node = r->o.node_id;
+    int node_known = r->o.check_node;
+    for (size_t i = 0; i < r->n; i++) {
+        struct entry *e = &r->e[i];
+        if (!e->unchecked)
+            continue;
+        e->unchecked = 0;
+        if (e->found == VNFO_OK) {
+            entry_node_check(e, &node, &node_known);
+            continue;
+        }
+        const struct source *src = &r->src[e->source];
+        const uint8_t *bytes;
+        if ((s = source_bytes(&bytes, src, e->info.offset + 4, e->info.len, r->info_win)) != VNFO_OK)
+            return s;
+        if (src->fd >= 0)
+            frame_digest(e->digest, bytes, e->info.len);
+        if ((s = entry_verify(r, e, bytes)) == VNFO_OK)
+            entry_node_check(e, &node, &node_known); /* a read that failed once, then worked */
+        else
+            entry_fail(e, s, "%s", vnfo_error_message());
     }
     return VNFO_OK;
 }
@@ -563,14 +672,14 @@ vnfo_status vnfo_log_reader_verify(vnfo_log_reader *r)
     if (!r)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_log_reader_verify: reader is NULL");
     entries_clear(r);
-    uint32_t node = r->o.node_id;
-    int node_known = r->o.check_node;
     for (size_t si = 0; si < r->nsrc; si++) {
-        vnfo_status s = frames_scan(r, si, &node, &node_known);
+        vnfo_status s = frames_scan(r, si);
         if (s != VNFO_OK)
             return s;
     }
-    vnfo_status s = chain_run(r);
+    vnfo_status s = entries_check(r);
+    if (s == VNFO_OK)
+        s = chain_run(r);
     if (s != VNFO_OK)
         return s;
     for (size_t i = 0; i < r->n; i++) {
@@ -621,6 +730,66 @@ static vnfo_status record_check(const vnfo_record *rec, const vnfo_log_header *h
     return VNFO_OK;
 }
 
+/* Decodes record `index` of batch `batch` (its n bytes at p) and holds it
+ * to the batch header; a failure's message names the source, offset, batch,
+ * record and seq. */
+static vnfo_status record_decode(vnfo_record *out, const vnfo_log_reader *r, size_t batch,
+                                 uint32_t index, const uint8_t *p, uint32_t n)
+{
+    const struct entry *e = &r->e[batch];
+    vnfo_status s = vnfo_record_decode(out, p, n);
+    if (s == VNFO_OK)
+        s = record_check(out, &e->info.header, index);
+    if (s != VNFO_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", vnfo_error_message());
+        return vnfo__error(s, "%s: offset %" PRIu64 ": batch %zu record %" PRIu32 " (seq %" PRIu64 "): %s",
+                           r->src[e->source].name, e->info.offset, batch, index,
+                           e->info.header.first_seq + index, why);
+    }
+    return VNFO_OK;
+}
+
+size_t vnfo__log_reader_batch_records(size_t *len, const vnfo_log_reader *r, size_t batch)
+{
+    const struct entry *e = &r->e[batch];
+    *len = r->src[e->source].fd >= 0 ? e->info.len : 0;
+    return e->iterable ? e->info.header.record_count : 0;
+}
+
+vnfo_status vnfo__log_reader_batch_each(const vnfo_log_reader *r, size_t batch, uint8_t *buf,
+                                        vnfo__record_fn fn, void *ctx, char *why, size_t why_size)
+{
+    const struct entry *e = &r->e[batch];
+    const struct source *src = &r->src[e->source];
+    if (!e->iterable)
+        return VNFO_OK;
+    const uint8_t *bytes = e->info.bytes;
+    if (src->fd >= 0) {
+        vnfo_status s = source_read(src, e->info.offset + 4, buf, e->info.len);
+        uint8_t d[FRAME_DIGEST];
+        if (s == VNFO_OK) {
+            frame_digest(d, buf, e->info.len);
+            if (sodium_memcmp(d, e->digest, sizeof d) != 0)
+                s = vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": batch %zu changed since it was "
+                                "verified (the file is being rewritten)", src->name, e->info.offset, batch);
+        }
+        if (s != VNFO_OK) {
+            snprintf(why, why_size, "%s", vnfo_error_message());
+            return s;
+        }
+        bytes = buf;
+    }
+    size_t off = VNFO_LOG_SIGNED_HEADER_BYTES;
+    vnfo_record rec;
+    for (uint32_t k = 0; k < e->info.header.record_count; k++) {
+        uint32_t n = log_load32(bytes + off);
+        fn(ctx, record_decode(&rec, r, batch, k, bytes + off + 4, n), &rec);
+        off += 4 + (size_t)n;
+    }
+    return VNFO_OK;
+}
+
 vnfo_status vnfo_log_reader_next_record(vnfo_record *out, const vnfo_log_reader *r,
                                         vnfo_log_cursor *cur)
 {
@@ -647,17 +816,7 @@ vnfo_status vnfo_log_reader_next_record(vnfo_record *out, const vnfo_log_reader 
         uint32_t n = log_load32(bytes + off);
         cur->record = cur->next_record_++;
         cur->next_offset_ = off + 4 + n;
-        s = vnfo_record_decode(out, bytes + off + 4, n);
-        if (s == VNFO_OK)
-            s = record_check(out, &e->info.header, cur->record);
-        if (s != VNFO_OK) {
-            char why[512];
-            snprintf(why, sizeof why, "%s", vnfo_error_message());
-            return vnfo__error(s, "%s: offset %" PRIu64 ": batch %zu record %" PRIu32 " (seq %" PRIu64 "): %s",
-                               r->src[e->source].name, e->info.offset, cur->batch, cur->record,
-                               e->info.header.first_seq + cur->record, why);
-        }
-        return VNFO_OK;
+        return record_decode(out, r, cur->batch, cur->record, bytes + off + 4, n);
     }
     return VNFO_E_NOT_FOUND;
 }

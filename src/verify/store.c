@@ -76,21 +76,45 @@ static vnfo_status arena_put(uint32_t *off, vnfo_verifier *v, const uint8_t *byt
     return VNFO_OK;
 }
 
-static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+/* The table has room for n more records (grown by doubling, as one record
+ * at a time would grow it). */
+static vnfo_status recs_reserve(vnfo_verifier *v, size_t n)
 {
-    if (v->n_recs == v->cap_recs) {
-        size_t cap = v->cap_recs ? v->cap_recs * 2 : 4096;
-        vnfo_status s = memory_check(v, cap, v->arena_cap, v->cap_maps);
-        if (s != VNFO_OK)
-            return s;
-        struct vrec *r = vnfo__reallocarray(v->recs, cap, sizeof *r);
-        if (!r)
-            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
-        v->recs = r;
-        v->cap_recs = cap;
-    }
+    if (v->n_recs + n <= v->cap_recs)
+        return VNFO_OK;
+    size_t cap = v->cap_recs ? v->cap_recs : 4096;
+    while (cap < v->n_recs + n)
+        cap *= 2;
+    vnfo_status s = memory_check(v, cap, v->arena_cap, v->cap_maps);
+    if (s != VNFO_OK)
+        return s;
+    struct vrec *r = vnfo__reallocarray(v->recs, cap, sizeof *r);
+    if (!r)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
+    v->recs = r;
+    v->cap_recs = cap;
+    return VNFO_OK;
+}
+
+int vnfo__verify_keeps_bytes(const vnfo_verifier *v, uint32_t pos, int whole)
+{
+    if (pos == VPOS_NONE)
+        return 0;
+    const struct vfunction *f = &v->chain[pos];
+    return f->ref || f->ref_lt || f->rel.check || (v->sampler && whole);
+}
+
+int vnfo__verify_keeps_any_bytes(const vnfo_verifier *v)
+{
+    for (uint32_t p = 0; p < v->n_chain; p++)
+        if (vnfo__verify_keeps_bytes(v, p, 1))
+            return 1;
+    return 0;
+}
+
+void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign)
+{
     const vnfo_record_packet *p = &rec->u.packet;
-    struct vrec *r = &v->recs[v->n_recs];
     memset(r, 0, sizeof *r);
     r->epoch = rec->epoch;
     r->label = p->label;
@@ -111,30 +135,49 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
     r->cycles = p->cpu_cycles;
     r->mem = p->mem_bytes;
     r->bytes_in = VBYTES_NONE;
+    r->bytes_out = VBYTES_NONE;
     /* A record that does not state its link type (format 1) was taken from
      * the link type the verifier is told, Ethernet by default (0.1.0). */
     r->link_type = p->has_link_type ? p->link_type : v->opts.linktype;
     r->wire_len = p->wire_len;
+}
+
+static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+{
+    vnfo_status s = recs_reserve(v, 1);
+    if (s != VNFO_OK)
+        return s;
+    const vnfo_record_packet *p = &rec->u.packet;
+    struct vrec *r = &v->recs[v->n_recs];
+    vnfo__verify_vrec_fill(r, v, rec, foreign);
     /* Bytes are kept only where a reference can replay them, or where the
      * sampler can re-decide a whole packet. */
     int rel = r->pos != VPOS_NONE && v->chain[r->pos].rel.check;
-    int keep = r->pos != VPOS_NONE && (v->chain[r->pos].ref || v->chain[r->pos].ref_lt || rel ||
-                                       (v->sampler && p->granularity == VNFO_GRANULARITY_FULL));
-    r->bytes_out = VBYTES_NONE;
+    int keep = vnfo__verify_keeps_bytes(v, r->pos, p->granularity == VNFO_GRANULARITY_FULL);
     if (p->bytes_in && p->bytes_in_len && keep) {
-        vnfo_status s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
+        s = arena_put(&r->bytes_in, v, p->bytes_in, p->bytes_in_len);
         if (s != VNFO_OK)
             return s;
         r->bytes_in_len = (uint32_t)p->bytes_in_len;
     }
     /* A relation judges the output too (a NAT's rewritten tuple). */
     if (rel && p->bytes_out && p->bytes_out_len) {
-        vnfo_status s = arena_put(&r->bytes_out, v, p->bytes_out, p->bytes_out_len);
+        s = arena_put(&r->bytes_out, v, p->bytes_out, p->bytes_out_len);
         if (s != VNFO_OK)
             return s;
         r->bytes_out_len = (uint32_t)p->bytes_out_len;
     }
     v->n_recs++;
+    return VNFO_OK;
+}
+
+vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n)
+{
+    vnfo_status s = recs_reserve(v, n);
+    if (s != VNFO_OK)
+        return s;
+    *out = v->recs + v->n_recs;
+    v->n_recs += n;
     return VNFO_OK;
 }
 
@@ -185,7 +228,9 @@ static int closes_billing_period(const vnfo_verifier *v, const vnfo_record_perio
            c->period_end_ns == end;
 }
 
-vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+/* What a record says about its node, and its mapping: all of
+ * vnfo__verify_record_put() but the packet's table entry. */
+static vnfo_status record_note(vnfo_verifier *v, const vnfo_record *rec, int foreign, int put)
 {
     struct vnode *node;
     vnfo_status s = vnfo__verify_node_get(&node, v, rec->node_id, "records");
@@ -203,7 +248,7 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
         node->records++;
         if (rec->u.packet.t_out_ns > node->end_ns)
             node->end_ns = rec->u.packet.t_out_ns;
-        return put_packet(v, rec, foreign);
+        return put ? put_packet(v, rec, foreign) : VNFO_OK;
     case VNFO_RECORD_FLOWTAG_MAP:
         return foreign ? VNFO_OK : put_map(v, rec);
     case VNFO_RECORD_LOSS_NOTICE:
@@ -220,4 +265,56 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
         return VNFO_OK;
     }
     return VNFO_OK;
+}
+
+vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign)
+{
+    return record_note(v, rec, foreign, 1);
+}
+
+vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec)
+{
+    return record_note(v, rec, 0, 0);
+}
+
+void vnfo__verify_note_record(struct vnote *n, const vnfo_verifier *v, const vnfo_record *rec)
+{
+    uint64_t t = record_time(rec);
+    if (t > n->last_signed_ns)
+        n->last_signed_ns = t;
+    if (rec->format_version > n->max_version)
+        n->max_version = rec->format_version;
+    switch (rec->type) {
+    case VNFO_RECORD_PACKET:
+        n->packets++;
+        if (rec->u.packet.t_out_ns > n->end_ns)
+            n->end_ns = rec->u.packet.t_out_ns;
+        break;
+    case VNFO_RECORD_FLOWTAG_MAP: n->maps++; break;
+    case VNFO_RECORD_LOSS_NOTICE: n->lost += rec->u.loss_notice.count; break;
+    case VNFO_RECORD_EPOCH_START: break;
+    case VNFO_RECORD_HEARTBEAT: n->heartbeats++; break;
+    case VNFO_RECORD_PERIOD_CLOSE:
+        n->closed |= closes_billing_period(v, &rec->u.period_close);
+        break;
+    }
+}
+
+void vnfo__verify_note_apply(struct vnode *node, const struct vnote *n)
+{
+    if (n->last_signed_ns > node->last_signed_ns)
+        node->last_signed_ns = n->last_signed_ns;
+    if (n->max_version > node->max_version)
+        node->max_version = n->max_version;
+    node->records += n->packets;
+    if (n->end_ns > node->end_ns)
+        node->end_ns = n->end_ns;
+    node->lost += n->lost;
+    node->heartbeats += n->heartbeats;
+    node->closed |= n->closed;
+}
+
+void vnfo__verify_recs_unclaim(vnfo_verifier *v, size_t n_recs)
+{
+    v->n_recs = n_recs;
 }

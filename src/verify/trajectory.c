@@ -49,15 +49,15 @@ struct scan {
     size_t scratch_cap;
 };
 
-/* Sorting moves 24-byte keys, not 120-byte records; the records are
- * gathered into order afterwards. */
+/* Sorting moves 32-byte keys, not 176-byte records; the records are then
+ * permuted into order in place (no second table).  The keys carry all the
+ * order needs, t_in included, and end in the record's index: the order is
+ * total, so every correct sort gives the same table, however many threads
+ * share it. */
 struct sort_key {
-    uint64_t epoch, label;
+    uint64_t label, epoch, t_in;
     uint32_t pos, idx;
 };
-
-/* qsort has no context argument: the table being sorted, per thread. */
-static _Thread_local const struct vrec *sort_base;
 
 static int cmp_key(const void *pa, const void *pb)
 {
@@ -68,31 +68,156 @@ static int cmp_key(const void *pa, const void *pb)
         return a->epoch < b->epoch ? -1 : 1;
     if (a->pos != b->pos)
         return a->pos < b->pos ? -1 : 1;
-    uint64_t ta = sort_base[a->idx].t_in, tb = sort_base[b->idx].t_in;
-    return (ta > tb) - (ta < tb);
+    if (a->t_in != b->t_in)
+        return a->t_in < b->t_in ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-/* Sorts the table by (label, epoch, position, time in). */
+/* Shards of the label space: keys are placed by the top bits of their
+ * label (labels are keyed hashes, so the shards are about even), and each
+ * shard is sorted on its own, on the verifier's threads. */
+#define SHARD_BITS 11
+#define SHARDS (1u << SHARD_BITS)
+
+struct shards {
+    struct sort_key *k;
+    size_t start[SHARDS + 1];
+    /* placing the keys: the table in `tasks` ranges of `range` records,
+     * each with its own count (then cursor) per shard */
+    const struct vrec *recs;
+    size_t n, range, tasks;
+    size_t *cursor; /* tasks x SHARDS */
+};
+
+/* Ranges for placing keys: at least 65536 records each, at most 16 per
+ * thread, so the cursors stay small (16 KiB a range). */
+#define PLACE_RANGE_MIN 65536
+#define PLACE_TASKS_PER_THREAD 16
+
+static void shard_sort(void *ctx, size_t i, unsigned worker)
+{
+    (void)worker;
+    struct shards *sh = ctx;
+    vnfo__sort(sh->k + sh->start[i], sh->start[i + 1] - sh->start[i], sizeof *sh->k, cmp_key);
+}
+
+static size_t shard_of(uint64_t label)
+{
+    return (size_t)(label >> (64 - SHARD_BITS));
+}
+
+/* Copies the records into sorted order, a range of places per task.  The
+ * reads are random: prefetching a few places ahead keeps several misses in
+ * flight (a gather, unlike a cycle-following permutation in place, has no
+ * chain of dependent loads). */
+#define GATHER_RANGE 8192
+#define GATHER_AHEAD 8
+
+struct gather {
+    const struct vrec *from;
+    struct vrec *to;
+    const struct sort_key *k;
+    size_t n;
+};
+
+static void gather_range(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    const struct gather *g = ctx;
+    size_t a = task * GATHER_RANGE, b = a + GATHER_RANGE < g->n ? a + GATHER_RANGE : g->n;
+    for (size_t i = a; i < b; i++) {
+        if (i + GATHER_AHEAD < b) {
+            const char *p = (const char *)&g->from[g->k[i + GATHER_AHEAD].idx];
+            __builtin_prefetch(p);
+            __builtin_prefetch(p + 64);
+            __builtin_prefetch(p + 128);
+        }
+        g->to[i] = g->from[g->k[i].idx];
+    }
+}
+
+static void shard_count(void *ctx, size_t t, unsigned worker)
+{
+    (void)worker;
+    struct shards *sh = ctx;
+    size_t *count = sh->cursor + t * SHARDS;
+    size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
+    for (size_t i = a; i < b; i++)
+        count[shard_of(sh->recs[i].label)]++;
+}
+
+static void shard_place(void *ctx, size_t t, unsigned worker)
+{
+    (void)worker;
+    struct shards *sh = ctx;
+    size_t *cursor = sh->cursor + t * SHARDS;
+    size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
+    for (size_t i = a; i < b; i++) {
+        const struct vrec *r = &sh->recs[i];
+        sh->k[cursor[shard_of(r->label)]++] = (struct sort_key){r->label, r->epoch, r->t_in, r->pos, (uint32_t)i};
+    }
+}
+
+/* Places the keys by shard, in table order within a shard (a counting
+ * sort by the label's top bits, ranges of the table on the workers). */
+static vnfo_status shards_place(struct shards *sh, vnfo__workers *w)
+{
+    size_t most = (size_t)PLACE_TASKS_PER_THREAD * vnfo__workers_count(w);
+    sh->tasks = (sh->n + PLACE_RANGE_MIN - 1) / PLACE_RANGE_MIN;
+    if (sh->tasks > most)
+        sh->tasks = most;
+    sh->range = (sh->n + sh->tasks - 1) / sh->tasks;
+    sh->cursor = vnfo__calloc(sh->tasks * SHARDS, sizeof *sh->cursor);
+    if (!sh->cursor)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    vnfo__workers_run(w, sh->tasks, shard_count, sh);
+    size_t at = 0;
+    for (size_t b = 0; b < SHARDS; b++) {
+        sh->start[b] = at;
+        for (size_t t = 0; t < sh->tasks; t++) {
+            size_t c = sh->cursor[t * SHARDS + b];
+            sh->cursor[t * SHARDS + b] = at;
+            at += c;
+        }
+    }
+    sh->start[SHARDS] = at;
+    vnfo__workers_run(w, sh->tasks, shard_place, sh);
+    vnfo__free(sh->cursor);
+    return VNFO_OK;
+}
+
+/* Sorts the table by (label, epoch, position, time in).  Memory while it
+ * runs: the sorted copy and 32 bytes of key a record. */
 static vnfo_status sort_records(vnfo_verifier *v)
 {
     if (v->n_recs < 2)
         return VNFO_OK;
     if (v->n_recs > UINT32_MAX)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more than 2^32 records");
-    struct sort_key *k = vnfo__calloc(v->n_recs, sizeof *k);
-    struct vrec *sorted = vnfo__calloc(v->n_recs, sizeof *sorted);
-    if (!k || !sorted) {
+    struct shards *sh = vnfo__calloc(1, sizeof *sh);
+    struct sort_key *k = vnfo__malloc(v->n_recs * sizeof *k);
+    struct vrec *sorted = vnfo__malloc(v->n_recs * sizeof *sorted);
+    vnfo__workers *w = vnfo__verify_workers(v);
+    vnfo_status s = VNFO_OK;
+    if (!sh || !k || !sorted)
+        s = vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+    if (s == VNFO_OK) {
+        sh->k = k;
+        sh->recs = v->recs;
+        sh->n = v->n_recs;
+        s = shards_place(sh, w);
+    }
+    if (s != VNFO_OK) {
+        vnfo__free(sh);
         vnfo__free(k);
         vnfo__free(sorted);
-        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
+        return s;
     }
-    for (size_t i = 0; i < v->n_recs; i++)
-        k[i] = (struct sort_key){v->recs[i].epoch, v->recs[i].label, v->recs[i].pos, (uint32_t)i};
-    sort_base = v->recs;
-    vnfo__sort(k, v->n_recs, sizeof *k, cmp_key);
-    for (size_t i = 0; i < v->n_recs; i++)
-        sorted[i] = v->recs[k[i].idx];
+    vnfo__workers_run(w, SHARDS, shard_sort, sh);
+    struct gather g = {v->recs, sorted, k, v->n_recs};
+    vnfo__workers_run(w, (v->n_recs + GATHER_RANGE - 1) / GATHER_RANGE, gather_range, &g);
     vnfo__free(k);
+    vnfo__free(sh);
     vnfo__free(v->recs);
     v->recs = sorted;
     v->cap_recs = v->n_recs;

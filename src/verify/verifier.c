@@ -77,10 +77,38 @@ void vnfo_verifier_free(vnfo_verifier *v)
 {
     if (!v)
         return;
+    vnfo__workers_free(v->workers);
     vnfo__free(v->recs);
     vnfo__free(v->arena);
     vnfo__free(v->maps);
     vnfo__free(v);
+}
+
+vnfo_status vnfo_verifier_threads_set(vnfo_verifier *v, unsigned threads)
+{
+    if (!v)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_threads_set: NULL verifier");
+    if (threads > VNFO_VERIFY_THREADS_MAX)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_threads_set: %u threads (0 for the "
+                           "online CPUs, or 1 to %d)", threads, VNFO_VERIFY_THREADS_MAX);
+    vnfo__workers_free(v->workers);
+    v->workers = NULL;
+    v->workers_made = 0;
+    v->threads = threads;
+    return VNFO_OK;
+}
+
+vnfo__workers *vnfo__verify_workers(vnfo_verifier *v)
+{
+    if (!v->workers_made) {
+        unsigned n = v->threads ? v->threads : vnfo__online_cpus();
+        /* Out of memory for the pool: the stages run in this thread, with
+         * the same results. */
+        if (vnfo__workers_create(&v->workers, n) != VNFO_OK)
+            v->workers = NULL;
+        v->workers_made = 1;
+    }
+    return v->workers;
 }
 
 static struct vfunction *function_find(vnfo_verifier *v, const char *name)
@@ -183,26 +211,6 @@ static void batch_account(struct vnode *n, const vnfo_log_batch_info *b)
     fault_note(n, b);
 }
 
-static vnfo_status take_records(vnfo_verifier *v, vnfo_log_reader *r)
-{
-    vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
-    vnfo_record rec;
-    for (;;) {
-        vnfo_status s = vnfo_log_reader_next_record(&rec, r, &cur);
-        if (s == VNFO_E_NOT_FOUND)
-            return VNFO_OK;
-        if (s == VNFO_E_NO_MEMORY || s == VNFO_E_IO) /* the file, not a record, failed */
-            return s;
-        if (s != VNFO_OK) {
-            if (!v->decode_errors++)
-                snprintf(v->decode_error, sizeof v->decode_error, "%s", vnfo_error_message());
-            continue;
-        }
-        if ((s = vnfo__verify_record_put(v, &rec, 0)) != VNFO_OK)
-            return s;
-    }
-}
-
 /* A reader set up for function f's log: its key, the manifest, its node. */
 static vnfo_status reader_for(vnfo_log_reader **out, const vnfo_verifier *v, const struct vfunction *f)
 {
@@ -218,7 +226,9 @@ static vnfo_status reader_for(vnfo_log_reader **out, const vnfo_verifier *v, con
 static vnfo_status log_take(vnfo_verifier *v, struct vfunction *f, vnfo_log_reader *r,
                             const char *source, double t0)
 {
-    vnfo_status vs = vnfo_log_reader_verify(r);
+    vnfo_status vs = vnfo__log_reader_workers_set(r, vnfo__verify_workers(v));
+    if (vs == VNFO_OK)
+        vs = vnfo_log_reader_verify(r);
     struct vnode *node = NULL;
     vnfo_status s = vs == VNFO_E_NO_MEMORY || vs == VNFO_E_IO
                         ? vs : vnfo__verify_node_get(&node, v, f->node_id, source);
@@ -233,7 +243,7 @@ static vnfo_status log_take(vnfo_verifier *v, struct vfunction *f, vnfo_log_read
     }
     double t1 = now_ns();
     if (s == VNFO_OK)
-        s = take_records(v, r);
+        s = vnfo__verify_take_records(v, r, node);
     v->stage_ns[0] += t1 - t0;
     v->stage_ns[1] += now_ns() - t1;
     if (s == VNFO_OK)

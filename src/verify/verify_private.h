@@ -17,6 +17,8 @@
 #include <vnfo/record.h>
 #include <vnfo/verify.h>
 
+#include "workers.h"
+
 #define VNAME_MAX 64
 #define VCHAIN_MAX 64
 #define VNODES_MAX 256
@@ -116,6 +118,9 @@ struct vnfo_verifier {
     uint64_t decode_errors;
     char decode_error[256];
     double stage_ns[4]; /* see vnfo_verifier_stage_times() */
+    unsigned threads;      /* vnfo_verifier_threads_set(): 0 = the online CPUs */
+    vnfo__workers *workers; /* the pool, made at first use; NULL for one thread */
+    int workers_made;
 };
 
 /* The outcome of one check over all trajectories. */
@@ -125,10 +130,43 @@ struct tally {
     vnfo_report_entry *entry; /* where examples go (created before the scan) */
 };
 
+/* verifier.c: the verifier's worker pool (NULL: one thread), made at the
+ * first parallel stage.  Results never depend on it (src/workers.h). */
+vnfo__workers *vnfo__verify_workers(vnfo_verifier *v);
+
 /* store.c */
 vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t node_id,
                                   const char *source);
 vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, int foreign);
+/* The parallel way to store a log's packet records, when no bytes are kept
+ * (vnfo__verify_keeps_any_bytes() is 0): claim n table entries (the table
+ * grows as n single puts would grow it), fill them on the workers with
+ * vnfo__verify_vrec_fill(), and note every record in log order with
+ * vnfo__verify_record_note() (node bookkeeping and mappings, no entry). */
+vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n);
+void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign);
+vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec);
+/* Back to n_recs records (a claim given up: its entries are reused). */
+void vnfo__verify_recs_unclaim(vnfo_verifier *v, size_t n_recs);
+
+/* What the records of a chain log's batch say about their node, gathered on
+ * a worker (pure) and applied in batch order: sums, maxima and flags, as
+ * vnfo__verify_record_put() would have left them record by record. */
+struct vnote {
+    uint64_t packets, lost, heartbeats, end_ns, last_signed_ns, maps;
+    uint32_t max_version;
+    int closed;
+};
+void vnfo__verify_note_record(struct vnote *n, const vnfo_verifier *v, const vnfo_record *rec);
+void vnfo__verify_note_apply(struct vnode *node, const struct vnote *n);
+
+/* take.c: a verified chain log's records into the table (decoded and
+ * stored on the workers, merged in log order). */
+vnfo_status vnfo__verify_take_records(vnfo_verifier *v, vnfo_log_reader *r, struct vnode *node);
+/* Whether the packet bytes of records at chain position pos are kept
+ * (whole: the record keeps its whole packet). */
+int vnfo__verify_keeps_bytes(const vnfo_verifier *v, uint32_t pos, int whole);
+int vnfo__verify_keeps_any_bytes(const vnfo_verifier *v);
 uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */

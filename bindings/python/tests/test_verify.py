@@ -71,6 +71,25 @@ def test_reference_exceptions_are_reraised_with_the_report(demo_dir):
     assert set(v.stage_times) == {"logs", "records", "trajectories", "checks"}
 
 
+def test_threads_give_the_same_report(demo_dir):
+    for scenario in ("honest", "tampers-log", "skips-function"):
+        want = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / scenario, threads=1).to_json()
+        for n in (2, 3, 8, 0):
+            got = vnfo.verify_dir(demo_dir / "manifest.json", demo_dir / scenario, threads=n).to_json()
+            assert got == want, (scenario, n)
+
+
+def test_threads_errors(demo_dir):
+    v = vnfo.Verifier(vnfo.Manifest.load(demo_dir / "manifest.json"))
+    with pytest.raises(vnfo.InvalidArgument) as info:
+        v.set_threads(257)
+    assert str(info.value) == ("vnfo_verifier_threads_set: 257 threads (0 for the online CPUs, "
+                               "or 1 to 256) [VNFO_E_INVALID_ARGUMENT]")
+    with pytest.raises(vnfo.InvalidArgument):
+        v.set_threads(-1)
+    v.set_threads(256)
+
+
 def test_input_errors(demo_dir, tmp_path):
     m = vnfo.Manifest.load(demo_dir / "manifest.json")
     v = vnfo.Verifier(m)

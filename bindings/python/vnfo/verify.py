@@ -15,6 +15,7 @@ import os
 import pathlib
 from typing import Any, Callable, Dict, List, Optional, Union
 
+from . import errors as vnfo_errors
 from ._ffi import check, ffi, fspath, lib
 from .bill import Bill
 from .manifest import Manifest
@@ -36,7 +37,7 @@ class Verifier:
 
     def __init__(self, manifest: Manifest, *, linktype: int = LinkType.ETHERNET,
                  snapshot: bool = False, max_examples: int = 8,
-                 reference_ghz: float = 2.0) -> None:
+                 reference_ghz: float = 2.0, threads: int = 0) -> None:
         o = ffi.new("vnfo_verify_options *")
         check(lib.vnfo_verify_options_init(o, lib.VNFO_VERIFY_OPTIONS_VERSION))
         o.linktype, o.snapshot = int(linktype), int(snapshot)
@@ -50,6 +51,19 @@ class Verifier:
         keep = self._keep
         # Freed before what it borrows: the finaliser holds the borrowed objects.
         self._c = ffi.gc(out[0], lambda p, k=keep: lib.vnfo_verifier_free(p))
+        self.set_threads(threads)
+
+    def set_threads(self, threads: int) -> None:
+        """Threads for batch verification, record decoding and sorting
+        (``vnfo_verifier_threads_set``): 1 for the calling thread alone, 0
+        for one per online CPU (the default), at most
+        ``VNFO_VERIFY_THREADS_MAX``.  The report is the same for any number;
+        Python references and relations are always called from the thread
+        that calls ``run()``."""
+        if not isinstance(threads, int) or threads < 0:
+            raise vnfo_errors.InvalidArgument(int(lib.VNFO_E_INVALID_ARGUMENT),
+                                              f"threads: {threads!r} is not a count of threads")
+        check(lib.vnfo_verifier_threads_set(self._c, threads))
 
     def set_reference(self, name: str, func: Union[Callable, Reference]) -> Reference:
         """The reference implementation of chain entry ``name``: a callable

@@ -49,6 +49,7 @@ vnfo_status vnfo_verifier_foreign_log_add_file(vnfo_verifier *v, const char *pat
 vnfo_status vnfo_verifier_record_add(vnfo_verifier *v, const vnfo_record *rec);
 vnfo_status vnfo_verifier_sampler_set(vnfo_verifier *v, const vnfo_sampler *sampler);
 vnfo_status vnfo_verifier_memory_limit_set(vnfo_verifier *v, uint64_t bytes);
+vnfo_status vnfo_verifier_threads_set(vnfo_verifier *v, unsigned threads);
 size_t vnfo_verify_record_bytes(void);
 vnfo_status vnfo_verifier_bill_set(vnfo_verifier *v, const vnfo_bill *bill);
 vnfo_status vnfo_verifier_run(vnfo_report **out, vnfo_verifier *v);
@@ -100,3 +101,6 @@ typedef struct vnfo_relation {
 vnfo_status vnfo_verifier_relation_set(vnfo_verifier *v, const char *name,
                                                 const vnfo_relation *relation, void *ctx);
 size_t vnfo_relation_size(void);
+#define VNFO_VERIFY_MEMORY_LIMIT_DEFAULT ...
+#define VNFO_VERIFY_THREADS_MAX ...
+#define VNFO_VERIFY_RECORD_BYTES ...

@@ -1145,6 +1145,7 @@ pub const VNFO_VERIFY_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_RELATION_VERSION: u32 = 1;
 pub const VNFO_RELATION_KEY_BYTES: u32 = 48;
 pub const VNFO_RELATION_FACTS_MAX: u32 = 4;
+pub const VNFO_VERIFY_THREADS_MAX: u32 = 256;
 pub const VNFO_VERIFY_RECORD_BYTES: u32 = 176;
 pub const VNFO_TAP_OPTIONS_VERSION: u32 = 1;
 pub const VNFO_TAP_DEFAULT_CAPACITY: u32 = 65536;
@@ -5454,8 +5455,13 @@ extern "C" {
         v: *mut vnfo_verifier,
         sampler: *const vnfo_sampler,
     ) -> vnfo_status;
-    #[doc = " @brief Limit the memory the verifier keeps for sampled records.\n\n The verifier streams each log (one batch in memory at a time) and keeps a\n compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,\n plus the packet bytes a reference or the sampler re-reads, plus FlowTag\n mappings); vnfo_verifier_run() needs about 40 bytes more per record while\n it runs.  Adding a log or record whose keeping would take this table past\n @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the\n source, the records kept and the limit, instead of the process being\n killed for want of memory.\n @param bytes The limit; 0 restores VNFO_VERIFY_MEMORY_LIMIT_DEFAULT.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
+    #[doc = " @brief Limit the memory the verifier keeps for sampled records.\n\n The verifier streams each log (one batch in memory at a time) and keeps a\n compact copy of every packet record (VNFO_VERIFY_RECORD_BYTES bytes each,\n plus the packet bytes a reference or the sampler re-reads, plus FlowTag\n mappings); vnfo_verifier_run() needs a sorted copy of the table and 32\n bytes of key per record while it sorts.  Adding a log or record whose keeping would take this table past\n @p bytes fails with VNFO_E_LIMIT_EXCEEDED and a message that names the\n source, the records kept and the limit, instead of the process being\n killed for want of memory.\n @param bytes The limit; 0 restores VNFO_VERIFY_MEMORY_LIMIT_DEFAULT.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT.\n @par Thread safety: per handle."]
     pub fn vnfo_verifier_memory_limit_set(v: *mut vnfo_verifier, bytes: u64) -> vnfo_status;
+    #[doc = " @brief Set how many threads vnfo_verifier_log_add(),\n        vnfo_verifier_log_add_file() and vnfo_verifier_run() use.\n\n The stages that split cleanly run on a pool of worker threads made at\n the first stage that needs it and kept until the verifier is freed or\n this is called again: each batch's signature and Merkle verification,\n each batch's record decoding and storing, and the sort of the record\n table (in shards of the label space).  Results are merged in a fixed\n order, so the report is byte-identical for every number of threads.\n Memory the threads add (docs/verify.md, \"Threads\"): per thread, for log\n files, two batch buffers (the largest batch each) and a 1 MiB stack.\n Worker threads never call the allocator (vnfo_allocator_set()), nor the\n references and relations.\n @param threads 1 for the calling thread alone; 0 (the default) for the\n        number of online CPUs; at most VNFO_VERIFY_THREADS_MAX.\n @return VNFO_OK or VNFO_E_INVALID_ARGUMENT (NULL verifier, too many\n         threads).  When the system refuses to start threads, the stages\n         run on fewer (the same results).\n @par Thread safety: per handle."]
+    pub fn vnfo_verifier_threads_set(
+        v: *mut vnfo_verifier,
+        threads: ::std::os::raw::c_uint,
+    ) -> vnfo_status;
     #[doc = " @brief VNFO_VERIFY_RECORD_BYTES, for FFI.  @par Thread safety: safe."]
     pub fn vnfo_verify_record_bytes() -> usize;
     #[doc = " @brief Give the provider's bill.  Checks that it names the manifest, its\n        period, billed resources and functions.\n @param bill The bill; it must outlive the verifier.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_BILL_MISMATCH (message\n         says what differs).\n @par Thread safety: per handle."]

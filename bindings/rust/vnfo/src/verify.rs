@@ -233,6 +233,16 @@ impl<'a> Verifier<'a> {
         call(|| unsafe { sys::vnfo_verifier_relation_set(self.raw.as_ptr(), name.as_ptr(), ptr::null(), ptr::null_mut()) })
     }
 
+    /// Threads for batch verification, record decoding and sorting
+    /// (`vnfo_verifier_threads_set`): 1 for the calling thread alone, 0 for
+    /// one per online CPU (the default), at most
+    /// [`sys::VNFO_VERIFY_THREADS_MAX`].  The report is the same for any
+    /// number; references and relations are called from the thread that
+    /// calls [`Verifier::run`] only.
+    pub fn set_threads(&mut self, threads: u32) -> Result<()> {
+        call(|| unsafe { sys::vnfo_verifier_threads_set(self.raw.as_ptr(), threads) })
+    }
+
     /// Add the log of chain entry `name` from memory (the verifier copies
     /// what it needs); `source` names it in messages.
     pub fn add_log(&mut self, name: &str, data: &[u8], source: &str) -> Result<()> {

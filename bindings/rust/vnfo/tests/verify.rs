@@ -69,6 +69,29 @@ fn same_report_as_the_cli() {
 }
 
 #[test]
+fn threads_give_the_same_report() {
+    let Some(demo) = common::demo_dir() else { return };
+    let m = Manifest::load(demo.join("manifest.json")).unwrap();
+    for scenario in ["honest", "tampers-log"] {
+        let mut want = None;
+        for n in [1, 2, 3, 8, 0] {
+            let mut v = Verifier::new(&m, &VerifyOptions::default()).unwrap();
+            v.set_threads(n).unwrap();
+            add_logs(&mut v, &m, &demo.join(scenario));
+            let json = v.run().unwrap().to_json().unwrap().to_string();
+            match &want {
+                None => want = Some(json),
+                Some(w) => assert_eq!(&json, w, "{} with {} threads", scenario, n),
+            }
+        }
+    }
+    let mut v = Verifier::new(&m, &VerifyOptions::default()).unwrap();
+    let e = v.set_threads(sys::VNFO_VERIFY_THREADS_MAX + 1).unwrap_err();
+    assert_eq!(e.status(), sys::VNFO_E_INVALID_ARGUMENT);
+    assert_eq!(e.message(), "vnfo_verifier_threads_set: 257 threads (0 for the online CPUs, or 1 to 256)");
+}
+
+#[test]
 fn cheating_is_caught() {
     let demo = match common::demo_dir() {
         Some(d) => d,
