@@ -137,3 +137,61 @@ uint64_t vnfo__quantile_rank(uint64_t n, double q)
     }
     return rank < 1 ? 1 : rank > n ? n : rank;
 }
+
+double vnfo__binom_sf_real(long double v, long double ne, double q)
+{
+    if (v <= 0.0L)
+        return 1.0;
+    if (v >= ne + 1.0L)
+        return 0.0;
+    double lower, upper;
+    vnfo__beta_inc2(&lower, &upper, q, 1.0 - q, v, ne - v + 1.0L);
+    return lower;
+}
+
+double vnfo__binom_cdf_real(long double v, long double ne, double q)
+{
+    if (v <= -1.0L)
+        return 0.0;
+    if (v >= ne)
+        return 1.0;
+    double lower, upper;
+    vnfo__beta_inc2(&lower, &upper, q, 1.0 - q, v + 1.0L, ne - v);
+    return upper;
+}
+
+int vnfo__order_ranks_eff(uint64_t *lower, uint64_t *upper, uint64_t n, long double n_eff,
+                          double q, double tail)
+{
+    if (!(n_eff < (long double)n))
+        return vnfo__order_ranks(lower, upper, n, q, tail);
+    /* A count of j packets stands for j·n* / n effective draws; both tails
+     * stay monotone in j, so the same two binary searches apply. */
+    long double scale = n_eff / (long double)n;
+    uint64_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2;
+        double f = vnfo__binom_cdf_real(((long double)mid - 1.0L) * scale, n_eff, q);
+        if (isnan(f))
+            return -1;
+        if (f <= tail)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *lower = lo;
+    lo = 1;
+    hi = n + 1; /* n + 1 stands for "no upper end" and always qualifies */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        double s = vnfo__binom_sf_real((long double)mid * scale, n_eff, q);
+        if (isnan(s))
+            return -1;
+        if (s <= tail)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *upper = lo;
+    return 0;
+}

@@ -104,15 +104,39 @@ static vnfo_status fill_sums(vnfo_account_acc *acc, const vnfo_verifier *v, size
     return VNFO_OK;
 }
 
-static vnfo_status fill_values(vnfo_account_acc *acc, const vnfo_verifier *v, size_t scope)
+/* Memory per record in scope as a cluster sample: the records of one
+ * (epoch, label) are adjacent in the sorted table and sampled together
+ * (a packet's hops and its duplicates), so each is one unit
+ * (vnfo_account_quantile_check_clusters()).  Two words per record. */
+static vnfo_status mem_quantile(vnfo_account_result *r, const vnfo_verifier *v, size_t scope,
+                                double q, uint64_t billed, const vnfo_account_options *o,
+                                size_t *count)
 {
-    for (size_t i = 0; i < v->n_recs; i++)
-        if (in_scope(&v->recs[i], scope)) {
-            vnfo_status s = vnfo_account_acc_add(acc, v->recs[i].mem);
-            if (s != VNFO_OK)
-                return s;
-        }
-    return VNFO_OK;
+    uint64_t *vals = vnfo__calloc(v->n_recs + 1, sizeof *vals);
+    uint64_t *mult = vnfo__calloc(v->n_recs + 1, sizeof *mult);
+    if (!vals || !mult) {
+        vnfo__free(vals);
+        vnfo__free(mult);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for memory values");
+    }
+    size_t n = 0, labels = 0;
+    const struct vrec *prev = NULL;
+    for (size_t i = 0; i < v->n_recs; i++) {
+        const struct vrec *rec = &v->recs[i];
+        if (!in_scope(rec, scope))
+            continue;
+        if (!prev || prev->label != rec->label || prev->epoch != rec->epoch)
+            mult[labels++] = 0;
+        mult[labels - 1]++;
+        vals[n++] = rec->mem;
+        prev = rec;
+    }
+    *count = n;
+    vnfo_status s = n ? vnfo_account_quantile_check_clusters(r, vals, mult, labels, q, billed, o)
+                      : VNFO_OK;
+    vnfo__free(vals);
+    vnfo__free(mult);
+    return s;
 }
 
 /* Bytes on the wire: one value per sampled packet, the wire length of the
@@ -237,8 +261,17 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
             }
             if (s == VNFO_OK)
                 s = vnfo_account_total_check(&r, acc, billed, v->rate, &o);
+        } else if (mem) {
+            size_t count = 0;
+            s = mem_quantile(&r, v, scope, summary_quantile(summary), billed, &o, &count);
+            if (s == VNFO_OK && count == 0) {
+                vnfo_account_acc_free(acc);
+                return inconclusive(report, name, "no sampled packet in scope");
+            }
         } else {
-            s = mem ? fill_values(acc, v, scope) : fill_sums(acc, v, scope, 0);
+            /* cycles per packet: one value per (epoch, label), already a
+             * unit of its own */
+            s = fill_sums(acc, v, scope, 0);
             if (s == VNFO_OK && vnfo_account_acc_count(acc) == 0) {
                 vnfo_account_acc_free(acc);
                 return inconclusive(report, name, "no sampled packet in scope");
