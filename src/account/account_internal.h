@@ -110,6 +110,10 @@ struct vnfo__unit_sums {
     double units, s1, s2, s3, m2;
 };
 void vnfo__acc_unit_sums(struct vnfo__unit_sums *out, const vnfo_account_acc *acc);
+/* Hill's tail index of the largest max(20, √n) values (kept values, or
+ * bucket values in sketch mode); +inf when the top is flat, NaN below 40
+ * values or when memory is short (total.c). */
+double vnfo__acc_tail_index(const vnfo_account_acc *acc);
 
 /* Hall's skewness-removing transformation of a studentised statistic,
  * g(t) = t + a·t² + a²t³/3 + b with a = γ/3, b = γ/6 (γ the skewness of

@@ -27,11 +27,16 @@ long double vnfo__clusters_cdf_size(const struct vnfo__clusters *c, uint64_t x)
         ss += d * d;
     }
     /* Fully correlated units (identical duplicates): the design effect is
-     * Σm²/n, so n* = n²/Σm². */
+     * Σm²/n, so n* = n²/Σm².  It also caps the estimate at x: near an
+     * extreme quantile few labels lie beyond x, the variance read from
+     * them is noisy, and an underestimate would accuse honest bills
+     * (measured: 1.85% at α = 1% on the duplicates population before the
+     * cap). */
     long double size = n * n / m2;
     if (c->labels >= 2 && f > 0.0L && f < 1.0L && ss > 0.0L) {
         long double var = (long double)c->labels / (long double)(c->labels - 1) * ss / (n * n);
-        size = f * (1.0L - f) / var;
+        if (f * (1.0L - f) / var < size)
+            size = f * (1.0L - f) / var;
     }
     return size > n ? n : size < 1.0L ? 1.0L : size;
 }

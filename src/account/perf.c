@@ -119,18 +119,23 @@ static double metric_quantile(vnfo_account_metric m, double q)
 
 /* Whether a mean beyond MEAN_SKEW_MAX still has a safe verdict: the interval
  * lies wholly on the side its skew makes conservative (see MEAN_SKEW_MAX). */
-static int skew_safe_verdict(const vnfo_account_result *r, double nu)
+static int skew_safe_verdict(const vnfo_account_result *r, double nu, int heavy)
 {
     double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, nu);
     double plain_lower = r->estimate - t * r->std_error, plain_upper = r->estimate + t * r->std_error;
-    if (r->skewness > 0)
+    if (r->skewness > 0 || heavy) /* a heavy upper tail is a right skew */
         return r->lower > r->limit && plain_lower > r->limit;
     return r->upper <= r->limit && plain_upper <= r->limit;
 }
 
 /* units: the sampling units (packets, or labels of a cluster sample); the
- * mean's t has units - 1 degrees of freedom. */
-static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric, uint64_t units)
+ * mean's t has units - 1 degrees of freedom.  heavy: the values' tail
+ * index is below VNFO_ACCOUNT_TAIL_INDEX_MIN, where no gate on the sample's
+ * skewness can be trusted (the sample that missed the tail looks
+ * symmetric): the mean keeps only the verdict a right skew makes
+ * conservative (FAIL), as beyond MEAN_SKEW_MAX. */
+static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric, uint64_t units,
+                        int heavy)
 {
     if (metric == VNFO_ACCOUNT_METRIC_MEAN && units < 2) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
@@ -139,8 +144,8 @@ static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric, uint
         /* Equal delays: no variance, so no interval can be claimed. */
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_NO_SPREAD;
-    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && fabs(r->skewness) > MEAN_SKEW_MAX &&
-               !skew_safe_verdict(r, (double)units - 1.0)) {
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && (fabs(r->skewness) > MEAN_SKEW_MAX || heavy) &&
+               !skew_safe_verdict(r, (double)units - 1.0, heavy)) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_SKEWED;
     } else if (r->lower > r->limit) {
@@ -214,6 +219,8 @@ vnfo_status vnfo__performance_check_clusters(vnfo_account_result *out, vnfo_acco
     }
     if (s != VNFO_OK)
         return s;
-    perf_decide(out, metric, c ? (uint64_t)c->labels : acc->n);
+    int heavy = metric == VNFO_ACCOUNT_METRIC_MEAN &&
+                vnfo__acc_tail_index(acc) < VNFO_ACCOUNT_TAIL_INDEX_MIN;
+    perf_decide(out, metric, c ? (uint64_t)c->labels : acc->n, heavy);
     return VNFO_OK;
 }
