@@ -22,6 +22,7 @@ docs/accounting.md.
 Run time: 6 populations x 2000 trials x 2 rates x 5 checks, ~1 minute on
 two busy cores.
 """
+import concurrent.futures
 import os
 import subprocess
 
@@ -66,18 +67,37 @@ CHECKS = ["total", "count", "p95", "sla mean", "minimality"]
 MARGIN = 3 * np.sqrt(ALPHA * (1 - ALPHA) / TRIALS)
 
 
-def run(kind):
-    """{den: rows}, one row per trial: 20 verdict codes, lower, upper."""
-    if not os.access(DRIVER, os.X_OK):
-        pytest.skip(f"{DRIVER} not built (run make check first)")
+def population_text(kind):
     rng = np.random.default_rng(KINDS.index(kind) + 100)
     mult, violates, v = population(kind, rng)
-    text = "\n".join(f"{m} {f} " + " ".join([str(x)] * m) for m, f, x in zip(mult, violates, v)) + "\n"
-    out = subprocess.run([DRIVER, str(TRIALS), str(CONF)] + [str(d) for d in RATES], input=text,
-                         capture_output=True, text=True, check=True, timeout=600).stdout.split("\n")
+    return "\n".join(f"{m} {f} " + " ".join([str(x)] * m) for m, f, x in zip(mult, violates, v)) + "\n"
+
+
+# With one packet per label the count check sees only the number of
+# labels and the key, so the populations of 20,000 single-packet labels
+# share its verdicts: it runs on the first of them (and on the duplicates).
+COUNT_RUNS = ("lognormal s=1", "duplicates")
+
+
+def run_driver(kind):
+    """{den: rows}, one row per trial: 20 verdict codes, lower, upper."""
+    extra = [] if kind in COUNT_RUNS else ["--no-count"]
+    out = subprocess.run([DRIVER, str(TRIALS), str(CONF)] + [str(d) for d in RATES] + extra,
+                         input=population_text(kind), capture_output=True, text=True, check=True,
+                         timeout=900).stdout.split("\n")
     rows = np.array([[float(x) for x in line.split()] for line in out if line.strip()])
     assert rows.shape == (TRIALS * len(RATES), 23)
-    return {den: rows[rows[:, 0] == den, 1:] for den in RATES}, mult, v
+    return {den: rows[rows[:, 0] == den, 1:] for den in RATES}
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Every population's trials, two drivers at a time (the machine that
+    runs the suite has two cores)."""
+    if not os.access(DRIVER, os.X_OK):
+        pytest.skip(f"{DRIVER} not built (run make check first)")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(KINDS, pool.map(run_driver, KINDS)))
 
 
 def summary(rows, check):
@@ -90,12 +110,14 @@ def summary(rows, check):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_guarantee_holds(kind):
-    by_rate, mult, v = run(kind)
+def test_the_guarantee_holds(kind, results):
+    by_rate = results[kind]
     for den in RATES:
         rows = by_rate[den]
         assert rows.shape[0] == TRIALS
         for check, name in enumerate(CHECKS):
+            if name == "count" and kind not in COUNT_RUNS:
+                continue  # the same as lognormal s=1's (see COUNT_RUNS)
             accused, inconclusive, power, wrong_pass = summary(rows, check)
             one_sided = name in ("sla mean", "minimality")
             print(f"| {kind} | 1/{den} | {name} | {accused:.4f} | {inconclusive:.3f} | "
