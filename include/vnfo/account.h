@@ -619,9 +619,9 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
  *
  * Packets of one label are sampled together and tend to violate together,
  * so the violation rate Σv/Σm gets Korn and Graubard's effective sample
- * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio, n* <= n;
- * n when no or every packet violates) in place of n in the
- * Clopper-Pearson bounds and tails.  With every label checked once it is
+ * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio), capped at
+ * the fully correlated n²/Σm² (and equal to it when no or every packet
+ * violates), in place of n in the Clopper-Pearson bounds and tails.  With every label checked once it is
  * vnfo_account_minimality_check().  Reads confidence and tolerated_rate.
  * @param[out] out The result (its version set by the caller).
  * @param checked Packets checked per label (each >= 1).
@@ -673,7 +673,8 @@ VNFO_API vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vn
  * j·n* / n draws, where n* <= n is the effective sample size of the
  * estimated CDF at the sample quantile (Woodruff's interval with Korn and
  * Graubard's n* = F(1-F)/V̂, V̂ the cluster variance of F from per-label
- * counts; n²/Σm² when F is 0 or 1).  n* is reported in @c statistic.
+ * counts; capped at, and equal when F is 0 or 1 to, the fully correlated
+ * n²/Σm²).  n* is reported in @c statistic.
  * Verdict and p-value come from the same tails, as in
  * vnfo_account_quantile_check(), which this is when every multiplicity is
  * 1.  Reads confidence.  Allocates 8 bytes per value (an exact copy).

@@ -209,9 +209,7 @@ vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
                            where, o.tolerated_rate);
     /* Korn & Graubard (1998): the ratio p̂ = Σv/Σm with its cluster
      * variance V̂ = L/(L-1)·Σ(v_i - p̂·m_i)²/(Σm)²; the effective sample
-     * size n* = p̂(1-p̂)/V̂ (at most n) replaces n in Clopper-Pearson.  With
-     * p̂ = 0 or 1 there is no variance to read and n* = n, Korn and
-     * Graubard's convention: it can only favour PASS, never accuse. */
+     * size n* = p̂(1-p̂)/V̂ replaces n in Clopper-Pearson (capped below). */
     long double dn = (long double)n, rate = (long double)v / dn, ss = 0.0L;
     for (size_t i = 0; i < labels; i++) {
         long double d = (long double)violations[i] - rate * (long double)checked[i];
