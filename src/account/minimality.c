@@ -221,10 +221,12 @@ vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
      * violating labels is noisy, and an underestimate PASSes providers
      * beyond the tolerance (measured: 3.75% wrong PASSes at α = 1% on the
      * duplicates population before the cap).  With no or only violations
-     * there is no variance to read, and the cap is n*. */
-    long double n_eff = dn * dn / m2;
+     * there is no variance to read and n* = n, Korn and Graubard's
+     * convention (docs/accounting.md says what a clean sample's PASS
+     * assumes). */
+    long double n_eff = dn;
     if (v > 0 && v < n && var > 0.0L)
-        n_eff = fminl(n_eff, rate * (1.0L - rate) / var);
+        n_eff = fminl(dn * dn / m2, rate * (1.0L - rate) / var);
     long double v_eff = rate * n_eff;
     double alpha = 1.0 - o.confidence, tau = o.tolerated_rate;
     out->check = VNFO_ACCOUNT_CHECK_MINIMALITY;
