@@ -3,7 +3,7 @@
 libvnfo_la_SOURCES += src/account/acc.c src/account/sketch.c src/account/exact.c \
 	src/account/serial.c src/account/summary.c src/account/special.c src/account/stats.c \
 	src/account/options.c src/account/names.c src/account/total.c src/account/count.c \
-	src/account/quantile.c src/account/minimality.c src/account/perf.c
+	src/account/quantile.c src/account/minimality.c src/account/perf.c src/account/clusters.c
 vnfoinclude_HEADERS += include/vnfo/account.h
 noinst_HEADERS += src/account/account_internal.h
 

@@ -21,6 +21,9 @@
  *     cp1 K N TAIL             one-sided Clopper-Pearson bounds at exact K, N
  *     qrank N Q                rank of the sample Q-quantile of N values
  *     squantile MAXV Q BILLED CONF V...  as quantile, sketch mode beyond MAXV values
+ *     cquantile Q BILLED CONF M X... M X...  cluster sample (each label: its
+ *                              multiplicity M, then its M values): as quantile,
+ *                              plus the effective sample size
  *   Failures print "error <STATUS> <message>".
  *   account_probe           (as run by make check) checks a few textbook
  *                           values and exits 1 on a mismatch.
@@ -101,6 +104,34 @@ static void run_quantile(double *a, int n, uint64_t max_values)
     vnfo_account_acc_free(acc);
 }
 
+/* cquantile Q BILLED CONF then labels "M X1 .. XM". */
+static void run_cquantile(double *a, int n, char **raw)
+{
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    o.confidence = a[2];
+    uint64_t *vals = malloc((size_t)n * sizeof *vals), *mult = malloc((size_t)n * sizeof *mult);
+    size_t nv = 0, labels = 0;
+    for (int i = 3; vals && mult && i < n;) {
+        uint64_t m = strtoull(raw[i++], NULL, 10);
+        mult[labels++] = m;
+        for (uint64_t j = 0; j < m && i < n; j++)
+            vals[nv++] = strtoull(raw[i++], NULL, 10);
+    }
+    vnfo_account_result r;
+    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
+    vnfo_status s = vals && mult ? vnfo_account_quantile_check_clusters(&r, vals, mult, labels, a[0],
+                                                                        strtoull(raw[1], NULL, 10), &o)
+                                 : VNFO_E_NO_MEMORY;
+    if (s != VNFO_OK)
+        print_error(s);
+    else
+        printf("%s %.17g %.17g %llu %llu %.17g %.17g\n", vnfo_account_verdict_name(r.verdict),
+               r.lower, r.upper, (unsigned long long)r.rank_lower,
+               (unsigned long long)r.rank_upper, r.p_value, r.statistic);
+    free(vals);
+    free(mult);
+}
+
 /* total BILLED NUM DEN CONF METHOD M V...: METHOD 0 auto, 1 normal, 2 bernstein. */
 static void run_total(double *a, int n, char **raw)
 {
@@ -173,6 +204,8 @@ static void run_command(const char *cmd, double *a, int n, char **raw)
         printf("%llu\n", (unsigned long long)vnfo__quantile_rank(strtoull(raw[0], NULL, 10), a[1]));
     } else if (strcmp(cmd, "quantile") == 0 && n >= 3) {
         run_quantile(a, n, 0);
+    } else if (strcmp(cmd, "cquantile") == 0 && n >= 4) {
+        run_cquantile(a, n, raw);
     } else if (strcmp(cmd, "squantile") == 0 && n >= 4) {
         /* squantile MAXV Q BILLED CONF V...: sketch mode beyond MAXV values */
         run_quantile(a + 1, n - 1, strtoull(raw[0], NULL, 10));

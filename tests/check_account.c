@@ -743,6 +743,127 @@ START_TEST(test_minimality_clusters)
 }
 END_TEST
 
+START_TEST(test_quantile_clusters)
+{
+    vnfo_account_result r = result_new(), ref = result_new();
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    uint64_t *x = malloc(1000 * sizeof *x), *m = malloc(1000 * sizeof *m);
+    vnfo_account_acc *a;
+    ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_OK);
+    /* singletons: exactly vnfo_account_quantile_check() */
+    for (int i = 0; i < 1000; i++) {
+        x[i] = 1000 + (uint64_t)(i * 7919 % 1000);
+        m[i] = 1;
+        vnfo_account_acc_add(a, x[i]);
+    }
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 1000, 0.95, 1950, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_quantile_check(&ref, a, 0.95, 1950, &o), VNFO_OK);
+    ck_assert_uint_eq(r.rank_lower, ref.rank_lower);
+    ck_assert_uint_eq(r.rank_upper, ref.rank_upper);
+    ck_assert_double_eq(r.p_value, ref.p_value);
+    ck_assert_int_eq(r.verdict, ref.verdict);
+    ck_assert(isnan(r.statistic));
+    /* 200 labels of 5 identical copies: the same 1000 values, but only
+     * about 200 independent draws (n* = 199 here) and a wider interval */
+    for (int i = 0; i < 200; i++) {
+        m[i] = 5;
+        for (int j = 0; j < 5; j++)
+            x[5 * i + j] = 1000 + (uint64_t)(i * 7919 % 1000);
+    }
+    vnfo_account_acc_free(a);
+    ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_OK);
+    vnfo_account_acc_add_many(a, x, 1000);
+    ck_assert_status(vnfo_account_quantile_check(&ref, a, 0.5, 1500, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 200, 0.5, 1500, &o), VNFO_OK);
+    ck_assert_uint_eq(r.n, 1000);
+    ck_assert_double_eq_tol(r.statistic, 199.0, 1.5);
+    ck_assert(r.rank_lower < ref.rank_lower && r.rank_upper > ref.rank_upper);
+    ck_assert(r.p_value > ref.p_value);
+    /* a bill the independent-packet check accuses is consistent as a
+     * cluster sample, and a far one is still caught */
+    uint64_t billed = (uint64_t)ref.upper + 1;
+    ck_assert_status(vnfo_account_quantile_check(&ref, a, 0.5, billed, &o), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 200, 0.5, billed, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_CONSISTENT);
+    ck_assert(r.p_value > 0.01 && r.lower <= billed && billed <= r.upper);
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 200, 0.5, 1900, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_OVERCHARGED);
+    ck_assert(r.p_value <= 0.01 && r.upper < 1900);
+    /* bad input */
+    m[7] = 0;
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 200, 0.5, 1500, &o), VNFO_E_ACCOUNT_VALUE);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "label 7 has multiplicity 0"));
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, NULL, m, 200, 0.5, 1500, &o), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 0, 0.5, 1500, &o), VNFO_E_ACCOUNT_EMPTY);
+    ck_assert_status(vnfo_account_quantile_check_clusters(&r, x, m, 200, 1.0, 1500, &o), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "vnfo_account_quantile_check_clusters: q 1"));
+    vnfo_account_acc_free(a);
+    free(x);
+    free(m);
+}
+END_TEST
+
+START_TEST(test_performance_clusters)
+{
+    vnfo_account_result r = result_new(), ref = result_new();
+    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+    uint64_t *x = malloc(1000 * sizeof *x), *m = malloc(1000 * sizeof *m);
+    vnfo_account_acc *a;
+    ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_OK);
+    for (int i = 0; i < 1000; i++) {
+        x[i] = 900 + (uint64_t)(i * 7919 % 200);
+        m[i] = 1;
+        vnfo_account_acc_add(a, x[i]);
+    }
+    /* singletons: exactly vnfo_account_performance_check() */
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 1000, VNFO_ACCOUNT_METRIC_MEAN, 1000, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_performance_check(&ref, a, VNFO_ACCOUNT_METRIC_MEAN, 1000, &o), VNFO_OK);
+    ck_assert_double_eq(r.lower, ref.lower);
+    ck_assert_double_eq(r.upper, ref.upper);
+    ck_assert_int_eq(r.verdict, ref.verdict);
+    /* 100 labels of 10 identical delays: the ratio mean is the same, its
+     * standard error about sqrt(10) times the naive one */
+    for (int i = 0; i < 100; i++) {
+        m[i] = 10;
+        for (int j = 0; j < 10; j++)
+            x[10 * i + j] = 900 + (uint64_t)(i * 7919 % 200);
+    }
+    vnfo_account_acc_free(a);
+    ck_assert_status(vnfo_account_acc_create(&a, NULL), VNFO_OK);
+    vnfo_account_acc_add_many(a, x, 1000);
+    o.slack_abs = 0;
+    double naive_limit;
+    ck_assert_status(vnfo_account_performance_check(&ref, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 100, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_double_eq_tol(r.estimate, ref.estimate, 1e-9);
+    ck_assert_double_eq_tol(r.std_error / ref.std_error, sqrt(10.0 * 999.0 / 990.0), 0.05);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_FAIL);
+    /* a limit just above the naive interval: PASS as independent packets,
+     * INCONCLUSIVE as clusters (the provider does not get the benefit of
+     * copies it may have made) */
+    naive_limit = ref.upper + 0.5;
+    ck_assert_status(vnfo_account_performance_check(&ref, a, VNFO_ACCOUNT_METRIC_MEAN, naive_limit, &o), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_PASS);
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 100, VNFO_ACCOUNT_METRIC_MEAN, naive_limit, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert(r.p_value > 0.01);
+    /* quantile metric: the clustered ranks */
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 100, VNFO_ACCOUNT_METRIC_P95, 0, &o), VNFO_OK);
+    ck_assert(r.statistic < 101.0);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_FAIL);
+    /* one label: no interval for the mean */
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 1, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL);
+    ck_assert_status(vnfo_account_performance_check_clusters(&r, x, m, 100, (vnfo_account_metric)9, 0, &o), VNFO_E_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(vnfo_error_message(), "vnfo_account_performance_check_clusters: unknown metric 9"));
+    vnfo_account_acc_free(a);
+    free(x);
+    free(m);
+}
+END_TEST
+
 START_TEST(test_count_check)
 {
     vnfo_account_result r = result_new();
@@ -1028,6 +1149,8 @@ static Suite *account_suite(void)
     tcase_add_test(tc, test_clusters);
     tcase_add_test(tc, test_count_clusters);
     tcase_add_test(tc, test_minimality_clusters);
+    tcase_add_test(tc, test_quantile_clusters);
+    tcase_add_test(tc, test_performance_clusters);
     tcase_add_test(tc, test_sla_mean_guards);
     tcase_add_test(tc, test_count_check);
     tcase_add_test(tc, test_quantile_check);

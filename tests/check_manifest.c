@@ -177,6 +177,20 @@ static const struct rule_case rule_cases[] = {
      VNFO_E_MANIFEST_MISSING, "m.json:15:14: logging: missing required key \"granularity\""},
     {"\"batch_records\": 1024", "\"batch_records\": 0", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:15:58: logging.batch_records: expected an integer from 1 to 1048576, found 0"},
+    {"\"summary\": \"sum\"}", "\"summary\": \"sum\", \"max_per_packet\": 0}", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE, "m.json:20:92: billing.resources[0].max_per_packet: expected an integer from 1 to 9223372036854775807, found 0"},
+    {"\"summary\": \"sum\"}", "\"summary\": \"sum\", \"max_per_packet\": -3}", NULL, NULL,
+     VNFO_E_MANIFEST_RANGE, "m.json:20:92: billing.resources[0].max_per_packet: expected an integer from 1 to 9223372036854775807, found -3"},
+    {"\"summary\": \"sum\"}", "\"summary\": \"sum\", \"max_per_packet\": 1.5e6}", NULL, NULL,
+     VNFO_E_MANIFEST_TYPE, "m.json:20:92: billing.resources[0].max_per_packet: expected an integer, found a number"},
+    {"\"summary\": \"sum\"}", "\"summary\": \"sum\", \"max_per_packet\": \"4e6\"}", NULL, NULL,
+     VNFO_E_MANIFEST_TYPE, "m.json:20:92: billing.resources[0].max_per_packet: expected an integer, found a string"},
+    {"\"summary\": \"p95\"}", "\"summary\": \"p95\", \"max_per_packet\": 65536}", NULL, NULL,
+     VNFO_E_MANIFEST_INCONSISTENT, "m.json:21:91: billing.resources[1].max_per_packet: max_per_packet bounds a \"sum\" of cpu_cycles, mem_bytes or bytes (found mem_bytes with summary \"p95\")"},
+    {"\"summary\": \"count\"}", "\"summary\": \"count\", \"max_per_packet\": 1}", NULL, NULL,
+     VNFO_E_MANIFEST_INCONSISTENT, "m.json:22:91: billing.resources[2].max_per_packet: max_per_packet bounds a \"sum\" of cpu_cycles, mem_bytes or bytes (found packets with summary \"count\")"},
+    {"\"summary\": \"sum\"}", "\"summary\": \"sum\", \"max_per_packet\": 9223372036854775807}", NULL, NULL,
+     VNFO_OK, NULL},
     {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 0", NULL, NULL,
      VNFO_E_MANIFEST_RANGE, "m.json:15:80: logging.heartbeat_ms: expected an integer from 1 to 86400000, found 0"},
     {"\"batch_records\": 1024", "\"batch_records\": 1024, \"heartbeat_ms\": 86400001", NULL, NULL,
@@ -496,6 +510,8 @@ START_TEST(test_accessors_three_functions)
     ck_assert_int_eq(vnfo_manifest_billing_summary(m, 2), VNFO_MANIFEST_SUMMARY_COUNT);
     ck_assert_uint_eq(vnfo_manifest_billing_scope_index(m, 0), VNFO_MANIFEST_SCOPE_CHAIN);
     ck_assert_uint_eq(vnfo_manifest_billing_scope_index(m, 3), 2);
+    ck_assert_uint_eq(vnfo_manifest_billing_max_per_packet(m, 0), 0);
+    ck_assert_uint_eq(vnfo_manifest_billing_max_per_packet(NULL, 0), 0);
 
     ck_assert_double_eq(vnfo_manifest_verification_confidence(m), 0.99);
     ck_assert_uint_eq(vnfo_manifest_verification_clock_skew_us(m), 50);

@@ -76,4 +76,26 @@ expect 3 "$tmp/badpairs:2: expected two values" "$vnfo" account minimality "$tmp
 printf '100 -4\n' > "$tmp/negpair"
 expect 3 "$tmp/negpair:1: value \"-4\": negative" "$vnfo" account minimality "$tmp/negpair"
 expect 64 "--checked with --violations" "$vnfo" account minimality --checked 10
+
+# --clusters: one label per line, its packets' values.  200 labels of 5
+# identical copies are 200 independent draws, not 1000: the naive median
+# interval [1455, 1540] accuses a bill of 1560, the clustered one (n* = 199)
+# does not, and still catches 1700.
+i=0; : > "$tmp/units"; : > "$tmp/flat"
+while [ $i -lt 200 ]; do
+    v=$((1000 + 5 * i)); echo "$v $v $v $v $v" >> "$tmp/units"
+    printf '%s\n%s\n%s\n%s\n%s\n' $v $v $v $v $v >> "$tmp/flat"; i=$((i + 1))
+done
+expect 1 "interval     \[1455, 1540\]" "$vnfo" account quantile --q 0.5 --billed 1560 "$tmp/flat"
+expect 0 "interval     \[1405, 1590\]" "$vnfo" account quantile --clusters --q 0.5 --billed 1560 "$tmp/units"
+expect 0 "statistic    199$" "$vnfo" account quantile --clusters --q 0.5 --billed 1560 "$tmp/units"
+expect 1 "verdict      OVERCHARGED" "$vnfo" account quantile --clusters --q 0.5 --billed 1700 "$tmp/units"
+expect 2 "interval     \[1444.27965, 1550.72035\]" \
+    "$vnfo" account perf --clusters --metric mean --reference 1520 "$tmp/units"
+expect 0 "verdict      CONSISTENT" "$vnfo" account total --clusters --billed 14975000 --p 1/10 "$tmp/units"
+printf '10 20\n30 x 40\n' > "$tmp/badunits"
+expect 3 "$tmp/badunits:2: packet 2: value \"x\": not a decimal integer" \
+    "$vnfo" account perf --clusters --metric mean --reference 5 "$tmp/badunits"
+expect 64 "--clusters applies to total, quantile and perf" \
+    "$vnfo" account count --clusters --sampled 1 --billed 10 --p 1/10
 exit $fail

@@ -18,6 +18,7 @@ struct account_args {
     vnfo_account_options opts;
     vnfo_rational p;
     int have_p, have_billed, have_q, have_ref, have_sampled, have_checked, have_violations;
+    int clusters; /* --clusters: one sampling unit (label) per line */
     uint64_t billed, sampled, checked, violations;
     double q, reference;
     vnfo_account_metric metric;
@@ -37,6 +38,8 @@ static void account_usage(FILE *out)
             "common options: --confidence C (default 0.99); with both slacks, either suffices\n"
             "FILE (default stdin) holds one sampled value per line: a decimal integer\n"
             "in [0, 2^64 - 1]; blank lines and lines starting with '#' are skipped.\n"
+            "--clusters (total, quantile, perf): each line is one sampled label, the\n"
+            "values of its packets separated by blanks (duplicates sampled together).\n"
             "Exit: 0 consistent/pass, 1 overcharged/undercharged/fail, 2 inconclusive,\n"
             "3 input error, 64 usage.  See docs/accounting.md.\n");
 }
@@ -105,7 +108,8 @@ static int parse_metric(vnfo_account_metric *out, const char *text)
 }
 
 enum { OPT_BILLED = 256, OPT_P, OPT_METHOD, OPT_MAX, OPT_CONF, OPT_Q, OPT_SAMPLED, OPT_METRIC,
-       OPT_REF, OPT_SLACK_ABS, OPT_SLACK_REL, OPT_HELP, OPT_CHECKED, OPT_VIOLATIONS, OPT_TOLERATED };
+       OPT_REF, OPT_SLACK_ABS, OPT_SLACK_REL, OPT_HELP, OPT_CHECKED, OPT_VIOLATIONS, OPT_TOLERATED,
+       OPT_CLUSTERS };
 
 static int parse_option(struct account_args *a, int c, const char *arg)
 {
@@ -138,6 +142,8 @@ static int parse_option(struct account_args *a, int c, const char *arg)
         return a->have_violations = parse_u64(&a->violations, "--violations", arg);
     case OPT_TOLERATED:
         return parse_double(&a->opts.tolerated_rate, "--tolerated-rate", arg);
+    case OPT_CLUSTERS:
+        return a->clusters = 1;
     default:
         return 0;
     }
@@ -157,6 +163,7 @@ static int parse_args(struct account_args *a, int argc, char **argv)
         {"checked", required_argument, NULL, OPT_CHECKED},
         {"violations", required_argument, NULL, OPT_VIOLATIONS},
         {"tolerated-rate", required_argument, NULL, OPT_TOLERATED},
+        {"clusters", no_argument, NULL, OPT_CLUSTERS},
         {"help", no_argument, NULL, OPT_HELP},             {NULL, 0, NULL, 0},
     };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -227,6 +234,77 @@ static int read_values(vnfo_account_acc **out, const char *file)
             fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
     }
+    free(buf);
+    if (file)
+        fclose(f);
+    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+}
+
+/* A cluster sample: every packet value, label by label, and the packets
+ * per label; the accumulator holds the same values as units. */
+struct units {
+    uint64_t *values, *mult;
+    size_t n, labels, cap_v, cap_l;
+};
+
+static int units_push(uint64_t **arr, size_t *cap, size_t len, uint64_t v)
+{
+    if (len == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        uint64_t *grown = realloc(*arr, c * sizeof *grown);
+        if (!grown)
+            return 0;
+        *arr = grown;
+        *cap = c;
+    }
+    (*arr)[len] = v;
+    return 1;
+}
+
+/* One line "x1 x2 ... xm": a label and its m packets' values. */
+static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line, const char *name,
+                             unsigned long no)
+{
+    size_t first = u->n, m = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save), m++) {
+        uint64_t v;
+        vnfo_status s = vnfo_account_value_parse(&v, t);
+        if (s != VNFO_OK) {
+            fprintf(stderr, "vnfo account: %s:%lu: packet %zu: %s\n", name, no, m + 1,
+                    *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
+            return s;
+        }
+        if (!units_push(&u->values, &u->cap_v, u->n, v))
+            return VNFO_E_NO_MEMORY;
+        u->n++;
+    }
+    if (m == 0)
+        return VNFO_OK;
+    if (!units_push(&u->mult, &u->cap_l, u->labels, m))
+        return VNFO_E_NO_MEMORY;
+    u->labels++;
+    vnfo_status s = vnfo_account_acc_add_cluster(acc, u->values + first, m);
+    if (s != VNFO_OK)
+        fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, vnfo_error_message());
+    return s;
+}
+
+/* Reads FILE (or stdin) with one label per line (--clusters). */
+static int read_units(struct units *u, vnfo_account_acc **out, const char *file)
+{
+    FILE *f = open_input(file);
+    const char *name = file ? file : "<stdin>";
+    if (!f)
+        return CLI_INPUT_ERROR;
+    vnfo_status s = vnfo_account_acc_create(out, NULL);
+    char *buf = NULL, *line;
+    size_t cap = 0;
+    unsigned long no = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no)))
+        s = read_unit(u, *out, line, name, no);
+    if (s == VNFO_E_NO_MEMORY)
+        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", name, no);
     free(buf);
     if (file)
         fclose(f);
@@ -343,13 +421,19 @@ static int missing(const char *sub, const char *what)
     return CLI_USAGE;
 }
 
-static vnfo_status run_check(vnfo_account_result *r, struct account_args *a, vnfo_account_acc *acc)
+/* u: the cluster sample with --clusters, else NULL. */
+static vnfo_status run_check(vnfo_account_result *r, struct account_args *a, vnfo_account_acc *acc,
+                             const struct units *u)
 {
     if (strcmp(a->sub, "total") == 0)
         return vnfo_account_total_check(r, acc, a->billed, a->p, &a->opts);
     if (strcmp(a->sub, "quantile") == 0)
-        return vnfo_account_quantile_check(r, acc, a->q, a->billed, &a->opts);
-    return vnfo_account_performance_check(r, acc, a->metric, a->reference, &a->opts);
+        return u ? vnfo_account_quantile_check_clusters(r, u->values, u->mult, u->labels, a->q,
+                                                        a->billed, &a->opts)
+                 : vnfo_account_quantile_check(r, acc, a->q, a->billed, &a->opts);
+    return u ? vnfo_account_performance_check_clusters(r, u->values, u->mult, u->labels, a->metric,
+                                                       a->reference, &a->opts)
+             : vnfo_account_performance_check(r, acc, a->metric, a->reference, &a->opts);
 }
 
 /* Checks the options each subcommand needs; CLI_OK when complete. */
@@ -365,6 +449,10 @@ static int required(const struct account_args *a)
         return missing(a->sub, "--metric and --reference");
     if (strcmp(a->sub, "minimality") == 0 && a->have_checked != a->have_violations)
         return missing(a->sub, "--checked with --violations");
+    if (a->clusters && (!strcmp(a->sub, "count") || !strcmp(a->sub, "minimality"))) {
+        cli_error("account %s: --clusters applies to total, quantile and perf", a->sub);
+        return CLI_USAGE;
+    }
     if (strcmp(a->sub, "total") && strcmp(a->sub, "count") && strcmp(a->sub, "quantile") &&
         strcmp(a->sub, "perf") && strcmp(a->sub, "minimality")) {
         cli_error("account: unknown check \"%s\"", a->sub);
@@ -394,9 +482,12 @@ int cmd_account(int argc, char **argv)
         s = vnfo_account_minimality_check(&r, a.checked, a.violations, &a.opts);
     } else {
         vnfo_account_acc *acc = NULL;
-        rc = read_values(&acc, a.file);
-        s = rc == CLI_OK ? run_check(&r, &a, acc) : VNFO_OK;
+        struct units u = {0};
+        rc = a.clusters ? read_units(&u, &acc, a.file) : read_values(&acc, a.file);
+        s = rc == CLI_OK ? run_check(&r, &a, acc, a.clusters ? &u : NULL) : VNFO_OK;
         vnfo_account_acc_free(acc);
+        free(u.values);
+        free(u.mult);
         if (rc != CLI_OK)
             return rc;
     }

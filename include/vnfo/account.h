@@ -407,7 +407,7 @@ typedef struct vnfo_account_result {
     double upper;                 /**< Interval upper end (+inf when unbounded). */
     double p_value;               /**< Two-sided p-value of "bill = truth"; NaN when n/a. */
     double std_error;             /**< √V̂, or s/√n; NaN when n/a. */
-    double statistic;             /**< z or t statistic; NaN when n/a. */
+    double statistic;             /**< z or t statistic; clustered quantile: the effective sample size n*; NaN when n/a. */
     double skewness;              /**< Total/clustered count: skewness of the estimate; mean: G1/sqrt(n); NaN when undefined. */
     int cochran_ok;               /**< Total: 1 when the skewness-corrected interval applies (|γ| <= VNFO_ACCOUNT_SKEW_MAX, tail index >= VNFO_ACCOUNT_TAIL_INDEX_MIN). */
     int exact_cmp;                /**< Total: sign of B·p - Σx, exact; count: sign of N·p - n. */
@@ -619,9 +619,9 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
  *
  * Packets of one label are sampled together and tend to violate together,
  * so the violation rate Σv/Σm gets Korn and Graubard's effective sample
- * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio, n* <= n;
- * n when no or every packet violates) in place of n in the
- * Clopper-Pearson bounds and tails.  With every label checked once it is
+ * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio), capped at
+ * the fully correlated n²/Σm² (n when no or every packet violates: no
+ * variance to read), in place of n in the Clopper-Pearson bounds and tails.  With every label checked once it is
  * vnfo_account_minimality_check().  Reads confidence and tolerated_rate.
  * @param[out] out The result (its version set by the caller).
  * @param checked Packets checked per label (each >= 1).
@@ -662,6 +662,72 @@ VNFO_API vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result 
 VNFO_API vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_account_acc *acc,
                                                     vnfo_account_metric metric, double reference,
                                                     const vnfo_account_options *opts);
+
+/**
+ * @brief Is a billed quantile consistent with a cluster sample (labels
+ *        with their multiplicities)?
+ *
+ * Hash sampling selects every packet of a label together, so the packets
+ * are not independent draws.  The interval [x_(l), x_(u)] of the population
+ * q-quantile takes its ranks from Bin(n*, q), a rank j standing for
+ * j·n* / n draws, where n* <= n is the effective sample size of the
+ * estimated CDF at the sample quantile (Woodruff's interval with Korn and
+ * Graubard's n* = F(1-F)/V̂, V̂ the cluster variance of F from per-label
+ * counts; capped at, and equal when F is 0 or 1 to, the fully correlated
+ * n²/Σm²).  n* is reported in @c statistic.
+ * Verdict and p-value come from the same tails, as in
+ * vnfo_account_quantile_check(), which this is when every multiplicity is
+ * 1.  Reads confidence.  Allocates 8 bytes per value (an exact copy).
+ * @param[out] out The result (its version set by the caller).
+ * @param values The Σm packet values, label by label (label i's
+ *        multiplicity[i] values consecutive).
+ * @param multiplicity Packets of each sampled label (each >= 1).
+ * @param labels Number of sampled labels.
+ * @param q The quantile billed, in (0, 1).
+ * @param billed_value The billed quantile value.
+ * @param opts Options, or NULL for the defaults.
+ * @return As vnfo_account_quantile_check(), plus VNFO_E_ACCOUNT_VALUE (a
+ *         multiplicity of 0), VNFO_E_OVERFLOW and VNFO_E_NO_MEMORY.
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_quantile_check_clusters(vnfo_account_result *out,
+                                                          const uint64_t *values,
+                                                          const uint64_t *multiplicity,
+                                                          size_t labels, double q,
+                                                          uint64_t billed_value,
+                                                          const vnfo_account_options *opts);
+
+/**
+ * @brief A performance metric of a cluster sample (labels with their
+ *        multiplicities) against the reference plus the SLA slack.
+ *
+ * MEAN: the ratio estimator Σy/Σm over the labels with its cluster
+ * variance L/(L-1)·Σ(y_i - ȳm_i)²/n², L - 1 degrees of freedom, and Hall's
+ * correction for the skewness of Σ(y_i - ȳm_i) (the same skew guard as
+ * vnfo_account_performance_check()).  Quantile metrics: the interval of
+ * vnfo_account_quantile_check_clusters().  MAX: the largest value.  With
+ * every multiplicity 1 this is vnfo_account_performance_check().  Reads
+ * confidence, slack_* and quantile.  Allocates 8 bytes per value.
+ * @param[out] out The result (its version set by the caller).
+ * @param values The Σm packet values (delays), label by label.
+ * @param multiplicity Packets of each sampled label (each >= 1).
+ * @param labels Number of sampled labels.
+ * @param metric Which statistic to compare.
+ * @param reference The reference implementation's value of that statistic.
+ * @param opts Options, or NULL for the defaults.
+ * @return As vnfo_account_performance_check(), plus VNFO_E_ACCOUNT_VALUE
+ *         (a multiplicity of 0) and VNFO_E_OVERFLOW.
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API vnfo_status vnfo_account_performance_check_clusters(vnfo_account_result *out,
+                                                             const uint64_t *values,
+                                                             const uint64_t *multiplicity,
+                                                             size_t labels,
+                                                             vnfo_account_metric metric,
+                                                             double reference,
+                                                             const vnfo_account_options *opts);
 
 /** @brief "CONSISTENT", "OVERCHARGED", ... ; "UNKNOWN" for other values.
  *  @par Thread safety: safe. */

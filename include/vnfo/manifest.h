@@ -490,6 +490,16 @@ VNFO_API vnfo_manifest_summary vnfo_manifest_billing_summary(const vnfo_manifest
  * @par Thread safety: safe.
  */
 VNFO_API size_t vnfo_manifest_billing_scope_index(const vnfo_manifest *manifest, size_t i);
+/**
+ * @brief The most one packet may use of billing entry @p i's resource
+ *        ("max_per_packet"): the maximum M of the Bernstein bound the
+ *        verifier falls back on when the total is too skewed for the
+ *        corrected interval (docs/accounting.md).
+ * @return M, or 0 when the entry has none (or @p i is out of range).
+ * @par Thread safety: safe.
+ * @since 0.2 (VNFO_1.1)
+ */
+VNFO_API uint64_t vnfo_manifest_billing_max_per_packet(const vnfo_manifest *manifest, size_t i);
 
 /* ---- verification ---------------------------------------------------------- */
 

@@ -110,6 +110,10 @@ struct vnfo__unit_sums {
     double units, s1, s2, s3, m2;
 };
 void vnfo__acc_unit_sums(struct vnfo__unit_sums *out, const vnfo_account_acc *acc);
+/* Hill's tail index of the largest max(20, √n) values (kept values, or
+ * bucket values in sketch mode); +inf when the top is flat, NaN below 40
+ * values or when memory is short (total.c). */
+double vnfo__acc_tail_index(const vnfo_account_acc *acc);
 
 /* Hall's skewness-removing transformation of a studentised statistic,
  * g(t) = t + a·t² + a²t³/3 + b with a = γ/3, b = γ/6 (γ the skewness of
@@ -178,6 +182,33 @@ double vnfo__binom_sf(uint64_t j, uint64_t n, double q);
  * and the smallest u with P(Bin(n, q) <= u - 1) >= 1 - tail (n + 1 =
  * unbounded above).  Returns 0, or -1 when a binomial tail failed. */
 int vnfo__order_ranks(uint64_t *lower, uint64_t *upper, uint64_t n, double q, double tail);
+/* Tails of a binomial with a real number of trials ne at a real count v
+ * (a cluster sample's effective size, Korn & Graubard): P(X >= v) =
+ * I_q(v, ne - v + 1) and P(X <= v) = 1 - I_q(v + 1, ne - v), continuous
+ * and monotone in v; equal to the integer tails at integer v and ne. */
+double vnfo__binom_sf_real(long double v, long double ne, double q);
+double vnfo__binom_cdf_real(long double v, long double ne, double q);
+/* vnfo__order_ranks() for a cluster sample of n packets with effective
+ * size n_eff <= n: rank j counts as j·n_eff/n draws of Bin(n_eff, q).
+ * With n_eff >= n it is vnfo__order_ranks(). */
+int vnfo__order_ranks_eff(uint64_t *lower, uint64_t *upper, uint64_t n, long double n_eff,
+                          double q, double tail);
+
+/* A cluster sample as the caller gives it: labels sampling units, unit i
+ * holding mult[i] >= 1 packets whose values are consecutive in values;
+ * n = Σ mult. */
+struct vnfo__clusters {
+    const uint64_t *values;
+    const uint64_t *mult;
+    size_t labels;
+    uint64_t n;
+};
+/* Effective sample size of the packets' empirical CDF at x (Woodruff's
+ * point, Korn & Graubard's n* = F(1 - F)/V with V the cluster variance of
+ * the ratio F = Σc_i/n, c_i the packets of unit i at or below x), in
+ * [1, n]; where F is 0 or 1 (no variance to read) the fully correlated
+ * n²/Σm², which is what identical duplicates give (clusters.c). */
+long double vnfo__clusters_cdf_size(const struct vnfo__clusters *c, uint64_t x);
 
 /* Rank of the sample q-quantile, ceil(q·n) clamped to [1, n], in exact
  * arithmetic: q is read as the shortest decimal that rounds to it (0.07 is
@@ -202,5 +233,20 @@ vnfo_status vnfo__account_slack_valid(const vnfo_account_options *opts, const ch
  * unbounded), estimate, quantile and method. */
 vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *acc, double q,
                                     const char *where);
+/* The same for a cluster sample (c may be NULL: independent packets): the
+ * ranks come from the effective sample size at the sample quantile. */
+vnfo_status vnfo__quantile_interval_clusters(vnfo_account_result *r, vnfo_account_acc *acc,
+                                             double q, const struct vnfo__clusters *c,
+                                             const char *where);
+/* The quantile check on acc (whose values are c's packets, or independent
+ * packets when c is NULL), with ranks and tails at the effective size. */
+vnfo_status vnfo__quantile_check_clusters(vnfo_account_result *out, vnfo_account_acc *acc,
+                                          double q, uint64_t billed_value,
+                                          const struct vnfo__clusters *c, const char *where);
+/* The performance check likewise (perf.c). */
+vnfo_status vnfo__performance_check_clusters(vnfo_account_result *out, vnfo_account_acc *acc,
+                                             vnfo_account_metric metric, double reference,
+                                             const vnfo_account_options *opts,
+                                             const struct vnfo__clusters *c, const char *where);
 
 #endif

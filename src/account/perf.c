@@ -64,6 +64,45 @@ static vnfo_status mean_interval(vnfo_account_result *r, const vnfo_account_acc 
     return VNFO_OK;
 }
 
+/* The mean of a cluster sample as a ratio estimator: ȳ = Σy_i/Σm_i over
+ * the units, linearised residuals e_i = y_i - ȳ·m_i, variance
+ * L/(L-1)·Σe²/n² with L - 1 degrees of freedom, and the skewness of the
+ * estimate Σe³/(Σe²)^(3/2) for Hall's correction (the sum of L independent
+ * unit terms).  With every unit of one packet this is mean_interval()
+ * up to the adjusted skewness, so that one is used then. */
+static void mean_interval_clusters(vnfo_account_result *r, const struct vnfo__clusters *c)
+{
+    long double n = (long double)c->n, total = 0.0L;
+    for (uint64_t i = 0; i < c->n; i++)
+        total += (long double)c->values[i];
+    long double mean = total / n, s2 = 0.0L, s3 = 0.0L;
+    const uint64_t *v = c->values;
+    for (size_t i = 0; i < c->labels; v += c->mult[i], i++) {
+        long double y = 0.0L;
+        for (uint64_t j = 0; j < c->mult[i]; j++)
+            y += (long double)v[j];
+        long double e = y - mean * (long double)c->mult[i];
+        s2 += e * e;
+        s3 += e * e * e;
+    }
+    r->method = VNFO_ACCOUNT_METHOD_STUDENT_T;
+    r->estimate = (double)mean;
+    if (c->labels < 2)
+        return; /* no interval: decided as too small */
+    long double L = (long double)c->labels;
+    r->std_error = (double)sqrtl(L / (L - 1.0L) * s2 / (n * n));
+    if (!(r->std_error > 0.0))
+        return; /* no spread: decided as such */
+    double gamma = (double)(s3 / powl(s2, 1.5L)), nu = (double)(L - 1.0L);
+    r->skewness = gamma;
+    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, nu);
+    r->lower = fmax(0.0, r->estimate - r->std_error * vnfo__hall_g_inverse(t, gamma));
+    r->upper = r->estimate - r->std_error * vnfo__hall_g_inverse(-t, gamma);
+    double stat = (r->estimate - r->limit) / r->std_error, g = vnfo__hall_g(stat, gamma);
+    r->statistic = stat;
+    r->p_value = vnfo__beta_inc(nu / (nu + g * g), nu / 2.0, 0.5);
+}
+
 static double metric_quantile(vnfo_account_metric m, double q)
 {
     switch (m) {
@@ -80,26 +119,33 @@ static double metric_quantile(vnfo_account_metric m, double q)
 
 /* Whether a mean beyond MEAN_SKEW_MAX still has a safe verdict: the interval
  * lies wholly on the side its skew makes conservative (see MEAN_SKEW_MAX). */
-static int skew_safe_verdict(const vnfo_account_result *r)
+static int skew_safe_verdict(const vnfo_account_result *r, double nu, int heavy)
 {
-    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, (double)r->n - 1.0);
+    double t = -vnfo__t_quantile((1.0 - r->confidence) / 2.0, nu);
     double plain_lower = r->estimate - t * r->std_error, plain_upper = r->estimate + t * r->std_error;
-    if (r->skewness > 0)
+    if (r->skewness > 0 || heavy) /* a heavy upper tail is a right skew */
         return r->lower > r->limit && plain_lower > r->limit;
     return r->upper <= r->limit && plain_upper <= r->limit;
 }
 
-static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
+/* units: the sampling units (packets, or labels of a cluster sample); the
+ * mean's t has units - 1 degrees of freedom.  heavy: the values' tail
+ * index is below VNFO_ACCOUNT_TAIL_INDEX_MIN, where no gate on the sample's
+ * skewness can be trusted (the sample that missed the tail looks
+ * symmetric): the mean keeps only the verdict a right skew makes
+ * conservative (FAIL), as beyond MEAN_SKEW_MAX. */
+static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric, uint64_t units,
+                        int heavy)
 {
-    if (metric == VNFO_ACCOUNT_METRIC_MEAN && r->n < 2) {
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN && units < 2) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL;
     } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && !(r->std_error > 0.0)) {
         /* Equal delays: no variance, so no interval can be claimed. */
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_NO_SPREAD;
-    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && fabs(r->skewness) > MEAN_SKEW_MAX &&
-               !skew_safe_verdict(r)) {
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN && (fabs(r->skewness) > MEAN_SKEW_MAX || heavy) &&
+               !skew_safe_verdict(r, (double)units - 1.0, heavy)) {
         r->verdict = VNFO_ACCOUNT_INCONCLUSIVE;
         r->reason = VNFO_ACCOUNT_REASON_SKEWED;
     } else if (r->lower > r->limit) {
@@ -116,23 +162,23 @@ static void perf_decide(vnfo_account_result *r, vnfo_account_metric metric)
 }
 
 static vnfo_status perf_inputs(const vnfo_account_acc *acc, vnfo_account_metric metric,
-                               double reference, const vnfo_account_options *o)
+                               double reference, const vnfo_account_options *o, const char *where)
 {
     if (!acc)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: acc is NULL", WHERE);
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: acc is NULL", where);
     if (metric < VNFO_ACCOUNT_METRIC_MEAN || metric > VNFO_ACCOUNT_METRIC_QUANTILE)
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: unknown metric %d", WHERE, (int)metric);
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: unknown metric %d", where, (int)metric);
     if (!isfinite(reference) || reference < 0.0)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT,
-                           "%s: reference %g is not a finite number >= 0", WHERE, reference);
+                           "%s: reference %g is not a finite number >= 0", where, reference);
     if (metric == VNFO_ACCOUNT_METRIC_QUANTILE && !(o->quantile > 0.0 && o->quantile < 1.0))
-        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: quantile %g is not in (0, 1)", WHERE,
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "%s: quantile %g is not in (0, 1)", where,
                            o->quantile);
-    vnfo_status s = vnfo__account_slack_valid(o, WHERE);
+    vnfo_status s = vnfo__account_slack_valid(o, where);
     if (s != VNFO_OK)
         return s;
     if (acc->n == 0)
-        return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled values (n = 0)", WHERE);
+        return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled values (n = 0)", where);
     return VNFO_OK;
 }
 
@@ -142,25 +188,39 @@ vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_accoun
 {
     vnfo_account_options o;
     vnfo_status s = vnfo__account_begin(out, &o, opts, WHERE);
-    if (s == VNFO_OK)
-        s = perf_inputs(acc, metric, reference, &o);
+    if (s != VNFO_OK)
+        return s;
+    return vnfo__performance_check_clusters(out, acc, metric, reference, &o, NULL, WHERE);
+}
+
+vnfo_status vnfo__performance_check_clusters(vnfo_account_result *out, vnfo_account_acc *acc,
+                                             vnfo_account_metric metric, double reference,
+                                             const vnfo_account_options *opts,
+                                             const struct vnfo__clusters *c, const char *where)
+{
+    vnfo_status s = perf_inputs(acc, metric, reference, opts, where);
     if (s != VNFO_OK)
         return s;
     out->check = VNFO_ACCOUNT_CHECK_PERFORMANCE;
     out->n = acc->n;
     out->reference = reference;
-    out->limit = slack_limit(reference, &o);
-    if (metric == VNFO_ACCOUNT_METRIC_MEAN) {
+    out->limit = slack_limit(reference, opts);
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN && c) {
+        mean_interval_clusters(out, c);
+    } else if (metric == VNFO_ACCOUNT_METRIC_MEAN) {
         s = mean_interval(out, acc);
     } else if (metric == VNFO_ACCOUNT_METRIC_MAX) {
         /* The sampled maximum bounds the population's from below only. */
         out->method = VNFO_ACCOUNT_METHOD_SAMPLE_MAX;
         out->estimate = out->lower = out->upper = (double)acc->max;
     } else {
-        s = vnfo__quantile_interval(out, acc, metric_quantile(metric, o.quantile), WHERE);
+        s = vnfo__quantile_interval_clusters(out, acc, metric_quantile(metric, opts->quantile), c,
+                                             where);
     }
     if (s != VNFO_OK)
         return s;
-    perf_decide(out, metric);
+    int heavy = metric == VNFO_ACCOUNT_METRIC_MEAN &&
+                vnfo__acc_tail_index(acc) < VNFO_ACCOUNT_TAIL_INDEX_MIN;
+    perf_decide(out, metric, c ? (uint64_t)c->labels : acc->n, heavy);
     return VNFO_OK;
 }

@@ -9,15 +9,38 @@ static const char WHERE[] = "vnfo_account_quantile_check";
 /* Ranks above 2^53 lose their integer precision as doubles. */
 #define RANK_LIMIT ((uint64_t)1 << 53)
 
+/* Effective sample size of a cluster sample at its sample quantile
+ * (Woodruff: the variance of the estimated CDF at the estimated quantile
+ * sets the width of the whole interval); n for independent packets.  The
+ * clustered accumulator is always in exact mode (see clusters.c). */
+static long double effective_size(vnfo_account_acc *acc, double q, const struct vnfo__clusters *c)
+{
+    if (!c || !acc->values_exact)
+        return (long double)acc->n;
+    vnfo__acc_sort(acc);
+    /* Rounded to a double: the result carries it (statistic) and the
+     * p-value reads it back, so both use the same number. */
+    return (long double)(double)vnfo__clusters_cdf_size(
+        c, acc->values[vnfo__quantile_rank(acc->n, q) - 1]);
+}
+
 vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *acc, double q,
                                     const char *where)
+{
+    return vnfo__quantile_interval_clusters(r, acc, q, NULL, where);
+}
+
+vnfo_status vnfo__quantile_interval_clusters(vnfo_account_result *r, vnfo_account_acc *acc,
+                                             double q, const struct vnfo__clusters *c,
+                                             const char *where)
 {
     uint64_t n = acc->n, l, u;
     if (n > RANK_LIMIT)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %llu values, more than 2^53", where,
                            (unsigned long long)n);
     double alpha = 1.0 - r->confidence;
-    if (vnfo__order_ranks(&l, &u, n, q, alpha / 2.0) != 0)
+    long double n_eff = effective_size(acc, q, c);
+    if (vnfo__order_ranks_eff(&l, &u, n, n_eff, q, alpha / 2.0) != 0)
         return vnfo__error(VNFO_E_ACCOUNT_NO_CONVERGENCE,
                            "%s: binomial tails for n = %llu, q = %g did not converge", where,
                            (unsigned long long)n, q);
@@ -25,6 +48,10 @@ vnfo_status vnfo__quantile_interval(vnfo_account_result *r, vnfo_account_acc *ac
     r->quantile = q;
     r->rank_lower = l;
     r->rank_upper = u;
+    /* The effective size as the "statistic" of a clustered interval (NaN
+     * when the packets are independent). */
+    if (n_eff < (long double)n)
+        r->statistic = (double)n_eff;
     r->estimate = vnfo__acc_rank_value(acc, vnfo__quantile_rank(n, q));
     if (acc->values_exact) {
         r->method = VNFO_ACCOUNT_METHOD_ORDER_STATISTICS;
@@ -83,10 +110,17 @@ static void quantile_counts(uint64_t *below, uint64_t *at_most, const vnfo_accou
  * mode the counts are bounded from the buckets (fewer below, more at most),
  * which can only raise the p-value: it stays valid, conservatively. */
 static double quantile_p_value(const vnfo_account_acc *acc, double q, uint64_t below,
-                               uint64_t at_most)
+                               uint64_t at_most, long double n_eff)
 {
+    long double n = (long double)acc->n;
+    if (n_eff < n) { /* the same tails as vnfo__order_ranks_eff() */
+        long double scale = n_eff / n;
+        double p_over = vnfo__binom_sf_real((long double)below * scale, n_eff, q);
+        double p_under = vnfo__binom_cdf_real((long double)at_most * scale, n_eff, q);
+        return fmin(1.0, 2.0 * fmin(p_over, p_under));
+    }
     double p_over = vnfo__binom_sf(below, acc->n, q);
-    double p_under = vnfo__binom_cdf((long double)at_most, (long double)acc->n, q);
+    double p_under = vnfo__binom_cdf((long double)at_most, n, q);
     return fmin(1.0, 2.0 * fmin(p_over, p_under));
 }
 
@@ -102,14 +136,22 @@ vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_a
                            WHERE, q);
     if (acc->n == 0)
         return vnfo__error(VNFO_E_ACCOUNT_EMPTY, "%s: no sampled values (n = 0)", WHERE);
+    return vnfo__quantile_check_clusters(out, acc, q, billed_value, NULL, WHERE);
+}
+
+vnfo_status vnfo__quantile_check_clusters(vnfo_account_result *out, vnfo_account_acc *acc,
+                                          double q, uint64_t billed_value,
+                                          const struct vnfo__clusters *c, const char *where)
+{
     out->check = VNFO_ACCOUNT_CHECK_QUANTILE;
     out->billed = (double)billed_value;
-    s = vnfo__quantile_interval(out, acc, q, WHERE);
+    vnfo_status s = vnfo__quantile_interval_clusters(out, acc, q, c, where);
     if (s != VNFO_OK)
         return s;
     uint64_t n_below, n_at_most;
     quantile_counts(&n_below, &n_at_most, acc, billed_value);
-    out->p_value = quantile_p_value(acc, q, n_below, n_at_most);
+    long double n_eff = isnan(out->statistic) ? (long double)acc->n : (long double)out->statistic;
+    out->p_value = quantile_p_value(acc, q, n_below, n_at_most, n_eff);
     /* In integers, from the same counts as the p-value: x_(u) < B exactly
      * when at least u values lie below B (then P(Bin(n, q) >= #below) <=
      * α/2 by the choice of u), and x_(l) > B when fewer than l lie at or

@@ -382,7 +382,34 @@ double vnfo__beta_inc(double x, long double a, long double b)
 /* x with the chosen tail of Beta(a, b) at x equal to target: the lower
  * tail I_x(a, b) (upper = 0) or the upper tail 1 - I_x(a, b) (upper = 1),
  * each computed directly so that small targets keep their precision. */
+/* The last BETA_MEMO inverses solved, per thread: checks of one sample ask for the
+ * same bound again (a minimality check against several tolerances, the t
+ * quantile of each SLA limit), and each solve is ~60 incomplete betas. */
+struct beta_memo {
+    double target;
+    long double a, b;
+    int upper, valid;
+    double x;
+};
+#define BETA_MEMO 4
+static _Thread_local struct beta_memo last_solve[BETA_MEMO];
+static _Thread_local unsigned last_solve_next;
+
+static double beta_solve_uncached(double target, long double a, long double b, int upper);
+
 static double beta_solve(double target, long double a, long double b, int upper)
+{
+    for (unsigned i = 0; i < BETA_MEMO; i++) {
+        const struct beta_memo *m = &last_solve[i];
+        if (m->valid && m->target == target && m->a == a && m->b == b && m->upper == upper)
+            return m->x;
+    }
+    double x = beta_solve_uncached(target, a, b, upper);
+    last_solve[last_solve_next++ % BETA_MEMO] = (struct beta_memo){target, a, b, upper, 1, x};
+    return x;
+}
+
+static double beta_solve_uncached(double target, long double a, long double b, int upper)
 {
     if (!(target >= 0.0 && target <= 1.0) || !(a > 0.0L && b > 0.0L))
         return NAN;

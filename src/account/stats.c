@@ -137,3 +137,93 @@ uint64_t vnfo__quantile_rank(uint64_t n, double q)
     }
     return rank < 1 ? 1 : rank > n ? n : rank;
 }
+
+double vnfo__binom_sf_real(long double v, long double ne, double q)
+{
+    if (v <= 0.0L)
+        return 1.0;
+    if (v >= ne + 1.0L)
+        return 0.0;
+    double lower, upper;
+    vnfo__beta_inc2(&lower, &upper, q, 1.0 - q, v, ne - v + 1.0L);
+    return lower;
+}
+
+double vnfo__binom_cdf_real(long double v, long double ne, double q)
+{
+    if (v <= -1.0L)
+        return 0.0;
+    if (v >= ne)
+        return 1.0;
+    double lower, upper;
+    vnfo__beta_inc2(&lower, &upper, q, 1.0 - q, v + 1.0L, ne - v);
+    return upper;
+}
+
+/* The two rank predicates of a cluster sample: "lower" holds for j when
+ * P(X <= (j - 1)·s) <= tail (true at 0, monotone true then false),
+ * "upper" when P(X >= j·s) <= tail (false then true, true at n + 1);
+ * X ~ Bin(n*, q), s = n* / n.  NaN tails make *bad nonzero. */
+struct rank_pred {
+    uint64_t n;
+    long double scale, ne;
+    double q, tail;
+    int bad;
+};
+
+static int lower_holds(struct rank_pred *r, uint64_t j)
+{
+    if (j == 0)
+        return 1;
+    double f = vnfo__binom_cdf_real(((long double)j - 1.0L) * r->scale, r->ne, r->q);
+    r->bad |= isnan(f);
+    return f <= r->tail;
+}
+
+static int upper_holds(struct rank_pred *r, uint64_t j)
+{
+    if (j > r->n)
+        return 1;
+    double f = vnfo__binom_sf_real((long double)j * r->scale, r->ne, r->q);
+    r->bad |= isnan(f);
+    return f <= r->tail;
+}
+
+int vnfo__order_ranks_eff(uint64_t *lower, uint64_t *upper, uint64_t n, long double n_eff,
+                          double q, double tail)
+{
+    if (!(n_eff < (long double)n))
+        return vnfo__order_ranks(lower, upper, n, q, tail);
+    /* A count of j packets stands for j·n* / n effective draws; both tails
+     * stay monotone in j, so binary searches apply.  They start from a
+     * bracket of 12 standard deviations of the count around q·n (each
+     * tail evaluation is a continued fraction), widened to the whole
+     * range when an end does not bracket. */
+    struct rank_pred r = {n, n_eff / (long double)n, n_eff, q, tail, 0};
+    double centre = q * (double)n;
+    double w = 12.0 * sqrt((double)n_eff * q * (1.0 - q)) * (double)n / (double)n_eff + 2.0;
+    uint64_t a = centre - w > 0.0 ? (uint64_t)(centre - w) : 0;
+    uint64_t b = centre + w < (double)n ? (uint64_t)(centre + w) + 1 : n;
+    /* l: largest j with lower_holds, searched in [lo, hi] with it true at lo */
+    uint64_t lo = lower_holds(&r, a) ? a : 0, hi = lower_holds(&r, b) ? n : b;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (lower_holds(&r, mid))
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *lower = lo;
+    /* u: smallest j in [1, n + 1] with upper_holds, in [lo, hi] with it true at hi */
+    lo = a >= 1 && !upper_holds(&r, a) ? a : 1;
+    hi = upper_holds(&r, b) ? b : n + 1;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (upper_holds(&r, mid))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *upper = lo;
+    return r.bad ? -1 : 0;
+}

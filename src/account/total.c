@@ -149,7 +149,37 @@ static int cmp_double_desc(const void *a, const void *b)
  * missed the population's extremes still shows (a thinned Pareto tail is
  * a Pareto tail).  Kept values or, in sketch mode, bucket values; +inf
  * when the top is flat, NaN when n < 40 or memory is short. */
-static double tail_index(const vnfo_account_acc *acc)
+/* Keeps the cap largest values offered in a min-heap top[0..*got). */
+static void heap_offer(double *top, size_t *got, size_t cap, double x)
+{
+    size_t i;
+    if (*got < cap) { /* sift up */
+        i = (*got)++;
+        while (i > 0 && top[(i - 1) / 2] > x) {
+            top[i] = top[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        top[i] = x;
+        return;
+    }
+    if (x <= top[0])
+        return;
+    i = 0; /* replace the smallest, sift down */
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= cap)
+            break;
+        if (c + 1 < cap && top[c + 1] < top[c])
+            c++;
+        if (top[c] >= x)
+            break;
+        top[i] = top[c];
+        i = c;
+    }
+    top[i] = x;
+}
+
+double vnfo__acc_tail_index(const vnfo_account_acc *acc)
 {
     uint64_t n = acc->n;
     if (n < 40)
@@ -160,17 +190,11 @@ static double tail_index(const vnfo_account_acc *acc)
         return NAN;
     size_t got = 0;
     if (acc->values_exact) {
-        double *all = vnfo__malloc((size_t)acc->nvalues * sizeof *all);
-        if (!all) {
-            vnfo__free(top);
-            return NAN;
-        }
+        /* The k + 1 largest by a min-heap of that size: O(n log k), no
+         * copy of the n values (the check runs once per bill). */
         for (uint64_t i = 0; i < acc->nvalues; i++)
-            all[i] = (double)acc->values[i];
-        qsort(all, (size_t)acc->nvalues, sizeof *all, cmp_double_desc);
-        for (; got <= k; got++)
-            top[got] = all[got];
-        vnfo__free(all);
+            heap_offer(top, &got, k + 1, (double)acc->values[i]);
+        qsort(top, got, sizeof *top, cmp_double_desc);
     } else { /* from the top bucket down */
         size_t first = vnfo__sketch_index(acc->min, acc->sketch_bits);
         for (size_t i = vnfo__sketch_index(acc->max, acc->sketch_bits) + 1; i-- > first && got <= k;)
@@ -267,7 +291,7 @@ vnfo_status vnfo_account_total_check(vnfo_account_result *out, const vnfo_accoun
     ctx_fill(out, &c, &u);
     /* A heavy upper tail (tail index below VNFO_ACCOUNT_TAIL_INDEX_MIN)
      * voids the corrected interval however small the sample's skewness. */
-    double alpha_tail = tail_index(acc);
+    double alpha_tail = vnfo__acc_tail_index(acc);
     if (!(alpha_tail >= VNFO_ACCOUNT_TAIL_INDEX_MIN))
         out->cochran_ok = out->cochran_ok && isnan(alpha_tail);
     c.alpha = 1.0 - o.confidence;

@@ -158,6 +158,7 @@ int64_t vnfo_manifest_billing_end(const vnfo_manifest *m) { return m ? m->billin
 size_t vnfo_manifest_billing_count(const vnfo_manifest *m) { return m ? m->billing.count : 0; }
 vnfo_manifest_resource vnfo_manifest_billing_resource(const vnfo_manifest *m, size_t i) { return bill(m, i) ? bill(m, i)->resource.kind : VNFO_MANIFEST_RESOURCE_CPU_CYCLES; }
 const char *vnfo_manifest_billing_resource_name(const vnfo_manifest *m, size_t i) { return bill(m, i) ? bill(m, i)->resource.name : NULL; }
+uint64_t vnfo_manifest_billing_max_per_packet(const vnfo_manifest *m, size_t i) { return bill(m, i) ? bill(m, i)->max_per_packet : 0; }
 vnfo_manifest_summary vnfo_manifest_billing_summary(const vnfo_manifest *m, size_t i) { return bill(m, i) ? bill(m, i)->summary : VNFO_MANIFEST_SUMMARY_SUM; }
 size_t vnfo_manifest_billing_scope_index(const vnfo_manifest *m, size_t i) { return bill(m, i) ? bill(m, i)->scope : VNFO_MANIFEST_SCOPE_CHAIN; }
 

@@ -138,11 +138,15 @@ static vnfo_status pack_billing_verification(msgpack_packer *pk, const vnfo_mani
     msgpack_pack_array(pk, m->billing.count);
     for (size_t i = 0; i < m->billing.count; i++) {
         const struct mf_bill *b = &m->billing.items[i];
-        msgpack_pack_array(pk, 4);
+        /* max_per_packet joins only when given, so digests of manifests
+         * without it are unchanged. */
+        msgpack_pack_array(pk, b->max_per_packet ? 5 : 4);
         msgpack_pack_uint32(pk, (uint32_t)b->resource.kind);
         pack_str(pk, b->resource.name);
         msgpack_pack_uint32(pk, (uint32_t)b->summary);
         pack_scope(pk, b->scope);
+        if (b->max_per_packet)
+            msgpack_pack_uint64(pk, b->max_per_packet);
     }
     /* Minimality bounds come from JSON object keys: a set, so sorted by name. */
     size_t n = m->verification.minimality_count;

@@ -42,6 +42,7 @@ struct mf_bill {
     struct mf_resource resource;
     vnfo_manifest_summary summary;
     size_t scope; /* chain index or VNFO_MANIFEST_SCOPE_CHAIN */
+    uint64_t max_per_packet; /* Bernstein's M; 0 when absent */
 };
 
 struct mf_minimality {

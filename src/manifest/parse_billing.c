@@ -5,7 +5,8 @@
 
 static const char *const billing_keys[] = {"period", "resources", NULL};
 static const char *const period_keys[] = {"start", "end", NULL};
-static const char *const resource_keys[] = {"resource", "summary", "function", NULL};
+static const char *const resource_keys[] = {"resource", "summary", "function", "max_per_packet",
+                                            NULL};
 static const char *const verification_keys[] = {"confidence", "clock_skew_us", "minimality", NULL};
 static const char *const minimality_keys[] = {"relative", "absolute", NULL};
 
@@ -45,6 +46,27 @@ static vnfo_status parse_period(mf_ctx *c, json_t *billing)
     return VNFO_OK;
 }
 
+/* The most one packet may use of a summed resource (the Bernstein bound's
+ * M, docs/accounting.md): a positive integer, for "sum" bills of resources
+ * with a per-packet value; anywhere else it would be silently unused. */
+static vnfo_status parse_max_per_packet(mf_ctx *c, json_t *o, struct mf_bill *b)
+{
+    if (!json_object_get(o, "max_per_packet"))
+        return VNFO_OK;
+    MF_TRY(mf_uint(c, o, "max_per_packet", true, 1, (uint64_t)INT64_MAX, &b->max_per_packet));
+    vnfo_manifest_resource k = b->resource.kind;
+    if (b->summary != VNFO_MANIFEST_SUMMARY_SUM ||
+        (k != VNFO_MANIFEST_RESOURCE_CPU_CYCLES && k != VNFO_MANIFEST_RESOURCE_MEM_BYTES &&
+         k != VNFO_MANIFEST_RESOURCE_BYTES)) {
+        mf_push_key(c, "max_per_packet");
+        return mf_fail(c, VNFO_E_MANIFEST_INCONSISTENT,
+                       "max_per_packet bounds a \"sum\" of cpu_cycles, mem_bytes or bytes "
+                       "(found %s with summary \"%s\")",
+                       b->resource.name, vnfo_manifest_summary_name(b->summary));
+    }
+    return VNFO_OK;
+}
+
 static vnfo_status parse_bill(mf_ctx *c, json_t *o, struct mf_bill *b)
 {
     MF_TRY(mf_expect_object(c, o, resource_keys));
@@ -64,7 +86,7 @@ static vnfo_status parse_bill(mf_ctx *c, json_t *o, struct mf_bill *b)
         MF_TRY(mf_function_ref(c, fn, &b->scope));
         mf_pop(c);
     }
-    return VNFO_OK;
+    return parse_max_per_packet(c, o, b);
 }
 
 static vnfo_status parse_resources(mf_ctx *c, json_t *billing)

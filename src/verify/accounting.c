@@ -104,15 +104,39 @@ static vnfo_status fill_sums(vnfo_account_acc *acc, const vnfo_verifier *v, size
     return VNFO_OK;
 }
 
-static vnfo_status fill_values(vnfo_account_acc *acc, const vnfo_verifier *v, size_t scope)
+/* Memory per record in scope as a cluster sample: the records of one
+ * (epoch, label) are adjacent in the sorted table and sampled together
+ * (a packet's hops and its duplicates), so each is one unit
+ * (vnfo_account_quantile_check_clusters()).  Two words per record. */
+static vnfo_status mem_quantile(vnfo_account_result *r, const vnfo_verifier *v, size_t scope,
+                                double q, uint64_t billed, const vnfo_account_options *o,
+                                size_t *count)
 {
-    for (size_t i = 0; i < v->n_recs; i++)
-        if (in_scope(&v->recs[i], scope)) {
-            vnfo_status s = vnfo_account_acc_add(acc, v->recs[i].mem);
-            if (s != VNFO_OK)
-                return s;
-        }
-    return VNFO_OK;
+    uint64_t *vals = vnfo__calloc(v->n_recs + 1, sizeof *vals);
+    uint64_t *mult = vnfo__calloc(v->n_recs + 1, sizeof *mult);
+    if (!vals || !mult) {
+        vnfo__free(vals);
+        vnfo__free(mult);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for memory values");
+    }
+    size_t n = 0, labels = 0;
+    const struct vrec *prev = NULL;
+    for (size_t i = 0; i < v->n_recs; i++) {
+        const struct vrec *rec = &v->recs[i];
+        if (!in_scope(rec, scope))
+            continue;
+        if (!prev || prev->label != rec->label || prev->epoch != rec->epoch)
+            mult[labels++] = 0;
+        mult[labels - 1]++;
+        vals[n++] = rec->mem;
+        prev = rec;
+    }
+    *count = n;
+    vnfo_status s = n ? vnfo_account_quantile_check_clusters(r, vals, mult, labels, q, billed, o)
+                      : VNFO_OK;
+    vnfo__free(vals);
+    vnfo__free(mult);
+    return s;
 }
 
 /* Bytes on the wire: one value per sampled packet, the wire length of the
@@ -167,6 +191,35 @@ static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, co
     return s;
 }
 
+/* Whether some sampled label carries several packets in the scope (two of
+ * its records at one chain position: duplicates).  The manifest's
+ * max_per_packet bounds one packet, and the Bernstein bound needs a bound
+ * per sampling unit, so it is not applied then. */
+static int labels_repeat(const vnfo_verifier *v, size_t scope)
+{
+    for (size_t i = 1; i < v->n_recs; i++) {
+        const struct vrec *a = &v->recs[i - 1], *b = &v->recs[i];
+        if (a->label == b->label && a->epoch == b->epoch && a->pos == b->pos && in_scope(a, scope) &&
+            in_scope(b, scope))
+            return 1;
+    }
+    return 0;
+}
+
+/* The Bernstein bound's M from the manifest (0: none), when it applies to
+ * the sample; *unused says why not. */
+static uint64_t bill_max(const char **unused, const vnfo_verifier *v, size_t i, size_t scope)
+{
+    uint64_t m = vnfo_manifest_billing_max_per_packet(v->manifest, i);
+    *unused = NULL;
+    if (m && labels_repeat(v, scope)) {
+        *unused = "sampled labels carry several packets (duplicates): max_per_packet bounds one "
+                  "packet, not a label";
+        return 0;
+    }
+    return m;
+}
+
 static double summary_quantile(vnfo_manifest_summary s)
 {
     switch (s) {
@@ -197,6 +250,8 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
         return inconclusive(report, name, "logs incomplete (see logs.integrity): the sample would be biased");
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.confidence = v->confidence;
+    const char *max_unused;
+    o.max_value = bill_max(&max_unused, v, i, scope);
     vnfo_account_result r;
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
     vnfo_status s;
@@ -237,8 +292,17 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
             }
             if (s == VNFO_OK)
                 s = vnfo_account_total_check(&r, acc, billed, v->rate, &o);
+        } else if (mem) {
+            size_t count = 0;
+            s = mem_quantile(&r, v, scope, summary_quantile(summary), billed, &o, &count);
+            if (s == VNFO_OK && count == 0) {
+                vnfo_account_acc_free(acc);
+                return inconclusive(report, name, "no sampled packet in scope");
+            }
         } else {
-            s = mem ? fill_values(acc, v, scope) : fill_sums(acc, v, scope, 0);
+            /* cycles per packet: one value per (epoch, label), already a
+             * unit of its own */
+            s = fill_sums(acc, v, scope, 0);
             if (s == VNFO_OK && vnfo_account_acc_count(acc) == 0) {
                 vnfo_account_acc_free(acc);
                 return inconclusive(report, name, "no sampled packet in scope");
@@ -257,7 +321,14 @@ static vnfo_status bill_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
         return s2 != VNFO_OK ? s2 : vnfo_report_evidence_text(e, "status", vnfo_status_name(s));
     }
     vnfo_report_entry *e;
-    return vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what);
+    s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what);
+    /* The manifest's M, applied (Bernstein when the total is too skewed for
+     * the corrected interval; method says which decided), or why not. */
+    if (s == VNFO_OK && o.max_value)
+        s = vnfo_report_evidence_uint(e, "max_per_packet", o.max_value);
+    if (s == VNFO_OK && max_unused)
+        s = vnfo_report_evidence_text(e, "max_per_packet_unused", max_unused);
+    return s;
 }
 
 /* Slack options of minimality bound i: either slack suffices when both are

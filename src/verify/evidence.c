@@ -65,6 +65,10 @@ vnfo_status vnfo__verify_account_entry(vnfo_report_entry **out, vnfo_report *rep
     }
     if (s == VNFO_OK && r->check == VNFO_ACCOUNT_CHECK_TOTAL)
         s = vnfo_report_evidence_bool(e, "cochran_ok", r->cochran_ok);
+    /* A clustered quantile interval reports its effective sample size. */
+    if (s == VNFO_OK && (r->check == VNFO_ACCOUNT_CHECK_QUANTILE ||
+                         (r->check == VNFO_ACCOUNT_CHECK_PERFORMANCE && r->rank_upper)))
+        s = opt_real(e, "effective_sample_size", r->statistic);
     if (s == VNFO_OK)
         s = opt_real(e, "sampling_probability", r->probability);
     if (s == VNFO_OK)

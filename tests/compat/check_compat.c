@@ -310,7 +310,30 @@ static vnfo_manifest *load_manifest(const char *name, uint8_t *digest)
     return m;
 }
 
-/* Every check of the frozen report has the same verdict in @p report. */
+/* Verdicts that differ from 0.1.0's for a reason docs/compatibility.md
+ * ("Verdict differences") gives; the reason is in the summary. */
+static const struct {
+    const char *set, *check, *was, *now, *reason;
+} documented[] = {
+    {"tagged", "bill.mem_bytes", "PASS", "INCONCLUSIVE",
+     "the needed interval end does not exist at this sample size"},
+};
+
+static int documented_difference(const char *set, const char *check, const char *was,
+                                 const vnfo_report_entry *got)
+{
+    for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++)
+        if (strcmp(documented[i].set, set) == 0 && strcmp(documented[i].check, check) == 0 &&
+            strcmp(documented[i].was, was) == 0 &&
+            strcmp(documented[i].now, vnfo_report_verdict_name(vnfo_report_entry_verdict(got))) == 0 &&
+            strstr(vnfo_report_entry_summary(got), documented[i].reason))
+            return 1;
+    return 0;
+}
+
+/* Every check of the frozen report has the same verdict in @p report, or
+ * a documented different one (then the overall verdict may differ too,
+ * never into FAIL). */
 static void assert_frozen_verdicts(const vnfo_report *report, const char *set, const char *what)
 {
     char rel[128], path[4096];
@@ -319,12 +342,18 @@ static void assert_frozen_verdicts(const vnfo_report *report, const char *set, c
     json_t *frozen = json_load_file(corpus(path, sizeof path, rel), 0, &e);
     ck_assert_msg(frozen != NULL, "%s: %s", path, e.text);
     size_t i, compared = 0;
+    int differs = 0;
     json_t *c;
     json_array_foreach(json_object_get(frozen, "checks"), i, c) {
         const char *name = json_string_value(json_object_get(c, "check"));
         const char *want = json_string_value(json_object_get(c, "verdict"));
         const vnfo_report_entry *got = vnfo_report_entry_find(report, name);
         ck_assert_msg(got != NULL, "%s, %s: no check %s", set, what, name);
+        if (documented_difference(set, name, want, got)) {
+            differs = 1;
+            compared++;
+            continue;
+        }
         ck_assert_msg(strcmp(vnfo_report_verdict_name(vnfo_report_entry_verdict(got)), want) == 0,
                       "%s, %s: %s is %s (%s), 0.1.0 said %s", set, what, name,
                       vnfo_report_verdict_name(vnfo_report_entry_verdict(got)),
@@ -332,8 +361,11 @@ static void assert_frozen_verdicts(const vnfo_report *report, const char *set, c
         compared++;
     }
     ck_assert_uint_ge(compared, 18);
-    ck_assert_str_eq(vnfo_report_verdict_name(vnfo_report_overall(report)),
-                     json_string_value(json_object_get(frozen, "verdict")));
+    if (differs)
+        ck_assert_int_ne(vnfo_report_overall(report), VNFO_REPORT_FAIL);
+    else
+        ck_assert_str_eq(vnfo_report_verdict_name(vnfo_report_overall(report)),
+                         json_string_value(json_object_get(frozen, "verdict")));
     json_decref(frozen);
 }
 

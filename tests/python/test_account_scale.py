@@ -259,6 +259,15 @@ def test_verdicts_agree_with_p_values():
             head = f"squantile 100 {q} {billed}" if mode == "squantile" else f"quantile {q} {billed}"
             lines.append(f"{head} {1 - alpha} " + " ".join(map(str, x)))
             kinds.append((mode, billed))
+    for _ in range(80):  # cluster samples: duplicates selected together
+        x = np.round(rng.lognormal(10, 1, 300)).astype(np.int64)
+        m = np.where(rng.uniform(size=300) < 0.3, rng.integers(2, 9, 300), 1)
+        q = float(rng.choice([0.5, 0.9, 0.95, 0.99]))
+        flat = np.repeat(x, m)
+        billed = int(np.quantile(flat, q) * rng.uniform(0.8, 1.25))
+        groups = " ".join(f"{mi} " + " ".join([str(xi)] * mi) for mi, xi in zip(m, x))
+        lines.append(f"cquantile {q} {billed} {1 - alpha} {groups}")
+        kinds.append(("cquantile", billed))
     answers = probe(lines)
     for (kind, extra), answer in zip(kinds, answers):
         f = answer.split()

@@ -143,3 +143,32 @@ def test_add_many_takes_plain_buffers_and_sequences_alike():
     res, first = A.minimality_check_pairs(array.array("Q", [10, 30]), [10, 20],
                                           slack_mode="abs", slack_abs=5)
     assert (res.violations, first) == (1, 1)
+
+
+def test_cluster_checks():
+    """Labels with duplicates: the clustered quantile and SLA checks widen
+    their intervals by the effective sample size; with one packet per label
+    they are the plain checks."""
+    base = [1000 + 5 * i for i in range(200)]
+    values = [v for v in base for _ in range(5)]
+    mult = [5] * 200
+    plain = A.Accumulator().add_many(values).quantile_check(0.5, 1560)
+    clustered = A.quantile_check_clusters(values, mult, 0.5, 1560)
+    assert plain.verdict == "overcharged" and clustered.verdict == "consistent"
+    assert clustered.interval == (1405.0, 1590.0)
+    assert abs(clustered.statistic - 199) < 1e-6
+    single = A.quantile_check_clusters(base, [1] * 200, 0.5, 1500)
+    assert single.interval == A.Accumulator().add_many(base).quantile_check(0.5, 1500).interval
+    mean = A.performance_check_clusters(values, mult, "mean", 1520)
+    assert mean.verdict == "inconclusive" and mean.upper > 1550
+    count = A.count_check_clusters(mult, 10000, "1/10")
+    assert count.verdict == "consistent"
+    mini = A.minimality_check_clusters([5] * 80, [5 if i % 10 == 0 else 0 for i in range(80)],
+                                       tolerated_rate=0.05)
+    assert mini.verdict == "inconclusive"
+    with pytest.raises(vnfo.errors.Error) as err:
+        A.quantile_check_clusters(values, [5] * 199, 0.5, 1500)
+    assert "the multiplicities add up to 995" in str(err.value)
+    with pytest.raises(vnfo.errors.Error) as err:
+        A.quantile_check_clusters([1, 2], [2, 0], 0.5, 1)
+    assert "label 1 has multiplicity 0" in str(err.value)

@@ -351,6 +351,63 @@ def minimality_check_pairs(provider, reference, **options) -> Tuple[Result, Opti
     return res, (int(first[0]) if res.violations else None)
 
 
+def _clusters(values, multiplicity) -> Tuple[Any, Any, int]:
+    """Packet values label by label and the packets per label, as C arrays;
+    the values must number sum(multiplicity)."""
+    v, nv = _u64_array(values)
+    m, nm = _u64_array(multiplicity)
+    total = sum(int(m[i]) for i in range(nm))
+    if total != nv:
+        raise_status(lib.VNFO_E_INVALID_ARGUMENT,
+                     message=f"clusters: {nv} values, but the multiplicities add up to {total}")
+    return v, m, nm
+
+
+def count_check_clusters(multiplicity, billed_packets: int, probability, **options) -> Result:
+    """The billed packet count against sampled labels with their
+    multiplicities (duplicates are sampled together)."""
+    m, nm = _u64_array(multiplicity)
+    r = _result()
+    check(lib.vnfo_account_count_check_clusters(r, m, nm, billed_packets, _rational(probability),
+                                                _options(**options)))
+    return Result._from_c(r)
+
+
+def minimality_check_clusters(checked, violations, **options) -> Result:
+    """Minimality from per-label counts: packets checked and violations."""
+    c, nc = _u64_array(checked)
+    v, nv = _u64_array(violations)
+    if nc != nv:
+        raise_status(lib.VNFO_E_INVALID_ARGUMENT,
+                     message=f"minimality: {nc} labels checked, {nv} violation counts")
+    r = _result()
+    check(lib.vnfo_account_minimality_check_clusters(r, c, v, nc, _options(**options)))
+    return Result._from_c(r)
+
+
+def quantile_check_clusters(values, multiplicity, q: float, billed_value: int,
+                            **options) -> Result:
+    """A billed quantile against a cluster sample: ``values`` label by label,
+    ``multiplicity`` the packets of each label (the effective sample size
+    is in ``statistic``)."""
+    v, m, nm = _clusters(values, multiplicity)
+    r = _result()
+    check(lib.vnfo_account_quantile_check_clusters(r, v, m, nm, q, billed_value,
+                                                   _options(**options)))
+    return Result._from_c(r)
+
+
+def performance_check_clusters(values, multiplicity, metric: str, reference: float,
+                               **options) -> Result:
+    """An SLA metric of a cluster sample (the mean as a ratio estimator
+    with its cluster variance; quantiles with the effective sample size)."""
+    v, m, nm = _clusters(values, multiplicity)
+    r = _result()
+    check(lib.vnfo_account_performance_check_clusters(r, v, m, nm, _METRICS[metric], reference,
+                                                      _options(**options)))
+    return Result._from_c(r)
+
+
 def slack_exceeded(provider: int, reference: int, **options) -> bool:
     """Whether one provider value exceeds the reference plus slack."""
     out = ffi.new("int *")

@@ -201,7 +201,10 @@ class Manifest:
                 "resources": [{"resource": _s(lib.vnfo_manifest_billing_resource_name(c, i)),
                                "summary": _s(lib.vnfo_manifest_summary_name(
                                    lib.vnfo_manifest_billing_summary(c, i))),
-                               "scope": self._scope(lib.vnfo_manifest_billing_scope_index(c, i))}
+                               "scope": self._scope(lib.vnfo_manifest_billing_scope_index(c, i)),
+                               # Bernstein's M; None when the manifest has none
+                               "max_per_packet": int(lib.vnfo_manifest_billing_max_per_packet(c, i))
+                               or None}
                               for i in range(lib.vnfo_manifest_billing_count(c))]}
 
     @property

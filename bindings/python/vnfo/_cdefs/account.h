@@ -175,16 +175,12 @@ vnfo_status vnfo_account_count_check(vnfo_account_result *out, uint64_t sampled,
                                               uint64_t billed_packets, vnfo_rational p,
                                               const vnfo_account_options *opts);
 vnfo_status vnfo_account_acc_add_cluster(vnfo_account_acc *acc, const uint64_t *values,
-                                         size_t count);
+                                                  size_t count);
 uint64_t vnfo_account_acc_unit_count(const vnfo_account_acc *acc);
 vnfo_status vnfo_account_count_check_clusters(vnfo_account_result *out,
-                                              const uint64_t *multiplicity, size_t labels,
-                                              uint64_t billed_packets, vnfo_rational p,
-                                              const vnfo_account_options *opts);
-vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
-                                                   const uint64_t *checked,
-                                                   const uint64_t *violations, size_t labels,
-                                                   const vnfo_account_options *opts);
+                                                       const uint64_t *multiplicity, size_t labels,
+                                                       uint64_t billed_packets, vnfo_rational p,
+                                                       const vnfo_account_options *opts);
 vnfo_status vnfo_account_quantile_check(vnfo_account_result *out, vnfo_account_acc *acc,
                                                  double q, uint64_t billed_value,
                                                  const vnfo_account_options *opts);
@@ -198,9 +194,27 @@ vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *out,
                                                          const uint64_t *provider,
                                                          const uint64_t *reference, size_t count,
                                                          const vnfo_account_options *opts);
+vnfo_status vnfo_account_minimality_check_clusters(vnfo_account_result *out,
+                                                            const uint64_t *checked,
+                                                            const uint64_t *violations,
+                                                            size_t labels,
+                                                            const vnfo_account_options *opts);
 vnfo_status vnfo_account_performance_check(vnfo_account_result *out, vnfo_account_acc *acc,
                                                     vnfo_account_metric metric, double reference,
                                                     const vnfo_account_options *opts);
+vnfo_status vnfo_account_quantile_check_clusters(vnfo_account_result *out,
+                                                          const uint64_t *values,
+                                                          const uint64_t *multiplicity,
+                                                          size_t labels, double q,
+                                                          uint64_t billed_value,
+                                                          const vnfo_account_options *opts);
+vnfo_status vnfo_account_performance_check_clusters(vnfo_account_result *out,
+                                                             const uint64_t *values,
+                                                             const uint64_t *multiplicity,
+                                                             size_t labels,
+                                                             vnfo_account_metric metric,
+                                                             double reference,
+                                                             const vnfo_account_options *opts);
 const char *vnfo_account_verdict_name(vnfo_account_verdict verdict);
 const char *vnfo_account_method_name(vnfo_account_method method);
 const char *vnfo_account_reason_text(vnfo_account_reason reason);

@@ -182,6 +182,7 @@ vnfo_manifest_resource vnfo_manifest_billing_resource(const vnfo_manifest *manif
 const char *vnfo_manifest_billing_resource_name(const vnfo_manifest *manifest, size_t i);
 vnfo_manifest_summary vnfo_manifest_billing_summary(const vnfo_manifest *manifest, size_t i);
 size_t vnfo_manifest_billing_scope_index(const vnfo_manifest *manifest, size_t i);
+uint64_t vnfo_manifest_billing_max_per_packet(const vnfo_manifest *manifest, size_t i);
 double vnfo_manifest_verification_confidence(const vnfo_manifest *manifest);
 uint64_t vnfo_manifest_verification_clock_skew_us(const vnfo_manifest *manifest);
 size_t vnfo_manifest_minimality_count(const vnfo_manifest *manifest);

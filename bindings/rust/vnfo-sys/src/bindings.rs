@@ -433,7 +433,7 @@ pub struct vnfo_account_result {
     pub p_value: f64,
     #[doc = "< √V\u{302}, or s/√n; NaN when n/a."]
     pub std_error: f64,
-    #[doc = "< z or t statistic; NaN when n/a."]
+    #[doc = "< z or t statistic; clustered quantile: the effective sample size n*; NaN when n/a."]
     pub statistic: f64,
     #[doc = "< Total/clustered count: skewness of the estimate; mean: G1/sqrt(n); NaN when undefined."]
     pub skewness: f64,
@@ -4546,6 +4546,8 @@ extern "C" {
     ) -> vnfo_manifest_summary;
     #[doc = " @brief Chain index billing entry @p i is restricted to, or\n        VNFO_MANIFEST_SCOPE_CHAIN when it covers the whole chain.\n @par Thread safety: safe."]
     pub fn vnfo_manifest_billing_scope_index(manifest: *const vnfo_manifest, i: usize) -> usize;
+    #[doc = " @brief The most one packet may use of billing entry @p i's resource\n        (\"max_per_packet\"): the maximum M of the Bernstein bound the\n        verifier falls back on when the total is too skewed for the\n        corrected interval (docs/accounting.md).\n @return M, or 0 when the entry has none (or @p i is out of range).\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_manifest_billing_max_per_packet(manifest: *const vnfo_manifest, i: usize) -> u64;
     #[doc = " @brief Confidence of verdicts, in (0, 1).  @par Thread safety: safe."]
     pub fn vnfo_manifest_verification_confidence(manifest: *const vnfo_manifest) -> f64;
     #[doc = " @brief Tolerated clock skew between nodes, microseconds.  @par Thread safety: safe."]
@@ -4803,7 +4805,7 @@ extern "C" {
         count: usize,
         opts: *const vnfo_account_options,
     ) -> vnfo_status;
-    #[doc = " @brief Minimality from a cluster sample: per sampled label, the packets\n        checked and how many of them violated their slack.\n\n Packets of one label are sampled together and tend to violate together,\n so the violation rate Σv/Σm gets Korn and Graubard's effective sample\n size n* = p\u{302}(1-p\u{302})/V\u{302} (V\u{302} the cluster variance of the ratio, n* <= n;\n n when no or every packet violates) in place of n in the\n Clopper-Pearson bounds and tails.  With every label checked once it is\n vnfo_account_minimality_check().  Reads confidence and tolerated_rate.\n @param[out] out The result (its version set by the caller).\n @param checked Packets checked per label (each >= 1).\n @param violations Violations per label (each <= checked).\n @param labels Number of labels.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_minimality_check(), plus VNFO_E_OVERFLOW.\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    #[doc = " @brief Minimality from a cluster sample: per sampled label, the packets\n        checked and how many of them violated their slack.\n\n Packets of one label are sampled together and tend to violate together,\n so the violation rate Σv/Σm gets Korn and Graubard's effective sample\n size n* = p\u{302}(1-p\u{302})/V\u{302} (V\u{302} the cluster variance of the ratio), capped at\n the fully correlated n²/Σm² (n when no or every packet violates: no\n variance to read), in place of n in the Clopper-Pearson bounds and tails.  With every label checked once it is\n vnfo_account_minimality_check().  Reads confidence and tolerated_rate.\n @param[out] out The result (its version set by the caller).\n @param checked Packets checked per label (each >= 1).\n @param violations Violations per label (each <= checked).\n @param labels Number of labels.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_minimality_check(), plus VNFO_E_OVERFLOW.\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
     pub fn vnfo_account_minimality_check_clusters(
         out: *mut vnfo_account_result,
         checked: *const u64,
@@ -4815,6 +4817,26 @@ extern "C" {
     pub fn vnfo_account_performance_check(
         out: *mut vnfo_account_result,
         acc: *mut vnfo_account_acc,
+        metric: vnfo_account_metric,
+        reference: f64,
+        opts: *const vnfo_account_options,
+    ) -> vnfo_status;
+    #[doc = " @brief Is a billed quantile consistent with a cluster sample (labels\n        with their multiplicities)?\n\n Hash sampling selects every packet of a label together, so the packets\n are not independent draws.  The interval [x_(l), x_(u)] of the population\n q-quantile takes its ranks from Bin(n*, q), a rank j standing for\n j·n* / n draws, where n* <= n is the effective sample size of the\n estimated CDF at the sample quantile (Woodruff's interval with Korn and\n Graubard's n* = F(1-F)/V\u{302}, V\u{302} the cluster variance of F from per-label\n counts; capped at, and equal when F is 0 or 1 to, the fully correlated\n n²/Σm²).  n* is reported in @c statistic.\n Verdict and p-value come from the same tails, as in\n vnfo_account_quantile_check(), which this is when every multiplicity is\n 1.  Reads confidence.  Allocates 8 bytes per value (an exact copy).\n @param[out] out The result (its version set by the caller).\n @param values The Σm packet values, label by label (label i's\n        multiplicity[i] values consecutive).\n @param multiplicity Packets of each sampled label (each >= 1).\n @param labels Number of sampled labels.\n @param q The quantile billed, in (0, 1).\n @param billed_value The billed quantile value.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_quantile_check(), plus VNFO_E_ACCOUNT_VALUE (a\n         multiplicity of 0), VNFO_E_OVERFLOW and VNFO_E_NO_MEMORY.\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_quantile_check_clusters(
+        out: *mut vnfo_account_result,
+        values: *const u64,
+        multiplicity: *const u64,
+        labels: usize,
+        q: f64,
+        billed_value: u64,
+        opts: *const vnfo_account_options,
+    ) -> vnfo_status;
+    #[doc = " @brief A performance metric of a cluster sample (labels with their\n        multiplicities) against the reference plus the SLA slack.\n\n MEAN: the ratio estimator Σy/Σm over the labels with its cluster\n variance L/(L-1)·Σ(y_i - ȳm_i)²/n², L - 1 degrees of freedom, and Hall's\n correction for the skewness of Σ(y_i - ȳm_i) (the same skew guard as\n vnfo_account_performance_check()).  Quantile metrics: the interval of\n vnfo_account_quantile_check_clusters().  MAX: the largest value.  With\n every multiplicity 1 this is vnfo_account_performance_check().  Reads\n confidence, slack_* and quantile.  Allocates 8 bytes per value.\n @param[out] out The result (its version set by the caller).\n @param values The Σm packet values (delays), label by label.\n @param multiplicity Packets of each sampled label (each >= 1).\n @param labels Number of sampled labels.\n @param metric Which statistic to compare.\n @param reference The reference implementation's value of that statistic.\n @param opts Options, or NULL for the defaults.\n @return As vnfo_account_performance_check(), plus VNFO_E_ACCOUNT_VALUE\n         (a multiplicity of 0) and VNFO_E_OVERFLOW.\n @par Thread safety: safe.\n @since 0.2 (VNFO_1.1)"]
+    pub fn vnfo_account_performance_check_clusters(
+        out: *mut vnfo_account_result,
+        values: *const u64,
+        multiplicity: *const u64,
+        labels: usize,
         metric: vnfo_account_metric,
         reference: f64,
         opts: *const vnfo_account_options,
