@@ -532,6 +532,14 @@ static inline void prefetch_entry(const struct ft_entry *e)
     __builtin_prefetch(first + sizeof *e - 1, 0, 3);
 }
 
+/* Loads the last byte of an entry (the line after its first when it
+ * straddles two) for its side effect on the cache only. */
+static inline void touch_last_line(const struct ft_entry *e)
+{
+    uint8_t last = ((const volatile uint8_t *)e)[sizeof *e - 1];
+    (void)last;
+}
+
 /* Per-packet state of a generate chunk between the pipeline's stages. */
 struct gen_slot {
     uint64_t hash;
@@ -669,7 +677,11 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
 /* Consume is a few ns of work a packet, too little to hide a miss behind
  * a few packets: a chunk prefetches all its entries first (and, for IPv6
  * flows, the pairs their keys are in: a second, dependent line), then
- * fills the contexts. */
+ * resolves every tag in a tight loop, then fills the contexts from lines
+ * that have all arrived.  Resolving inside the fill loop instead kept the
+ * burst at 1.7x the single-call rate (28 ns a packet at 1M flows, 20 now):
+ * the core holds only a few 60-instruction fills in flight, and prefetches
+ * it dropped when its miss buffers were full came back as serial misses. */
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
@@ -684,9 +696,21 @@ static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
             if (e && (e->flags & FT_V6))
                 __builtin_prefetch(&t->v6[e->k.v6], 0, 3);
         }
-    vnfo_status first = VNFO_OK;
+    /* Resolve every tag before filling any context: a tight loop of loads
+     * keeps many misses in flight, where the fill loop (60 instructions a
+     * packet) would hold only a few, and prefetches the core dropped for
+     * want of miss buffers are loaded here all the same.  The load of the
+     * entry's last byte brings its second line when it straddles two. */
+    const struct ft_entry *found[BURST_CHUNK];
     for (size_t i = 0; i < n; i++) {
         const struct ft_entry *e = live_entry(t, tags[i]);
+        if (e)
+            touch_last_line(e);
+        found[i] = e;
+    }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        const struct ft_entry *e = found[i];
         status[i] = e ? VNFO_OK : VNFO_E_FLOWTAG_UNKNOWN;
         if (e)
             context_fill(&out[i], t, e);
