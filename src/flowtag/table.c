@@ -101,11 +101,19 @@ void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
     list_append(t->links, &t->free_list, slot);
 }
 
-static uint32_t free_pop(vnfo_flowtag_table *t)
+/* Takes the head of the free FIFO (there is one: callers check): the
+ * head has no predecessor, so only its successor's link changes. */
+static inline uint32_t free_pop(vnfo_flowtag_table *t)
 {
     uint32_t slot = t->free_list.head;
-    if (slot)
-        list_unlink(t->links, &t->free_list, slot);
+    struct ft_link *l = &t->links[slot];
+    uint32_t next = l->next;
+    t->free_list.head = next;
+    if (next)
+        t->links[next].prev = 0;
+    else
+        t->free_list.tail = 0;
+    l->prev = l->next = 0;
     return slot;
 }
 
@@ -354,15 +362,23 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
 
 /* ---- bindings ------------------------------------------------------------ */
 
-vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
-                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
-                               uint32_t spi, uint32_t epoch, uint64_t time)
+/* The body of vnfo__flowtag_bind(), inlined into the new-flow path of
+ * generate: an IPv4 flow (what a NAT binds nearly always) stores its keys
+ * in line without the call and the IPv6 pool's bookkeeping. */
+static inline __attribute__((always_inline)) vnfo_status
+bind_slot(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag, const vnfo_flow_key *orig,
+          uint64_t hash, const vnfo_flow_key *rew, uint32_t spi, uint32_t epoch, uint64_t time)
 {
     struct ft_entry *e = &t->entries[slot];
     e->flags &= (uint8_t)~FT_V6;
-    vnfo_status s = entry_store_keys(t, e, orig, rew);
-    if (s != VNFO_OK)
-        return s;
+    if (VNFO_LIKELY(orig->ip_version == 4 && rew->ip_version == 4)) {
+        v4_store(&e->k.v4.orig, &e->orig_proto, orig);
+        v4_store(&e->k.v4.rew, &e->rew_proto, rew);
+    } else {
+        vnfo_status s = entry_store_keys(t, e, orig, rew);
+        if (s != VNFO_OK)
+            return s;
+    }
     e->flags |= FT_LIVE;
     e->tag = tag;
     e->spi = spi;
@@ -372,6 +388,13 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     vnfo__flowtag_index_insert(t, hash, slot);
     t->live++;
     return VNFO_OK;
+}
+
+vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
+                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                               uint32_t spi, uint32_t epoch, uint64_t time)
+{
+    return bind_slot(t, slot, tag, orig, hash, rew, spi, epoch, time);
 }
 
 /* Inlined into every per-packet call (consume, generate, their bursts):
@@ -460,7 +483,7 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
         return VNFO_E_FLOWTAG_FULL;
     uint32_t slot = free_pop(t);
     uint32_t tag = vnfo__flowtag_next_tag(t, slot, t->entries[slot].tag);
-    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
+    bind_slot(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, &t->entries[slot]);
     return VNFO_OK;
 }
