@@ -101,11 +101,19 @@ void vnfo__flowtag_free_push(vnfo_flowtag_table *t, uint32_t slot)
     list_append(t->links, &t->free_list, slot);
 }
 
-static uint32_t free_pop(vnfo_flowtag_table *t)
+/* Takes the head of the free FIFO (there is one: callers check): the
+ * head has no predecessor, so only its successor's link changes. */
+static inline uint32_t free_pop(vnfo_flowtag_table *t)
 {
     uint32_t slot = t->free_list.head;
-    if (slot)
-        list_unlink(t->links, &t->free_list, slot);
+    struct ft_link *l = &t->links[slot];
+    uint32_t next = l->next;
+    t->free_list.head = next;
+    if (next)
+        t->links[next].prev = 0;
+    else
+        t->free_list.tail = 0;
+    l->prev = l->next = 0;
     return slot;
 }
 
@@ -354,15 +362,23 @@ static vnfo_status entry_store_keys(vnfo_flowtag_table *t, struct ft_entry *e,
 
 /* ---- bindings ------------------------------------------------------------ */
 
-vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
-                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
-                               uint32_t spi, uint32_t epoch, uint64_t time)
+/* The body of vnfo__flowtag_bind(), inlined into the new-flow path of
+ * generate: an IPv4 flow (what a NAT binds nearly always) stores its keys
+ * in line without the call and the IPv6 pool's bookkeeping. */
+static inline __attribute__((always_inline)) vnfo_status
+bind_slot(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag, const vnfo_flow_key *orig,
+          uint64_t hash, const vnfo_flow_key *rew, uint32_t spi, uint32_t epoch, uint64_t time)
 {
     struct ft_entry *e = &t->entries[slot];
     e->flags &= (uint8_t)~FT_V6;
-    vnfo_status s = entry_store_keys(t, e, orig, rew);
-    if (s != VNFO_OK)
-        return s;
+    if (VNFO_LIKELY(orig->ip_version == 4 && rew->ip_version == 4)) {
+        v4_store(&e->k.v4.orig, &e->orig_proto, orig);
+        v4_store(&e->k.v4.rew, &e->rew_proto, rew);
+    } else {
+        vnfo_status s = entry_store_keys(t, e, orig, rew);
+        if (s != VNFO_OK)
+            return s;
+    }
     e->flags |= FT_LIVE;
     e->tag = tag;
     e->spi = spi;
@@ -372,6 +388,13 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
     vnfo__flowtag_index_insert(t, hash, slot);
     t->live++;
     return VNFO_OK;
+}
+
+vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t tag,
+                               const vnfo_flow_key *orig, uint64_t hash, const vnfo_flow_key *rew,
+                               uint32_t spi, uint32_t epoch, uint64_t time)
+{
+    return bind_slot(t, slot, tag, orig, hash, rew, spi, epoch, time);
 }
 
 /* Inlined into every per-packet call (consume, generate, their bursts):
@@ -460,7 +483,7 @@ static vnfo_status bind_new(vnfo_flowtag_event *out, vnfo_flowtag_table *t,
         return VNFO_E_FLOWTAG_FULL;
     uint32_t slot = free_pop(t);
     uint32_t tag = vnfo__flowtag_next_tag(t, slot, t->entries[slot].tag);
-    vnfo__flowtag_bind(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
+    bind_slot(t, slot, tag, orig, hash, rew, spi, epoch, now); /* room checked above */
     event_fill(out, VNFO_FLOWTAG_EVENT_BIND, now, t, &t->entries[slot]);
     return VNFO_OK;
 }
@@ -530,6 +553,14 @@ static inline void prefetch_entry(const struct ft_entry *e)
     const char *first = (const char *)e;
     __builtin_prefetch(first, 0, 3);
     __builtin_prefetch(first + sizeof *e - 1, 0, 3);
+}
+
+/* Loads the last byte of an entry (the line after its first when it
+ * straddles two) for its side effect on the cache only. */
+static inline void touch_last_line(const struct ft_entry *e)
+{
+    uint8_t last = ((const volatile uint8_t *)e)[sizeof *e - 1];
+    (void)last;
 }
 
 /* Per-packet state of a generate chunk between the pipeline's stages. */
@@ -669,7 +700,11 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
 /* Consume is a few ns of work a packet, too little to hide a miss behind
  * a few packets: a chunk prefetches all its entries first (and, for IPv6
  * flows, the pairs their keys are in: a second, dependent line), then
- * fills the contexts. */
+ * resolves every tag in a tight loop, then fills the contexts from lines
+ * that have all arrived.  Resolving inside the fill loop instead kept the
+ * burst at 1.7x the single-call rate (28 ns a packet at 1M flows, 20 now):
+ * the core holds only a few 60-instruction fills in flight, and prefetches
+ * it dropped when its miss buffers were full came back as serial misses. */
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
@@ -684,9 +719,21 @@ static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
             if (e && (e->flags & FT_V6))
                 __builtin_prefetch(&t->v6[e->k.v6], 0, 3);
         }
-    vnfo_status first = VNFO_OK;
+    /* Resolve every tag before filling any context: a tight loop of loads
+     * keeps many misses in flight, where the fill loop (60 instructions a
+     * packet) would hold only a few, and prefetches the core dropped for
+     * want of miss buffers are loaded here all the same.  The load of the
+     * entry's last byte brings its second line when it straddles two. */
+    const struct ft_entry *found[BURST_CHUNK];
     for (size_t i = 0; i < n; i++) {
         const struct ft_entry *e = live_entry(t, tags[i]);
+        if (e)
+            touch_last_line(e);
+        found[i] = e;
+    }
+    vnfo_status first = VNFO_OK;
+    for (size_t i = 0; i < n; i++) {
+        const struct ft_entry *e = found[i];
         status[i] = e ? VNFO_OK : VNFO_E_FLOWTAG_UNKNOWN;
         if (e)
             context_fill(&out[i], t, e);
