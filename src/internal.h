@@ -29,6 +29,8 @@ void *vnfo__realloc(void *ptr, size_t size);
 void *vnfo__reallocarray(void *ptr, size_t n, size_t size);
 void vnfo__free(void *ptr);
 char *vnfo__strdup(const char *s);
+/* Asks for huge pages for a large block just allocated (a hint; see alloc.c). */
+void vnfo__memory_advise_large(void *p, size_t len);
 
 /* Records status and a formatted message as the calling thread's last error
  * and returns status, so a failing path reads

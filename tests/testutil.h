@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <vnfo/vnfo.h>
 
@@ -18,6 +19,31 @@
     } while (0)
 
 /* Runs one suite and returns the process exit code for make check. */
+/* CPU seconds of this process (all its threads).  A test that bounds time
+ * asserts complexity, not machine speed: it compares the CPU time of n and
+ * of k*n items in the same run (see vnfo_test_assert_scaling), never wall
+ * time, which a loaded machine or valgrind stretches by any factor. */
+static inline double vnfo_test_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Fails unless going from `small` to `large` items (large/small = k) cost
+ * under 2k times the CPU time: linear or n log n work passes with room to
+ * spare, quadratic work (k*k) fails for k >= 4.  A floor of 1 ms on the
+ * small run keeps a clock tick from deciding. */
+#define vnfo_test_assert_scaling(what, small, t_small, large, t_large)                        \
+    do {                                                                                    \
+        double k_ = (double)(large) / (double)(small);                                      \
+        double base_ = (t_small) > 1e-3 ? (t_small) : 1e-3;                                 \
+        ck_assert_msg((t_large) < 2.0 * k_ * base_,                                         \
+                      "%s: %.0f items took %.3f s of CPU, %.0f items %.3f s (%.1fx for %.0fx)", \
+                      (what), (double)(small), (t_small), (double)(large), (t_large),       \
+                      (t_large) / base_, k_);                                               \
+    } while (0)
+
 static inline int vnfo_test_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

@@ -50,7 +50,7 @@ static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_ve
 {
     *mult = NULL;
     *labels = 0;
-    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    struct label_key *keys = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *keys); /* written before read */
     uint64_t *m = vnfo__calloc(v->n_recs + 1, sizeof *m);
     if (!keys || !m) {
         vnfo__free(keys);
@@ -159,8 +159,8 @@ static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, co
                                    size_t scope)
 {
     *unstated = 0;
-    struct wire_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
-    uint64_t *vals = vnfo__calloc(v->n_recs + 1, sizeof *vals);
+    struct wire_key *keys = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *keys); /* written before read */
+    uint64_t *vals = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *vals);
     if (!keys || !vals) {
         vnfo__free(keys);
         vnfo__free(vals);
@@ -360,7 +360,7 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     uint64_t checked = 0;
     /* Checked packets keyed by label: duplicates of a label are sampled,
      * and tend to violate, together (vnfo_account_minimality_check_clusters). */
-    struct label_key *keys = vnfo__calloc(v->n_recs + 1, sizeof *keys);
+    struct label_key *keys = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *keys); /* written before read */
     if (!keys)
         return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for minimality labels");
     /* Violating labels, kept for the examples (the report caps them). */

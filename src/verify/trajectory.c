@@ -50,7 +50,7 @@ struct scan {
 };
 
 /* Sorting moves 32-byte keys, not 176-byte records; the records are then
- * permuted into order in place (no second table).  The keys carry all the
+ * gathered into a sorted copy (see gather_range).  The keys carry all the
  * order needs, t_in included, and end in the record's index: the order is
  * total, so every correct sort gives the same table, however many threads
  * share it. */
@@ -59,18 +59,121 @@ struct sort_key {
     uint32_t pos, idx;
 };
 
-static int cmp_key(const void *pa, const void *pb)
+static inline int key_less(const struct sort_key *a, const struct sort_key *b)
 {
-    const struct sort_key *a = pa, *b = pb;
     if (a->label != b->label)
-        return a->label < b->label ? -1 : 1;
+        return a->label < b->label;
     if (a->epoch != b->epoch)
-        return a->epoch < b->epoch ? -1 : 1;
+        return a->epoch < b->epoch;
     if (a->pos != b->pos)
-        return a->pos < b->pos ? -1 : 1;
+        return a->pos < b->pos;
     if (a->t_in != b->t_in)
-        return a->t_in < b->t_in ? -1 : 1;
-    return (a->idx > b->idx) - (a->idx < b->idx);
+        return a->t_in < b->t_in;
+    return a->idx < b->idx;
+}
+
+/* The keys sorted by an introsort typed for them: the comparison inlined
+ * (qsort's call per comparison and its merge buffer cost more than the
+ * sort itself), quicksort with a median of three, insertion sort for short
+ * ranges, and heapsort past 2 log2 n levels, so that no order of labels
+ * makes it worse than O(n log n).  Keys are distinct (they end in the
+ * index), so every correct sort gives the same order. */
+#define KEY_SORT_SHORT 16
+
+static void key_insertion_sort(struct sort_key *k, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct sort_key x = k[i];
+        size_t j = i;
+        for (; j > 0 && key_less(&x, &k[j - 1]); j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
+static void key_sift_down(struct sort_key *k, size_t i, size_t n)
+{
+    struct sort_key x = k[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && key_less(&k[c], &k[c + 1]))
+            c++;
+        if (!key_less(&x, &k[c]))
+            break;
+        k[i] = k[c];
+        i = c;
+    }
+    k[i] = x;
+}
+
+static void key_heap_sort(struct sort_key *k, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        key_sift_down(k, i, n);
+    for (size_t e = n; e-- > 1;) {
+        struct sort_key t = k[0];
+        k[0] = k[e];
+        k[e] = t;
+        key_sift_down(k, 0, e);
+    }
+}
+
+static void key_swap(struct sort_key *a, struct sort_key *b)
+{
+    struct sort_key t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Hoare's partition around the median of k[0], k[n/2], k[n-1] (n > 2):
+ * returns j with k[0..j] <= pivot <= k[j+1..n-1], both sides non-empty. */
+static size_t key_partition(struct sort_key *k, size_t n)
+{
+    size_t mid = n / 2;
+    if (key_less(&k[mid], &k[0]))
+        key_swap(&k[mid], &k[0]);
+    if (key_less(&k[n - 1], &k[mid]))
+        key_swap(&k[n - 1], &k[mid]);
+    if (key_less(&k[mid], &k[0]))
+        key_swap(&k[mid], &k[0]);
+    struct sort_key p = k[mid];
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (key_less(&k[i], &p))
+            i++;
+        while (key_less(&p, &k[j]))
+            j--;
+        if (i >= j)
+            return j;
+        key_swap(&k[i], &k[j]);
+        i++;
+        j--;
+    }
+}
+
+static void key_sort(struct sort_key *k, size_t n)
+{
+    unsigned depth = 0;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    while (n > KEY_SORT_SHORT) {
+        if (depth-- == 0) {
+            key_heap_sort(k, n);
+            return;
+        }
+        size_t j = key_partition(k, n) + 1; /* [0, j) and [j, n) */
+        if (j < n - j) { /* recurse into the smaller side: O(log n) stack */
+            key_sort(k, j);
+            k += j;
+            n -= j;
+        } else {
+            key_sort(k + j, n - j);
+            n = j;
+        }
+    }
+    key_insertion_sort(k, n);
 }
 
 /* Shards of the label space: keys are placed by the top bits of their
@@ -98,7 +201,7 @@ static void shard_sort(void *ctx, size_t i, unsigned worker)
 {
     (void)worker;
     struct shards *sh = ctx;
-    vnfo__sort(sh->k + sh->start[i], sh->start[i + 1] - sh->start[i], sizeof *sh->k, cmp_key);
+    key_sort(sh->k + sh->start[i], sh->start[i + 1] - sh->start[i]);
 }
 
 static size_t shard_of(uint64_t label)
@@ -202,6 +305,8 @@ static vnfo_status sort_records(vnfo_verifier *v)
     if (!sh || !k || !sorted)
         s = vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory sorting records");
     if (s == VNFO_OK) {
+        vnfo__memory_advise_large(k, v->n_recs * sizeof *k);
+        vnfo__memory_advise_large(sorted, v->n_recs * sizeof *sorted);
         sh->k = k;
         sh->recs = v->recs;
         sh->n = v->n_recs;
