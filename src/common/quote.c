@@ -56,6 +56,14 @@ void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t ma
     out[e] = '\0';
 }
 
+vnfo__shown_name vnfo__shown(const char *name)
+{
+    vnfo__shown_name out;
+    size_t len = name ? strlen(name) : 0;
+    vnfo__quote(out.s, sizeof out.s, name ? name : "", len, len);
+    return out;
+}
+
 size_t vnfo__utf8_put(unsigned char out[4], unsigned cp)
 {
     if (cp < 0x80) {

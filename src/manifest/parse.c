@@ -110,7 +110,10 @@ vnfo_status vnfo_manifest_parse(vnfo_manifest **out, const char *text, size_t le
     if (!out || (!text && len))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_manifest_parse: NULL argument");
     *out = NULL;
-    mf_ctx c = {.name = name ? name : "<buffer>", .text = text ? text : "", .len = len};
+    /* The name is the caller's (a file name a provider may choose): every
+     * message shows it escaped. */
+    vnfo__shown_name shown = vnfo__shown(name ? name : "<buffer>");
+    mf_ctx c = {.name = shown.s, .text = text ? text : "", .len = len};
     if (len > VNFO_MANIFEST_MAX_BYTES)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %zu bytes, more than the limit of %d",
                            c.name, len, VNFO_MANIFEST_MAX_BYTES);
