@@ -153,6 +153,20 @@ START_TEST(test_manifest_name_escaped)
 }
 END_TEST
 
+/* jansson's "near '<input>'" quotes the input raw: the manifest reader
+ * escapes it as the bill reader does (found by fuzz_manifest; corpus file
+ * tests/corpus/manifest/jansson-near-control-byte). */
+START_TEST(test_manifest_jansson_text_escaped)
+{
+    vnfo_manifest *m = NULL;
+    ck_assert_status(vnfo_manifest_parse(&m, "{\n\x17}", 3, "m.json"), VNFO_E_MANIFEST_SYNTAX);
+    ck_assert_str_eq(vnfo_error_message(), "m.json:2:1: invalid JSON: string or '}' expected near '\\u0017'");
+    ck_assert_status(vnfo_manifest_parse(&m, "{\"a\": \"\x1b[2J\n\"}", 13, "m.json"),
+                     VNFO_E_MANIFEST_SYNTAX);
+    ck_assert(message_clean(vnfo_error_message()));
+}
+END_TEST
+
 START_TEST(test_bill_name_escaped)
 {
     vnfo_bill *b = NULL;
@@ -196,6 +210,7 @@ static Suite *escape_suite(void)
     tcase_add_test(tc, test_log_source_name_escaped);
     tcase_add_test(tc, test_log_file_name_escaped);
     tcase_add_test(tc, test_manifest_name_escaped);
+    tcase_add_test(tc, test_manifest_jansson_text_escaped);
     tcase_add_test(tc, test_bill_name_escaped);
     tcase_add_test(tc, test_long_names_cut_cleanly);
     suite_add_tcase(s, tc);

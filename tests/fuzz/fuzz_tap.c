@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vnfo_tap_options o = VNFO_TAP_OPTIONS_INIT;
     o.granularity = (vnfo_record_granularity)(data[0] % 3);
     o.capacity = 1u + ((data[0] >> 2) & 7u);
-    o.full_bytes = 64;
+    o.full_bytes = VNFO_RECORD_HEADER_BYTES; /* the smallest allowed: frames longer fall back to headers */
     o.timeout_ns = 500000000u;
     o.emit = on_record;
     o.emit_ctx = &e;
