@@ -17,7 +17,7 @@ EXTRA_DIST += tests/corpus/logfile tests/corpus/packet tests/corpus/tap tests/co
 FUZZ_CAPTURE_SOURCES = tests/fuzz/fuzz_capture.c tools/capture.c tools/cli_input.c tools/pcapng.c
 if BUILD_CLI
 check_PROGRAMS += tests/replay_capture
-tests_replay_capture_SOURCES = $(FUZZ_CAPTURE_SOURCES) tests/fuzz/replay.c
+tests_replay_capture_SOURCES = $(FUZZ_CAPTURE_SOURCES) tests/fuzz/replay.c src/common/quote.c
 tests_replay_capture_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -DFUZZ_CORPUS=\"capture\"
 tests_replay_capture_LDADD = libvnfo.la $(PCAP_LIBS)
 endif
@@ -53,3 +53,10 @@ check_PROGRAMS += tests/check_escape
 tests_check_escape_CFLAGS = $(TEST_CFLAGS)
 tests_check_escape_LDADD = $(TEST_LIBS)
 endif
+
+# The CLI escapes file names in its messages; every capture-reading command
+# over every file under $VNFO_PCAP_DIR (skipped when unset).
+if BUILD_CLI
+TESTS += tests/cli_escape.sh tests/cli_capture_sweep.sh
+endif
+EXTRA_DIST += tests/cli_escape.sh tests/cli_capture_sweep.sh tests/corpus/make_audit_corpus.py

@@ -84,6 +84,10 @@ typedef struct vnfo__shown_name {
 } vnfo__shown_name;
 vnfo__shown_name vnfo__shown(const char *name);
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes, p[0] >= 0x80);
+ * 0 when it is invalid, overlong, a surrogate or a C1 control. */
+size_t vnfo__utf8_length(const unsigned char *p, size_t n);
+
 /* The UTF-8 bytes of code point cp (at most 0x10ffff) in out; returns how
  * many (1 to 4).  Shared by the JSON readers that decode \u escapes. */
 size_t vnfo__utf8_put(unsigned char out[4], unsigned cp);

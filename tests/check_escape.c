@@ -179,6 +179,33 @@ START_TEST(test_bill_name_escaped)
 }
 END_TEST
 
+/* Report texts may carry names from the input: the text renderer escapes
+ * control characters (a newline would forge a report line) and bytes that
+ * are not UTF-8; the JSON renderer writes such a text escaped instead of
+ * failing. */
+START_TEST(test_report_texts_escaped)
+{
+    vnfo_report *r = NULL;
+    vnfo_report_entry *e = NULL;
+    ck_assert_status(vnfo_report_create(&r), VNFO_OK);
+    ck_assert_status(vnfo_report_subject_set(r, "bill", "b\xff.json"), VNFO_OK);
+    ck_assert_status(vnfo_report_entry_add(&e, r, "chain.order", VNFO_REPORT_FUNCTIONALITY,
+                                           VNFO_REPORT_FAIL, "node \"fw\n  PASS forged\" \xff"),
+                     VNFO_OK);
+    ck_assert_status(vnfo_report_evidence_text(e, "node", "a\x1b[2Jb"), VNFO_OK);
+    char out[4096];
+    size_t need;
+    ck_assert_status(vnfo_report_render_text(out, sizeof out, &need, r, 0), VNFO_OK);
+    ck_assert_ptr_nonnull(strstr(out, "node \"fw\\u000a  PASS forged\" \\xff\n"));
+    ck_assert_ptr_nonnull(strstr(out, "      evidence: node=a\\u001b[2Jb\n"));
+    ck_assert_status(vnfo_report_render_json(out, sizeof out, &need, r, 0), VNFO_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"summary\": \"node \\\\\\\"fw\\\\u000a  PASS forged\\\\\\\" \\\\xff\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"bill\": \"b\\\\xff.json\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"node\": \"a\\u001B[2Jb\""));
+    vnfo_report_free(r);
+}
+END_TEST
+
 /* A name longer than a message can show keeps its start and ends in "...";
  * a cut never splits a UTF-8 sequence, also where the message itself is cut. */
 START_TEST(test_long_names_cut_cleanly)
@@ -212,6 +239,7 @@ static Suite *escape_suite(void)
     tcase_add_test(tc, test_manifest_name_escaped);
     tcase_add_test(tc, test_manifest_jansson_text_escaped);
     tcase_add_test(tc, test_bill_name_escaped);
+    tcase_add_test(tc, test_report_texts_escaped);
     tcase_add_test(tc, test_long_names_cut_cleanly);
     suite_add_tcase(s, tc);
     return s;
