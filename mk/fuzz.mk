@@ -57,6 +57,6 @@ endif
 # The CLI escapes file names in its messages; every capture-reading command
 # over every file under $VNFO_PCAP_DIR (skipped when unset).
 if BUILD_CLI
-TESTS += tests/cli_escape.sh tests/cli_capture_sweep.sh
+TESTS += tests/cli_audit.sh tests/cli_capture_sweep.sh
 endif
-EXTRA_DIST += tests/cli_escape.sh tests/cli_capture_sweep.sh tests/corpus/make_audit_corpus.py
+EXTRA_DIST += tests/cli_audit.sh tests/cli_capture_sweep.sh tests/corpus/make_audit_corpus.py

@@ -6,7 +6,8 @@
 # `vnfo verify` on what simulate wrote, plus `vnfo log verify` on every
 # log written.  Run by make check in every build, so under ASan/UBSan in
 # build-asan.  For each file:
-# - no command dies of a signal or prints a sanitizer report;
+# - no command hangs (124 from timeout), dies of a signal or prints a
+#   sanitizer report;
 # - each exits 0 (read to the end) or 3 (unreadable or corrupt capture),
 #   and all three readers agree on which (they share tools/capture.c);
 # - nothing is dropped silently: sample prints one line per frame and its
@@ -32,7 +33,7 @@ bad() {
 
 # crashed RC: a signal or a sanitizer report in $tmp/err
 crashed() {
-    [ "$1" -ge 128 ] || grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation fault' "$tmp/err"
+    [ "$1" -ge 124 ] || grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation fault' "$tmp/err"
 }
 
 # logs_verify DIR: every *.log in DIR verifies with its node's key
@@ -40,7 +41,7 @@ logs_verify() {
     for log in "$1"/*.log; do
         [ -f "$log" ] || continue
         node=$(basename "$log" .log)
-        "$vnfo" log verify --pub "$D/keys/$node.pub" "$log" >"$tmp/out" 2>"$tmp/err"; r=$?
+        timeout 120 "$vnfo" log verify --pub "$D/keys/$node.pub" "$log" >"$tmp/out" 2>"$tmp/err"; r=$?
         if crashed $r || [ $r -ne 0 ]; then bad "$f" "log verify $node.log: exit $r"; fi
     done
 }
@@ -50,7 +51,7 @@ find "$VNFO_PCAP_DIR" -type f | LC_ALL=C sort >"$tmp/files"
 while IFS= read -r f <&3; do
     files=$((files + 1))
     # sample: one line per frame, then the summary
-    "$vnfo" sample --pcap "$f" --key-file "$K" --rate 1/1 --jsonl >"$tmp/sample" 2>"$tmp/err"; rs=$?
+    timeout 120 "$vnfo" sample --pcap "$f" --key-file "$K" --rate 1/1 --jsonl >"$tmp/sample" 2>"$tmp/err"; rs=$?
     if crashed $rs || { [ $rs -ne 0 ] && [ $rs -ne 3 ]; }; then bad "$f" "sample: exit $rs"; continue; fi
     frames=$(grep -c '^{"frame":' "$tmp/sample")
     summary=$(grep '^{"packets":' "$tmp/sample")
@@ -65,21 +66,21 @@ while IFS= read -r f <&3; do
 
     # simulate: the honest provider over the capture
     rm -rf "$tmp/sim"
-    "$vnfo" simulate --manifest "$D/manifest.json" --pcap "$f" --keys "$D/keys" --out "$tmp/sim" \
+    timeout 120 "$vnfo" simulate --manifest "$D/manifest.json" --pcap "$f" --keys "$D/keys" --out "$tmp/sim" \
         >"$tmp/out" 2>"$tmp/err"; r=$?
     if crashed $r || [ $r -ne $rs ]; then bad "$f" "simulate: exit $r, sample exited $rs"; continue; fi
     if [ $r -eq 0 ]; then
         n=$(sed -n 's/^simulated honest: \([0-9]*\) packets,.*/\1/p' "$tmp/out")
         [ "$n" = "$packets" ] || bad "$f" "simulate read ${n:-?} packets, sample $packets"
         logs_verify "$tmp/sim"
-        "$vnfo" verify --manifest "$D/manifest.json" --logs "$tmp/sim" --bill "$tmp/sim/bill.json" \
+        timeout 120 "$vnfo" verify --manifest "$D/manifest.json" --logs "$tmp/sim" --bill "$tmp/sim/bill.json" \
             --key "$K" >"$tmp/out" 2>"$tmp/err"; r=$?
         if crashed $r || [ $r -gt 2 ]; then bad "$f" "verify: exit $r"; fi
     fi
 
     # tap offline: the capture is both what enters and what leaves the function
     rm -rf "$tmp/tap"; mkdir "$tmp/tap"
-    "$vnfo" tap --manifest "$D/manifest.json" --node fw --key "$D/keys/fw.key" --sampling-key "$K" \
+    timeout 120 "$vnfo" tap --manifest "$D/manifest.json" --node fw --key "$D/keys/fw.key" --sampling-key "$K" \
         --out "$tmp/tap/fw.log" --ingress-pcap "$f" --egress-pcap "$f" >"$tmp/out" 2>"$tmp/err"; r=$?
     if crashed $r || [ $r -ne $rs ]; then bad "$f" "tap: exit $r, sample exited $rs"; continue; fi
     if [ $r -eq 0 ]; then

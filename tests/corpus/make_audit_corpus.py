@@ -116,6 +116,12 @@ def main():
     # fallback reader), and broken ones.
     eths = [f for lt, f in fr if lt == 1]
     write("tests/corpus/capture/ethernet.pcap", pcap(1, eths))
+    # every frame stamped 0, as in tcpdump's test captures: simulate must not
+    # wrap a node clock that runs behind below 0 (it looped on heartbeats).
+    zero = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    for e in eths:
+        zero += struct.pack("<IIII", 0, 0, len(e), len(e)) + e
+    write("tests/corpus/capture/zero-time.pcap", zero)
     write("tests/corpus/capture/nsec.pcap", pcap(1, eths[:2], magic=0xA1B23C4D))
     big = struct.pack(">IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 113)
     big += struct.pack(">IIII", 1, 2, len(fr[14][1]), len(fr[14][1])) + fr[14][1]

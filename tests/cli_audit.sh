@@ -1,8 +1,10 @@
 #!/bin/sh
-# The CLI escapes file names from the input in its messages (hardening
-# audit): a capture, a log file and a key whose names carry an escape
+# Faults the hardening audit found in the CLI.  File names from the input
+# are escaped in messages: a capture and a log whose names carry an escape
 # sequence, a newline and a byte that is not UTF-8 are named escaped, and no
-# raw control byte reaches the terminal.
+# raw control byte reaches the terminal.  A capture stamped at time 0 (as
+# tcpdump's test captures are) goes through `vnfo simulate`: a node clock
+# running behind used to wrap below 0, and the heartbeats never ended.
 . "${top_srcdir:-..}/tests/cli_lib.sh"
 
 esc=$(printf '\033')
@@ -40,4 +42,16 @@ contains "$tmp/err" "$tmp/$shown.log:0: batch 0: VNFO_E_LOG_TRUNCATED"
 contains "$tmp/out" "# $tmp/$shown.log:0: batch 0 (unverified)"
 no_raw_controls "$tmp/out"
 no_raw_controls "$tmp/err"
+# simulate over frames stamped 0: done at once, small logs (it used to write
+# heartbeats until the disk was full)
+"$vnfo" demo --dir "$tmp/D" >"$tmp/demo.out" 2>&1 || { echo "FAIL: demo"; cat "$tmp/demo.out"; exit 1; }
+expect 0 "simulate on a capture stamped at time 0" timeout 120 \
+    "$vnfo" simulate --manifest "$tmp/D/manifest.json" --pcap "$top_srcdir/tests/corpus/capture/zero-time.pcap" \
+    --keys "$tmp/D/keys" --out "$tmp/zero"
+contains "$tmp/out" "simulated honest: 6 packets, 5 entered the chain"
+size=$(cat "$tmp/zero"/*.log | wc -c)
+if [ "$size" -gt 65536 ]; then echo "FAIL: $size bytes of logs for 4 packets"; fails=$((fails + 1)); fi
+for n in fw nat ids; do
+    expect 0 "log verify $n.log of the zero-time run" "$vnfo" log verify --pub "$tmp/D/keys/$n.pub" "$tmp/zero/$n.log"
+done
 cli_finish
