@@ -14,6 +14,10 @@
 #   summary counts them all; simulate and tap report the same number of
 #   frames as sample; a capture read to the end is "complete";
 # - every log they write verifies (exit 0), and verify exits 0, 1 or 2.
+# The readers run over every file; the verifiers (vnfo verify, vnfo log
+# verify), which read only what the readers wrote, run on every
+# $VNFO_SWEEP_VERIFY_EVERY-th file (default 16; 1 for all: about 2 s per
+# file on a loaded machine, 30 min for the tcpdump corpus).
 # Skips when VNFO_PCAP_DIR is unset.
 . "${top_srcdir:-..}/tests/cli_lib.sh"
 
@@ -46,10 +50,13 @@ logs_verify() {
     done
 }
 
-files=0 read_to_end=0 refused=0
+files=0 read_to_end=0 refused=0 verified=0
+every=${VNFO_SWEEP_VERIFY_EVERY:-16}
 find "$VNFO_PCAP_DIR" -type f | LC_ALL=C sort >"$tmp/files"
 while IFS= read -r f <&3; do
     files=$((files + 1))
+    check_logs=no
+    if [ $((files % every)) -eq 0 ]; then check_logs=yes; fi
     # sample: one line per frame, then the summary
     timeout 120 "$vnfo" sample --pcap "$f" --key-file "$K" --rate 1/1 --jsonl >"$tmp/sample" 2>"$tmp/err"; rs=$?
     if crashed $rs || { [ $rs -ne 0 ] && [ $rs -ne 3 ]; }; then bad "$f" "sample: exit $rs"; continue; fi
@@ -72,6 +79,9 @@ while IFS= read -r f <&3; do
     if [ $r -eq 0 ]; then
         n=$(sed -n 's/^simulated honest: \([0-9]*\) packets,.*/\1/p' "$tmp/out")
         [ "$n" = "$packets" ] || bad "$f" "simulate read ${n:-?} packets, sample $packets"
+    fi
+    if [ $r -eq 0 ] && [ $check_logs = yes ]; then
+        verified=$((verified + 1))
         logs_verify "$tmp/sim"
         timeout 120 "$vnfo" verify --manifest "$D/manifest.json" --logs "$tmp/sim" --bill "$tmp/sim/bill.json" \
             --key "$K" >"$tmp/out" 2>"$tmp/err"; r=$?
@@ -86,10 +96,11 @@ while IFS= read -r f <&3; do
     if [ $r -eq 0 ]; then
         seen=$(sed -n 's/^tap: \([0-9]*\) ingress, \([0-9]*\) egress frames.*/\1 \2/p' "$tmp/out" "$tmp/err")
         [ "$seen" = "$packets $packets" ] || bad "$f" "tap saw ${seen:-?} frames, sample $packets"
-        logs_verify "$tmp/tap"
+        [ $check_logs = no ] || logs_verify "$tmp/tap"
     fi
 done 3<"$tmp/files"
 
-echo "swept $files files under VNFO_PCAP_DIR: $read_to_end read to the end, $refused refused (exit 3)"
+echo "swept $files files under VNFO_PCAP_DIR: $read_to_end read to the end, $refused refused (exit 3);" \
+     "logs and reports verified for $verified"
 [ "$files" -gt 0 ] || { echo "FAIL: no file found under $VNFO_PCAP_DIR"; fails=$((fails + 1)); }
 cli_finish
