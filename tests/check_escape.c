@@ -206,6 +206,18 @@ START_TEST(test_report_texts_escaped)
 }
 END_TEST
 
+/* A line of a value list goes into the message escaped (vnfo account). */
+START_TEST(test_account_value_escaped)
+{
+    uint64_t v;
+    ck_assert_status(vnfo_account_value_parse(&v, "12\x1b[2J\xff"), VNFO_E_ACCOUNT_VALUE);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "value \"12\\u001b[2J\\xff\": unexpected '\\u001b' at offset 2");
+    ck_assert_status(vnfo_account_value_parse(&v, "\x9b" "31m"), VNFO_E_ACCOUNT_VALUE);
+    ck_assert_str_eq(vnfo_error_message(), "value \"\\x9b31m\": not a decimal integer");
+}
+END_TEST
+
 /* A name longer than a message can show keeps its start and ends in "...";
  * a cut never splits a UTF-8 sequence, also where the message itself is cut. */
 START_TEST(test_long_names_cut_cleanly)
@@ -240,6 +252,7 @@ static Suite *escape_suite(void)
     tcase_add_test(tc, test_manifest_jansson_text_escaped);
     tcase_add_test(tc, test_bill_name_escaped);
     tcase_add_test(tc, test_report_texts_escaped);
+    tcase_add_test(tc, test_account_value_escaped);
     tcase_add_test(tc, test_long_names_cut_cleanly);
     suite_add_tcase(s, tc);
     return s;
