@@ -93,7 +93,7 @@ vnfo_status vnfo_account_value_parse(uint64_t *out, const char *text)
         v = v * 10 + d;
     }
     if (*p) {
-        char ch[8];
+        char ch[16]; /* one escaped byte (\u00XX) and the helper's room for "..." */
         vnfo__quote(ch, sizeof ch, p, 1, 1);
         return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%s\": unexpected '%s' at offset %td",
                            value_shown(text).s, ch, p - text);
