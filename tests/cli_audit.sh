@@ -54,4 +54,10 @@ if [ "$size" -gt 65536 ]; then echo "FAIL: $size bytes of logs for 4 packets"; f
 for n in fw nat ids; do
     expect 0 "log verify $n.log of the zero-time run" "$vnfo" log verify --pub "$tmp/D/keys/$n.pub" "$tmp/zero/$n.log"
 done
+# simulate over a capture silent for 200000 s: refused at once with the
+# heartbeat limit (it used to sign 200000 heartbeats per node)
+expect 3 "simulate on a capture silent for 200000 s" timeout 120 \
+    "$vnfo" simulate --manifest "$tmp/D/manifest.json" --pcap "$top_srcdir/tests/corpus/capture/silent-200000s.pcap" \
+    --keys "$tmp/D/keys" --out "$tmp/gap"
+contains "$tmp/err" "vnfo: simulate: the capture is silent for 200000 s before frame 2: at one heartbeat per 1000 ms that is more than 100000 heartbeats per node"
 cli_finish

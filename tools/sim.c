@@ -27,6 +27,11 @@
 #define OUT_MAX 65536
 #define MAX_CHAIN 8
 #define SIM_TAGS_MAX 65536 /* live flows the NAT tags at most */
+/* Heartbeats one node signs in a run at most: a capture silent for years
+ * (tcpdump's test files jump from 2012 to 2016) would otherwise have each
+ * shim sign one batch per interval for hours and fill the disk.  100000
+ * is 28 hours of silence at 1 s, about 20 MB of log per node. */
+#define SIM_HEARTBEATS_MAX 100000u
 
 static _Thread_local char last_error[512];
 
@@ -57,6 +62,7 @@ struct node {
     uint64_t cycles; /* billed usage */
     uint64_t bytes;  /* wire bytes of the packets that entered it */
     uint64_t beat_ns; /* node clock of its last heartbeat (0: none yet) */
+    uint64_t beats;   /* heartbeats signed so far (at most SIM_HEARTBEATS_MAX) */
     uint64_t last_ns; /* node clock of its latest event */
 };
 
@@ -372,6 +378,16 @@ static vnfo_status heartbeats_until(struct sim *s, uint64_t t_true)
             nd->beat_ns = now; /* the log starts with the first packet */
             continue;
         }
+        uint64_t due = now > nd->beat_ns ? (now - nd->beat_ns) / beat : 0;
+        if (due > SIM_HEARTBEATS_MAX - nd->beats)
+            return fail(VNFO_E_LIMIT_EXCEEDED,
+                        "the capture is silent for %llu s before frame %llu: at one heartbeat "
+                        "per %llu ms that is more than %u heartbeats per node; simulate a shorter "
+                        "capture, or one without the gap",
+                        (unsigned long long)((now - nd->beat_ns) / 1000000000u),
+                        (unsigned long long)s->st.packets, (unsigned long long)(beat / 1000000u),
+                        SIM_HEARTBEATS_MAX);
+        nd->beats += due;
         while (nd->beat_ns <= UINT64_MAX - beat && now >= nd->beat_ns + beat) {
             nd->beat_ns += beat;
             vnfo_status st = vnfo_log_writer_heartbeat(nd->w, nd->beat_ns);

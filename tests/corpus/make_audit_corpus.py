@@ -122,6 +122,11 @@ def main():
     for e in eths:
         zero += struct.pack("<IIII", 0, 0, len(e), len(e)) + e
     write("tests/corpus/capture/zero-time.pcap", zero)
+    # two frames 200000 s apart: more heartbeats than simulate signs per node
+    gap = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    for i, e in enumerate(eths[:2]):
+        gap += struct.pack("<IIII", 1700000000 + 200000 * i, 0, len(e), len(e)) + e
+    write("tests/corpus/capture/silent-200000s.pcap", gap)
     write("tests/corpus/capture/nsec.pcap", pcap(1, eths[:2], magic=0xA1B23C4D))
     big = struct.pack(">IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 113)
     big += struct.pack(">IIII", 1, 2, len(fr[14][1]), len(fr[14][1])) + fr[14][1]
