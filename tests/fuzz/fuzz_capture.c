@@ -7,6 +7,7 @@
  * names the file and is safe to print; every frame read is parsed with the
  * capture's link type, as the commands do. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,16 +17,25 @@
 #include "../../tools/pcapng.h"
 #include "fuzz.h"
 
+static char scratch[64];
+
+static void remove_scratch(void)
+{
+    unlink(scratch);
+}
+
+/* The scratch file the input is written to, created once per process and
+ * removed at exit. */
 static const char *scratch_path(void)
 {
-    static char path[64];
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/vnfo-fuzz-capture-XXXXXX");
-        int fd = mkstemp(path);
+    if (!scratch[0]) {
+        snprintf(scratch, sizeof scratch, "/tmp/vnfo-fuzz-capture-XXXXXX");
+        int fd = mkstemp(scratch);
         FUZZ_ASSERT(fd >= 0);
         close(fd);
+        atexit(remove_scratch);
     }
-    return path;
+    return scratch;
 }
 
 static void read_capture(const char *path)

@@ -6,6 +6,7 @@
  * batches (status, offset, length, header) and yield the same records,
  * byte for byte, in the same order; every failure carries a message. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,17 +33,25 @@ static vnfo_log_reader *open_reader(void)
     return r;
 }
 
-/* The scratch file the input is written to, created once per process. */
+static char scratch[64];
+
+static void remove_scratch(void)
+{
+    unlink(scratch);
+}
+
+/* The scratch file the input is written to, created once per process and
+ * removed at exit. */
 static const char *scratch_path(void)
 {
-    static char path[64];
-    if (!path[0]) {
-        snprintf(path, sizeof path, "/tmp/vnfo-fuzz-logfile-XXXXXX");
-        int fd = mkstemp(path);
+    if (!scratch[0]) {
+        snprintf(scratch, sizeof scratch, "/tmp/vnfo-fuzz-logfile-XXXXXX");
+        int fd = mkstemp(scratch);
         FUZZ_ASSERT(fd >= 0);
         close(fd);
+        atexit(remove_scratch);
     }
-    return path;
+    return scratch;
 }
 
 static void write_scratch(const uint8_t *data, size_t size)
