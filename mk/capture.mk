@@ -37,7 +37,7 @@ EXTRA_DIST += tests/cli_captures.sh
 # check_pcaps maps link types as the CLI does.
 if BUILD_CLI
 if HAVE_CHECK
-tests_check_pcaps_SOURCES = tests/check_pcaps.c tools/capture.c tools/capture.h tools/cli_input.c tools/cli_input.h tools/pcapng.c tools/pcapng.h
+tests_check_pcaps_SOURCES = tests/check_pcaps.c src/common/quote.c tools/capture.c tools/capture.h tools/cli_input.c tools/cli_input.h tools/pcapng.c tools/pcapng.h
 tests_check_pcaps_CFLAGS += $(TRAFFIC_CFLAGS)
 endif
 endif
@@ -46,7 +46,7 @@ endif
 if BUILD_CLI
 if HAVE_CHECK
 check_PROGRAMS += tests/check_capture
-tests_check_capture_SOURCES = tests/check_capture.c tools/capture.c tools/capture.h tools/cli_input.c tools/cli_input.h tools/pcapng.c \
+tests_check_capture_SOURCES = tests/check_capture.c src/common/quote.c tools/capture.c tools/capture.h tools/cli_input.c tools/cli_input.h tools/pcapng.c \
 	tools/pcapng.h
 tests_check_capture_CFLAGS = $(TEST_CFLAGS) $(PCAP_CFLAGS) $(TRAFFIC_CFLAGS)
 tests_check_capture_LDADD = $(TEST_LIBS) $(PCAP_LIBS)

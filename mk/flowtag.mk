@@ -37,7 +37,7 @@ tests_replay_flowtag_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_flowtag
 VNFO_FUZZERS += tests/fuzz/fuzz_flowtag
-tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_flowtag_SOURCES = tests/fuzz/fuzz_flowtag.c
 tests_fuzz_fuzz_flowtag_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_flowtag_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_fuzz_flowtag_LDADD = $(FUZZ_LIBS)

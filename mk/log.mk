@@ -27,11 +27,11 @@ CLEANFILES += tests/log_example
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
 VNFO_FUZZERS += tests/fuzz/fuzz_record tests/fuzz/fuzz_batch
-tests_fuzz_fuzz_record_SOURCES = tests/fuzz/fuzz_record.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_record_SOURCES = tests/fuzz/fuzz_record.c
 tests_fuzz_fuzz_record_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_record_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_fuzz_record_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_batch_SOURCES = tests/fuzz/fuzz_batch.c $(libvnfo_la_SOURCES)
+tests_fuzz_fuzz_batch_SOURCES = tests/fuzz/fuzz_batch.c
 tests_fuzz_fuzz_batch_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_batch_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_fuzz_batch_LDADD = $(FUZZ_LIBS)

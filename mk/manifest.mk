@@ -25,7 +25,7 @@ tests_replay_manifest_LDADD = libvnfo.la
 if FUZZERS
 EXTRA_PROGRAMS += tests/fuzz_manifest
 VNFO_FUZZERS += tests/fuzz_manifest
-tests_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c $(libvnfo_la_SOURCES)
+tests_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c
 tests_fuzz_manifest_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_manifest_LDFLAGS = $(FUZZ_LINKFLAGS)
 tests_fuzz_manifest_LDADD = $(FUZZ_LIBS)

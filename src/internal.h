@@ -76,6 +76,20 @@ vnfo_status vnfo__options_init(void *out, size_t size, const void *defaults, uns
 #define VNFO_QUOTE_SIZE 256
 void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t max_bytes);
 
+/* A name from outside (a file path, a source or document name) escaped as
+ * vnfo__quote() does, for a message: vnfo__error(s, "%s: ...",
+ * vnfo__shown(path).s).  Returned by value, so it lives until the end of
+ * the full expression; a name longer than the buffer keeps its start and
+ * ends in "...".  NULL reads as "". */
+typedef struct vnfo__shown_name {
+    char s[VNFO_QUOTE_SIZE];
+} vnfo__shown_name;
+vnfo__shown_name vnfo__shown(const char *name);
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes, p[0] >= 0x80);
+ * 0 when it is invalid, overlong, a surrogate or a C1 control. */
+size_t vnfo__utf8_length(const unsigned char *p, size_t n);
+
 /* The UTF-8 bytes of code point cp (at most 0x10ffff) in out; returns how
  * many (1 to 4).  Shared by the JSON readers that decode \u escapes. */
 size_t vnfo__utf8_put(unsigned char out[4], unsigned cp);

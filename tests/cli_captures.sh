@@ -178,14 +178,15 @@ done
 skipped=0 seen=0
 if [ -n "${VNFO_PCAP_DIR:-}" ] && [ -d "$VNFO_PCAP_DIR" ]; then
     min=${VNFO_PCAP_MIN_PACKETS:-600}
-    for f in "$VNFO_PCAP_DIR"/*; do
-        [ -f "$f" ] || continue
+    # every file, subfolders included (the tcpdump captures are in tcpdump/)
+    find "$VNFO_PCAP_DIR" -type f | LC_ALL=C sort >"$tmp/real"
+    while IFS= read -r f <&3; do
         seen=$((seen + 1))
         n=$("$vnfo" sample --pcap "$f" --key-file "$K" --rate 1/1 --fields invariant --payload-bytes 32 \
             --jsonl 2>/dev/null | grep -c '"status":"ok".*"proto":\(6\|17\),')
         if [ "$n" -lt "$min" ]; then skipped=$((skipped + 1)); continue; fi
         run_capture "$f"
-    done
+    done 3<"$tmp/real"
     echo "VNFO_PCAP_DIR: $seen captures, $skipped with fewer than $min decidable TCP/UDP packets"
 else
     echo "VNFO_PCAP_DIR unset: real captures skipped (only the corpus ran)"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "internal.h" /* vnfo__shown(): file names are escaped in messages */
 #include "cli_input.h"
 #include "pcapng.h"
 
@@ -45,6 +46,7 @@ struct capture {
     uint32_t linktype;
     uint64_t count;
     char path[1024];
+    char shown[VNFO_QUOTE_SIZE]; /* the path escaped, for messages */
     char error[PCAP_ERRBUF_SIZE + 1400];
 };
 
@@ -69,7 +71,7 @@ struct capture *capture_open(const char *path, char *err, size_t err_size)
     char reason[PCAP_ERRBUF_SIZE] = "";
     struct capture *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(err, err_size, "%s: out of memory", path);
+        snprintf(err, err_size, "%s: out of memory", vnfo__shown(path).s);
         return NULL;
     }
     /* Opened through vnfo_file_open(): a FIFO or a directory is refused, and
@@ -83,12 +85,14 @@ struct capture *capture_open(const char *path, char *err, size_t err_size)
     c->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, reason);
     if (!c->p) {
         fclose(f); /* pcap_close() closes it otherwise */
-        snprintf(err, err_size, "%s: cannot read capture: %s%s", path, reason, hint_for(reason));
+        snprintf(err, err_size, "%s: cannot read capture: %s%s", vnfo__shown(path).s, reason,
+                 hint_for(reason));
         free(c);
         return NULL;
     }
     c->linktype = capture_linktype_of_dlt(pcap_datalink(c->p));
     snprintf(c->path, sizeof c->path, "%s", path);
+    snprintf(c->shown, sizeof c->shown, "%s", vnfo__shown(path).s);
     return c;
 }
 
@@ -129,7 +133,7 @@ static int next_fallback(struct capture *c, const uint8_t **pkt, size_t *len, si
     if (r == 1)
         c->count++;
     else if (r < 0)
-        snprintf(c->error, sizeof c->error, "%s: record %llu: %s", c->path,
+        snprintf(c->error, sizeof c->error, "%s: record %llu: %s", c->shown,
                  (unsigned long long)c->count + 1, pcapng_error(c->ng));
     return r;
 }
@@ -149,7 +153,7 @@ int capture_next(struct capture *c, const uint8_t **pkt, size_t *len, size_t *wi
         return 0;
     if (r != 1) {
         const char *reason = pcap_geterr(c->p);
-        snprintf(c->error, sizeof c->error, "%s: record %llu: %s%s", c->path,
+        snprintf(c->error, sizeof c->error, "%s: record %llu: %s%s", c->shown,
                  (unsigned long long)c->count + 1, reason, hint_for(reason));
         if (fall_back(c, reason)) {
             c->error[0] = '\0';

@@ -6,6 +6,7 @@
 #include <vnfo/vnfo.h>
 
 #include "cli_input.h"
+#include "internal.h" /* vnfo__shown(): file names are escaped in messages */
 
 FILE *cli_input_open(const char *path, char *err, size_t err_size)
 {
@@ -17,7 +18,7 @@ FILE *cli_input_open(const char *path, char *err, size_t err_size)
     }
     FILE *f = fdopen(fd, "rb");
     if (!f) {
-        snprintf(err, err_size, "%s: %s", path, strerror(errno));
+        snprintf(err, err_size, "%s: %s", vnfo__shown(path).s, strerror(errno));
         close(fd);
     }
     return f;

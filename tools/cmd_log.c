@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_input.h"
+#include "internal.h" /* vnfo__shown(): a provider names its log files */
 
 #define PROOF_FILE_MAX (1u << 20)
 #define PROOF_MAGIC "vnfo-inclusion-proof v1"
@@ -218,7 +219,7 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
 
 static void batch_line(FILE *f, size_t i, const vnfo_log_batch_info *b)
 {
-    fprintf(f, "%s:%" PRIu64 ": batch %zu:", b->source, b->offset, i);
+    fprintf(f, "%s:%" PRIu64 ": batch %zu:", vnfo__shown(b->source).s, b->offset, i);
     if (b->header_valid)
         fprintf(f, " node %" PRIu32 " epoch %" PRIu64 " seq %" PRIu64 "..%" PRIu64
                    " (%" PRIu32 " records, %" PRIu64 " lost)", b->header.node_id, b->header.epoch,
@@ -296,9 +297,9 @@ static uint64_t dump_unverified(const vnfo_log_reader *r, const struct log_args 
         vnfo_log_batch_info b;
         vnfo_log_reader_batch(&b, r, i);
         if (!a->jsonl)
-            printf("# %s:%" PRIu64 ": batch %zu (unverified)\n", b.source, b.offset, i);
+            printf("# %s:%" PRIu64 ": batch %zu (unverified)\n", vnfo__shown(b.source).s, b.offset, i);
         if (!b.header_valid) {
-            fprintf(stderr, "%s:%" PRIu64 ": batch %zu: %s: %s\n", b.source, b.offset, i,
+            fprintf(stderr, "%s:%" PRIu64 ": batch %zu: %s: %s\n", vnfo__shown(b.source).s, b.offset, i,
                     vnfo_status_name(b.status), b.message);
             *bad = 1;
             continue;
@@ -314,14 +315,15 @@ static uint64_t dump_unverified(const vnfo_log_reader *r, const struct log_args 
                 break;
             uint32_t k = bc.index - 1;
             if (s != VNFO_OK) {
-                fprintf(stderr, "%s:%" PRIu64 ": batch %zu: %s: %s\n", b.source, b.offset, i,
+                fprintf(stderr, "%s:%" PRIu64 ": batch %zu: %s: %s\n", vnfo__shown(b.source).s, b.offset, i,
                         vnfo_status_name(s), vnfo_error_message());
                 *bad = 1;
                 break; /* framing broken: no later record can be found */
             }
             s = vnfo_record_decode(&rec, p, len);
             if (s != VNFO_OK) {
-                fprintf(stderr, "%s:%" PRIu64 ": batch %zu record %" PRIu32 ": %s: %s\n", b.source,
+                fprintf(stderr, "%s:%" PRIu64 ": batch %zu record %" PRIu32 ": %s: %s\n",
+                        vnfo__shown(b.source).s,
                         b.offset, i, k, vnfo_status_name(s), vnfo_error_message());
                 *bad = 1;
                 continue;

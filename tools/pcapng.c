@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h" /* vnfo__shown(): file names are escaped in messages */
 #include "pcapng.h"
 
 enum { SHB = 0x0a0d0d0a, IDB = 1, OPB = 2, SPB = 3, EPB = 6 };
@@ -193,12 +194,12 @@ struct pcapng *pcapng_open(const char *path, char *err, size_t err_size)
 {
     struct pcapng *r = calloc(1, sizeof *r);
     if (!r) {
-        snprintf(err, err_size, "%s: out of memory", path);
+        snprintf(err, err_size, "%s: out of memory", vnfo__shown(path).s);
         return NULL;
     }
     r->f = fopen(path, "rb");
     if (!r->f) {
-        snprintf(err, err_size, "%s: %s", path, strerror(errno));
+        snprintf(err, err_size, "%s: %s", vnfo__shown(path).s, strerror(errno));
         free(r);
         return NULL;
     }
@@ -214,7 +215,7 @@ struct pcapng *pcapng_open(const char *path, char *err, size_t err_size)
             rc = interface(r, body);
     }
     if (rc <= 0 || fseek(r->f, 0, SEEK_SET) != 0) {
-        snprintf(err, err_size, "%s: %s", path, rc == 0 ? "no interface described" : r->error);
+        snprintf(err, err_size, "%s: %s", vnfo__shown(path).s, rc == 0 ? "no interface described" : r->error);
         pcapng_close(r);
         return NULL;
     }

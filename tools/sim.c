@@ -27,6 +27,11 @@
 #define OUT_MAX 65536
 #define MAX_CHAIN 8
 #define SIM_TAGS_MAX 65536 /* live flows the NAT tags at most */
+/* Heartbeats one node signs in a run at most: a capture silent for years
+ * (tcpdump's test files jump from 2012 to 2016) would otherwise have each
+ * shim sign one batch per interval for hours and fill the disk.  100000
+ * is 28 hours of silence at 1 s, about 20 MB of log per node. */
+#define SIM_HEARTBEATS_MAX 100000u
 
 static _Thread_local char last_error[512];
 
@@ -57,6 +62,7 @@ struct node {
     uint64_t cycles; /* billed usage */
     uint64_t bytes;  /* wire bytes of the packets that entered it */
     uint64_t beat_ns; /* node clock of its last heartbeat (0: none yet) */
+    uint64_t beats;   /* heartbeats signed so far (at most SIM_HEARTBEATS_MAX) */
     uint64_t last_ns; /* node clock of its latest event */
 };
 
@@ -96,6 +102,17 @@ static int affect(struct sim *s, int scenario, double share)
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
+
+/* A time of the true clock on node nd's clock (its skew applied), held
+ * inside 0..UINT64_MAX: a capture stamped at or near 0 (tcpdump's test
+ * files are) with a node clock behind would otherwise wrap to ~2^64, and
+ * the heartbeats from there on would never end. */
+static uint64_t node_time(const struct node *nd, uint64_t t_true)
+{
+    if (nd->offset_ns < 0)
+        return t_true > (uint64_t)-(nd->offset_ns + 1) ? t_true - (uint64_t)-(nd->offset_ns + 1) - 1 : 0;
+    return t_true > UINT64_MAX - (uint64_t)nd->offset_ns ? UINT64_MAX : t_true + (uint64_t)nd->offset_ns;
+}
 
 static vnfo_status open_writer(struct node *nd, struct sim *s, const char *name, uint32_t node_id)
 {
@@ -352,13 +369,13 @@ static vnfo_status run_hop(struct hop_result *hr, struct sim *s, size_t i, const
     vnfo_status st = substituted ? VNFO_OK : mem_push(s, res.mem_bytes);
     if (st == VNFO_OK && s->tags && (int)i == s->nat_pos && hr->verdict == VNFO_REFERENCE_FORWARD)
         st = tag_flow(tag, s, nd, in, in_len, out, hr->out_len,
-                      (uint64_t)((int64_t)t_arrive + nd->offset_ns));
+                      node_time(nd, t_arrive));
     if (st == VNFO_OK && selected)
         st = log_record(s, nd, (uint32_t)i, label, *tag, in, in_len, out,
-                        hr->out_len, hr->verdict, (uint64_t)((int64_t)t_arrive + nd->offset_ns),
-                        (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns), cycles, res.mem_bytes,
+                        hr->out_len, hr->verdict, node_time(nd, t_arrive),
+                        node_time(nd, hr->t_out_true), cycles, res.mem_bytes,
                         wire_len);
-    uint64_t t_node = (uint64_t)((int64_t)hr->t_out_true + nd->offset_ns);
+    uint64_t t_node = node_time(nd, hr->t_out_true);
     if (t_node > nd->last_ns)
         nd->last_ns = t_node;
     return st;
@@ -378,12 +395,22 @@ static vnfo_status heartbeats_until(struct sim *s, uint64_t t_true)
         return VNFO_OK;
     for (size_t i = 0; i < s->n; i++) {
         struct node *nd = &s->nodes[i];
-        uint64_t now = (uint64_t)((int64_t)t_true + nd->offset_ns);
+        uint64_t now = node_time(nd, t_true);
         if (!nd->beat_ns) {
             nd->beat_ns = now; /* the log starts with the first packet */
             continue;
         }
-        while (now >= nd->beat_ns + beat) {
+        uint64_t due = now > nd->beat_ns ? (now - nd->beat_ns) / beat : 0;
+        if (due > SIM_HEARTBEATS_MAX - nd->beats)
+            return fail(VNFO_E_LIMIT_EXCEEDED,
+                        "the capture is silent for %llu s before frame %llu: at one heartbeat "
+                        "per %llu ms that is more than %u heartbeats per node; simulate a shorter "
+                        "capture, or one without the gap",
+                        (unsigned long long)((now - nd->beat_ns) / 1000000000u),
+                        (unsigned long long)s->st.packets, (unsigned long long)(beat / 1000000u),
+                        SIM_HEARTBEATS_MAX);
+        nd->beats += due;
+        while (nd->beat_ns <= UINT64_MAX - beat && now >= nd->beat_ns + beat) {
             nd->beat_ns += beat;
             vnfo_status st = vnfo_log_writer_heartbeat(nd->w, nd->beat_ns);
             if (st != VNFO_OK)

@@ -70,7 +70,7 @@ typedef struct vnfo_tap_options {
     uint64_t timeout_ns;           /**< Wait for an egress frame before `dropped` (default 1 s). */
     uint32_t capacity;             /**< Pending selected ingress frames, 1..VNFO_TAP_MAX_CAPACITY (default 65536). */
     vnfo_record_granularity granularity; /**< How much of each packet records keep (default `digest`). */
-    uint32_t full_bytes;           /**< At `full`: room kept per pending frame, 1..VNFO_RECORD_MAX_PACKET_BYTES (default 2048).  A frame longer than this, or captured short of its wire length, is recorded at `headers`. */
+    uint32_t full_bytes;           /**< At `full`: room kept per pending frame, VNFO_RECORD_HEADER_BYTES..VNFO_RECORD_MAX_PACKET_BYTES (default 2048).  A frame longer than this, or captured short of its wire length, is recorded at `headers`. */
     vnfo_tap_emit_fn emit;         /**< Receives records (required). */
     void *emit_ctx;                /**< Passed to emit. */
 } vnfo_tap_options;

@@ -63,27 +63,41 @@ unsigned vnfo_account_format_version(void)
     return VNFO_ACCOUNT_FORMAT_VERSION;
 }
 
+/* The value's text (a line of the caller's input) escaped for a message,
+ * at most 40 bytes of it. */
+static vnfo__shown_name value_shown(const char *text)
+{
+    vnfo__shown_name q;
+    vnfo__quote(q.s, sizeof q.s, text, strlen(text), 40);
+    return q;
+}
+
 vnfo_status vnfo_account_value_parse(uint64_t *out, const char *text)
 {
     if (!out || !text)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_account_value_parse: NULL argument");
     const char *p = text;
     if (*p == '-')
-        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%.40s\": negative", text);
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%s\": negative", value_shown(text).s);
     if (*p == '+')
         p++;
     if (!isdigit((unsigned char)*p))
-        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%.40s\": not a decimal integer", text);
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%s\": not a decimal integer",
+                           value_shown(text).s);
     uint64_t v = 0;
     for (; isdigit((unsigned char)*p); p++) {
         unsigned d = (unsigned)(*p - '0');
         if (v > (UINT64_MAX - d) / 10)
-            return vnfo__error(VNFO_E_OVERFLOW, "value \"%.40s\": above 2^64 - 1", text);
+            return vnfo__error(VNFO_E_OVERFLOW, "value \"%s\": above 2^64 - 1",
+                               value_shown(text).s);
         v = v * 10 + d;
     }
-    if (*p)
-        return vnfo__error(VNFO_E_ACCOUNT_VALUE,
-                           "value \"%.40s\": unexpected '%c' at offset %td", text, *p, p - text);
+    if (*p) {
+        char ch[16]; /* one escaped byte (\u00XX) and the helper's room for "..." */
+        vnfo__quote(ch, sizeof ch, p, 1, 1);
+        return vnfo__error(VNFO_E_ACCOUNT_VALUE, "value \"%s\": unexpected '%s' at offset %td",
+                           value_shown(text).s, ch, p - text);
+    }
     *out = v;
     return VNFO_OK;
 }

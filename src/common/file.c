@@ -10,7 +10,7 @@
 static vnfo_status open_error(const char *path)
 {
     int err = errno;
-    return vnfo__error(err == ENOENT ? VNFO_E_NOT_FOUND : VNFO_E_IO, "%s: %s", path, strerror(err));
+    return vnfo__error(err == ENOENT ? VNFO_E_NOT_FOUND : VNFO_E_IO, "%s: %s", vnfo__shown(path).s, strerror(err));
 }
 
 static const char *file_kind(mode_t mode)
@@ -36,7 +36,7 @@ static vnfo_status check_private(const char *path, const char *what, const struc
         return VNFO_OK;
     return vnfo__error(VNFO_E_KEY_PERMISSIONS,
                        "%s: %s file has mode %03o; it must not be readable by group or others "
-                       "(chmod 600)", path, what, (unsigned)(st->st_mode & 0777));
+                       "(chmod 600)", vnfo__shown(path).s, what, (unsigned)(st->st_mode & 0777));
 }
 
 vnfo_status vnfo__file_open(int *out_fd, struct stat *st, const char *path)
@@ -54,7 +54,8 @@ vnfo_status vnfo__file_open(int *out_fd, struct stat *st, const char *path)
     }
     if (!S_ISREG(st->st_mode)) {
         close(fd);
-        return vnfo__error(VNFO_E_NOT_REGULAR_FILE, "%s: not a regular file (a %s); refused", path,
+        return vnfo__error(VNFO_E_NOT_REGULAR_FILE, "%s: not a regular file (a %s); refused",
+                           vnfo__shown(path).s,
                            file_kind(st->st_mode));
     }
     /* Regular files never block, but later readers expect blocking reads. */
@@ -99,13 +100,14 @@ static vnfo_status file_read(const char *path, size_t max_size, const char *secr
     if ((uint64_t)st.st_size > max_size) {
         close(fd);
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %lld bytes, more than the limit of %zu",
-                           path, (long long)st.st_size, max_size);
+                           vnfo__shown(path).s, (long long)st.st_size, max_size);
     }
     size_t size = (size_t)st.st_size;
     uint8_t *buf = vnfo__malloc(size + 1);
     if (!buf) {
         close(fd);
-        return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate %zu bytes", path, size + 1);
+        return vnfo__error(VNFO_E_NO_MEMORY, "%s: cannot allocate %zu bytes", vnfo__shown(path).s,
+                           size + 1);
     }
     size_t got = 0;
     while (got < size) {
@@ -114,7 +116,8 @@ static vnfo_status file_read(const char *path, size_t max_size, const char *secr
             continue;
         if (n <= 0) {
             vnfo_status s = n < 0 ? open_error(path)
-                                  : vnfo__error(VNFO_E_IO, "%s: file shrank while reading", path);
+                                  : vnfo__error(VNFO_E_IO, "%s: file shrank while reading",
+                                                vnfo__shown(path).s);
             vnfo__free(buf);
             close(fd);
             return s;

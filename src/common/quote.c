@@ -5,7 +5,7 @@
 #include "internal.h"
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t utf8_length(const unsigned char *p, size_t n)
+size_t vnfo__utf8_length(const unsigned char *p, size_t n)
 {
     size_t want = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
     if (want == 0 || want > n)
@@ -32,7 +32,7 @@ void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t ma
     if (size == 0)
         return;
     while (i < len && i < max_bytes) {
-        size_t u = s[i] >= 0x80 ? utf8_length(s + i, len - i) : 0;
+        size_t u = s[i] >= 0x80 ? vnfo__utf8_length(s + i, len - i) : 0;
         char piece[8];
         size_t k;
         if (s[i] == '"' || s[i] == '\\')
@@ -54,6 +54,14 @@ void vnfo__quote(char *out, size_t size, const char *text, size_t len, size_t ma
     if (i < len && e + 4 <= size)
         memcpy(out + e, "...", 3), e += 3;
     out[e] = '\0';
+}
+
+vnfo__shown_name vnfo__shown(const char *name)
+{
+    vnfo__shown_name out;
+    size_t len = name ? strlen(name) : 0;
+    vnfo__quote(out.s, sizeof out.s, name ? name : "", len, len);
+    return out;
 }
 
 size_t vnfo__utf8_put(unsigned char out[4], unsigned cp)

@@ -133,13 +133,31 @@ const char *vnfo_strerror(vnfo_status status)
 static _Thread_local vnfo_status last_status;
 static _Thread_local char last_message[ERROR_MESSAGE_MAX];
 
+/* A message cut at the buffer's end must not end in part of a UTF-8
+ * sequence (escaped names keep their valid UTF-8): drop the partial one. */
+static void trim_partial_utf8(char *msg, size_t len)
+{
+    size_t start = len;
+    while (start > 0 && start + 4 > len && ((unsigned char)msg[start - 1] & 0xc0) == 0x80)
+        start--;
+    if (start == 0 || ((unsigned char)msg[start - 1] & 0xc0) != 0xc0)
+        return;
+    unsigned char lead = (unsigned char)msg[start - 1];
+    size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (len - (start - 1) < want)
+        msg[start - 1] = '\0';
+}
+
 vnfo_status vnfo__verror(vnfo_status status, const char *fmt, va_list ap)
 {
     last_status = status;
+    int n;
     if (fmt)
-        vsnprintf(last_message, sizeof last_message, fmt, ap);
+        n = vsnprintf(last_message, sizeof last_message, fmt, ap);
     else
-        snprintf(last_message, sizeof last_message, "%s", vnfo_strerror(status));
+        n = snprintf(last_message, sizeof last_message, "%s", vnfo_strerror(status));
+    if (n >= (int)sizeof last_message)
+        trim_partial_utf8(last_message, sizeof last_message - 1);
     return status;
 }
 

@@ -116,10 +116,10 @@ static vnfo_status parse_public(vnfo_public_key *out, const char *text, size_t l
 {
     size_t plen = sizeof PUBLIC_PREFIX - 1;
     if (len < plen || memcmp(text, PUBLIC_PREFIX, plen) != 0)
-        return vnfo__error(VNFO_E_KEY_FORMAT, "%s: public key must start with \"ed25519:\"", where);
+        return vnfo__error(VNFO_E_KEY_FORMAT, "%s: public key must start with \"ed25519:\"", vnfo__shown(where).s);
     if (!base64_decode_exact(out->bytes, sizeof out->bytes, text + plen, len - plen))
         return vnfo__error(VNFO_E_KEY_FORMAT,
-                           "%s: expected the base64 of 32 bytes after \"ed25519:\"", where);
+                           "%s: expected the base64 of 32 bytes after \"ed25519:\"", vnfo__shown(where).s);
     return VNFO_OK;
 }
 
@@ -219,10 +219,10 @@ vnfo_status vnfo_signing_key_load(vnfo_signing_key **out, const char *path)
     size_t n = vnfo__text_line_length(text, len), plen = sizeof SECRET_PREFIX - 1;
     uint8_t seed[VNFO_KEY_SEED_BYTES];
     if (n < plen || memcmp(text, SECRET_PREFIX, plen) != 0)
-        s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: secret key file must start with \"%s\"", path,
+        s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: secret key file must start with \"%s\"", vnfo__shown(path).s,
                         SECRET_PREFIX);
     else if (!base64_decode_exact(seed, sizeof seed, text + plen, n - plen))
-        s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: expected the base64 of a 32-byte seed", path);
+        s = vnfo__error(VNFO_E_KEY_FORMAT, "%s: expected the base64 of a 32-byte seed", vnfo__shown(path).s);
     else
         s = vnfo_signing_key_from_seed(out, seed);
     sodium_memzero(seed, sizeof seed);

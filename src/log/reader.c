@@ -25,7 +25,8 @@
 #define FRAME_DIGEST 16
 
 struct source {
-    char *name;
+    char *name;          /* as given: vnfo_log_batch_info::source */
+    char *shown;         /* escaped, for messages (a provider names its files) */
     const uint8_t *data; /* a buffer source; NULL for a file */
     uint64_t len;
     int fd;              /* a file source; -1 for a buffer */
@@ -110,6 +111,7 @@ void vnfo_log_reader_free(vnfo_log_reader *r)
         return;
     for (size_t i = 0; i < r->nsrc; i++) {
         vnfo__free(r->src[i].name);
+        vnfo__free(r->src[i].shown);
         if (r->src[i].fd >= 0)
             close(r->src[i].fd);
     }
@@ -131,14 +133,17 @@ static vnfo_status source_add(vnfo_log_reader *r, const uint8_t *data, uint64_t 
 {
     struct source *grown = vnfo__reallocarray(r->src, r->nsrc + 1, sizeof *grown);
     char *copy = vnfo__strdup(name);
-    if (!grown || !copy) {
+    char *shown = vnfo__strdup(vnfo__shown(name).s);
+    if (!grown || !copy || !shown) {
         if (grown)
             r->src = grown;
         vnfo__free(copy);
-        return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory adding %s", name);
+        vnfo__free(shown);
+        return vnfo__error(VNFO_E_NO_MEMORY, "log reader: out of memory adding %s",
+                           vnfo__shown(name).s);
     }
     r->src = grown;
-    r->src[r->nsrc++] = (struct source){copy, data, len, fd};
+    r->src[r->nsrc++] = (struct source){copy, shown, data, len, fd};
     return VNFO_OK;
 }
 
@@ -180,11 +185,11 @@ static vnfo_status source_read(const struct source *src, uint64_t off, uint8_t *
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": %s", src->name, off + got,
+            return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": %s", src->shown, off + got,
                                strerror(errno));
         if (n == 0)
             return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": the file shrank while being read",
-                               src->name, off + got);
+                               src->shown, off + got);
         got += (size_t)n;
     }
     return VNFO_OK;
@@ -204,7 +209,7 @@ static vnfo_status source_bytes(const uint8_t **out, const struct source *src, u
         uint8_t *grown = vnfo__realloc(w->buf, len);
         if (!grown)
             return vnfo__error(VNFO_E_NO_MEMORY, "%s: offset %" PRIu64 ": no memory for a batch of %zu bytes",
-                               src->name, off, len);
+                               src->shown, off, len);
         w->buf = grown;
         w->cap = len;
     }
@@ -235,7 +240,7 @@ static vnfo_status entry_load(const vnfo_log_reader *r, size_t i, struct window 
     frame_digest(d, bytes, e->info.len);
     if (sodium_memcmp(d, e->digest, sizeof d) != 0)
         return vnfo__error(VNFO_E_IO, "%s: offset %" PRIu64 ": batch %zu changed since it was verified "
-                           "(the file is being rewritten)", src->name, e->info.offset, i);
+                           "(the file is being rewritten)", src->shown, e->info.offset, i);
     w->entry = i;
     w->loaded = 1;
     return VNFO_OK;
@@ -686,7 +691,7 @@ vnfo_status vnfo_log_reader_verify(vnfo_log_reader *r)
         const struct entry *e = &r->e[i];
         if (e->info.status != VNFO_OK)
             return vnfo__error(e->info.status, "%s: offset %" PRIu64 ": batch %zu: %s",
-                               r->src[e->source].name, e->info.offset, i, e->message ? e->message : "");
+                               r->src[e->source].shown, e->info.offset, i, e->message ? e->message : "");
     }
     return VNFO_OK;
 }
@@ -744,7 +749,7 @@ static vnfo_status record_decode(vnfo_record *out, const vnfo_log_reader *r, siz
         char why[512];
         snprintf(why, sizeof why, "%s", vnfo_error_message());
         return vnfo__error(s, "%s: offset %" PRIu64 ": batch %zu record %" PRIu32 " (seq %" PRIu64 "): %s",
-                           r->src[e->source].name, e->info.offset, batch, index,
+                           r->src[e->source].shown, e->info.offset, batch, index,
                            e->info.header.first_seq + index, why);
     }
     return VNFO_OK;

@@ -63,8 +63,10 @@ vnfo_status vnfo_manifest_chain_find(size_t *out, const vnfo_manifest *m, const 
             return VNFO_OK;
         }
     }
-    return vnfo__error(VNFO_E_NOT_FOUND, "manifest %s: no chain function named \"%.64s\"", m->id,
-                       name);
+    char quoted[VNFO_QUOTE_SIZE];
+    vnfo__quote(quoted, sizeof quoted, name, strlen(name), 64);
+    return vnfo__error(VNFO_E_NOT_FOUND, "manifest %s: no chain function named \"%s\"",
+                       vnfo__shown(m->id).s, quoted);
 }
 
 /* ---- sampling ------------------------------------------------------------------ */

@@ -87,9 +87,11 @@ static vnfo_status load_json(mf_ctx *c, json_t **out)
     if (!*out) {
         if (json_error_code(&e) == json_error_out_of_memory)
             return vnfo__error(VNFO_E_NO_MEMORY, "%s: out of memory while parsing", c->name);
+        /* jansson's text quotes the offending input ("near '<bytes>'"), raw. */
+        char why[VNFO_QUOTE_SIZE];
+        vnfo__quote(why, sizeof why, e.text, strlen(e.text), 160);
         return mf_fail_at(c, VNFO_E_MANIFEST_SYNTAX, (unsigned long)(e.line > 0 ? e.line : 1),
-                          (unsigned long)(e.column > 0 ? e.column : 1), "invalid JSON: %s",
-                          e.text);
+                          (unsigned long)(e.column > 0 ? e.column : 1), "invalid JSON: %s", why);
     }
     size_t off;
     if (!mf_depth_ok(c->text, c->len, VNFO_MANIFEST_MAX_DEPTH, &off)) {
@@ -110,7 +112,10 @@ vnfo_status vnfo_manifest_parse(vnfo_manifest **out, const char *text, size_t le
     if (!out || (!text && len))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_manifest_parse: NULL argument");
     *out = NULL;
-    mf_ctx c = {.name = name ? name : "<buffer>", .text = text ? text : "", .len = len};
+    /* The name is the caller's (a file name a provider may choose): every
+     * message shows it escaped. */
+    vnfo__shown_name shown = vnfo__shown(name ? name : "<buffer>");
+    mf_ctx c = {.name = shown.s, .text = text ? text : "", .len = len};
     if (len > VNFO_MANIFEST_MAX_BYTES)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %zu bytes, more than the limit of %d",
                            c.name, len, VNFO_MANIFEST_MAX_BYTES);

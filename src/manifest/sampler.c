@@ -28,7 +28,8 @@ vnfo_status vnfo_manifest_sampling_bob_initval(uint32_t *out, const vnfo_manifes
     if (!out || !m)
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_manifest_sampling_bob_initval: NULL argument");
     if (!m->sampling.has_bob_initval)
-        return vnfo__error(VNFO_E_NOT_FOUND, "manifest %s: no sampling.bob_initval", m->id);
+        return vnfo__error(VNFO_E_NOT_FOUND, "manifest %s: no sampling.bob_initval",
+                           vnfo__shown(m->id).s);
     *out = m->sampling.bob_initval;
     return VNFO_OK;
 }

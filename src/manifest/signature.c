@@ -150,7 +150,8 @@ vnfo_status vnfo_manifest_signature_parse(uint8_t *out, vnfo_manifest_party *out
 {
     if (!out || !out_party || !m || (!text && len))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_manifest_signature_parse: NULL argument");
-    name = name ? name : "<signature>";
+    vnfo__shown_name shown = vnfo__shown(name ? name : "<signature>"); /* for messages */
+    name = shown.s;
     size_t pos = 0;
     char value[160], want[MF_DIGEST_TEXT_SIZE], key_text[VNFO_KEY_PUBLIC_TEXT_SIZE];
     vnfo_manifest_party party = VNFO_MANIFEST_PARTY_CUSTOMER;
@@ -164,8 +165,8 @@ vnfo_status vnfo_manifest_signature_parse(uint8_t *out, vnfo_manifest_party *out
         memmove(value + 8, value + 11, strlen(value + 11) + 1), memcpy(value, "blake2b:", 8);
     if (strcmp(value, want) != 0)
         return vnfo__error(VNFO_E_MANIFEST_DIGEST_MISMATCH,
-                           "%s:3: the signature is for manifest digest %.80s, not %s (manifest %s)",
-                           name, value, want, m->id);
+                           "%s:3: the signature is for manifest digest %s, not %s (manifest %s)",
+                           name, vnfo__shown(value).s, want, vnfo__shown(m->id).s);
     MF_TRY(field(name, 4, text, len, &pos, "public-key", value, sizeof value));
     vnfo_public_key_format(key_text, sizeof key_text, &m->party[party].key);
     if (strcmp(value, key_text) != 0)

@@ -15,6 +15,25 @@ static void put(json_t *obj, const char *key, json_t *value, int *failed)
         *failed = 1;
 }
 
+/* A text from the report (summaries, notes and text evidence may carry
+ * names from the input) as a JSON string.  jansson escapes control
+ * characters when it writes, but refuses bytes that are not UTF-8: such a
+ * text is rendered escaped (\\xNN) instead of failing the whole report. */
+static json_t *text_value(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    size_t len = strlen(s), size = 6 * len + 8;
+    char *q = vnfo__malloc(size);
+    if (!q)
+        return NULL;
+    vnfo__quote(q, size, s, len, len);
+    v = json_string(q);
+    vnfo__free(q);
+    return v;
+}
+
 /* JSON has no NaN or infinity: those render as null. */
 static json_t *real_or_null(double v)
 {
@@ -39,7 +58,7 @@ static json_t *evidence_value(const struct evidence *ev, int *failed)
     case VNFO_REPORT_EVIDENCE_INT: return json_integer((json_int_t)ev->v.i);
     case VNFO_REPORT_EVIDENCE_REAL: return real_or_null(ev->v.r);
     case VNFO_REPORT_EVIDENCE_BOOL: return json_boolean(ev->v.b);
-    case VNFO_REPORT_EVIDENCE_TEXT: return json_string(ev->text);
+    case VNFO_REPORT_EVIDENCE_TEXT: return text_value(ev->text);
     case VNFO_REPORT_EVIDENCE_INTERVAL: {
         json_t *iv = json_array();
         if (!iv || json_array_append_new(iv, real_or_null(ev->v.iv[0])) != 0 ||
@@ -68,7 +87,7 @@ static json_t *examples_json(const vnfo_report_entry *e, int *failed)
         }
         put(ex, "label", json_string(label), failed);
         if (e->examples[i].note)
-            put(ex, "note", json_string(e->examples[i].note), failed);
+            put(ex, "note", text_value(e->examples[i].note), failed);
         if (json_array_append_new(arr, ex) != 0)
             *failed = 1;
     }
@@ -84,10 +103,10 @@ static json_t *entry_json(const vnfo_report_entry *e, int *failed)
         *failed = 1;
         return NULL;
     }
-    put(o, "check", json_string(e->name), failed);
+    put(o, "check", text_value(e->name), failed);
     put(o, "category", json_string(vnfo_report_category_name(e->category)), failed);
     put(o, "verdict", json_string(vnfo_report_verdict_name(e->verdict)), failed);
-    put(o, "summary", json_string(e->summary ? e->summary : ""), failed);
+    put(o, "summary", text_value(e->summary ? e->summary : ""), failed);
     for (size_t i = 0; i < e->n_evidence; i++)
         put(ev, e->evidence[i].key, evidence_value(&e->evidence[i], failed), failed);
     put(o, "evidence", ev, failed);
@@ -114,7 +133,7 @@ static json_t *report_json(const vnfo_report *r, int *failed)
     put(root, "verdict", json_string(vnfo_report_verdict_name(overall)), failed);
     put(root, "exit_code", json_integer(vnfo_report_verdict_exit_code(overall)), failed);
     for (size_t i = 0; i < r->n_subject; i++)
-        put(subject, r->subject[i].key, json_string(r->subject[i].value), failed);
+        put(subject, r->subject[i].key, text_value(r->subject[i].value), failed);
     put(root, "subject", subject, failed);
     size_t c[4];
     vnfo__report_counts(r, c);

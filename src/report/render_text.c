@@ -47,6 +47,34 @@ static void real_text(struct strbuf *b, double v)
         vnfo__strbuf_printf(b, "%s", isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
 }
 
+/* A text from the report (summaries, notes and text evidence may carry
+ * names from the input): control characters (newlines too, which would
+ * forge report lines) as \\u00XX and bytes that are not UTF-8 as \\xNN;
+ * quotes stay, as the summaries quote names themselves. */
+static void put_text(struct strbuf *b, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text), i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && s[run] >= 0x20 && s[run] < 0x7f)
+            run++;
+        if (run > i) {
+            vnfo__strbuf_printf(b, "%.*s", (int)(run - i), text + i);
+            i = run;
+            continue;
+        }
+        size_t u = s[i] >= 0x80 ? vnfo__utf8_length(s + i, len - i) : 0;
+        if (u)
+            vnfo__strbuf_printf(b, "%.*s", (int)u, text + i);
+        else if (s[i] < 0x80)
+            vnfo__strbuf_printf(b, "\\u%04x", s[i]);
+        else
+            vnfo__strbuf_printf(b, "\\x%02x", s[i]);
+        i += u ? u : 1;
+    }
+}
+
 static void evidence_text(struct strbuf *b, const struct evidence *ev)
 {
     vnfo__strbuf_printf(b, "%s=", ev->key);
@@ -55,7 +83,7 @@ static void evidence_text(struct strbuf *b, const struct evidence *ev)
     case VNFO_REPORT_EVIDENCE_INT: vnfo__strbuf_printf(b, "%" PRId64, ev->v.i); break;
     case VNFO_REPORT_EVIDENCE_REAL: real_text(b, ev->v.r); break;
     case VNFO_REPORT_EVIDENCE_BOOL: vnfo__strbuf_printf(b, "%s", ev->v.b ? "true" : "false"); break;
-    case VNFO_REPORT_EVIDENCE_TEXT: vnfo__strbuf_printf(b, "%s", ev->text); break;
+    case VNFO_REPORT_EVIDENCE_TEXT: put_text(b, ev->text); break;
     case VNFO_REPORT_EVIDENCE_INTERVAL:
         vnfo__strbuf_printf(b, "[");
         real_text(b, ev->v.iv[0]);
@@ -80,8 +108,11 @@ static void details(struct strbuf *b, const vnfo_report_entry *e)
         vnfo__strbuf_printf(b, "      examples (%" PRIu64 " in all):", e->examples_total);
         for (size_t i = 0; i < e->n_examples; i++) {
             vnfo__strbuf_printf(b, "%s%016" PRIx64, i ? ", " : " ", e->examples[i].label);
-            if (e->examples[i].note)
-                vnfo__strbuf_printf(b, " (%s)", e->examples[i].note);
+            if (e->examples[i].note) {
+                vnfo__strbuf_printf(b, " (");
+                put_text(b, e->examples[i].note);
+                vnfo__strbuf_printf(b, ")");
+            }
         }
         vnfo__strbuf_printf(b, "\n");
     }
@@ -96,9 +127,10 @@ vnfo_status vnfo_report_render_text(char *out, size_t size, size_t *needed,
     headline(&b, report);
     for (size_t i = 0; i < report->n_entries; i++) {
         const vnfo_report_entry *e = report->entries[i];
-        vnfo__strbuf_printf(&b, "  %-12s %-13s %-24s %s\n", vnfo_report_verdict_name(e->verdict),
-                            vnfo_report_category_name(e->category), e->name,
-                            e->summary ? e->summary : "");
+        vnfo__strbuf_printf(&b, "  %-12s %-13s %-24s ", vnfo_report_verdict_name(e->verdict),
+                            vnfo_report_category_name(e->category), e->name);
+        put_text(&b, e->summary ? e->summary : "");
+        vnfo__strbuf_printf(&b, "\n");
         if (e->verdict != VNFO_REPORT_PASS || (flags & VNFO_REPORT_TEXT_VERBOSE))
             details(&b, e);
     }

@@ -450,7 +450,8 @@ vnfo_status vnfo_bill_parse(vnfo_bill **out, const char *text, size_t len, const
         *out = NULL;
     if (!out || (!text && len))
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_bill_parse: NULL argument");
-    struct ctx c = {name ? name : "bill", text, len, {{0}}, 0};
+    vnfo__shown_name shown = vnfo__shown(name ? name : "bill"); /* messages show it escaped */
+    struct ctx c = {shown.s, text, len, {{0}}, 0};
     if (len > VNFO_BILL_MAX_BYTES)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: %zu bytes, more than the limit of %u",
                            c.name, len, VNFO_BILL_MAX_BYTES);

@@ -25,7 +25,8 @@ vnfo_status vnfo__verify_node_get(struct vnode **out, vnfo_verifier *v, uint32_t
             return VNFO_OK;
         }
     if (v->n_nodes == VNODES_MAX)
-        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: more than %d nodes", source, VNODES_MAX);
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "%s: more than %d nodes", vnfo__shown(source).s,
+                           VNODES_MAX);
     struct vnode *n = &v->nodes[v->n_nodes++];
     memset(n, 0, sizeof *n);
     n->node_id = node_id;

@@ -174,9 +174,10 @@ static void fault_note(struct vnode *n, const vnfo_log_batch_info *b)
 static vnfo_status batch_input_error(const vnfo_log_batch_info *b, size_t index, const char *source)
 {
     if (b->status == VNFO_E_LOG_MANIFEST_MISMATCH || b->status == VNFO_E_LOG_NODE_MISMATCH)
-        return vnfo__error(b->status, "%s: %s", source, b->message);
+        return vnfo__error(b->status, "%s: %s", vnfo__shown(source).s, b->message);
     if (index == 0 && !b->header_valid && b->status != VNFO_E_LOG_TRUNCATED)
-        return vnfo__error(b->status, "%s: not a vnfo log this library reads: %s", source, b->message);
+        return vnfo__error(b->status, "%s: not a vnfo log this library reads: %s",
+                           vnfo__shown(source).s, b->message);
     return VNFO_OK;
 }
 
@@ -259,7 +260,8 @@ vnfo_status vnfo_verifier_log_add(vnfo_verifier *v, const char *name, const uint
     source = source ? source : name;
     struct vfunction *f = function_find(v, name);
     if (!f)
-        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", source, name);
+        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"",
+                           vnfo__shown(source).s, vnfo__shown(name).s);
     double t0 = now_ns();
     vnfo_log_reader *r = NULL;
     vnfo_status s = reader_for(&r, v, f);
@@ -277,7 +279,8 @@ vnfo_status vnfo_verifier_log_add_file(vnfo_verifier *v, const char *name, const
         return vnfo__error(VNFO_E_INVALID_ARGUMENT, "vnfo_verifier_log_add_file: NULL argument");
     struct vfunction *f = function_find(v, name);
     if (!f)
-        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", path, name);
+        return vnfo__error(VNFO_E_NOT_FOUND, "%s: no chain entry named \"%s\"", vnfo__shown(path).s,
+                           vnfo__shown(name).s);
     double t0 = now_ns();
     /* Streamed: memory is one batch, not the file (vnfo_log_reader_add_file). */
     vnfo_log_reader *r = NULL;

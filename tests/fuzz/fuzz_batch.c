@@ -34,7 +34,7 @@ static void single_batch(const uint8_t *data, size_t size, const vnfo_public_key
     size_t n = size - 4;
     vnfo_log_header h;
     if (vnfo_log_batch_verify(&h, b, n, pk, NULL) != VNFO_OK)
-        FUZZ_ASSERT(vnfo_error_message()[0] != '\0');
+        FUZZ_ASSERT_MESSAGE(vnfo_error_message());
     if (vnfo_log_header_parse(&h, b, n) != VNFO_OK)
         return;
     vnfo_log_proof p;
@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(vnfo_log_reader_create(&r, &o) == VNFO_OK);
     FUZZ_ASSERT(vnfo_log_reader_add_buffer(r, data, size, "fuzz") == VNFO_OK);
     vnfo_status s = vnfo_log_reader_verify(r);
-    FUZZ_ASSERT(s == VNFO_OK || vnfo_error_message()[0] != '\0');
+    if (s != VNFO_OK)
+        FUZZ_ASSERT_MESSAGE(vnfo_error_message());
     vnfo_log_cursor cur = VNFO_LOG_CURSOR_INIT;
     vnfo_record rec;
     for (int guard = 0; guard < 1 << 22; guard++) {
@@ -64,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (s == VNFO_E_NOT_FOUND)
             break;
         if (s != VNFO_OK)
-            FUZZ_ASSERT(vnfo_error_message()[0] != '\0');
+            FUZZ_ASSERT_MESSAGE(vnfo_error_message());
         else {
             vnfo_log_batch_info info;
             FUZZ_ASSERT(vnfo_log_reader_batch(&info, r, cur.batch) == VNFO_OK);

@@ -17,8 +17,7 @@ static void message_clean(const char *path)
 {
     const char *msg = vnfo_error_message();
     FUZZ_ASSERT(strstr(msg, path) != NULL);
-    for (const char *m = msg; *m; m++)
-        FUZZ_ASSERT((unsigned char)*m >= 0x20 && *m != 0x7f);
+    FUZZ_ASSERT_MESSAGE(msg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         /* A failure leaves no object and says why. */
         FUZZ_ASSERT(m == NULL);
-        FUZZ_ASSERT(vnfo_error_message()[0] != '\0');
+        FUZZ_ASSERT_MESSAGE(vnfo_error_message());
     }
     return 0;
 }

@@ -1003,7 +1003,7 @@ pub struct vnfo_tap_options {
     pub capacity: u32,
     #[doc = "< How much of each packet records keep (default `digest`)."]
     pub granularity: vnfo_record_granularity,
-    #[doc = "< At `full`: room kept per pending frame, 1..VNFO_RECORD_MAX_PACKET_BYTES (default 2048).  A frame longer than this, or captured short of its wire length, is recorded at `headers`."]
+    #[doc = "< At `full`: room kept per pending frame, VNFO_RECORD_HEADER_BYTES..VNFO_RECORD_MAX_PACKET_BYTES (default 2048).  A frame longer than this, or captured short of its wire length, is recorded at `headers`."]
     pub full_bytes: u32,
     #[doc = "< Receives records (required)."]
     pub emit: vnfo_tap_emit_fn,
