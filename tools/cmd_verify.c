@@ -13,9 +13,7 @@ static void verify_usage(FILE *out)
     fprintf(out,
             "usage: vnfo verify --manifest M --logs DIR --bill B [--key K] [--json] [--verbose]\n"
             "                   [--reference firewall,nat,ids] [--snapshot] [--max-memory MIB]\n"
-            "                   [--acl FILE] [--nat ADDR[/BITS][:LO-HI]] [--threads N]
-
-"
+            "                   [--acl FILE] [--nat ADDR[/BITS][:LO-HI]] [--threads N]\n\n"
             "Verifies one log per chain entry (DIR/<name>.log; other *.log files are\n"
             "taken as logs of nodes outside the chain) and the bill against manifest M,\n"
             "and prints the report (docs/REPORT.md): text, or JSON with --json.\n"
