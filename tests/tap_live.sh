@@ -37,6 +37,12 @@ ip link add t1 netns "$id-fw" type veth peer name k0 netns "$id-sink" || fail "v
 ns fw ip link add br0 type bridge || { echo "SKIP: no bridge in this kernel"; exit 77; }
 ns fw ip link set t0 master br0 && ns fw ip link set t1 master br0 || fail "bridge ports"
 for l in gen:g0 fw:t0 fw:t1 fw:br0 sink:k0; do ns "${l%%:*}" ip link set "${l#*:}" up || fail "up $l"; done
+# The kernel tells the bridge of a veth's carrier asynchronously (linkwatch,
+# later still while other namespaces come and go): frames sent before both
+# ports forward are dropped by the bridge, so wait for that (up to 20 s).
+forwarding() { [ "$(ns fw cat /sys/class/net/$1/brport/state)" = 3 ]; }
+for _ in $(seq 200); do forwarding t0 && forwarding t1 && break; sleep 0.1; done
+forwarding t0 && forwarding t1 || fail "the bridge's ports never reached the forwarding state"
 
 for k in customer provider fw; do "$vnfo" keygen --out "$tmp/$k" > /dev/null || fail keygen; done
 commit=$("$vnfo" keygen --sampling --out "$tmp/sampling" | sed -n 's/^commitment: //p')
@@ -86,7 +92,9 @@ run() {
     [ "$2" -ge $((out1 - out0)) ] && [ "$2" -le $((out1 - out0 + 5)) ] ||
         fail "$name: $2 egress frames, the veth passed $((out1 - out0))"
     [ "$5" -eq 0 ] || fail "$name: $5 generated records: an egress frame overtook its ingress frame"
-    [ "$3" -gt $((frames / 40)) ] || fail "$name: only $3 forwarded records of $frames frames at rate 1/16"
+    # About 1/16 of the frames that crossed (a loaded machine's bridge may
+    # pass fewer than were sent: its backlog drops are not the tap's).
+    [ "$3" -gt $(($1 / 40)) ] || fail "$name: only $3 forwarded records of $1 frames at rate 1/16"
     "$vnfo" log verify --pub "$tmp/fw.pub" --manifest "$tmp/m.json" --from-start "$tmp/$name.log" > "$tmp/$name.lv" 2>&1 ||
         fail "$name: log verify: $(tail -3 "$tmp/$name.lv")"
     "$vnfo" log dump --jsonl --pub "$tmp/fw.pub" "$tmp/$name.log" 2> /dev/null | python3 -c '
