@@ -18,6 +18,9 @@
 # bridging, which runs in its softirq) to GEN_CPU when set, else anywhere.  Needs root and iproute2; prints why and exits 0
 # where it cannot run.  Namespaces are vnfo-tl-<pid>-*, removed on any exit.
 #   bench/tap_live.sh [BUILD_DIR]
+# The tap runs twice per rate: under the manifest's hash (HASH, default
+# siphash-2-4, the library's default and the lab's) and under the other fast
+# hash (xxh3-64, or siphash-2-4 when HASH is another), printed beside it.
 #   env: RATES (default "250000 500000 1000000 1500000"), FRAMES (2000000),
 #        BLOCK_MS (5), HASH (siphash-2-4; or xxh3-64, bob), GEN_CPU, KEEP=1
 set -uo pipefail
@@ -28,6 +31,7 @@ vnfo=$build/tools/vnfo count=$build/bench/pcap_count blast=$build/bench/veth_bla
 for t in ip taskset; do command -v $t > /dev/null || { echo "tap_live: no $t; skipped"; exit 0; }; done
 for p in "$count" "$blast"; do [ -x "$p" ] || { echo "tap_live: no $p (make bench builds it)"; exit 1; }; done
 rates=${RATES:-250000 500000 1000000 1500000} frames=${FRAMES:-2000000} block=${BLOCK_MS:-5} hash=${HASH:-siphash-2-4}
+[ "$hash" = siphash-2-4 ] && other=xxh3-64 || other=siphash-2-4
 gen_pin=${GEN_CPU:+taskset -c $GEN_CPU}
 id=vnfo-tl-$$ tmp=$(mktemp -d) pid=
 cleanup() {
@@ -52,19 +56,22 @@ ns fw ip link add br0 type bridge
 ns fw ip link set t0 master br0; ns fw ip link set t1 master br0
 for l in gen:g0 fw:t0 fw:t1 fw:br0 sink:k0; do ns ${l%%:*} ip link set ${l#*:} up; done
 
-# Keys and a manifest (rate 1/64, siphash, digest records).
+# Keys and two manifests (rate 1/64, nat-safe, digest records; HASH and the other).
 for k in customer provider fw; do "$vnfo" keygen --out "$tmp/$k" > /dev/null; done
 commit=$("$vnfo" keygen --sampling --out "$tmp/sampling" | sed -n 's/^commitment: //p')
 pub() { tr -d '\n' < "$tmp/$1.pub"; }
-cat > "$tmp/m.json" <<JSON
+manifest() { cat <<JSON
 {"vnfo_manifest": 1, "id": "tap-bench",
  "customer": {"name": "c", "public_key": "$(pub customer)"}, "provider": {"name": "p", "public_key": "$(pub provider)"},
  "chain": [{"name": "fw", "function": "firewall", "node_id": 1, "public_key": "$(pub fw)", "may_modify": "nothing", "may_drop": true}],
- "sampling": {"hash": "$hash", "key_id": "b", "key_commitment": "$commit", "rate": "1/64", "fields": "nat-safe", "payload_bytes": 16, "epoch_seconds": 86400},
+ "sampling": {"hash": "$1", "key_id": "b", "key_commitment": "$commit", "rate": "1/64", "fields": "nat-safe", "payload_bytes": 16, "epoch_seconds": 86400},
  "logging": {"granularity": "digest", "batch_records": 1024, "tree_hash": "blake2b-256"},
  "billing": {"period": {"start": "2026-01-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}, "resources": [{"resource": "packets", "summary": "count"}]},
  "verification": {"confidence": 0.99, "clock_skew_us": 50}}
 JSON
+}
+manifest "$hash" > "$tmp/m.json"
+manifest "$other" > "$tmp/m2.json"
 set +e
 dmac=02:00:00:00:00:01 smac=$(ns gen cat /sys/class/net/g0/address)
 
@@ -95,25 +102,27 @@ measure() {
         captured=$(sed -n 's/^frames \([0-9]*\).*/\1/p' "$tmp/bare.out")
         drops=$(sed -n 's/.*kernel_drops \([0-9]*\).*/\1/p' "$tmp/bare.out")
     else
-        captured=$(sed -n 's/^tap: \([0-9]*\) ingress, \([0-9]*\) egress.*/\1 \2/p' "$tmp/tap.out" | awk '{print $1 + $2}')
-        drops=$(sed -n 's/^tap: \([0-9]*\) frames dropped by the kernel.*/\1/p' "$tmp/tap.out")
+        captured=$(sed -n 's/^tap: \([0-9]*\) ingress, \([0-9]*\) egress.*/\1 \2/p' "$tmp/$name.out" | awk '{print $1 + $2}')
+        drops=$(sed -n 's/^tap: \([0-9]*\) frames dropped by the kernel.*/\1/p' "$tmp/$name.out")
     fi
     echo "${offered:-0} $((rx1 - rx0)) ${captured:-0} ${drops:--1} $cpu"
 }
 
 echo "tap_live: $frames frames per step, block timeout $block ms, rate 1/64 $hash digest records; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-10s | %-54s | %-54s | %s\n" "asked f/s" "bare libpcap loop (baseline)" "vnfo tap" "ratio"
-printf "%-10s | %9s %9s %9s %6s %8s %7s | %9s %9s %9s %6s %8s %7s | %s\n" "" offered passed captured drops "ns/frame" "Mf/s/c" \
-    offered passed captured drops "ns/frame" "Mf/s/c" "tap/bare"
+printf "%-10s | %-54s | %-54s | %-8s | %s\n" "asked f/s" "bare libpcap loop (baseline)" "vnfo tap ($hash)" "ratio" \
+    "tap under $other"
+printf "%-10s | %9s %9s %9s %6s %8s %7s | %9s %9s %9s %6s %8s %7s | %8s | %6s %8s %s\n" "" offered passed captured drops "ns/frame" "Mf/s/c" \
+    offered passed captured drops "ns/frame" "Mf/s/c" "tap/bare" drops "ns/frame" "tap/bare"
 for rate in $rates; do
     b=$(measure bare "$rate" "$count" t0 t1 "$block")
-    t=$(measure tap "$rate" "$vnfo" tap --manifest "$tmp/m.json" --node fw --key "$tmp/fw.key" \
-        --sampling-key "$tmp/sampling.key" --ingress-if t0 --egress-if t1 --block-ms "$block" --out "$tmp/fw.log")
-    echo "$rate $b $t" | awk '{
-        bn = $6 * 1e9 / ($4 ? $4 : 1); tn = $11 * 1e9 / ($9 ? $9 : 1)
+    tap() { measure "$1" "$rate" "$vnfo" tap --manifest "$tmp/$2" --node fw --key "$tmp/fw.key" \
+        --sampling-key "$tmp/sampling.key" --ingress-if t0 --egress-if t1 --block-ms "$block" --out "$tmp/fw.log"; }
+    t=$(tap tap m.json) o=$(tap tap2 m2.json)
+    echo "$rate $b $t $o" | awk -v other="$other" '{
+        bn = $6 * 1e9 / ($4 ? $4 : 1); tn = $11 * 1e9 / ($9 ? $9 : 1); on = $16 * 1e9 / ($14 ? $14 : 1)
         bok = $5 == 0 && $4 >= $3; tok = $10 == 0 && $9 >= $8
-        printf "%-10d | %9d %9d %9d %6d %8.1f %7.2f | %9d %9d %9d %6d %8.1f %7.2f | %.2fx\n", $1, $2, $3, $4, $5, bn, 1e3 / bn, $7, $8, $9, $10, tn, 1e3 / tn, tn / bn
-        printf "RESULT rate %d bare_offered %d bare_ok %d bare_ns %.1f tap_offered %d tap_ok %d tap_ns %.1f ratio %.3f\n", $1, $2, bok, bn, $7, tok, tn, tn / bn > "/dev/stderr"
+        printf "%-10d | %9d %9d %9d %6d %8.1f %7.2f | %9d %9d %9d %6d %8.1f %7.2f | %7.2fx | %6d %8.1f %.2fx\n", $1, $2, $3, $4, $5, bn, 1e3 / bn, $7, $8, $9, $10, tn, 1e3 / tn, tn / bn, $15, on, on / bn
+        printf "RESULT rate %d bare_offered %d bare_ok %d bare_ns %.1f tap_offered %d tap_ok %d tap_ns %.1f ratio %.3f %s_ns %.1f %s_ratio %.3f\n", $1, $2, bok, bn, $7, tok, tn, tn / bn, other, on, other, on / bn > "/dev/stderr"
     }' 2>> "$tmp/results"
 done
 awk '$7 && $5 > b { b = $5 } $13 && $11 > t { t = $11 } END {

@@ -19,14 +19,18 @@
 
 static uint8_t KEY[VNFO_SAMPLER_KEY_BYTES];
 /* psamp is the set the fast gather and the in-register hashes (fasthash.h)
- * serve: it is checked with each hash those cover, and with bob (bytes). */
-#define NSAMPLERS 5
+ * serve: it is checked with each hash those cover, and with bob (bytes).
+ * invariant and nat-safe take the general extraction, whose bytes SipHash
+ * reads as words (decide.c): checked with xxh3-64 and siphash-2-4. */
+#define NSAMPLERS 7
 static vnfo_sampler *samplers[NSAMPLERS];
 static vnfo_packet_fields field_sets[NSAMPLERS];
-static const char *const FIELDS[NSAMPLERS] = {"psamp", "invariant", "nat-safe", "psamp", "psamp"};
+static const char *const FIELDS[NSAMPLERS] = {"psamp", "invariant", "nat-safe", "psamp",
+                                               "psamp", "invariant", "nat-safe"};
 static const uint32_t HASHES[NSAMPLERS] = {VNFO_SAMPLER_HASH_XXH3, VNFO_SAMPLER_HASH_XXH3,
                                            VNFO_SAMPLER_HASH_XXH3, VNFO_SAMPLER_HASH_SIPHASH,
-                                           VNFO_SAMPLER_HASH_BOB};
+                                           VNFO_SAMPLER_HASH_BOB, VNFO_SAMPLER_HASH_SIPHASH,
+                                           VNFO_SAMPLER_HASH_SIPHASH};
 
 static void setup(void)
 {
