@@ -55,6 +55,9 @@ ip link add t1 netns "$id-fw" type veth peer name k0 netns "$id-sink"
 ns fw ip link add br0 type bridge
 ns fw ip link set t0 master br0; ns fw ip link set t1 master br0
 for l in gen:g0 fw:t0 fw:t1 fw:br0 sink:k0; do ns ${l%%:*} ip link set ${l#*:} up; done
+# The bridge learns of a veth's carrier asynchronously: wait until both ports forward.
+forwarding() { [ "$(ns fw cat /sys/class/net/$1/brport/state)" = 3 ]; }
+for _ in $(seq 200); do forwarding t0 && forwarding t1 && break; sleep 0.1; done
 
 # Keys and two manifests (rate 1/64, nat-safe, digest records; HASH and the other).
 for k in customer provider fw; do "$vnfo" keygen --out "$tmp/$k" > /dev/null; done
