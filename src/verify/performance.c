@@ -53,11 +53,14 @@ static vnfo_account_metric metric_of(vnfo_manifest_statistic stat)
 
 /* The sampled delays as a cluster sample: hash sampling selects the
  * packets of one label together (duplicates), so each label is a unit
- * with its multiplicity (vnfo_account_performance_check_clusters()). */
+ * with its multiplicity (vnfo_account_performance_check_clusters()).
+ * For the chain scope, also what the evidence says about the labels. */
 struct delays {
     uint64_t *values; /* label by label */
     uint64_t *mult;
     size_t n, labels;
+    uint64_t with_copies; /* labels of the chain scope with several copies */
+    uint64_t unpaired;    /* labels that left the chain but could not be paired */
 };
 
 static void delay_add(struct delays *d, uint64_t value, int new_label)
@@ -68,35 +71,79 @@ static void delay_add(struct delays *d, uint64_t value, int new_label)
     d->mult[d->labels - 1]++;
 }
 
-/* End-to-end delays of the packets that crossed the whole chain (one
- * record per function, in order, forwarded by the last), and the sum of
- * their references' delays when every function replayed them.  The table
- * is sorted by label (trajectory.c); each label is its own unit. */
+/* m copies through the whole chain: the run holds m records of each
+ * function, in chain order, every one forwarded.  (The run is sorted by
+ * position, then arrival; a label logged once is the case m = 1.) */
+static int whole_copies(const struct vrec *r, size_t n, size_t n_chain, size_t *m)
+{
+    size_t c = 0;
+    while (c < n && r[c].pos == 0)
+        c++;
+    if (c == 0 || n != c * n_chain)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].pos != i / c || r[i].verdict != VNFO_VERDICT_FORWARDED)
+            return 0;
+    *m = c;
+    return 1;
+}
+
+/* Did some copy leave the last function, forwarded?  (Records of foreign
+ * nodes sort last, after the last function's.) */
+static int left_chain(const struct vrec *r, size_t n, size_t last)
+{
+    for (size_t i = n; i-- > 0;)
+        if (r[i].pos == last && r[i].verdict == VNFO_VERDICT_FORWARDED)
+            return 1;
+    return 0;
+}
+
+/* End-to-end delays of the packets that crossed the whole chain, and the
+ * sum of their references' delays when every function replayed them.  The
+ * table is sorted by label (trajectory.c); each label is its own unit.
+ *
+ * Copies of one label (identical packets the hash selected together) are
+ * paired in order: the k-th earliest arrival at the first function with
+ * the k-th earliest departure from the last.  Identical packets cannot
+ * overtake each other in FIFO functions, so for them this is the true
+ * pairing; for any functions it leaves the label's mean delay (the sum of
+ * departures minus the sum of arrivals, over m) what every pairing gives,
+ * and its delays are majorised by every other pairing's (the largest is
+ * the smallest possible), so a guess never accuses an honest chain.  A
+ * label whose copies did not all cross the chain (a drop, a missing or
+ * foreign record among them) has no such pairing: it is left out and
+ * counted (evidence "labels_unpaired"). */
 static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_all,
                          const vnfo_verifier *v)
 {
-    for (size_t a = 0; a < v->n_recs;) {
-        size_t b = a;
-        while (b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch)
-            b++;
+    size_t last = v->n_chain - 1;
+    for (size_t a = 0, b; a < v->n_recs; a = b) {
+        b = vnfo__verify_label_run_end(v, a);
         const struct vrec *r = &v->recs[a];
-        size_t n = b - a;
-        a = b;
-        if (n != v->n_chain || r[n - 1].verdict != VNFO_VERDICT_FORWARDED)
+        size_t n = b - a, m;
+        if (!whole_copies(r, n, v->n_chain, &m)) {
+            acc->unpaired += left_chain(r, n, last);
             continue;
-        double ref_ns = 0;
-        int ok = 1;
-        for (size_t k = 0; k < n && ok; k++) {
-            ok = r[k].pos == k && (k + 1 == n || r[k].verdict == VNFO_VERDICT_FORWARDED);
-            if (r[k].has_ref && v->opts.reference_ghz > 0)
-                ref_ns += (double)r[k].ref_cycles / v->opts.reference_ghz;
-            else
-                *ref_all = 0;
         }
-        if (!ok)
-            continue;
-        delay_add(acc, r[n - 1].t_out > r[0].t_in ? r[n - 1].t_out - r[0].t_in : 0, 1);
-        ref[(*n_ref)++] = (uint64_t)ref_ns;
+        acc->with_copies += m > 1;
+        uint64_t *out = acc->values + acc->n; /* the departures, sorted */
+        for (size_t k = 0; k < m; k++)
+            out[k] = r[last * m + k].t_out;
+        if (m > 1)
+            vnfo__sort(out, m, sizeof *out, cmp_u64);
+        for (size_t k = 0; k < m; k++) {
+            uint64_t t_in = r[k].t_in; /* arrivals are sorted already */
+            delay_add(acc, out[k] > t_in ? out[k] - t_in : 0, k == 0);
+            double ref_ns = 0;
+            for (size_t p = 0; p < v->n_chain; p++) {
+                const struct vrec *x = &r[p * m + k];
+                if (x->has_ref && v->opts.reference_ghz > 0)
+                    ref_ns += (double)x->ref_cycles / v->opts.reference_ghz;
+                else
+                    *ref_all = 0;
+            }
+            ref[(*n_ref)++] = (uint64_t)ref_ns;
+        }
     }
 }
 
@@ -109,6 +156,7 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
     *n_ref = 0;
     *ref_all = v->opts.reference_ghz > 0;
     acc->n = acc->labels = 0;
+    acc->with_copies = acc->unpaired = 0;
     if (scope == VNFO_MANIFEST_SCOPE_CHAIN) {
         chain_delays(acc, ref, n_ref, ref_all, v);
         return;
@@ -126,6 +174,18 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
         else
             *ref_all = 0;
     }
+}
+
+/* What the chain scope made of the labels: units, those with copies, and
+ * those left out (nothing is dropped silently). */
+static vnfo_status chain_evidence(vnfo_report_entry *e, const struct delays *acc)
+{
+    vnfo_status s = vnfo_report_evidence_uint(e, "labels", acc->labels);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "labels_with_copies", acc->with_copies);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "labels_unpaired", acc->unpaired);
+    return s;
 }
 
 static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, uint64_t *ref,
@@ -155,8 +215,11 @@ static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, ui
     vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
     if (acc->n == 0) {
         vnfo_report_entry *e;
-        return vnfo_report_entry_add(&e, report, name, VNFO_REPORT_PERFORMANCE,
-                                     VNFO_REPORT_INCONCLUSIVE, "no sampled delay in scope");
+        vnfo_status s = vnfo_report_entry_add(&e, report, name, VNFO_REPORT_PERFORMANCE,
+                                              VNFO_REPORT_INCONCLUSIVE, "no sampled delay in scope");
+        if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
+            s = chain_evidence(e, acc);
+        return s;
     }
     vnfo_status s = vnfo_account_performance_check_clusters(&r, acc->values, acc->mult, acc->labels,
                                                             metric_of(stat), reference, &o);
@@ -168,6 +231,8 @@ static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, ui
         s = vnfo_report_evidence_text(e, "unit", "ns");
     if (s == VNFO_OK)
         s = vnfo_report_evidence_text(e, "reference_from", ref_all ? "replayed references" : "none (0)");
+    if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
+        s = chain_evidence(e, acc);
     return s;
 }
 
@@ -179,7 +244,7 @@ vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report)
     /* Three arrays of one word per record: memory 24 bytes per record. */
     uint64_t *ref = vnfo__calloc(v->n_recs + 1, sizeof *ref);
     struct delays d = {vnfo__calloc(v->n_recs + 1, sizeof(uint64_t)),
-                       vnfo__calloc(v->n_recs + 1, sizeof(uint64_t)), 0, 0};
+                       vnfo__calloc(v->n_recs + 1, sizeof(uint64_t)), 0, 0, 0, 0};
     vnfo_status s = VNFO_OK;
     if (!ref || !d.values || !d.mult)
         s = vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays");
