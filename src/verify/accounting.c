@@ -38,6 +38,26 @@ static int cmp_label_key(const void *a, const void *b)
     return (x->epoch > y->epoch) - (x->epoch < y->epoch);
 }
 
+/* The keys are taken from the table, which the functional checks left
+ * sorted by (label, epoch): they are then in order already, and sorting
+ * them again (qsort's merge sort is stable, so equal keys keep table
+ * order either way) is a serial pass worth skipping.  Generic over the key
+ * types below, which all start with label and epoch. */
+static int keys_sorted(const void *keys, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    const char *k = keys;
+    for (size_t i = 1; i < n; i++)
+        if (cmp(k + (i - 1) * size, k + i * size) > 0)
+            return 0;
+    return 1;
+}
+
+static void sort_keys(void *keys, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (!keys_sorted(keys, n, size, cmp))
+        qsort(keys, n, size, cmp);
+}
+
 /* Packets entering the scope, grouped by label: chain records at its first
  * function (or the function itself); a packet a function generated enters
  * there too.  Hash sampling selects equal labels together (duplicates,
@@ -65,7 +85,7 @@ static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_ve
         if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
             keys[n++] = (struct label_key){r->label, r->epoch, 0};
     }
-    qsort(keys, n, sizeof *keys, cmp_label_key);
+    sort_keys(keys, n, sizeof *keys, cmp_label_key);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || cmp_label_key(&keys[i - 1], &keys[i]) != 0)
@@ -177,7 +197,7 @@ static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, co
         else
             keys[n++] = (struct wire_key){r->label, r->epoch, r->wire_len};
     }
-    qsort(keys, n, sizeof *keys, cmp_wire_key);
+    sort_keys(keys, n, sizeof *keys, cmp_wire_key);
     vnfo_status s = VNFO_OK;
     for (size_t a = 0; s == VNFO_OK && a < n;) {
         size_t b = a;
@@ -389,7 +409,7 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     }
     /* Sort (O(n log n)) and fold equal labels: per label, packets checked
      * (into keys[].label's slot of m) and violations. */
-    qsort(keys, (size_t)checked, sizeof *keys, cmp_label_key);
+    sort_keys(keys, (size_t)checked, sizeof *keys, cmp_label_key);
     uint64_t *m = vnfo__calloc(2 * (size_t)checked, sizeof *m), *bad_per = m ? m + checked : NULL;
     size_t nl = 0;
     for (size_t k = 0; m && k < checked; k++) {
