@@ -28,6 +28,9 @@ void *vnfo__calloc(size_t n, size_t size);
 void *vnfo__realloc(void *ptr, size_t size);
 void *vnfo__reallocarray(void *ptr, size_t n, size_t size);
 void vnfo__free(void *ptr);
+/* Whether no allocator was set with vnfo_allocator_set(): only then may
+ * worker threads allocate (they never call a user's hooks). */
+int vnfo__allocator_is_default(void);
 char *vnfo__strdup(const char *s);
 /* Asks for huge pages for a large block just allocated (a hint; see alloc.c). */
 void vnfo__memory_advise_large(void *p, size_t len);

@@ -4,6 +4,7 @@
  * of the simulated provider, on logs read from files and from buffers, on
  * batches too large for a worker's slot, and on a log whose signed records
  * do not decode.  Bad thread counts get a precise error. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -177,6 +178,73 @@ START_TEST(test_scenarios_identical_for_any_threads)
         free(want);
         vnfo_manifest_free(m);
     }
+    sim_functions_free(&fns);
+}
+END_TEST
+
+/* An allocator hook that counts the calls made from another thread than
+ * the one that set it. */
+static pthread_t hook_owner;
+static unsigned long hook_calls, hook_foreign;
+
+static void hook_note(void)
+{
+    __atomic_add_fetch(&hook_calls, 1, __ATOMIC_RELAXED);
+    if (!pthread_equal(pthread_self(), hook_owner))
+        __atomic_add_fetch(&hook_foreign, 1, __ATOMIC_RELAXED);
+}
+
+static void *hook_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    hook_note();
+    return malloc(size);
+}
+
+static void *hook_realloc(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    hook_note();
+    return realloc(ptr, size);
+}
+
+static void hook_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    if (ptr)
+        hook_note();
+    free(ptr);
+}
+
+/* With an allocator hook set, the stages that allocate on workers without
+ * one (the sla entries) run in the calling thread: the hooks are never
+ * called from a worker, and the report is the one without hooks. */
+START_TEST(test_allocator_hooks_stay_on_the_calling_thread)
+{
+    static struct sim_functions fns;
+    sim_functions_init(&fns, 1);
+    const char *name = sim_scenario_name(SIM_HONEST);
+    vnfo_manifest *m = world(name, 3, 0);
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s/%s", dir, name);
+    struct sim_options o = {m, keys, keys, SIM_HONEST, 7, 1, 0};
+    struct source src = {0, MAX_PACKETS};
+    struct sim_stats st;
+    ck_assert_msg(sim_run(&st, &o, next_packet, &src) == VNFO_OK, "sim_run: %s", sim_error());
+    char *want = verify_rendered(m, name, 1, 0, &fns);
+    ck_assert_ptr_nonnull(strstr(want, "sla.ids.delay.mean"));
+    hook_owner = pthread_self();
+    hook_calls = hook_foreign = 0;
+    vnfo_allocator a = {VNFO_ALLOCATOR_VERSION, hook_alloc, hook_realloc, hook_free, NULL};
+    ck_assert_status(vnfo_allocator_set(&a), VNFO_OK);
+    char *got = verify_rendered(m, name, 2, 0, &fns);
+    ck_assert_status(vnfo_allocator_set(NULL), VNFO_OK);
+    ck_assert_uint_gt(hook_calls, 0);
+    ck_assert_uint_eq(hook_foreign, 0);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    vnfo_manifest_free(m);
     sim_functions_free(&fns);
 }
 END_TEST
@@ -367,6 +435,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_threads_set_errors);
+    tcase_add_test(tc, test_allocator_hooks_stay_on_the_calling_thread);
     tcase_add_test(tc, test_large_batches_and_undecodable_records);
     tcase_add_test(tc, test_scenarios_identical_for_any_threads);
     suite_add_tcase(s, tc);

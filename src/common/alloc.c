@@ -47,6 +47,12 @@ vnfo_status vnfo_allocator_set(const vnfo_allocator *allocator)
     return VNFO_OK;
 }
 
+int vnfo__allocator_is_default(void)
+{
+    return current.alloc == default_alloc && current.realloc == default_realloc &&
+           current.free == default_free;
+}
+
 void *vnfo__malloc(size_t size)
 {
     return current.alloc(current.ctx, size ? size : 1);

@@ -7,11 +7,19 @@
 #include "internal.h"
 #include "workers.h"
 
+struct start {
+    struct vnfo__workers *w;
+    unsigned worker;
+};
+
 struct vnfo__workers {
     pthread_mutex_t lock;
     pthread_cond_t wake; /* a new generation, or stop */
     pthread_cond_t idle; /* a worker finished its share */
     pthread_t *threads;
+    /* each thread's start argument, owned by the pool: a worker never
+     * frees (nor allocates) through the allocator hooks */
+    struct start *starts;
     unsigned started;    /* threads started (the caller not counted) */
     unsigned busy;       /* started threads still in the current generation */
     unsigned long generation;
@@ -21,11 +29,6 @@ struct vnfo__workers {
     size_t next;         /* next unclaimed task (atomic) */
     vnfo__task_fn fn;
     void *ctx;
-};
-
-struct start {
-    vnfo__workers *w;
-    unsigned worker;
 };
 
 static void share(vnfo__workers *w, unsigned worker)
@@ -40,10 +43,9 @@ static void share(vnfo__workers *w, unsigned worker)
 
 static void *worker_main(void *arg)
 {
-    struct start *st = arg;
+    const struct start *st = arg;
     vnfo__workers *w = st->w;
     unsigned worker = st->worker;
-    vnfo__free(st);
     unsigned long seen = 0;
     pthread_mutex_lock(&w->lock);
     for (;;) {
@@ -77,12 +79,15 @@ vnfo_status vnfo__workers_create(vnfo__workers **out, unsigned threads)
         threads = VNFO_WORKERS_MAX;
     vnfo__workers *w = vnfo__calloc(1, sizeof *w);
     pthread_t *t = vnfo__calloc(threads - 1, sizeof *t);
-    if (!w || !t) {
+    struct start *starts = vnfo__calloc(threads - 1, sizeof *starts);
+    if (!w || !t || !starts) {
         vnfo__free(w);
         vnfo__free(t);
+        vnfo__free(starts);
         return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for %u threads", threads);
     }
     w->threads = t;
+    w->starts = starts;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);
@@ -92,14 +97,9 @@ vnfo_status vnfo__workers_create(vnfo__workers **out, unsigned threads)
     pthread_attr_t attr;
     int attr_ok = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, (size_t)1 << 20) == 0;
     for (unsigned i = 0; i + 1 < threads; i++) {
-        struct start *st = vnfo__malloc(sizeof *st);
-        if (!st)
-            break;
-        *st = (struct start){w, i + 1};
-        if (pthread_create(&w->threads[i], attr_ok ? &attr : NULL, worker_main, st) != 0) {
-            vnfo__free(st); /* run with the threads there are: results do not depend on it */
-            break;
-        }
+        w->starts[i] = (struct start){w, i + 1};
+        if (pthread_create(&w->threads[i], attr_ok ? &attr : NULL, worker_main, &w->starts[i]) != 0)
+            break; /* run with the threads there are: results do not depend on it */
         w->started++;
     }
     if (attr_ok)
@@ -122,6 +122,7 @@ void vnfo__workers_free(vnfo__workers *w)
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
     vnfo__free(w->threads);
+    vnfo__free(w->starts);
     vnfo__free(w);
 }
 

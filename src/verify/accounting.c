@@ -38,6 +38,26 @@ static int cmp_label_key(const void *a, const void *b)
     return (x->epoch > y->epoch) - (x->epoch < y->epoch);
 }
 
+/* The keys are taken from the table, which the functional checks left
+ * sorted by (label, epoch): they are then in order already, and sorting
+ * them again (qsort's merge sort is stable, so equal keys keep table
+ * order either way) is a serial pass worth skipping.  Generic over the key
+ * types below, which all start with label and epoch. */
+static int keys_sorted(const void *keys, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    const char *k = keys;
+    for (size_t i = 1; i < n; i++)
+        if (cmp(k + (i - 1) * size, k + i * size) > 0)
+            return 0;
+    return 1;
+}
+
+static void sort_keys(void *keys, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (!keys_sorted(keys, n, size, cmp))
+        qsort(keys, n, size, cmp);
+}
+
 /* Packets entering the scope, grouped by label: chain records at its first
  * function (or the function itself); a packet a function generated enters
  * there too.  Hash sampling selects equal labels together (duplicates,
@@ -65,7 +85,7 @@ static vnfo_status sampled_labels(uint64_t **mult, size_t *labels, const vnfo_ve
         if (scope != VNFO_MANIFEST_SCOPE_CHAIN || r->pos == 0 || r->verdict == VNFO_VERDICT_GENERATED)
             keys[n++] = (struct label_key){r->label, r->epoch, 0};
     }
-    qsort(keys, n, sizeof *keys, cmp_label_key);
+    sort_keys(keys, n, sizeof *keys, cmp_label_key);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || cmp_label_key(&keys[i - 1], &keys[i]) != 0)
@@ -177,7 +197,7 @@ static vnfo_status fill_wire_bytes(vnfo_account_acc *acc, uint64_t *unstated, co
         else
             keys[n++] = (struct wire_key){r->label, r->epoch, r->wire_len};
     }
-    qsort(keys, n, sizeof *keys, cmp_wire_key);
+    sort_keys(keys, n, sizeof *keys, cmp_wire_key);
     vnfo_status s = VNFO_OK;
     for (size_t a = 0; s == VNFO_OK && a < n;) {
         size_t b = a;
@@ -345,6 +365,19 @@ static void minimality_options(vnfo_account_options *o, const vnfo_verifier *v, 
                                        : VNFO_ACCOUNT_SLACK_ABS;
 }
 
+#define NO_REPLAY "no packet replayed through a reference (use --reference and a logging " \
+                  "granularity that keeps packets)"
+
+/* Only replay.c marks records replayed, and only for functions with a
+ * reference. */
+static int any_reference(const vnfo_verifier *v)
+{
+    for (size_t p = 0; p < v->n_chain; p++)
+        if (v->chain[p].ref || v->chain[p].ref_lt)
+            return 1;
+    return 0;
+}
+
 static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_t i)
 {
     const char *res = vnfo_manifest_minimality_resource_name(v->manifest, i);
@@ -354,6 +387,8 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     snprintf(what, sizeof what, "%s over the reference", res);
     if (kind != VNFO_MANIFEST_RESOURCE_CPU_CYCLES && kind != VNFO_MANIFEST_RESOURCE_MEM_BYTES)
         return inconclusive(report, name, "references report cpu_cycles and mem_bytes only");
+    if (!any_reference(v)) /* no record was replayed: skip the pass over the table */
+        return inconclusive(report, name, NO_REPLAY);
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     minimality_options(&o, v, i);
     int mem = kind == VNFO_MANIFEST_RESOURCE_MEM_BYTES;
@@ -384,12 +419,11 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     }
     if (!checked) {
         vnfo__free(keys);
-        return inconclusive(report, name, "no packet replayed through a reference (use --reference "
-                                          "and a logging granularity that keeps packets)");
+        return inconclusive(report, name, NO_REPLAY);
     }
     /* Sort (O(n log n)) and fold equal labels: per label, packets checked
      * (into keys[].label's slot of m) and violations. */
-    qsort(keys, (size_t)checked, sizeof *keys, cmp_label_key);
+    sort_keys(keys, (size_t)checked, sizeof *keys, cmp_label_key);
     uint64_t *m = vnfo__calloc(2 * (size_t)checked, sizeof *m), *bad_per = m ? m + checked : NULL;
     size_t nl = 0;
     for (size_t k = 0; m && k < checked; k++) {

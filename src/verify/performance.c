@@ -188,8 +188,76 @@ static vnfo_status chain_evidence(vnfo_report_entry *e, const struct delays *acc
     return s;
 }
 
-static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, uint64_t *ref,
-                             struct delays *acc)
+/* One SLA entry's figures, computed on a worker (see
+ * vnfo__verify_performance) and reported in manifest order. */
+struct sla_slot {
+    vnfo_status status;        /* VNFO_OK, or what failed ... */
+    char why[512];             /* ... and its message */
+    vnfo_account_result r;
+    size_t sampled;            /* delays in scope; 0: inconclusive */
+    int ref_all;
+    struct delays units;       /* the chain scope's label counts (no arrays) */
+};
+
+struct sla_par {
+    const vnfo_verifier *v;
+    struct sla_slot *slot;
+};
+
+static void sla_options(vnfo_account_options *o, const vnfo_verifier *v, size_t i)
+{
+    const vnfo_manifest *m = v->manifest;
+    o->confidence = v->confidence;
+    if (vnfo_manifest_sla_slack_kind(m, i) == VNFO_MANIFEST_SLACK_RATIO) {
+        o->slack_mode = VNFO_ACCOUNT_SLACK_REL;
+        o->slack_rel = vnfo_manifest_sla_slack_ratio(m, i) - 1.0;
+    } else {
+        o->slack_mode = VNFO_ACCOUNT_SLACK_ABS;
+        o->slack_abs = (double)vnfo_manifest_sla_slack_us(m, i) * 1e3;
+    }
+}
+
+static void slot_fail(struct sla_slot *slot, vnfo_status s)
+{
+    slot->status = s;
+    snprintf(slot->why, sizeof slot->why, "%s", vnfo_error_message());
+}
+
+/* The delays of entry i and their check.  Three arrays of one word per
+ * record while it runs (24 bytes a record per entry in flight). */
+static void sla_compute(void *ctx, size_t i, unsigned worker)
+{
+    (void)worker;
+    const struct sla_par *p = ctx;
+    const vnfo_verifier *v = p->v;
+    struct sla_slot *slot = &p->slot[i];
+    vnfo_manifest_statistic stat = vnfo_manifest_sla_statistic(v->manifest, i);
+    uint64_t *ref = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *ref); /* written before read */
+    struct delays d = {vnfo__reallocarray(NULL, v->n_recs + 1, sizeof(uint64_t)),
+                       vnfo__reallocarray(NULL, v->n_recs + 1, sizeof(uint64_t)), 0, 0, 0, 0};
+    vnfo_account_result_init(&slot->r, VNFO_ACCOUNT_RESULT_VERSION);
+    if (!ref || !d.values || !d.mult) {
+        slot_fail(slot, vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays"));
+    } else {
+        size_t n_ref;
+        collect(&d, ref, &n_ref, &slot->ref_all, v, vnfo_manifest_sla_scope_index(v->manifest, i));
+        double reference = slot->ref_all ? reference_stat(ref, n_ref, stat) : 0;
+        vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
+        sla_options(&o, v, i);
+        slot->sampled = d.n;
+        slot->units = (struct delays){NULL, NULL, d.n, d.labels, d.with_copies, d.unpaired};
+        vnfo_status s = d.n ? vnfo_account_performance_check_clusters(&slot->r, d.values, d.mult, d.labels,
+                                                                      metric_of(stat), reference, &o)
+                            : VNFO_OK;
+        if (s != VNFO_OK)
+            slot_fail(slot, s);
+    }
+    vnfo__free(ref);
+    vnfo__free(d.values);
+    vnfo__free(d.mult);
+}
+
+static vnfo_status sla_report(vnfo_verifier *v, vnfo_report *report, size_t i, const struct sla_slot *slot)
 {
     const vnfo_manifest *m = v->manifest;
     size_t scope = vnfo_manifest_sla_scope_index(m, i);
@@ -198,60 +266,44 @@ static vnfo_status sla_entry(vnfo_verifier *v, vnfo_report *report, size_t i, ui
     const char *sname = scope == VNFO_MANIFEST_SCOPE_CHAIN ? "chain" : v->chain[scope].name;
     snprintf(name, sizeof name, "sla.%s.delay.%s", sname, vnfo_manifest_statistic_name(stat));
     snprintf(what, sizeof what, "%s delay of %s", vnfo_manifest_statistic_name(stat), sname);
-    size_t n_ref;
-    int ref_all;
-    collect(acc, ref, &n_ref, &ref_all, v, scope);
-    double reference = ref_all ? reference_stat(ref, n_ref, stat) : 0;
-    vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
-    o.confidence = v->confidence;
-    if (vnfo_manifest_sla_slack_kind(m, i) == VNFO_MANIFEST_SLACK_RATIO) {
-        o.slack_mode = VNFO_ACCOUNT_SLACK_REL;
-        o.slack_rel = vnfo_manifest_sla_slack_ratio(m, i) - 1.0;
-    } else {
-        o.slack_mode = VNFO_ACCOUNT_SLACK_ABS;
-        o.slack_abs = (double)vnfo_manifest_sla_slack_us(m, i) * 1e3;
-    }
-    vnfo_account_result r;
-    vnfo_account_result_init(&r, VNFO_ACCOUNT_RESULT_VERSION);
-    if (acc->n == 0) {
-        vnfo_report_entry *e;
+    if (slot->status != VNFO_OK)
+        return vnfo__error(slot->status, "%s", slot->why);
+    vnfo_report_entry *e;
+    if (slot->sampled == 0) {
         vnfo_status s = vnfo_report_entry_add(&e, report, name, VNFO_REPORT_PERFORMANCE,
                                               VNFO_REPORT_INCONCLUSIVE, "no sampled delay in scope");
         if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
-            s = chain_evidence(e, acc);
+            s = chain_evidence(e, &slot->units);
         return s;
     }
-    vnfo_status s = vnfo_account_performance_check_clusters(&r, acc->values, acc->mult, acc->labels,
-                                                            metric_of(stat), reference, &o);
-    if (s != VNFO_OK)
-        return s;
-    vnfo_report_entry *e;
-    s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_PERFORMANCE, &r, what);
+    vnfo_status s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_PERFORMANCE, &slot->r, what);
     if (s == VNFO_OK)
         s = vnfo_report_evidence_text(e, "unit", "ns");
     if (s == VNFO_OK)
-        s = vnfo_report_evidence_text(e, "reference_from", ref_all ? "replayed references" : "none (0)");
+        s = vnfo_report_evidence_text(e, "reference_from",
+                                      slot->ref_all ? "replayed references" : "none (0)");
     if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
-        s = chain_evidence(e, acc);
+        s = chain_evidence(e, &slot->units);
     return s;
 }
 
+/* The entries are independent: each is computed whole by one task (its
+ * sums and quantiles in the same order whatever the thread count), on the
+ * verifier's workers when they may allocate (no vnfo_allocator_set()
+ * hooks: workers never call those), else in this thread; the report gets
+ * them in manifest order. */
 vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report)
 {
     size_t n = vnfo_manifest_sla_count(v->manifest);
     if (!n)
         return VNFO_OK;
-    /* Three arrays of one word per record: memory 24 bytes per record. */
-    uint64_t *ref = vnfo__calloc(v->n_recs + 1, sizeof *ref);
-    struct delays d = {vnfo__calloc(v->n_recs + 1, sizeof(uint64_t)),
-                       vnfo__calloc(v->n_recs + 1, sizeof(uint64_t)), 0, 0, 0, 0};
+    struct sla_par p = {v, vnfo__calloc(n, sizeof *p.slot)};
+    if (!p.slot)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays");
+    vnfo__workers_run(vnfo__allocator_is_default() ? vnfo__verify_workers(v) : NULL, n, sla_compute, &p);
     vnfo_status s = VNFO_OK;
-    if (!ref || !d.values || !d.mult)
-        s = vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays");
     for (size_t i = 0; s == VNFO_OK && i < n; i++)
-        s = sla_entry(v, report, i, ref, &d);
-    vnfo__free(ref);
-    vnfo__free(d.values);
-    vnfo__free(d.mult);
+        s = sla_report(v, report, i, &p.slot[i]);
+    vnfo__free(p.slot);
     return s;
 }

@@ -42,6 +42,9 @@ struct scan {
     uint64_t ambiguous_labels;  /* labels some hop logged more than once */
     uint64_t ambiguous_packets; /* packets under those labels */
     uint64_t ambiguous_links;   /* links judged as multisets of digests */
+    /* A dry scan (on a worker, see scan_shard) only counts: a violation or
+     * a need for the nodes' loss budgets marks the group dirty instead. */
+    int dry, dirty;
     const struct vrec *at[VCHAIN_MAX];
     /* scratch for ambiguous groups, grown to the largest group */
     uint64_t *times_a, *times_b;
@@ -355,6 +358,10 @@ static void violation(struct scan *s, int check, uint64_t label, const char *fmt
 
 static void violation(struct scan *s, int check, uint64_t label, const char *fmt, ...)
 {
+    if (s->dry) {
+        s->dirty = 1;
+        return;
+    }
     char note[160];
     va_list ap;
     va_start(ap, fmt);
@@ -370,6 +377,10 @@ static void violation(struct scan *s, int check, uint64_t label, const char *fmt
 static int excused(struct scan *s, uint32_t pos, uint64_t t_before)
 {
     vnfo_verifier *v = s->v;
+    if (s->dry) { /* the budgets are spent in table order: the serial pass */
+        s->dirty = 1;
+        return 0;
+    }
     for (size_t i = 0; i < v->n_nodes; i++) {
         struct vnode *n = &v->nodes[i];
         if (n->pos != pos)
@@ -886,6 +897,95 @@ static vnfo_status group(struct scan *s, const struct vrec *r, size_t n)
     return ambiguous(s, r, n, m);
 }
 
+/* ---- the scan on the worker pool -----------------------------------------
+ *
+ * Most trajectories of an honest chain are clean: no violation, no loss
+ * budget spent, no equal labels.  Such a group only adds to the checked
+ * counts, which are integers, so their sum does not depend on how the
+ * table is split.  Fixed ranges of the table (aligned to group starts) are
+ * scanned dry on the workers: a clean group's counts go into its range's
+ * tally, any other group is marked for the serial pass, which runs it in
+ * table order exactly as a one-pass scan would (examples, loss budgets and
+ * ambiguous groups are order-dependent).  The workers allocate nothing;
+ * memory: one byte per record for the marks. */
+#define SCAN_RANGES 64
+
+struct scan_shard {
+    struct scan s; /* dry: counts of the clean groups */
+};
+
+struct scan_par {
+    vnfo_verifier *v;
+    struct scan_shard *shard;
+    uint8_t *redo; /* redo[a]: the group starting at record a is run serially */
+};
+
+static size_t group_start_at_or_after(const vnfo_verifier *v, size_t i)
+{
+    while (i > 0 && i < v->n_recs && v->recs[i].label == v->recs[i - 1].label &&
+           v->recs[i].epoch == v->recs[i - 1].epoch)
+        i++;
+    return i;
+}
+
+static void scan_range(void *ctx, size_t task, unsigned worker)
+{
+    (void)worker;
+    struct scan_par *p = ctx;
+    vnfo_verifier *v = p->v;
+    struct scan *s = &p->shard[task].s;
+    size_t a = group_start_at_or_after(v, v->n_recs / SCAN_RANGES * task);
+    size_t end = task + 1 == SCAN_RANGES ? v->n_recs
+                                         : group_start_at_or_after(v, v->n_recs / SCAN_RANGES * (task + 1));
+    for (size_t b; a < end; a = b) {
+        b = vnfo__verify_label_run_end(v, a);
+        if (vnfo__verify_label_multiplicity(v, &v->recs[a], b - a) > 1) {
+            p->redo[a] = 1;
+            continue;
+        }
+        uint64_t checked[C_COUNT];
+        for (int c = 0; c < C_COUNT; c++)
+            checked[c] = s->t[c].checked;
+        s->dirty = 0;
+        trajectory(s, &v->recs[a], b - a);
+        if (s->dirty) {
+            for (int c = 0; c < C_COUNT; c++)
+                s->t[c].checked = checked[c];
+            p->redo[a] = 1;
+        }
+    }
+}
+
+/* The clean groups' counts from the workers, then every other group in
+ * table order. */
+static vnfo_status scan_parallel(struct scan *s, vnfo_verifier *v)
+{
+    struct scan_par p = {v, vnfo__calloc(SCAN_RANGES, sizeof *p.shard), vnfo__calloc(v->n_recs + 1, 1)};
+    if (!p.shard || !p.redo) {
+        vnfo__free(p.shard);
+        vnfo__free(p.redo);
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory checking trajectories");
+    }
+    for (size_t i = 0; i < SCAN_RANGES; i++) {
+        p.shard[i].s.v = v;
+        p.shard[i].s.dry = 1;
+    }
+    vnfo__workers_run(vnfo__verify_workers(v), SCAN_RANGES, scan_range, &p);
+    for (size_t i = 0; i < SCAN_RANGES; i++)
+        for (int c = 0; c < C_COUNT; c++)
+            s->t[c].checked += p.shard[i].s.t[c].checked;
+    vnfo__free(p.shard);
+    vnfo_status st = VNFO_OK;
+    const uint8_t *at = p.redo, *stop = p.redo + v->n_recs;
+    while (st == VNFO_OK && (at = memchr(at, 1, (size_t)(stop - at))) != NULL) {
+        size_t a = (size_t)(at - p.redo), b = vnfo__verify_label_run_end(v, a);
+        st = group(s, &v->recs[a], b - a);
+        at = p.redo + b;
+    }
+    vnfo__free(p.redo);
+    return st;
+}
+
 vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
 {
     struct scan s;
@@ -901,10 +1001,8 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
         st = sort_records(v);
     if (st != VNFO_OK)
         return st;
-    for (size_t a = 0, b; a < v->n_recs && st == VNFO_OK; a = b) {
-        b = vnfo__verify_label_run_end(v, a);
-        st = group(&s, &v->recs[a], b - a);
-    }
+    if (v->n_recs)
+        st = scan_parallel(&s, v);
     scratch_free(&s);
     if (st != VNFO_OK)
         return st;
