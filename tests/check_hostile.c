@@ -309,7 +309,7 @@ static double foreign_empty_log_cpu(vnfo_manifest *m, uint32_t n)
 
 /* An extra (out-of-chain) log of one batch of 65,536 empty records: the
  * verifier walks it once (it took 20 s when each record re-walked the
- * batch).  Four times the records may cost at most eight times the CPU
+ * batch).  Four times the records may cost at most twelve times the CPU
  * time of the same run's quarter-size log (a re-walk costs sixteen). */
 START_TEST(test_foreign_log_empty_records)
 {

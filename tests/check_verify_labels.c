@@ -302,7 +302,7 @@ static double identical_records_cpu(uint32_t records)
  * firewall alone.  The old pairing scanned every copy per record
  * (quadratic: 80,000 records took 25 s).  The bound asserts the
  * complexity, not the machine's speed: four times the records may cost
- * at most eight times the CPU time of the same run's quarter-size input
+ * at most twelve times the CPU time of the same run's quarter-size input
  * (quadratic work costs sixteen), whatever the load or valgrind. */
 START_TEST(test_one_label_everywhere)
 {

@@ -31,15 +31,17 @@ static inline double vnfo_test_cpu_s(void)
 }
 
 /* Fails unless going from `small` to `large` items (large/small = k) cost
- * under 2k times the CPU time: linear or n log n work passes with room to
- * spare, quadratic work (k*k) fails for k >= 4.  A floor of 20 ms on the
+ * under 3k times the CPU time: linear or n log n work passes with room to
+ * spare even when a larger working set falls out of the caches (valgrind
+ * measured 8.5x for k = 4 on one CI run), quadratic work (k*k) fails for
+ * k >= 4.  A floor of 20 ms on the
  * small run keeps clock ticks, page faults and thread start-up from deciding
  * (quadratic work on the sizes these tests use costs seconds, far above it). */
 #define vnfo_test_assert_scaling(what, small, t_small, large, t_large)                        \
     do {                                                                                    \
         double k_ = (double)(large) / (double)(small);                                      \
         double base_ = (t_small) > 2e-2 ? (t_small) : 2e-2;                                 \
-        ck_assert_msg((t_large) < 2.0 * k_ * base_,                                         \
+        ck_assert_msg((t_large) < 3.0 * k_ * base_,                                         \
                       "%s: %.0f items took %.3f s of CPU, %.0f items %.3f s (%.1fx for %.0fx)", \
                       (what), (double)(small), (t_small), (double)(large), (t_large),       \
                       (t_large) / base_, k_);                                               \
