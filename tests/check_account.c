@@ -733,6 +733,38 @@ START_TEST(test_minimality_clusters)
     ck_assert(r.lower < ref.lower && r.upper > ref.upper);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
     ck_assert(r.p_value > 0.01 && r.lower <= 0.05);
+    /* A clean sample of labels whose copies may violate together counts
+     * its labels, not its packets: 400 labels of 3 clean packets cannot
+     * prove a rate below 1% at 99% (0.99^400 = 0.018), 500 can
+     * (0.99^500 = 0.0066); as 1200 independent packets both PASSed. */
+    uint64_t *m3 = malloc(500 * sizeof *m3), *v3 = calloc(500, sizeof *v3);
+    for (int i = 0; i < 500; i++)
+        m3[i] = 3;
+    o.tolerated_rate = 0.01;
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m3, v3, 400, &o), VNFO_OK);
+    ck_assert_uint_eq(r.n, 1200);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert(fabs(r.upper - (1 - pow(0.01, 1.0 / 400))) < 1e-12);
+    ck_assert_status(vnfo_account_minimality_check(&ref, 1200, 0, &o), VNFO_OK);
+    ck_assert_int_eq(ref.verdict, VNFO_ACCOUNT_PASS);
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m3, v3, 500, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_PASS);
+    ck_assert(fabs(r.upper - (1 - pow(0.01, 1.0 / 500))) < 1e-12);
+    /* One label of 3 clean packets: one draw, upper bound 1 - α. */
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m3, v3, 1, &o), VNFO_OK);
+    ck_assert(fabs(r.upper - 0.99) < 1e-12);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    /* All violating: 3 labels of 3 packets at a 30% tolerance is
+     * P = 0.3^3 = 0.027 (not 0.3^9), no FAIL at 99%. */
+    for (int i = 0; i < 3; i++)
+        v3[i] = 3;
+    o.tolerated_rate = 0.3;
+    ck_assert_status(vnfo_account_minimality_check_clusters(&r, m3, v3, 3, &o), VNFO_OK);
+    ck_assert(fabs(r.p_value - 0.027) < 1e-12);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_double_eq(r.upper, 1.0);
+    free(m3);
+    free(v3);
     /* bad input names the label */
     v[3] = 6;
     ck_assert_status(vnfo_account_minimality_check_clusters(&r, m, v, 80, &o), VNFO_E_INVALID_ARGUMENT);

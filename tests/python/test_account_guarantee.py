@@ -9,7 +9,9 @@ For each population, TRIALS fresh sampler keys, each sampling at 1/16 and
 1/64 (one hash per label serves both rates).  Every check runs on every
 sample: the total, the packet count, the p95 (clustered), the SLA mean
 (clustered; the values read as delays) and minimality (clustered; 2% of
-the labels violate, a label's copies together).  We count how often the
+the labels violate, a label's copies together; 1.2% for "copies
+together", where every label has 2 to 4 copies and clean samples are
+common at 1/64).  We count how often the
 honest bill (or an SLA limit / tolerated rate equal to the truth) is
 accused (OVERCHARGED, UNDERCHARGED or FAIL) and, for the SLA and
 minimality, how often a provider 5% beyond the limit PASSes; the test
@@ -19,7 +21,7 @@ probability ~1e-3 per row).  The power at +5/+10/+30% and the
 INCONCLUSIVE share are printed (pytest -s) as the table published in
 docs/accounting.md.
 
-Run time: 6 populations x 2000 trials x 2 rates x 5 checks, ~1 minute on
+Run time: 7 populations x 2000 trials x 2 rates x 5 checks, ~1 minute on
 two busy cores.
 """
 import concurrent.futures
@@ -36,7 +38,12 @@ CONF = 0.99
 ALPHA = 1 - CONF
 LABELS = 20000
 RATES = [16, 64]
-VIOLATING = 0.02
+# The share of labels that violate minimality (a label's copies together).
+# "copies together" (every label 2 to 4 copies, like a packet's hops) has
+# so few that at 1/64 (~312 labels) a clean sample is likely, 2.3% at the
+# +5% provider: counting its ~940 packets as independent draws PASSed it
+# that often; the label count does not.
+VIOLATING = {"copies together": 0.012}
 
 
 def population(kind, rng):
@@ -56,13 +63,17 @@ def population(kind, rng):
     elif kind == "duplicates":
         v = rng.lognormal(7, 0.8, LABELS)
         mult = np.where(rng.uniform(size=LABELS) < 0.15, rng.geometric(0.3, LABELS) + 1, 1)
+    elif kind == "copies together":
+        v = rng.lognormal(7, 0.5, LABELS)
+        mult = rng.integers(2, 5, LABELS)
     else:
         raise ValueError(kind)
-    violates = (rng.uniform(size=LABELS) < VIOLATING).astype(int)
+    violates = (rng.uniform(size=LABELS) < VIOLATING.get(kind, 0.02)).astype(int)
     return mult, violates, np.maximum(1, np.round(v)).astype(np.int64)
 
 
-KINDS = ["lognormal s=1", "lognormal s=2", "pareto a=1.5", "bimodal", "near-constant", "duplicates"]
+KINDS = ["lognormal s=1", "lognormal s=2", "pareto a=1.5", "bimodal", "near-constant", "duplicates",
+         "copies together"]
 CHECKS = ["total", "count", "p95", "sla mean", "minimality"]
 MARGIN = 3 * np.sqrt(ALPHA * (1 - ALPHA) / TRIALS)
 
@@ -127,5 +138,5 @@ def test_the_guarantee_holds(kind, results):
             if one_sided:
                 assert wrong_pass <= ALPHA + MARGIN, (kind, den, name, wrong_pass)
         # light-tailed populations are decided, not waved through as INCONCLUSIVE
-        if kind in ("bimodal", "near-constant", "duplicates"):
+        if kind in ("bimodal", "near-constant", "duplicates", "copies together"):
             assert summary(rows, 0)[1] < 0.5, (kind, den)
