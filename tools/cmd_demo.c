@@ -14,7 +14,7 @@
 #include "traffic.h"
 #include "verify_dir.h"
 
-#define DEMO_PACKETS 4000
+#define DEMO_PACKETS 5000
 #define DEMO_FLOWS 300
 #define DEMO_RATE 8
 /* Keys derive from this seed unless --seed says otherwise (0: random keys). */
