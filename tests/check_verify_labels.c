@@ -390,17 +390,30 @@ START_TEST(test_chain_delays_of_copies)
         add(v, IDS, label, d, 0, t + 1040, VNFO_VERDICT_DROPPED);
         add(v, NAT, label, d, d, t + 2000, VNFO_VERDICT_FORWARDED);
     }
+    /* one packet the firewall dropped (no end-to-end delay), and one whose
+     * IDS record departs 100 ns before it arrives (delay 0, counted) */
+    add(v, FW, label, (uint32_t)label, 0, t, VNFO_VERDICT_DROPPED);
+    t += 10000, label++;
+    add(v, FW, label, (uint32_t)label, (uint32_t)label, t, VNFO_VERDICT_FORWARDED);
+    add_timed(v, IDS, label, (uint32_t)label, (uint32_t)label, t + 1000, t + 900, VNFO_VERDICT_FORWARDED);
+    add(v, NAT, label, (uint32_t)label, (uint32_t)label, t + 2000, VNFO_VERDICT_FORWARDED);
     vnfo_report *r = run(v);
     assert_all_pass(r);
     const char *chain = "sla.chain.delay.p95";
     ck_assert_int_eq(verdict(r, chain), VNFO_REPORT_PASS);
-    ck_assert_double_eq(number(r, chain, "n"), 200 + 60 * 2 + 40 * 3);
-    ck_assert_double_eq(number(r, chain, "labels"), 300);
+    ck_assert_double_eq(number(r, chain, "n"), 200 + 60 * 2 + 40 * 3 + 1);
+    ck_assert_double_eq(number(r, chain, "labels"), 301);
     ck_assert_double_eq(number(r, chain, "labels_with_copies"), 100);
     ck_assert_double_eq(number(r, chain, "labels_unpaired"), 2);
+    ck_assert_double_eq(number(r, chain, "labels_not_crossing"), 1);
+    ck_assert_double_eq(number(r, chain, "delays_backwards_as_zero"), 0);
     /* per function, every forwarded copy counts (the IDS forwarded one
-     * copy of each dropped pair too) */
-    ck_assert_double_eq(number(r, "sla.ids.delay.mean", "n"), 440 + 2);
+     * copy of each dropped pair too); the dropped ones are counted */
+    const char *ids = "sla.ids.delay.mean";
+    ck_assert_double_eq(number(r, ids, "n"), 440 + 2 + 1);
+    ck_assert_double_eq(number(r, ids, "records"), 440 + 4 + 1);
+    ck_assert_double_eq(number(r, ids, "records_not_forwarded"), 2);
+    ck_assert_double_eq(number(r, ids, "delays_backwards_as_zero"), 1);
     vnfo_report_free(r);
 
     /* a single packet that skipped the IDS left the chain too: counted */

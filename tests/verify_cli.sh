@@ -19,6 +19,20 @@ v() { echo verify --manifest "$d/manifest.json" --logs "$1" --bill "${2:-$1/bill
 
 expect 0 "honest" -- $(v "$d/honest") --reference firewall,nat,ids --key "$d/keys/sampling.key"
 head -1 "$tmp/out" | grep -q '^PASS: all 19 checks passed' || fail "honest: first line $(head -1 "$tmp/out")"
+# A batch whose signed root fails (tampers-log): its 64 records are not
+# read, so the SLA and minimality checks, PASS on what remains, are
+# INCONCLUSIVE, with the records lost and every record left out counted.
+expect 1 "tampers-log" -- $(v "$d/tampers-log") --reference firewall,nat,ids --verbose
+grep -q '^  INCONCLUSIVE performance   sla.ids.delay.mean       mean delay of ids: PASS on the records that remain, but the logs are incomplete (see logs.integrity)' "$tmp/out" \
+    || fail "tampers-log: sla: $(grep sla "$tmp/out")"
+grep -q 'logs_complete=false, records_rejected=64, records_lost_signed=0, unit=ns, reference_from=replayed references, records=[0-9]*, records_not_forwarded=[0-9]*, delays_backwards_as_zero=0$' "$tmp/out" \
+    || fail "tampers-log: sla evidence: $(grep -A1 sla.ids "$tmp/out")"
+grep -q 'labels_unpaired=64, labels_not_crossing=[0-9]*, delays_backwards_as_zero=0$' "$tmp/out" \
+    || fail "tampers-log: chain evidence: $(grep -A1 sla.chain "$tmp/out")"
+grep -q '^  INCONCLUSIVE accounting    minimality.cpu_cycles    cpu_cycles over the reference: PASS on the records that remain' "$tmp/out" \
+    || fail "tampers-log: minimality: $(grep minimality "$tmp/out")"
+grep -q 'records_rejected=64, records_lost_signed=0, labels=[0-9]*, records_not_replayed=0$' "$tmp/out" \
+    || fail "tampers-log: minimality evidence: $(grep -A1 minimality "$tmp/out")"
 expect 1 "adds-delay" -- $(v "$d/adds-delay")
 head -1 "$tmp/out" | grep -q '^FAIL: ' || fail "adds-delay: first line $(head -1 "$tmp/out")"
 expect 1 "json" -- $(v "$d/skips-function") --json

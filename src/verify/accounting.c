@@ -401,10 +401,14 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     /* Violating labels, kept for the examples (the report caps them). */
     uint64_t labels[64];
     size_t n_labels = 0;
+    uint64_t not_replayed = 0; /* records of functions with a reference that it did not replay */
     for (size_t k = 0; k < v->n_recs; k++) {
         const struct vrec *r = &v->recs[k];
-        if (!r->has_ref)
+        if (!r->has_ref) {
+            not_replayed += r->pos != VPOS_NONE && !r->foreign &&
+                            (v->chain[r->pos].ref || v->chain[r->pos].ref_lt);
             continue;
+        }
         int bad = 0;
         vnfo_status s = vnfo_account_slack_exceeded(&bad, mem ? r->mem : r->cycles,
                                                     mem ? r->ref_mem : r->ref_cycles, &o);
@@ -442,7 +446,11 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
     if (s != VNFO_OK)
         return s;
     vnfo_report_entry *e;
-    s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what);
+    s = vnfo__verify_account_entry_logs(&e, report, name, VNFO_REPORT_ACCOUNTING, &r, what, v);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "labels", nl);
+    if (s == VNFO_OK) /* unreplayable ones: reference.<function>'s evidence says why */
+        s = vnfo_report_evidence_uint(e, "records_not_replayed", not_replayed);
     for (size_t k = 0; s == VNFO_OK && k < n_labels; k++)
         s = vnfo_report_example_add(e, labels[k], "above the reference plus slack");
     return s;

@@ -75,3 +75,38 @@ vnfo_status vnfo__verify_account_entry(vnfo_report_entry **out, vnfo_report *rep
         s = vnfo_report_evidence_real(e, "confidence", r->confidence);
     return s;
 }
+
+/* A PASS or FAIL read from the records that remain would speak for a
+ * sample the log faults may have biased: a provider that breaks its SLA
+ * could corrupt exactly the batches that hold its slow packets, and a
+ * truncated log keeps only the early part of the period.  So, as for the
+ * bills, the entry is INCONCLUSIVE, and nothing is hidden: the account
+ * result (verdict, p-value, interval) and the records lost are evidence. */
+vnfo_status vnfo__verify_account_entry_logs(vnfo_report_entry **out, vnfo_report *report,
+                                            const char *name, vnfo_report_category category,
+                                            const vnfo_account_result *r, const char *what,
+                                            const vnfo_verifier *v)
+{
+    vnfo_status s = vnfo__verify_account_entry(out, report, name, category, r, what);
+    if (s != VNFO_OK || vnfo__verify_logs_complete(v))
+        return s;
+    uint64_t rejected = 0, lost = 0;
+    for (size_t i = 0; i < v->n_nodes; i++)
+        if (v->nodes[i].pos != VPOS_NONE) {
+            rejected += v->nodes[i].rejected;
+            lost += v->nodes[i].lost;
+        }
+    vnfo_report_entry *e = *out;
+    s = vnfo_report_entry_verdict_set(e, VNFO_REPORT_INCONCLUSIVE);
+    if (s == VNFO_OK)
+        s = vnfo_report_entry_summary_set(e, "%s: %s on the records that remain, but the logs are "
+                                          "incomplete (see logs.integrity): the records lost could "
+                                          "decide it", what, vnfo_account_verdict_name(r->verdict));
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_bool(e, "logs_complete", 0);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "records_rejected", rejected);
+    if (s == VNFO_OK)
+        s = vnfo_report_evidence_uint(e, "records_lost_signed", lost);
+    return s;
+}

@@ -61,11 +61,19 @@ struct delays {
     size_t n, labels;
     uint64_t with_copies; /* labels of the chain scope with several copies */
     uint64_t unpaired;    /* labels that left the chain but could not be paired */
+    uint64_t not_crossing; /* labels that entered the chain and never left it */
+    uint64_t records;     /* per function: the function's records */
+    uint64_t not_forwarded; /* per function: records without a departure (drops, packets it made) */
+    uint64_t backwards;   /* delays whose departure precedes the arrival, counted as 0 */
 };
 
-static void delay_add(struct delays *d, uint64_t value, int new_label)
+/* A departure before the arrival (a shim clock stepped back, or skew
+ * between the chain's first and last node) counts as delay 0, and is
+ * counted in the evidence. */
+static void delay_add(struct delays *d, uint64_t t_in, uint64_t t_out, int new_label)
 {
-    d->values[d->n++] = value;
+    d->backwards += t_out < t_in;
+    d->values[d->n++] = t_out > t_in ? t_out - t_in : 0;
     if (new_label)
         d->mult[d->labels++] = 0;
     d->mult[d->labels - 1]++;
@@ -122,7 +130,10 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
         const struct vrec *r = &v->recs[a];
         size_t n = b - a, m;
         if (!whole_copies(r, n, v->n_chain, &m)) {
-            acc->unpaired += left_chain(r, n, last);
+            if (left_chain(r, n, last))
+                acc->unpaired++;
+            else if (r[0].pos == 0 && !r[0].foreign)
+                acc->not_crossing++; /* dropped inside the chain: no end-to-end delay */
             continue;
         }
         acc->with_copies += m > 1;
@@ -133,7 +144,7 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
             vnfo__sort(out, m, sizeof *out, cmp_u64);
         for (size_t k = 0; k < m; k++) {
             uint64_t t_in = r[k].t_in; /* arrivals are sorted already */
-            delay_add(acc, out[k] > t_in ? out[k] - t_in : 0, k == 0);
+            delay_add(acc, t_in, out[k], k == 0);
             double ref_ns = 0;
             for (size_t p = 0; p < v->n_chain; p++) {
                 const struct vrec *x = &r[p * m + k];
@@ -156,7 +167,8 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
     *n_ref = 0;
     *ref_all = v->opts.reference_ghz > 0;
     acc->n = acc->labels = 0;
-    acc->with_copies = acc->unpaired = 0;
+    acc->with_copies = acc->unpaired = acc->not_crossing = 0;
+    acc->records = acc->not_forwarded = acc->backwards = 0;
     if (scope == VNFO_MANIFEST_SCOPE_CHAIN) {
         chain_delays(acc, ref, n_ref, ref_all, v);
         return;
@@ -164,10 +176,15 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
     const struct vrec *prev = NULL;
     for (size_t i = 0; i < v->n_recs; i++) {
         const struct vrec *r = &v->recs[i];
-        if (r->pos != scope || r->verdict != VNFO_VERDICT_FORWARDED || r->foreign)
+        if (r->pos != scope || r->foreign)
             continue;
+        acc->records++;
+        if (r->verdict != VNFO_VERDICT_FORWARDED) {
+            acc->not_forwarded++;
+            continue;
+        }
         int same = prev && prev->label == r->label && prev->epoch == r->epoch;
-        delay_add(acc, r->t_out > r->t_in ? r->t_out - r->t_in : 0, !same);
+        delay_add(acc, r->t_in, r->t_out, !same);
         prev = r;
         if (r->has_ref && v->opts.reference_ghz > 0)
             ref[(*n_ref)++] = (uint64_t)((double)r->ref_cycles / v->opts.reference_ghz);
@@ -176,15 +193,28 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
     }
 }
 
-/* What the chain scope made of the labels: units, those with copies, and
- * those left out (nothing is dropped silently). */
-static vnfo_status chain_evidence(vnfo_report_entry *e, const struct delays *acc)
+/* What the scope made of the records: for the chain the labels (units,
+ * those with copies, and those left out), for a function its records and
+ * those without a delay; for both the delays counted as 0.  Nothing is
+ * left out silently. */
+static vnfo_status units_evidence(vnfo_report_entry *e, const struct delays *acc, int chain)
 {
-    vnfo_status s = vnfo_report_evidence_uint(e, "labels", acc->labels);
+    vnfo_status s;
+    if (chain) {
+        s = vnfo_report_evidence_uint(e, "labels", acc->labels);
+        if (s == VNFO_OK)
+            s = vnfo_report_evidence_uint(e, "labels_with_copies", acc->with_copies);
+        if (s == VNFO_OK)
+            s = vnfo_report_evidence_uint(e, "labels_unpaired", acc->unpaired);
+        if (s == VNFO_OK)
+            s = vnfo_report_evidence_uint(e, "labels_not_crossing", acc->not_crossing);
+    } else {
+        s = vnfo_report_evidence_uint(e, "records", acc->records);
+        if (s == VNFO_OK)
+            s = vnfo_report_evidence_uint(e, "records_not_forwarded", acc->not_forwarded);
+    }
     if (s == VNFO_OK)
-        s = vnfo_report_evidence_uint(e, "labels_with_copies", acc->with_copies);
-    if (s == VNFO_OK)
-        s = vnfo_report_evidence_uint(e, "labels_unpaired", acc->unpaired);
+        s = vnfo_report_evidence_uint(e, "delays_backwards_as_zero", acc->backwards);
     return s;
 }
 
@@ -234,7 +264,7 @@ static void sla_compute(void *ctx, size_t i, unsigned worker)
     vnfo_manifest_statistic stat = vnfo_manifest_sla_statistic(v->manifest, i);
     uint64_t *ref = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *ref); /* written before read */
     struct delays d = {vnfo__reallocarray(NULL, v->n_recs + 1, sizeof(uint64_t)),
-                       vnfo__reallocarray(NULL, v->n_recs + 1, sizeof(uint64_t)), 0, 0, 0, 0};
+                       vnfo__reallocarray(NULL, v->n_recs + 1, sizeof(uint64_t)), 0, 0, 0, 0, 0, 0, 0, 0};
     vnfo_account_result_init(&slot->r, VNFO_ACCOUNT_RESULT_VERSION);
     if (!ref || !d.values || !d.mult) {
         slot_fail(slot, vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays"));
@@ -245,7 +275,8 @@ static void sla_compute(void *ctx, size_t i, unsigned worker)
         vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
         sla_options(&o, v, i);
         slot->sampled = d.n;
-        slot->units = (struct delays){NULL, NULL, d.n, d.labels, d.with_copies, d.unpaired};
+        slot->units = d;
+        slot->units.values = slot->units.mult = NULL; /* freed below; the counts stay */
         vnfo_status s = d.n ? vnfo_account_performance_check_clusters(&slot->r, d.values, d.mult, d.labels,
                                                                       metric_of(stat), reference, &o)
                             : VNFO_OK;
@@ -272,18 +303,19 @@ static vnfo_status sla_report(vnfo_verifier *v, vnfo_report *report, size_t i, c
     if (slot->sampled == 0) {
         vnfo_status s = vnfo_report_entry_add(&e, report, name, VNFO_REPORT_PERFORMANCE,
                                               VNFO_REPORT_INCONCLUSIVE, "no sampled delay in scope");
-        if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
-            s = chain_evidence(e, &slot->units);
+        if (s == VNFO_OK)
+            s = units_evidence(e, &slot->units, scope == VNFO_MANIFEST_SCOPE_CHAIN);
         return s;
     }
-    vnfo_status s = vnfo__verify_account_entry(&e, report, name, VNFO_REPORT_PERFORMANCE, &slot->r, what);
+    vnfo_status s = vnfo__verify_account_entry_logs(&e, report, name, VNFO_REPORT_PERFORMANCE, &slot->r,
+                                                    what, v);
     if (s == VNFO_OK)
         s = vnfo_report_evidence_text(e, "unit", "ns");
     if (s == VNFO_OK)
         s = vnfo_report_evidence_text(e, "reference_from",
                                       slot->ref_all ? "replayed references" : "none (0)");
-    if (s == VNFO_OK && scope == VNFO_MANIFEST_SCOPE_CHAIN)
-        s = chain_evidence(e, &slot->units);
+    if (s == VNFO_OK)
+        s = units_evidence(e, &slot->units, scope == VNFO_MANIFEST_SCOPE_CHAIN);
     return s;
 }
 

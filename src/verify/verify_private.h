@@ -205,6 +205,14 @@ vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report);
 vnfo_status vnfo__verify_account_entry(vnfo_report_entry **out, vnfo_report *report,
                                        const char *name, vnfo_report_category category,
                                        const vnfo_account_result *r, const char *what);
+/* The same for a check whose sample is every record in the logs (SLA,
+ * minimality): while a chain log is incomplete (logs.integrity) the entry
+ * is INCONCLUSIVE whatever the result, which stays in the evidence, with
+ * the records the faults took (records_rejected, records_lost_signed). */
+vnfo_status vnfo__verify_account_entry_logs(vnfo_report_entry **out, vnfo_report *report,
+                                            const char *name, vnfo_report_category category,
+                                            const vnfo_account_result *r, const char *what,
+                                            const vnfo_verifier *v);
 vnfo_status vnfo__verify_rate_evidence(vnfo_report_entry *e, uint64_t checked,
                                        uint64_t violations, double confidence);
 
