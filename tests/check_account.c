@@ -655,13 +655,38 @@ START_TEST(test_sla_mean_guards)
     vnfo_account_options o = VNFO_ACCOUNT_OPTIONS_INIT;
     o.slack_abs = 10;
     vnfo_account_result r = result_new();
-    /* zero spread: no hard verdict */
+    /* zero spread: no t interval; Anderson's bound, 50·(1 - ε) with
+     * ε = √(ln(100)/200) = 0.1517, is 42.41: below a limit of 45 no hard
+     * verdict ... */
     vnfo_account_acc *a = acc_new(1000);
     for (int i = 0; i < 100; i++)
         vnfo_account_acc_add(a, 50);
-    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 35, &o), VNFO_OK);
     ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
     ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_NO_SPREAD);
+    /* ... above a limit of 10 a FAIL, with p = exp(-2n·ε*²) where
+     * 50·(1 - ε*) = 10: ε* = 0.8, p = e^-128 */
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 0, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_FAIL);
+    ck_assert_int_eq(r.method, VNFO_ACCOUNT_METHOD_ORDER_STATISTICS);
+    ck_assert(fabs(r.lower - 50 * (1 - sqrt(log(100.0) / 200))) < 1e-9);
+    ck_assert(isinf(r.upper));
+    ck_assert(fabs(r.p_value / exp(-128.0) - 1) < 1e-9);
+    vnfo_account_acc_free(a);
+    /* Near-constant delays, 999 of 260 and one of 60 (the mean's skewness
+     * -1.0: no t verdict): a provider whose limit is 200 is caught by the
+     * bound 60·(1 - ε) + 200·(0.999 - ε) = 247.3, ε = √(ln(100)/2000) ... */
+    a = acc_new(1000);
+    vnfo_account_acc_add(a, 60);
+    for (int i = 0; i < 999; i++)
+        vnfo_account_acc_add(a, 260);
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 190, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_FAIL);
+    ck_assert(r.lower > 240 && r.lower < 250 && r.p_value <= 0.01);
+    /* ... and the limit at the true mean 259.8 is no FAIL (nor a PASS) */
+    ck_assert_status(vnfo_account_performance_check(&r, a, VNFO_ACCOUNT_METRIC_MEAN, 249.8, &o), VNFO_OK);
+    ck_assert_int_eq(r.verdict, VNFO_ACCOUNT_INCONCLUSIVE);
+    ck_assert_int_eq(r.reason, VNFO_ACCOUNT_REASON_SKEWED);
     vnfo_account_acc_free(a);
     /* small non-negative delays: the interval does not go below 0 */
     a = acc_new(1000);

@@ -103,6 +103,75 @@ static void mean_interval_clusters(vnfo_account_result *r, const struct vnfo__cl
     r->p_value = vnfo__beta_inc(nu / (nu + g * g), nu / 2.0, 0.5);
 }
 
+/* Anderson's (1969) distribution-free lower bound on the mean of
+ * non-negative values.  The one-sided DKW inequality (Massart 1990),
+ * P(sup_t F(t) - F̂(t) > ε) <= exp(-2nε²), gives S(t) >= Ŝ(t) - ε for every
+ * t at once, so mean = ∫ S >= A(ε) = ∫ (Ŝ(t) - ε)+ dt =
+ * Σ_i (x_(i) - x_(i-1))·((n - i + 1)/n - ε)+ over the sorted values.  No
+ * shape is assumed: it holds for rare low values (near-constant delays)
+ * and heavy tails alike.  In sketch mode each value is replaced by its
+ * bucket's lower end, which can only lower A. */
+static double anderson_area(vnfo_account_acc *acc, double eps)
+{
+    double n = (double)acc->n, area = 0.0, prev = 0.0, above = n;
+    if (acc->values_exact) {
+        vnfo__acc_sort(acc);
+        for (uint64_t i = 0; i < acc->n; i++, above -= 1.0) {
+            double x = (double)acc->values[i], h = above / n - eps;
+            if (h <= 0.0)
+                break;
+            area += (x - prev) * h;
+            prev = x;
+        }
+        return area;
+    }
+    size_t first = vnfo__sketch_index(acc->min, acc->sketch_bits);
+    size_t last = vnfo__sketch_index(acc->max, acc->sketch_bits);
+    for (size_t b = first; b <= last; b++) {
+        if (!acc->counts[b])
+            continue;
+        uint64_t lo, hi;
+        vnfo__sketch_bounds(&lo, &hi, b, acc->sketch_bits);
+        double x = (double)(lo > acc->min ? lo : acc->min), h = above / n - eps;
+        if (h <= 0.0)
+            break;
+        area += (x - prev) * h;
+        prev = x;
+        above -= (double)acc->counts[b];
+    }
+    return area;
+}
+
+/* The FAIL side without a shape: when the t interval cannot be trusted
+ * (too skewed, a heavy tail, or no spread), the mean is still above the
+ * limit if Anderson's bound at level 1 - α is (one-sided, α in the upper
+ * tail only: a FAIL is the only verdict it can give, since no sample
+ * bounds the mean from above without a known maximum).  The p-value of
+ * "mean <= limit" is exp(-2nε*²) with A(ε*) = limit; ε* >= ε_α, so it is
+ * <= α exactly when the bound is above the limit. */
+static void mean_lower_bound(vnfo_account_result *r, vnfo_account_acc *acc)
+{
+    double n = (double)acc->n, alpha = 1.0 - r->confidence;
+    double eps = sqrt(log(1.0 / alpha) / (2.0 * n)), lower = anderson_area(acc, eps);
+    if (!(lower > r->limit))
+        return;
+    double lo = eps, hi = 1.0; /* A(lo) > limit >= A(hi) = 0 */
+    for (int i = 0; i < 80 && hi - lo > 1e-15; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (anderson_area(acc, mid) > r->limit)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    r->method = VNFO_ACCOUNT_METHOD_ORDER_STATISTICS;
+    r->lower = lower;
+    r->upper = INFINITY;
+    r->statistic = NAN;
+    r->p_value = exp(-2.0 * n * lo * lo);
+    r->verdict = VNFO_ACCOUNT_FAIL;
+    r->reason = VNFO_ACCOUNT_REASON_ABOVE_LIMIT;
+}
+
 static double metric_quantile(vnfo_account_metric m, double q)
 {
     switch (m) {
@@ -222,5 +291,10 @@ vnfo_status vnfo__performance_check_clusters(vnfo_account_result *out, vnfo_acco
     int heavy = metric == VNFO_ACCOUNT_METRIC_MEAN &&
                 vnfo__acc_tail_index(acc) < VNFO_ACCOUNT_TAIL_INDEX_MIN;
     perf_decide(out, metric, c ? (uint64_t)c->labels : acc->n, heavy);
+    /* Independent packets only: with clusters the units' means are a
+     * ratio, which a bound on one variable does not cover. */
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN && !c && out->verdict == VNFO_ACCOUNT_INCONCLUSIVE &&
+        (out->reason == VNFO_ACCOUNT_REASON_SKEWED || out->reason == VNFO_ACCOUNT_REASON_NO_SPREAD))
+        mean_lower_bound(out, acc);
     return VNFO_OK;
 }

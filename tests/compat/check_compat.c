@@ -317,6 +317,8 @@ static const struct {
 } documented[] = {
     {"tagged", "bill.mem_bytes", "PASS", "INCONCLUSIVE",
      "the needed interval end does not exist at this sample size"},
+    {"tampers-log", "sla.ids.delay.mean", "PASS", "INCONCLUSIVE",
+     "the logs are incomplete (see logs.integrity)"},
 };
 
 static int documented_difference(const char *set, const char *check, const char *was,
@@ -361,11 +363,11 @@ static void assert_frozen_verdicts(const vnfo_report *report, const char *set, c
         compared++;
     }
     ck_assert_uint_ge(compared, 18);
-    if (differs)
-        ck_assert_int_ne(vnfo_report_overall(report), VNFO_REPORT_FAIL);
+    const char *was = json_string_value(json_object_get(frozen, "verdict"));
+    if (differs) /* never into FAIL (a FAIL may stay one) */
+        ck_assert(vnfo_report_overall(report) != VNFO_REPORT_FAIL || strcmp(was, "FAIL") == 0);
     else
-        ck_assert_str_eq(vnfo_report_verdict_name(vnfo_report_overall(report)),
-                         json_string_value(json_object_get(frozen, "verdict")));
+        ck_assert_str_eq(vnfo_report_verdict_name(vnfo_report_overall(report)), was);
     json_decref(frozen);
 }
 
