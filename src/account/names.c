@@ -30,7 +30,7 @@ const char *vnfo_account_reason_text(vnfo_account_reason r)
         "bill below what the sample alone proves was used",
         "bill equals the estimate exactly",
         "sample too small for the method",
-        "estimated total too skewed for the corrected interval and no maximum known",
+        "estimate too skewed (or the values' tail too heavy) for its interval, and no shape-free bound decides",
         "all sampled values equal: no variance estimate",
         "the needed interval end does not exist at this sample size",
         "limit inside the interval",
