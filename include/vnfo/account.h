@@ -620,8 +620,10 @@ VNFO_API vnfo_status vnfo_account_minimality_check_pairs(vnfo_account_result *ou
  * Packets of one label are sampled together and tend to violate together,
  * so the violation rate Σv/Σm gets Korn and Graubard's effective sample
  * size n* = p̂(1-p̂)/V̂ (V̂ the cluster variance of the ratio), capped at
- * the fully correlated n²/Σm² (n when no or every packet violates: no
- * variance to read), in place of n in the Clopper-Pearson bounds and tails.  With every label checked once it is
+ * the fully correlated n²/Σm², in place of n in the Clopper-Pearson bounds
+ * and tails.  When no or every packet violates there is no variance to
+ * read and n* is the number of labels: the exact law per label, whatever
+ * its copies do together (docs/accounting.md).  With every label checked once it is
  * vnfo_account_minimality_check().  Reads confidence and tolerated_rate.
  * @param[out] out The result (its version set by the caller).
  * @param checked Packets checked per label (each >= 1).
