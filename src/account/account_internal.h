@@ -221,6 +221,12 @@ uint64_t vnfo__quantile_rank(uint64_t n, double q);
  * caller in messages.  Checks the result version and resets it. */
 vnfo_status vnfo__account_begin(vnfo_account_result *out, vnfo_account_options *eff,
                                 const vnfo_account_options *opts, const char *where);
+/* An INCONCLUSIVE verdict whose interval method does not apply (too
+ * skewed, a heavy tail, no spread): the untrusted method's interval and
+ * p-value are dropped (NaN), so no reported number contradicts the
+ * verdict; the estimate, standard error, skewness and statistic stay as
+ * evidence. */
+void vnfo__account_untrusted_clear(vnfo_account_result *r);
 /* Validates a sampling probability; sets *value to it as a double. */
 vnfo_status vnfo__account_probability(double *value, vnfo_rational p, const char *where);
 /* Validates the slack fields of opts. */

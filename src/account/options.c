@@ -22,6 +22,11 @@ static void result_clear(vnfo_account_result *r)
     r->rate = r->rate_lower = r->rate_upper = r->reference = r->limit = NAN;
 }
 
+void vnfo__account_untrusted_clear(vnfo_account_result *r)
+{
+    r->lower = r->upper = r->p_value = NAN;
+}
+
 vnfo_status vnfo_account_result_init(vnfo_account_result *out, unsigned version)
 {
     if (!out)

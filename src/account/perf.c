@@ -296,5 +296,8 @@ vnfo_status vnfo__performance_check_clusters(vnfo_account_result *out, vnfo_acco
     if (metric == VNFO_ACCOUNT_METRIC_MEAN && !c && out->verdict == VNFO_ACCOUNT_INCONCLUSIVE &&
         (out->reason == VNFO_ACCOUNT_REASON_SKEWED || out->reason == VNFO_ACCOUNT_REASON_NO_SPREAD))
         mean_lower_bound(out, acc);
+    if (metric == VNFO_ACCOUNT_METRIC_MEAN && out->verdict == VNFO_ACCOUNT_INCONCLUSIVE &&
+        (out->reason == VNFO_ACCOUNT_REASON_SKEWED || out->reason == VNFO_ACCOUNT_REASON_NO_SPREAD))
+        vnfo__account_untrusted_clear(out);
     return VNFO_OK;
 }

@@ -135,6 +135,7 @@ static void statistics_decide(vnfo_account_result *r, const struct total_ctx *c,
                               : c->units < 3.0 ? VNFO_ACCOUNT_REASON_SAMPLE_TOO_SMALL
                                                : VNFO_ACCOUNT_REASON_SKEWED;
     verdict_set(r, VNFO_ACCOUNT_INCONCLUSIVE, why);
+    vnfo__account_untrusted_clear(r);
 }
 
 static int cmp_double_desc(const void *a, const void *b)
