@@ -491,6 +491,79 @@ START_TEST(test_flowtags)
 }
 END_TEST
 
+/* A reference whose state is the packet's first byte, everywhere. */
+static vnfo_reference_verdict state_reference(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out,
+                                              size_t out_cap, size_t *out_len,
+                                              vnfo_reference_resources *res)
+{
+    (void)ctx;
+    *out_len = in_len < out_cap ? in_len : out_cap;
+    memcpy(out, in, *out_len);
+    res->cpu_cycles = 100;
+    res->has_state = 1;
+    memset(res->state_digest, in[0], sizeof res->state_digest);
+    return VNFO_REFERENCE_FORWARD;
+}
+
+/* Snapshot mode compares the state digest each record logged with the
+ * reference's: label 2 logged another state and is the one example; out of
+ * snapshot mode (and for records without a digest) nothing is compared. */
+static vnfo_report *snapshot_run(const vnfo_manifest *m, int snapshot)
+{
+    vnfo_verify_options o = VNFO_VERIFY_OPTIONS_INIT;
+    o.snapshot = snapshot;
+    vnfo_verifier *v;
+    ck_assert_status(vnfo_verifier_create(&v, m, &o), VNFO_OK);
+    ck_assert_status(vnfo_verifier_reference_set(v, vnfo_manifest_chain_name(m, 0), state_reference, NULL),
+                     VNFO_OK);
+    uint8_t pkt[64];
+    for (uint64_t l = 1; l <= 3; l++) {
+        memset(pkt, (int)(0x40 + l), sizeof pkt);
+        vnfo_record rec;
+        vnfo_record_init(&rec, VNFO_RECORD_PACKET);
+        rec.node_id = 1;
+        rec.u.packet.label = l;
+        rec.u.packet.t_in_ns = 10000 * l;
+        rec.u.packet.t_out_ns = 10000 * l + 1000;
+        rec.u.packet.granularity = VNFO_GRANULARITY_HEADERS;
+        rec.u.packet.bytes_in = pkt;
+        rec.u.packet.bytes_in_len = sizeof pkt;
+        rec.u.packet.has_state_digest = l != 3;
+        memset(rec.u.packet.state_digest, l == 2 ? 0x99 : (int)(0x40 + l), sizeof rec.u.packet.state_digest);
+        ck_assert_status(vnfo_verifier_record_add(v, &rec), VNFO_OK);
+        add_packet(v, 2, 1, l, 0, 10000 * l + 2000);
+        add_packet(v, 3, 2, l, 0, 10000 * l + 4000);
+    }
+    vnfo_report *r;
+    ck_assert_status(vnfo_verifier_run(&r, v), VNFO_OK);
+    vnfo_verifier_free(v);
+    return r;
+}
+
+START_TEST(test_snapshot_state)
+{
+    vnfo_manifest *m = world("snapshot", 4);
+    char name[128];
+    snprintf(name, sizeof name, "reference.%s", vnfo_manifest_chain_name(m, 0));
+    vnfo_report *r = snapshot_run(m, 1);
+    const vnfo_report_entry *e = vnfo_report_entry_find(r, name);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_FAIL);
+    ck_assert_uint_eq(vnfo_report_entry_examples_total(e), 1);
+    uint64_t label;
+    ck_assert_status(vnfo_report_entry_example_at(&label, e, 0), VNFO_OK);
+    ck_assert_uint_eq(label, 2);
+    ck_assert_str_eq(vnfo_report_entry_summary(e), "1 of 3 replayed packets differ from the reference "
+                     "firewall");
+    vnfo_report_free(r);
+    r = snapshot_run(m, 0);
+    e = vnfo_report_entry_find(r, name);
+    ck_assert_int_eq(vnfo_report_entry_verdict(e), VNFO_REPORT_PASS);
+    vnfo_report_free(r);
+    vnfo_manifest_free(m);
+}
+END_TEST
+
 /* A record carries a FlowTag, but the manifest has no flowtags section and
  * no log maps a tag: the flowtags check runs over zero mappings (an empty
  * array; UBSan once stopped at qsort(NULL, 0)) and reports the unbound tag. */
@@ -669,6 +742,7 @@ int main(void)
     tcase_add_test(tc, test_api_arguments);
     tcase_add_test(tc, test_flowtags);
     tcase_add_test(tc, test_flowtag_without_mappings);
+    tcase_add_test(tc, test_snapshot_state);
     tcase_add_test(tc, test_flowtags_end_to_end);
     tcase_add_test(tc, test_sampling_consistency);
     tcase_add_test(tc, test_detection_power);

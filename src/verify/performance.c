@@ -138,7 +138,7 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
             for (size_t p = 0; p < v->n_chain; p++) {
                 const struct vrec *x = &r[p * m + k];
                 if (x->has_ref && v->opts.reference_ghz > 0)
-                    ref_ns += (double)x->ref_cycles / v->opts.reference_ghz;
+                    ref_ns += (double)v->refs[x - v->recs].cycles / v->opts.reference_ghz;
                 else
                     *ref_all = 0;
             }
@@ -170,7 +170,7 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
         delay_add(acc, r->t_out > r->t_in ? r->t_out - r->t_in : 0, !same);
         prev = r;
         if (r->has_ref && v->opts.reference_ghz > 0)
-            ref[(*n_ref)++] = (uint64_t)((double)r->ref_cycles / v->opts.reference_ghz);
+            ref[(*n_ref)++] = (uint64_t)((double)v->refs[i].cycles / v->opts.reference_ghz);
         else
             *ref_all = 0;
     }

@@ -113,34 +113,42 @@ int vnfo__verify_keeps_any_bytes(const vnfo_verifier *v)
     return 0;
 }
 
+/* Every field written (the struct has no padding), so no clearing first. */
 void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign)
 {
     const vnfo_record_packet *p = &rec->u.packet;
-    memset(r, 0, sizeof *r);
     r->epoch = rec->epoch;
     r->label = p->label;
-    r->node_id = rec->node_id;
     r->pos = vnfo__verify_pos_of(v, rec->node_id);
     r->hop = p->hop;
+    r->node_id = rec->node_id;
     r->flowtag = p->flowtag;
-    r->verdict = (uint8_t)p->verdict;
-    r->granularity = (uint8_t)p->granularity;
-    r->foreign = (uint8_t)foreign;
-    memcpy(r->din, p->digest_in, 16);
-    memcpy(r->dout, p->digest_out, 16);
-    r->has_state = p->has_state_digest != 0;
-    if (r->has_state)
-        memcpy(r->state, p->state_digest, sizeof r->state);
     r->t_in = p->t_in_ns;
     r->t_out = p->t_out_ns;
     r->cycles = p->cpu_cycles;
     r->mem = p->mem_bytes;
+    memcpy(r->din, p->digest_in, 16);
+    memcpy(r->dout, p->digest_out, 16);
     r->bytes_in = VBYTES_NONE;
-    r->bytes_out = VBYTES_NONE;
+    r->bytes_in_len = 0;
     /* A record that does not state its link type (format 1) was taken from
      * the link type the verifier is told, Ethernet by default (0.1.0). */
     r->link_type = p->has_link_type ? p->link_type : v->opts.linktype;
     r->wire_len = p->wire_len;
+    r->bytes_out = VBYTES_NONE;
+    r->bytes_out_len = 0;
+    r->state = VBYTES_NONE;
+    r->verdict = (uint8_t)p->verdict;
+    r->granularity = (uint8_t)p->granularity;
+    r->foreign = (uint8_t)foreign;
+    r->has_ref = 0;
+}
+
+/* The state digest is kept only where a reference's snapshot can be
+ * compared with it (replay.c). */
+static int keeps_state(const vnfo_verifier *v, uint32_t pos)
+{
+    return pos != VPOS_NONE && v->opts.snapshot && (v->chain[pos].ref || v->chain[pos].ref_lt);
 }
 
 static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int foreign)
@@ -167,6 +175,11 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
         if (s != VNFO_OK)
             return s;
         r->bytes_out_len = (uint32_t)p->bytes_out_len;
+    }
+    if (p->has_state_digest && keeps_state(v, r->pos)) {
+        s = arena_put(&r->state, v, p->state_digest, sizeof p->state_digest);
+        if (s != VNFO_OK)
+            return s;
     }
     v->n_recs++;
     return VNFO_OK;

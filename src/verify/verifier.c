@@ -81,6 +81,7 @@ void vnfo_verifier_free(vnfo_verifier *v)
     vnfo__free(v->recs);
     vnfo__free(v->arena);
     vnfo__free(v->maps);
+    vnfo__free(v->refs);
     vnfo__free(v);
 }
 

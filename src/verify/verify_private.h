@@ -41,7 +41,11 @@ struct vfunction {
     int log_added;
 };
 
-/* One packet record, as much of it as the checks need. */
+/* One packet record, as much of it as the checks need: 128 bytes, two
+ * cache lines, no padding (the table is written, faulted in, sorted and
+ * copied whole, so every byte costs).  What only some runs need lives
+ * elsewhere: the state digest in the arena (kept for a reference's
+ * snapshot check only), the references' costs in v->refs (replay.c). */
 struct vrec {
     uint64_t epoch;
     uint64_t label;
@@ -49,20 +53,24 @@ struct vrec {
     uint32_t hop;     /* the hop the record claims */
     uint32_t node_id;
     uint32_t flowtag;
-    uint8_t verdict;  /* vnfo_record_verdict */
-    uint8_t granularity;
-    uint8_t has_state;
-    uint8_t foreign;  /* from a log whose signature could not be checked */
-    uint8_t has_ref;  /* a reference replayed it (replay.c) */
-    uint8_t din[16], dout[16];
-    uint8_t state[32];
     uint64_t t_in, t_out;
     uint64_t cycles, mem;
+    uint8_t din[16], dout[16];
     uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
     uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
     uint32_t wire_len;  /* 0: the record does not state it (format 1) */
     uint32_t bytes_out, bytes_out_len; /* output bytes, kept for a relation only */
-    uint64_t ref_cycles, ref_mem;
+    uint32_t state;   /* the state digest's offset in the arena (32 bytes), or VBYTES_NONE */
+    uint8_t verdict;  /* vnfo_record_verdict */
+    uint8_t granularity;
+    uint8_t foreign;  /* from a log whose signature could not be checked */
+    uint8_t has_ref;  /* a reference replayed it: its costs are in v->refs (replay.c) */
+};
+
+/* A reference's costs for the record at the same index of the sorted
+ * table (replay.c). */
+struct vref {
+    uint64_t cycles, mem;
 };
 
 /* A FlowTag mapping record, as the event the resolver takes. */
@@ -109,6 +117,7 @@ struct vnfo_verifier {
 
     struct vrec *recs;
     size_t n_recs, cap_recs;
+    struct vref *refs; /* n_recs entries once replay ran with references, else NULL */
     uint8_t *arena;
     size_t arena_len, arena_cap;
     struct vmap *maps;
