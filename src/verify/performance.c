@@ -10,18 +10,12 @@
 #include "internal.h"
 #include "verify_private.h"
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The statistic of the reference delays (sorted in place). */
 static double reference_stat(uint64_t *x, size_t n, vnfo_manifest_statistic stat)
 {
     if (n == 0)
         return 0;
-    vnfo__sort(x, n, sizeof *x, cmp_u64);
+    vnfo__sort_u64(x, n);
     double q;
     switch (stat) {
     case VNFO_MANIFEST_STAT_MEAN: {
@@ -130,7 +124,7 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
         for (size_t k = 0; k < m; k++)
             out[k] = r[last * m + k].t_out;
         if (m > 1)
-            vnfo__sort(out, m, sizeof *out, cmp_u64);
+            vnfo__sort_u64(out, m);
         for (size_t k = 0; k < m; k++) {
             uint64_t t_in = r[k].t_in; /* arrivals are sorted already */
             delay_add(acc, out[k] > t_in ? out[k] - t_in : 0, k == 0);
