@@ -115,8 +115,15 @@ struct vnfo_verifier {
     const vnfo_bill *bill;
     const vnfo_sampler *sampler; /* for sampling.consistency, or NULL */
 
+    /* The table: while records are added, in segments of VSEG records
+     * that never move (vnfo__verify_rec()); from the sort on (trajectory.c),
+     * one sorted array, recs.  Exactly one of the two holds the n_recs
+     * records; adding a record after a run moves them back to segments. */
     struct vrec *recs;
-    size_t n_recs, cap_recs;
+    size_t n_recs, cap_recs;  /* cap_recs: records the segments or recs hold room for */
+    struct vrec **segs;       /* 2 MiB-aligned starts of the segments */
+    void **seg_blocks;        /* what the allocator returned for each */
+    size_t n_segs, cap_segs;
     struct vref *refs; /* n_recs entries once replay ran with references, else NULL */
     uint8_t *arena;
     size_t arena_len, arena_cap;
@@ -131,6 +138,20 @@ struct vnfo_verifier {
     vnfo__workers *workers; /* the pool, made at first use; NULL for one thread */
     int workers_made;
 };
+
+/* Segments of the table while records are added: 32768 records (4 MiB),
+ * each allocated once, aligned to 2 MiB and advised to use transparent
+ * huge pages.  A table grown by realloc moved its pages at each doubling
+ * and took a 4 KiB page fault per 32 records: the largest cost of the
+ * verifier over the log reader (bench/bench_verify). */
+#define VSEG_SHIFT 15
+#define VSEG ((size_t)1 << VSEG_SHIFT)
+
+/* Record i of the table while it is in segments (before the sort). */
+static inline struct vrec *vnfo__verify_rec(const vnfo_verifier *v, size_t i)
+{
+    return v->segs[i >> VSEG_SHIFT] + (i & (VSEG - 1));
+}
 
 /* The outcome of one check over all trajectories. */
 struct tally {
@@ -152,7 +173,11 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
  * grows as n single puts would grow it), fill them on the workers with
  * vnfo__verify_vrec_fill(), and note every record in log order with
  * vnfo__verify_record_note() (node bookkeeping and mappings, no entry). */
-vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n);
+vnfo_status vnfo__verify_recs_claim(vnfo_verifier *v, size_t n);
+/* Moves n records from index from to index to (to <= from), in segments. */
+void vnfo__verify_recs_move(vnfo_verifier *v, size_t to, size_t from, size_t n);
+/* Frees the segments (their records were copied into recs by the sort). */
+void vnfo__verify_segments_free(vnfo_verifier *v);
 void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign);
 vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec);
 /* Back to n_recs records (a claim given up: its entries are reused). */
