@@ -333,14 +333,6 @@ static vnfo_status sort_records(vnfo_verifier *v)
     return VNFO_OK;
 }
 
-size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a)
-{
-    size_t b = a + 1;
-    while (b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch)
-        b++;
-    return b;
-}
-
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n)
 {
     (void)v;

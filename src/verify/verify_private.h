@@ -205,8 +205,16 @@ uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */
 /* The end of the run of records with the (epoch, label) of recs[a], in the
- * sorted table: one sampled packet, or several that share a label. */
-size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a);
+ * sorted table: one sampled packet, or several that share a label.
+ * Inline: every pass over the table walks it label by label. */
+static inline size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a)
+{
+    const struct vrec *r = v->recs;
+    size_t b = a + 1;
+    while (b < v->n_recs && r[b].label == r[a].label && r[b].epoch == r[a].epoch)
+        b++;
+    return b;
+}
 /* How many packets a run of one label stands for: the most records any
  * one node logged under it (1 for an unambiguous trajectory).  O(n). */
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n);
