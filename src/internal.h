@@ -107,6 +107,11 @@ static inline void vnfo__sort(void *base, size_t n, size_t size, int (*cmp)(cons
         qsort(base, n, size, cmp);
 }
 
+/* Ascending order of n uint64_t, in place, without allocating: an introsort
+ * with the comparison inlined (src/common/sort.c); O(n log n) whatever the
+ * values.  The same result as vnfo__sort() with a uint64_t comparison. */
+void vnfo__sort_u64(uint64_t *x, size_t n);
+
 static inline void *vnfo__search(const void *key, const void *base, size_t n, size_t size,
                                  int (*cmp)(const void *, const void *))
 {

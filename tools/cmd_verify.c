@@ -31,7 +31,7 @@ static void verify_usage(FILE *out)
             "                   1-65535)\n"
             "  --snapshot       also compare the state digests the shims logged\n"
             "  --verbose        evidence of every check, not only of those that did not pass\n"
-            "  --max-memory MIB memory for the sampled records kept (default 4096; 176 bytes\n"
+            "  --max-memory MIB memory for the sampled records kept (default 4096; 128 bytes\n"
             "                   a record): more is an input error, not an out-of-memory kill\n"
             "  --threads N      threads for batch verification, decoding and sorting (1 to 256;\n"
             "                   default 0: one per online CPU); the report is the same for any N\n\n"

@@ -431,7 +431,7 @@ VNFO_API size_t vnfo_relation_size(void);
 #define VNFO_VERIFY_THREADS_MAX 256
 
 /** Bytes the verifier keeps per packet record (without its packet bytes). */
-#define VNFO_VERIFY_RECORD_BYTES 176
+#define VNFO_VERIFY_RECORD_BYTES 128
 
 #ifdef __cplusplus
 }

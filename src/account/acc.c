@@ -339,16 +339,10 @@ double vnfo_account_acc_sketch_error(const vnfo_account_acc *acc)
     return 1.0 / (double)((uint64_t)1 << (acc->sketch_bits + 1));
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 void vnfo__acc_sort(vnfo_account_acc *acc)
 {
     if (acc->values_exact && !acc->sorted && acc->nvalues > 1)
-        vnfo__sort(acc->values, (size_t)acc->nvalues, sizeof *acc->values, cmp_u64);
+        vnfo__sort_u64(acc->values, (size_t)acc->nvalues);
     acc->sorted = 1;
 }
 

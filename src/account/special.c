@@ -13,6 +13,27 @@
 
 #include "account/account_internal.h"
 
+/* log Γ without writing the global signgam, as lgamma() and lgammal() do:
+ * the verifier computes its SLA entries on several threads at once
+ * (helgrind reported the race).  The same values: glibc's lgamma is
+ * lgamma_r with &signgam. */
+#if defined(__GLIBC__)
+static double log_gamma(double x)
+{
+    int sign;
+    return lgamma_r(x, &sign);
+}
+
+static long double log_gammal(long double x)
+{
+    int sign;
+    return lgammal_r(x, &sign);
+}
+#else
+static double log_gamma(double x) { return lgamma(x); }
+static long double log_gammal(long double x) { return lgammal(x); }
+#endif
+
 /* The widest floating type: binary128 where the compiler has it (software
  * arithmetic, used only for a few products and continued-fraction steps),
  * long double otherwise. */
@@ -92,16 +113,16 @@ double vnfo__log_beta(double a, double b)
     }
     if (q >= 10.0) {
         double corr = lgamma_correction(q) - lgamma_correction(p + q);
-        return lgamma(p) + corr + p - p * log(p + q) + (q - 0.5) * log1p(-p / (p + q));
+        return log_gamma(p) + corr + p - p * log(p + q) + (q - 0.5) * log1p(-p / (p + q));
     }
-    return lgamma(p) + lgamma(q) - lgamma(p + q);
+    return log_gamma(p) + log_gamma(q) - log_gamma(p + q);
 }
 
 /* Stirling's error log Γ(x + 1) - [(x + 1/2) log x - x + log √(2π)], x > 0. */
 static long double stirling_error(long double x)
 {
     if (x <= 15.0L)
-        return lgammal(x + 1.0L) - (x + 0.5L) * logl(x) + x - (long double)LN_SQRT_2PI;
+        return log_gammal(x + 1.0L) - (x + 0.5L) * logl(x) + x - (long double)LN_SQRT_2PI;
     static const long double s[] = {1.0L / 12.0L, 1.0L / 360.0L, 1.0L / 1260.0L, 1.0L / 1680.0L,
                                     1.0L / 1188.0L, 691.0L / 360360.0L};
     long double xx = x * x;

@@ -411,7 +411,7 @@ static vnfo_status minimality_entry(vnfo_verifier *v, vnfo_report *report, size_
         }
         int bad = 0;
         vnfo_status s = vnfo_account_slack_exceeded(&bad, mem ? r->mem : r->cycles,
-                                                    mem ? r->ref_mem : r->ref_cycles, &o);
+                                                    mem ? v->refs[k].mem : v->refs[k].cycles, &o);
         if (s != VNFO_OK) {
             vnfo__free(keys);
             return s;

@@ -10,18 +10,12 @@
 #include "internal.h"
 #include "verify_private.h"
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The statistic of the reference delays (sorted in place). */
 static double reference_stat(uint64_t *x, size_t n, vnfo_manifest_statistic stat)
 {
     if (n == 0)
         return 0;
-    vnfo__sort(x, n, sizeof *x, cmp_u64);
+    vnfo__sort_u64(x, n);
     double q;
     switch (stat) {
     case VNFO_MANIFEST_STAT_MEAN: {
@@ -141,7 +135,7 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
         for (size_t k = 0; k < m; k++)
             out[k] = r[last * m + k].t_out;
         if (m > 1)
-            vnfo__sort(out, m, sizeof *out, cmp_u64);
+            vnfo__sort_u64(out, m);
         for (size_t k = 0; k < m; k++) {
             uint64_t t_in = r[k].t_in; /* arrivals are sorted already */
             delay_add(acc, t_in, out[k], k == 0);
@@ -149,7 +143,7 @@ static void chain_delays(struct delays *acc, uint64_t *ref, size_t *n_ref, int *
             for (size_t p = 0; p < v->n_chain; p++) {
                 const struct vrec *x = &r[p * m + k];
                 if (x->has_ref && v->opts.reference_ghz > 0)
-                    ref_ns += (double)x->ref_cycles / v->opts.reference_ghz;
+                    ref_ns += (double)v->refs[x - v->recs].cycles / v->opts.reference_ghz;
                 else
                     *ref_all = 0;
             }
@@ -187,7 +181,7 @@ static void collect(struct delays *acc, uint64_t *ref, size_t *n_ref, int *ref_a
         delay_add(acc, r->t_in, r->t_out, !same);
         prev = r;
         if (r->has_ref && v->opts.reference_ghz > 0)
-            ref[(*n_ref)++] = (uint64_t)((double)r->ref_cycles / v->opts.reference_ghz);
+            ref[(*n_ref)++] = (uint64_t)((double)v->refs[i].cycles / v->opts.reference_ghz);
         else
             *ref_all = 0;
     }

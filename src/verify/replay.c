@@ -53,8 +53,7 @@ static void replay_one(vnfo_verifier *v, struct replay_tally *t, struct vrec *r,
     }
     t->replayed++;
     r->has_ref = 1;
-    r->ref_cycles = res.cpu_cycles;
-    r->ref_mem = res.mem_bytes;
+    v->refs[r - v->recs] = (struct vref){res.cpu_cycles, res.mem_bytes};
     if (!verdict_matches(rv, r->verdict)) {
         mismatch(t, r, rv == VNFO_REFERENCE_DROP ? "reference drops, provider forwarded"
                                                  : "reference forwards, provider dropped");
@@ -71,8 +70,8 @@ static void replay_one(vnfo_verifier *v, struct replay_tally *t, struct vrec *r,
             return;
         }
     }
-    if (v->opts.snapshot && r->has_state && res.has_state &&
-        memcmp(r->state, res.state_digest, sizeof res.state_digest) != 0)
+    if (v->opts.snapshot && r->state != VBYTES_NONE && res.has_state &&
+        memcmp(v->arena + r->state, res.state_digest, sizeof res.state_digest) != 0)
         mismatch(t, r, "state digest differs from the reference's");
 }
 
@@ -105,10 +104,28 @@ static vnfo_status finish(vnfo_verifier *v, struct replay_tally *t, const char *
     return s;
 }
 
+/* The references' costs of an earlier run are dropped: they belong to
+ * that run's table order.  Memory: 16 bytes a record while references are
+ * set. */
+static vnfo_status refs_fresh(vnfo_verifier *v)
+{
+    if (v->refs)
+        for (size_t i = 0; i < v->n_recs; i++)
+            v->recs[i].has_ref = 0;
+    vnfo__free(v->refs);
+    v->refs = NULL;
+    int any = 0;
+    for (uint32_t p = 0; p < v->n_chain; p++)
+        any |= v->chain[p].ref || v->chain[p].ref_lt;
+    if (any && !(v->refs = vnfo__reallocarray(NULL, v->n_recs + 1, sizeof *v->refs))) /* written before read */
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for the references' costs");
+    return VNFO_OK;
+}
+
 vnfo_status vnfo__verify_replay(vnfo_verifier *v, vnfo_report *report)
 {
     uint8_t *out = NULL;
-    vnfo_status s = VNFO_OK;
+    vnfo_status s = refs_fresh(v);
     for (uint32_t p = 0; p < v->n_chain && s == VNFO_OK; p++) {
         if (!v->chain[p].ref && !v->chain[p].ref_lt)
             continue;

@@ -1,5 +1,6 @@
 /* The verifier's record table: compact copies of packet records, their
  * packet bytes in one arena, FlowTag mappings, and per-node bookkeeping. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,23 +78,97 @@ static vnfo_status arena_put(uint32_t *off, vnfo_verifier *v, const uint8_t *byt
     return VNFO_OK;
 }
 
-/* The table has room for n more records (grown by doubling, as one record
- * at a time would grow it). */
+/* One more segment: allocated with 2 MiB to spare, so that its records
+ * start on a 2 MiB boundary and every one of its huge pages can be used. */
+#define SEG_ALIGN ((size_t)2 << 20)
+
+static vnfo_status segment_add(vnfo_verifier *v)
+{
+    if (v->n_segs == v->cap_segs) {
+        size_t cap = v->cap_segs ? 2 * v->cap_segs : 16;
+        struct vrec **segs = vnfo__reallocarray(v->segs, cap, sizeof *segs);
+        if (segs)
+            v->segs = segs;
+        void **blocks = segs ? vnfo__reallocarray(v->seg_blocks, cap, sizeof *blocks) : NULL;
+        if (!blocks)
+            return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
+        v->seg_blocks = blocks;
+        v->cap_segs = cap;
+    }
+    size_t bytes = VSEG * sizeof(struct vrec);
+    void *block = vnfo__malloc(bytes + SEG_ALIGN);
+    if (!block)
+        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
+    struct vrec *seg = (struct vrec *)(((uintptr_t)block + SEG_ALIGN - 1) & ~(uintptr_t)(SEG_ALIGN - 1));
+    vnfo__memory_advise_large(seg, bytes);
+    v->seg_blocks[v->n_segs] = block;
+    v->segs[v->n_segs++] = seg;
+    v->cap_recs += VSEG;
+    return VNFO_OK;
+}
+
+void vnfo__verify_segments_free(vnfo_verifier *v)
+{
+    for (size_t i = 0; i < v->n_segs; i++)
+        vnfo__free(v->seg_blocks[i]);
+    vnfo__free(v->segs);
+    vnfo__free(v->seg_blocks);
+    v->segs = NULL;
+    v->seg_blocks = NULL;
+    v->n_segs = v->cap_segs = 0;
+    if (!v->recs)
+        v->cap_recs = 0;
+}
+
+void vnfo__verify_recs_move(vnfo_verifier *v, size_t to, size_t from, size_t n)
+{
+    while (n) { /* forward, a run within one segment of each side at a time */
+        size_t k = VSEG - (to & (VSEG - 1)), k2 = VSEG - (from & (VSEG - 1));
+        k = k < k2 ? k : k2;
+        k = k < n ? k : n;
+        memmove(vnfo__verify_rec(v, to), vnfo__verify_rec(v, from), k * sizeof(struct vrec));
+        to += k, from += k, n -= k;
+    }
+}
+
+/* Records added after a run: the sorted array goes back into segments. */
+static vnfo_status recs_to_segments(vnfo_verifier *v)
+{
+    struct vrec *sorted = v->recs;
+    v->recs = NULL;
+    v->cap_recs = 0;
+    while (v->cap_recs < v->n_recs) {
+        vnfo_status s = memory_check(v, v->cap_recs + VSEG, v->arena_cap, v->cap_maps);
+        if (s == VNFO_OK)
+            s = segment_add(v);
+        if (s != VNFO_OK) {
+            vnfo__verify_segments_free(v);
+            v->recs = sorted;
+            v->cap_recs = v->n_recs;
+            return s;
+        }
+    }
+    for (size_t i = 0; i < v->n_recs; i += VSEG)
+        memcpy(vnfo__verify_rec(v, i), sorted + i,
+               (v->n_recs - i < VSEG ? v->n_recs - i : VSEG) * sizeof *sorted);
+    vnfo__free(sorted);
+    return VNFO_OK;
+}
+
+/* The table has room for n more records (whole segments). */
 static vnfo_status recs_reserve(vnfo_verifier *v, size_t n)
 {
-    if (v->n_recs + n <= v->cap_recs)
-        return VNFO_OK;
-    size_t cap = v->cap_recs ? v->cap_recs : 4096;
-    while (cap < v->n_recs + n)
-        cap *= 2;
-    vnfo_status s = memory_check(v, cap, v->arena_cap, v->cap_maps);
+    vnfo_status s = v->recs ? recs_to_segments(v) : VNFO_OK;
     if (s != VNFO_OK)
         return s;
-    struct vrec *r = vnfo__reallocarray(v->recs, cap, sizeof *r);
-    if (!r)
-        return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for records");
-    v->recs = r;
-    v->cap_recs = cap;
+    if (n > SIZE_MAX / 2 - v->n_recs)
+        return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more records than memory can address");
+    while (v->n_recs + n > v->cap_recs) {
+        if ((s = memory_check(v, v->cap_recs + VSEG, v->arena_cap, v->cap_maps)) != VNFO_OK)
+            return s;
+        if ((s = segment_add(v)) != VNFO_OK)
+            return s;
+    }
     return VNFO_OK;
 }
 
@@ -113,34 +188,42 @@ int vnfo__verify_keeps_any_bytes(const vnfo_verifier *v)
     return 0;
 }
 
+/* Every field written (the struct has no padding), so no clearing first. */
 void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign)
 {
     const vnfo_record_packet *p = &rec->u.packet;
-    memset(r, 0, sizeof *r);
     r->epoch = rec->epoch;
     r->label = p->label;
-    r->node_id = rec->node_id;
     r->pos = vnfo__verify_pos_of(v, rec->node_id);
     r->hop = p->hop;
+    r->node_id = rec->node_id;
     r->flowtag = p->flowtag;
-    r->verdict = (uint8_t)p->verdict;
-    r->granularity = (uint8_t)p->granularity;
-    r->foreign = (uint8_t)foreign;
-    memcpy(r->din, p->digest_in, 16);
-    memcpy(r->dout, p->digest_out, 16);
-    r->has_state = p->has_state_digest != 0;
-    if (r->has_state)
-        memcpy(r->state, p->state_digest, sizeof r->state);
     r->t_in = p->t_in_ns;
     r->t_out = p->t_out_ns;
     r->cycles = p->cpu_cycles;
     r->mem = p->mem_bytes;
+    memcpy(r->din, p->digest_in, 16);
+    memcpy(r->dout, p->digest_out, 16);
     r->bytes_in = VBYTES_NONE;
-    r->bytes_out = VBYTES_NONE;
+    r->bytes_in_len = 0;
     /* A record that does not state its link type (format 1) was taken from
      * the link type the verifier is told, Ethernet by default (0.1.0). */
     r->link_type = p->has_link_type ? p->link_type : v->opts.linktype;
     r->wire_len = p->wire_len;
+    r->bytes_out = VBYTES_NONE;
+    r->bytes_out_len = 0;
+    r->state = VBYTES_NONE;
+    r->verdict = (uint8_t)p->verdict;
+    r->granularity = (uint8_t)p->granularity;
+    r->foreign = (uint8_t)foreign;
+    r->has_ref = 0;
+}
+
+/* The state digest is kept only where a reference's snapshot can be
+ * compared with it (replay.c). */
+static int keeps_state(const vnfo_verifier *v, uint32_t pos)
+{
+    return pos != VPOS_NONE && v->opts.snapshot && (v->chain[pos].ref || v->chain[pos].ref_lt);
 }
 
 static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int foreign)
@@ -149,7 +232,7 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
     if (s != VNFO_OK)
         return s;
     const vnfo_record_packet *p = &rec->u.packet;
-    struct vrec *r = &v->recs[v->n_recs];
+    struct vrec *r = vnfo__verify_rec(v, v->n_recs);
     vnfo__verify_vrec_fill(r, v, rec, foreign);
     /* Bytes are kept only where a reference can replay them, or where the
      * sampler can re-decide a whole packet. */
@@ -168,16 +251,20 @@ static vnfo_status put_packet(vnfo_verifier *v, const vnfo_record *rec, int fore
             return s;
         r->bytes_out_len = (uint32_t)p->bytes_out_len;
     }
+    if (p->has_state_digest && keeps_state(v, r->pos)) {
+        s = arena_put(&r->state, v, p->state_digest, sizeof p->state_digest);
+        if (s != VNFO_OK)
+            return s;
+    }
     v->n_recs++;
     return VNFO_OK;
 }
 
-vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n)
+vnfo_status vnfo__verify_recs_claim(vnfo_verifier *v, size_t n)
 {
     vnfo_status s = recs_reserve(v, n);
     if (s != VNFO_OK)
         return s;
-    *out = v->recs + v->n_recs;
     v->n_recs += n;
     return VNFO_OK;
 }

@@ -63,7 +63,7 @@ static void on_record(void *ctx, vnfo_status status, const vnfo_record *rec)
     }
     vnfo__verify_note_record(&f->t->note, f->rd->v, rec);
     if (rec->type == VNFO_RECORD_PACKET)
-        vnfo__verify_vrec_fill(&f->rd->v->recs[f->t->base + f->t->filled++], f->rd->v, rec, 0);
+        vnfo__verify_vrec_fill(vnfo__verify_rec(f->rd->v, f->t->base + f->t->filled++), f->rd->v, rec, 0);
 }
 
 static void batch_task(void *ctx, size_t i, unsigned worker)
@@ -133,8 +133,8 @@ static vnfo_status round_merge(vnfo_verifier *v, const struct round *rd, struct 
             vnfo__verify_recs_unclaim(v, w);
             return vnfo__error(t->status, "%s", t->why);
         }
-        if (t->base != w && t->filled)
-            memmove(&v->recs[w], &v->recs[t->base], t->filled * sizeof *v->recs);
+        if (t->base != w)
+            vnfo__verify_recs_move(v, w, t->base, t->filled);
         w += t->filled;
         vnfo__verify_note_apply(node, &t->note);
         if (t->failed && !v->decode_errors)
@@ -158,8 +158,7 @@ static vnfo_status round_take(vnfo_verifier *v, struct round *rd, struct vnode *
             len_max = len;
     }
     size_t start = v->n_recs;
-    struct vrec *first;
-    if (keeps_bytes || vnfo__verify_recs_claim(&first, v, claim) != VNFO_OK)
+    if (keeps_bytes || vnfo__verify_recs_claim(v, claim) != VNFO_OK)
         return round_streamed(v, rd);
     vnfo__workers *w = vnfo__verify_workers(v);
     vnfo_status s = bufs_reserve(rd, vnfo__workers_count(w), len_max);

@@ -190,7 +190,7 @@ struct shards {
     size_t start[SHARDS + 1];
     /* placing the keys: the table in `tasks` ranges of `range` records,
      * each with its own count (then cursor) per shard */
-    const struct vrec *recs;
+    const vnfo_verifier *v; /* the records, in its segments */
     size_t n, range, tasks;
     size_t *cursor; /* tasks x SHARDS */
 };
@@ -220,7 +220,7 @@ static size_t shard_of(uint64_t label)
 #define GATHER_AHEAD 8
 
 struct gather {
-    const struct vrec *from;
+    const vnfo_verifier *from; /* its segments */
     struct vrec *to;
     const struct sort_key *k;
     size_t n;
@@ -233,12 +233,11 @@ static void gather_range(void *ctx, size_t task, unsigned worker)
     size_t a = task * GATHER_RANGE, b = a + GATHER_RANGE < g->n ? a + GATHER_RANGE : g->n;
     for (size_t i = a; i < b; i++) {
         if (i + GATHER_AHEAD < b) {
-            const char *p = (const char *)&g->from[g->k[i + GATHER_AHEAD].idx];
+            const char *p = (const char *)vnfo__verify_rec(g->from, g->k[i + GATHER_AHEAD].idx);
             __builtin_prefetch(p);
-            __builtin_prefetch(p + 64);
-            __builtin_prefetch(p + 128);
+            __builtin_prefetch(p + sizeof(struct vrec) - 1);
         }
-        g->to[i] = g->from[g->k[i].idx];
+        g->to[i] = *vnfo__verify_rec(g->from, g->k[i].idx);
     }
 }
 
@@ -249,7 +248,7 @@ static void shard_count(void *ctx, size_t t, unsigned worker)
     size_t *count = sh->cursor + t * SHARDS;
     size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
     for (size_t i = a; i < b; i++)
-        count[shard_of(sh->recs[i].label)]++;
+        count[shard_of(vnfo__verify_rec(sh->v, i)->label)]++;
 }
 
 static void shard_place(void *ctx, size_t t, unsigned worker)
@@ -259,7 +258,7 @@ static void shard_place(void *ctx, size_t t, unsigned worker)
     size_t *cursor = sh->cursor + t * SHARDS;
     size_t a = t * sh->range, b = a + sh->range < sh->n ? a + sh->range : sh->n;
     for (size_t i = a; i < b; i++) {
-        const struct vrec *r = &sh->recs[i];
+        const struct vrec *r = vnfo__verify_rec(sh->v, i);
         sh->k[cursor[shard_of(r->label)]++] = (struct sort_key){r->label, r->epoch, r->t_in, r->pos, (uint32_t)i};
     }
 }
@@ -292,12 +291,14 @@ static vnfo_status shards_place(struct shards *sh, vnfo__workers *w)
     return VNFO_OK;
 }
 
-/* Sorts the table by (label, epoch, position, time in).  Memory while it
- * runs: the sorted copy and 32 bytes of key a record. */
+/* Sorts the table by (label, epoch, position, time in): the records move
+ * from their segments into one sorted array, v->recs.  Memory while it
+ * runs: the sorted array and 32 bytes of key a record, besides the
+ * segments. */
 static vnfo_status sort_records(vnfo_verifier *v)
 {
-    if (v->n_recs < 2)
-        return VNFO_OK;
+    if (v->recs || !v->n_segs)
+        return VNFO_OK; /* sorted by an earlier run, nothing added since; or empty */
     if (v->n_recs > UINT32_MAX)
         return vnfo__error(VNFO_E_LIMIT_EXCEEDED, "verifier: more than 2^32 records");
     struct shards *sh = vnfo__calloc(1, sizeof *sh);
@@ -311,9 +312,9 @@ static vnfo_status sort_records(vnfo_verifier *v)
         vnfo__memory_advise_large(k, v->n_recs * sizeof *k);
         vnfo__memory_advise_large(sorted, v->n_recs * sizeof *sorted);
         sh->k = k;
-        sh->recs = v->recs;
+        sh->v = v;
         sh->n = v->n_recs;
-        s = shards_place(sh, w);
+        s = v->n_recs ? shards_place(sh, w) : VNFO_OK;
     }
     if (s != VNFO_OK) {
         vnfo__free(sh);
@@ -322,22 +323,14 @@ static vnfo_status sort_records(vnfo_verifier *v)
         return s;
     }
     vnfo__workers_run(w, SHARDS, shard_sort, sh);
-    struct gather g = {v->recs, sorted, k, v->n_recs};
+    struct gather g = {v, sorted, k, v->n_recs};
     vnfo__workers_run(w, (v->n_recs + GATHER_RANGE - 1) / GATHER_RANGE, gather_range, &g);
     vnfo__free(k);
     vnfo__free(sh);
-    vnfo__free(v->recs);
     v->recs = sorted;
     v->cap_recs = v->n_recs;
+    vnfo__verify_segments_free(v);
     return VNFO_OK;
-}
-
-size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a)
-{
-    size_t b = a + 1;
-    while (b < v->n_recs && v->recs[b].label == v->recs[a].label && v->recs[b].epoch == v->recs[a].epoch)
-        b++;
-    return b;
 }
 
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n)

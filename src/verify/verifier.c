@@ -79,8 +79,10 @@ void vnfo_verifier_free(vnfo_verifier *v)
         return;
     vnfo__workers_free(v->workers);
     vnfo__free(v->recs);
+    vnfo__verify_segments_free(v);
     vnfo__free(v->arena);
     vnfo__free(v->maps);
+    vnfo__free(v->refs);
     vnfo__free(v);
 }
 

@@ -41,7 +41,11 @@ struct vfunction {
     int log_added;
 };
 
-/* One packet record, as much of it as the checks need. */
+/* One packet record, as much of it as the checks need: 128 bytes, two
+ * cache lines, no padding (the table is written, faulted in, sorted and
+ * copied whole, so every byte costs).  What only some runs need lives
+ * elsewhere: the state digest in the arena (kept for a reference's
+ * snapshot check only), the references' costs in v->refs (replay.c). */
 struct vrec {
     uint64_t epoch;
     uint64_t label;
@@ -49,20 +53,24 @@ struct vrec {
     uint32_t hop;     /* the hop the record claims */
     uint32_t node_id;
     uint32_t flowtag;
-    uint8_t verdict;  /* vnfo_record_verdict */
-    uint8_t granularity;
-    uint8_t has_state;
-    uint8_t foreign;  /* from a log whose signature could not be checked */
-    uint8_t has_ref;  /* a reference replayed it (replay.c) */
-    uint8_t din[16], dout[16];
-    uint8_t state[32];
     uint64_t t_in, t_out;
     uint64_t cycles, mem;
+    uint8_t din[16], dout[16];
     uint32_t bytes_in, bytes_in_len; /* offset into the arena, or VBYTES_NONE */
     uint32_t link_type; /* of bytes_in and the digests: the record's, else opts.linktype */
     uint32_t wire_len;  /* 0: the record does not state it (format 1) */
     uint32_t bytes_out, bytes_out_len; /* output bytes, kept for a relation only */
-    uint64_t ref_cycles, ref_mem;
+    uint32_t state;   /* the state digest's offset in the arena (32 bytes), or VBYTES_NONE */
+    uint8_t verdict;  /* vnfo_record_verdict */
+    uint8_t granularity;
+    uint8_t foreign;  /* from a log whose signature could not be checked */
+    uint8_t has_ref;  /* a reference replayed it: its costs are in v->refs (replay.c) */
+};
+
+/* A reference's costs for the record at the same index of the sorted
+ * table (replay.c). */
+struct vref {
+    uint64_t cycles, mem;
 };
 
 /* A FlowTag mapping record, as the event the resolver takes. */
@@ -107,8 +115,16 @@ struct vnfo_verifier {
     const vnfo_bill *bill;
     const vnfo_sampler *sampler; /* for sampling.consistency, or NULL */
 
+    /* The table: while records are added, in segments of VSEG records
+     * that never move (vnfo__verify_rec()); from the sort on (trajectory.c),
+     * one sorted array, recs.  Exactly one of the two holds the n_recs
+     * records; adding a record after a run moves them back to segments. */
     struct vrec *recs;
-    size_t n_recs, cap_recs;
+    size_t n_recs, cap_recs;  /* cap_recs: records the segments or recs hold room for */
+    struct vrec **segs;       /* 2 MiB-aligned starts of the segments */
+    void **seg_blocks;        /* what the allocator returned for each */
+    size_t n_segs, cap_segs;
+    struct vref *refs; /* n_recs entries once replay ran with references, else NULL */
     uint8_t *arena;
     size_t arena_len, arena_cap;
     struct vmap *maps;
@@ -122,6 +138,20 @@ struct vnfo_verifier {
     vnfo__workers *workers; /* the pool, made at first use; NULL for one thread */
     int workers_made;
 };
+
+/* Segments of the table while records are added: 32768 records (4 MiB),
+ * each allocated once, aligned to 2 MiB and advised to use transparent
+ * huge pages.  A table grown by realloc moved its pages at each doubling
+ * and took a 4 KiB page fault per 32 records: the largest cost of the
+ * verifier over the log reader (bench/bench_verify). */
+#define VSEG_SHIFT 15
+#define VSEG ((size_t)1 << VSEG_SHIFT)
+
+/* Record i of the table while it is in segments (before the sort). */
+static inline struct vrec *vnfo__verify_rec(const vnfo_verifier *v, size_t i)
+{
+    return v->segs[i >> VSEG_SHIFT] + (i & (VSEG - 1));
+}
 
 /* The outcome of one check over all trajectories. */
 struct tally {
@@ -143,7 +173,11 @@ vnfo_status vnfo__verify_record_put(vnfo_verifier *v, const vnfo_record *rec, in
  * grows as n single puts would grow it), fill them on the workers with
  * vnfo__verify_vrec_fill(), and note every record in log order with
  * vnfo__verify_record_note() (node bookkeeping and mappings, no entry). */
-vnfo_status vnfo__verify_recs_claim(struct vrec **out, vnfo_verifier *v, size_t n);
+vnfo_status vnfo__verify_recs_claim(vnfo_verifier *v, size_t n);
+/* Moves n records from index from to index to (to <= from), in segments. */
+void vnfo__verify_recs_move(vnfo_verifier *v, size_t to, size_t from, size_t n);
+/* Frees the segments (their records were copied into recs by the sort). */
+void vnfo__verify_segments_free(vnfo_verifier *v);
 void vnfo__verify_vrec_fill(struct vrec *r, const vnfo_verifier *v, const vnfo_record *rec, int foreign);
 vnfo_status vnfo__verify_record_note(vnfo_verifier *v, const vnfo_record *rec);
 /* Back to n_recs records (a claim given up: its entries are reused). */
@@ -171,8 +205,16 @@ uint32_t vnfo__verify_pos_of(const vnfo_verifier *v, uint32_t node_id);
 
 /* trajectory.c: functional checks over the sorted table. */
 /* The end of the run of records with the (epoch, label) of recs[a], in the
- * sorted table: one sampled packet, or several that share a label. */
-size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a);
+ * sorted table: one sampled packet, or several that share a label.
+ * Inline: every pass over the table walks it label by label. */
+static inline size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a)
+{
+    const struct vrec *r = v->recs;
+    size_t b = a + 1;
+    while (b < v->n_recs && r[b].label == r[a].label && r[b].epoch == r[a].epoch)
+        b++;
+    return b;
+}
 /* How many packets a run of one label stands for: the most records any
  * one node logged under it (1 for an unambiguous trajectory).  O(n). */
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n);
