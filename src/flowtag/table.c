@@ -868,15 +868,33 @@ static const struct ft_entry *live_entry(const vnfo_flowtag_table *t, uint32_t t
     return ((e->flags & FT_LIVE) && e->tag == tag) ? e : NULL;
 }
 
+/* A consume that is not of a live IPv4 entry: IPv6 keys, or unknown. */
+static __attribute__((noinline)) vnfo_status consume_other(vnfo_flowtag_context *out,
+                                                           const vnfo_flowtag_table *t,
+                                                           uint32_t tag)
+{
+    const struct ft_entry *e = live_entry(t, tag);
+    if (!e)
+        return VNFO_E_FLOWTAG_UNKNOWN;
+    context_fill(out, t, e);
+    return VNFO_OK;
+}
+
+/* About 45 instructions and 8 stores for a live IPv4 flow: one test of
+ * the slot's range (slot 0 is never live, so needs no test of its own),
+ * one of the flags and one of the tag, then the fill. */
 vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
                                  uint32_t tag)
 {
     if (VNFO_UNLIKELY(!out || !table))
         return VNFO_E_INVALID_ARGUMENT;
-    const struct ft_entry *e = live_entry(table, tag);
-    if (!e)
+    uint32_t slot = tag & table->slot_mask;
+    if (VNFO_UNLIKELY(slot > table->opts.capacity))
         return VNFO_E_FLOWTAG_UNKNOWN;
-    context_fill(out, table, e);
+    const struct ft_entry *e = &table->entries[slot];
+    if (VNFO_UNLIKELY((e->flags & (FT_LIVE | FT_V6)) != FT_LIVE || e->tag != tag))
+        return consume_other(out, table, tag);
+    context_fill_v4(out, table, e, e->last_seen);
     return VNFO_OK;
 }
 
