@@ -685,7 +685,9 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
     struct ft_entry *e = NULL;
     for (uint32_t m = vnfo__flowtag_match_mask(b, FT_FP_OF(hash)); m; m &= m - 1) {
         struct ft_entry *c = &t->entries[FT_SLOT_OF(b->cell[__builtin_ctz(m)])];
-        if (VNFO_LIKELY(!(c->flags & FT_V6) && vnfo__flowtag_v4_equal(c->orig, c->orig_dst, original))) {
+        if (VNFO_UNLIKELY(c->flags & FT_V6)) /* its keys are in the pool: maybe this flow */
+            return generate_general_hashed(out, t, original, rewritten, spi_epoch, now, hash);
+        if (VNFO_LIKELY(vnfo__flowtag_v4_equal(c->orig, c->orig_dst, original))) {
             e = c;
             break;
         }
