@@ -5,19 +5,16 @@
 #ifndef VNFO_FLOWTAG_INT_H
 #define VNFO_FLOWTAG_INT_H
 
+#include <stddef.h>
 #include <string.h>
 
 #include <vnfo/flowtag.h>
 
 #include "internal.h"
 
-/* An IPv4 endpoint pair, stored inline in the entry (12 bytes). */
-struct ft_v4 {
-    uint8_t src[4];
-    uint8_t dst[4];
-    uint16_t src_port;
-    uint16_t dst_port;
-};
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Both keys of a flow that involves IPv6, kept out of line (76 bytes). */
 struct ft_v6pair {
@@ -26,29 +23,75 @@ struct ft_v6pair {
 };
 
 #define FT_LIVE 0x01u /* the slot holds a live binding */
-#define FT_V6 0x02u   /* the keys are in the IPv6 pool at k.v6 */
+#define FT_V6 0x02u   /* the keys are in the IPv6 pool (index in orig_dst) */
 #define FT_REF 0x04u  /* used since it was last placed in the sweep list */
 #define FT_SEEN 0x80u /* decoder only: the slot was already listed */
 
+/* Bytes 1..9 of an IPv4 vnfo_flow_key (proto, src_port, dst_port, the 4
+ * address bytes of src), stored as the key holds them. */
+#define FT_IMAGE 9u
+
 /* One slot, indexed directly by the low bits of its tag (48 bytes).  Slots
- * are numbered from 1; 0 means "none" in links and in the index. */
+ * are numbered from 1; 0 means "none" in links and in the index.
+ *
+ * The layout is the context's, so that filling a 104-byte context is a few
+ * wide copies (docs/flowtags.md, "Memory layout"): tag, orig_dst, spi and
+ * epoch are one 16-byte load whose second word is replaced by the node id
+ * (context: tag, node_id, service_path_id, epoch); an IPv4 key's image is
+ * a 16-byte load from the byte before it, masked to bytes 1..9 of the key,
+ * with byte 0 set to 4.  Every such load stays inside the entry (the rew
+ * image ends 6 bytes before the entry does), so it never touches a line the
+ * entry does not span. */
 struct ft_entry {
-    uint64_t last_seen;
-    uint32_t tag;        /* live: its tag; free: the last tag it had, 0 if never used */
+    uint32_t tag;       /* live: its tag; free: the last tag it had, 0 if never used */
+    uint8_t orig_dst[4]; /* IPv4: the original key's dst; FT_V6: the pool index (ft_entry_v6) */
     uint32_t spi;
     uint32_t epoch;
+    uint64_t last_seen;
+    uint8_t orig[FT_IMAGE]; /* IPv4: image of the original key */
+    uint8_t rew[FT_IMAGE];  /* IPv4: image of the rewritten key */
+    uint8_t rew_dst[4];     /* IPv4: the rewritten key's dst */
     uint8_t flags;
-    uint8_t orig_proto, rew_proto; /* IPv4 entries (IPv6 pairs keep their own) */
     uint8_t pad_;
-    union {
-        struct {
-            struct ft_v4 orig, rew;
-        } v4;
-        uint32_t v6; /* index into the IPv6 pool, from 1 */
-    } k;
 };
 
 _Static_assert(sizeof(struct ft_entry) == 48, "ft_entry is 48 bytes (docs/flowtags.md)");
+_Static_assert(offsetof(struct ft_entry, orig) >= 1 &&
+                   offsetof(struct ft_entry, rew) + 15 <= sizeof(struct ft_entry),
+               "a key image's 16-byte load stays inside its entry");
+_Static_assert(offsetof(vnfo_flow_key, proto) == 1 && offsetof(vnfo_flow_key, src_port) == 2 &&
+                   offsetof(vnfo_flow_key, dst_port) == 4 && offsetof(vnfo_flow_key, src) == 6,
+               "an image is bytes 1..9 of a vnfo_flow_key");
+_Static_assert(offsetof(vnfo_flowtag_context, node_id) == offsetof(vnfo_flowtag_context, tag) + 4 &&
+                   offsetof(vnfo_flowtag_context, service_path_id) ==
+                       offsetof(vnfo_flowtag_context, tag) + 8 &&
+                   offsetof(vnfo_flowtag_context, epoch) == offsetof(vnfo_flowtag_context, tag) + 12 &&
+                   offsetof(vnfo_flowtag_context, reserved) ==
+                       offsetof(vnfo_flowtag_context, tag) + 16 &&
+                   offsetof(struct ft_entry, orig_dst) == 4 && offsetof(struct ft_entry, spi) == 8 &&
+                   offsetof(struct ft_entry, epoch) == 12,
+               "tag, node_id, spi, epoch, reserved: one 16-byte and one 8-byte store");
+
+/* The IPv6 pool index of an FT_V6 entry. */
+static inline uint32_t ft_entry_v6(const struct ft_entry *e)
+{
+    uint32_t i;
+    memcpy(&i, e->orig_dst, sizeof i);
+    return i;
+}
+
+static inline void ft_entry_set_v6(struct ft_entry *e, uint32_t i)
+{
+    memcpy(e->orig_dst, &i, sizeof i);
+}
+
+/* Stores an IPv4 key as an image and a destination address. */
+static inline void vnfo__flowtag_v4_store(uint8_t image[FT_IMAGE], uint8_t dst[4],
+                                          const vnfo_flow_key *k)
+{
+    memcpy(image, &k->proto, FT_IMAGE);
+    memcpy(dst, k->dst, 4);
+}
 
 /* The list links of a slot, kept apart from the entries: neither consume
  * nor the generate of a known flow reads them.  Only binding, unbinding and
@@ -109,15 +152,21 @@ vnfo_status vnfo__flowtag_table_alloc(vnfo_flowtag_table **out, const vnfo_flowt
  * version is neither 4 nor 6. */
 int vnfo__flowtag_key_canon(vnfo_flow_key *out, const vnfo_flow_key *in);
 
-/* Whether key k (any IPv4 bytes past the 4th ignored) equals an IPv4 pair
- * stored inline.  Field by field from the caller's key: a canonical copy
- * written and read back would cost a store-forwarding stall per packet. */
-static inline int vnfo__flowtag_v4_equal(const struct ft_v4 *s, uint8_t proto,
+/* Whether key k (any IPv4 bytes past the 4th ignored) equals an IPv4 key
+ * stored as image and dst.  Straight from the caller's key, without
+ * branches between the words: a canonical copy written and read back would
+ * cost a store-forwarding stall per packet. */
+static inline int vnfo__flowtag_v4_equal(const uint8_t *image, const uint8_t *dst,
                                          const vnfo_flow_key *k)
 {
-    return k->ip_version == 4 && proto == k->proto && s->src_port == k->src_port &&
-           s->dst_port == k->dst_port && memcmp(s->src, k->src, 4) == 0 &&
-           memcmp(s->dst, k->dst, 4) == 0;
+    uint64_t a, b;
+    uint32_t c, d;
+    memcpy(&a, image, 8);
+    memcpy(&b, &k->proto, 8);
+    memcpy(&c, dst, 4);
+    memcpy(&d, k->dst, 4);
+    return ((a ^ b) | (uint64_t)(c ^ d) | (uint64_t)(image[8] ^ k->src[3]) |
+            (uint64_t)(k->ip_version ^ 4)) == 0;
 }
 
 /* Whether key k equals a canonical key (IPv4 bytes past the 4th ignored). */
@@ -137,9 +186,9 @@ static inline int vnfo__flowtag_orig_equal(const vnfo_flowtag_table *t, uint32_t
                                            const vnfo_flow_key *key)
 {
     const struct ft_entry *e = &t->entries[slot];
-    if (e->flags & FT_V6)
-        return vnfo__flowtag_key_equal(&t->v6[e->k.v6].orig, key);
-    return vnfo__flowtag_v4_equal(&e->k.v4.orig, e->orig_proto, key);
+    if (VNFO_UNLIKELY(e->flags & FT_V6))
+        return vnfo__flowtag_key_equal(&t->v6[ft_entry_v6(e)].orig, key);
+    return vnfo__flowtag_v4_equal(e->orig, e->orig_dst, key);
 }
 
 /* Keys of an entry. */
@@ -228,13 +277,64 @@ static inline const struct ft_bucket *vnfo__flowtag_bucket(const vnfo_flowtag_ta
     return &t->index[((hash & 0xffffffffu) * (uint64_t)t->buckets) >> 32];
 }
 
+#define FT_SLOT_BITS 24
+#define FT_SLOT_OF(cell) ((cell) & ((1u << FT_SLOT_BITS) - 1))
+#define FT_FP_OF(hash) ((uint32_t)((hash) >> 56))
+
+/* Bit i set when cell i is in use and carries fingerprint fp.  Inlined
+ * into every lookup: it is most of a lookup's instructions, and a call
+ * would add its own. */
+static inline uint32_t vnfo__flowtag_match_mask(const struct ft_bucket *b, uint32_t fp)
+{
+    uint32_t used = (1u << (b->meta & FT_META_COUNT)) - 1;
+#if defined(__SSE2__)
+    /* The whole line as 16 lanes (the 16th is meta, never "used"): each
+     * cell's fingerprint shifted down, the 16 narrowed to bytes (they are
+     * below 256, so the saturating packs keep them), compared at once. */
+    const __m128i *v = (const __m128i *)(const void *)b;
+    __m128i f0 = _mm_srli_epi32(_mm_load_si128(v + 0), FT_SLOT_BITS);
+    __m128i f1 = _mm_srli_epi32(_mm_load_si128(v + 1), FT_SLOT_BITS);
+    __m128i f2 = _mm_srli_epi32(_mm_load_si128(v + 2), FT_SLOT_BITS);
+    __m128i f3 = _mm_srli_epi32(_mm_load_si128(v + 3), FT_SLOT_BITS);
+    __m128i fps = _mm_packus_epi16(_mm_packs_epi32(f0, f1), _mm_packs_epi32(f2, f3));
+    __m128i eq = _mm_cmpeq_epi8(fps, _mm_set1_epi8((char)fp));
+    return (uint32_t)_mm_movemask_epi8(eq) & used;
+#else
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < FT_BUCKET_CELLS; i++)
+        m |= (uint32_t)((b->cell[i] >> FT_SLOT_BITS) == fp) << i;
+    return m & used;
+#endif
+}
+
 /* The first cell of a bucket whose fingerprint matches the hash's, as a
  * slot, or 0: bursts prefetch that slot's entry before resolving the key. */
-uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash);
+static inline uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash)
+{
+    uint32_t m = vnfo__flowtag_match_mask(b, FT_FP_OF(hash));
+    return m ? FT_SLOT_OF(b->cell[__builtin_ctz(m)]) : 0;
+}
 
-/* The slot bound to the canonical original key, or 0. */
-uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
-                                  uint64_t hash);
+/* The slot bound to the canonical original key in the buckets after b
+ * (b overflowed), or 0: out of line, since a bucket overflows rarely. */
+uint32_t vnfo__flowtag_index_find_after(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
+                                        uint64_t hash, const struct ft_bucket *b);
+
+/* The slot bound to the canonical original key, or 0.  The home bucket is
+ * looked at in line: a lookup nearly always ends there. */
+static inline uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t,
+                                                const vnfo_flow_key *key, uint64_t hash)
+{
+    const struct ft_bucket *b = vnfo__flowtag_bucket(t, hash);
+    for (uint32_t m = vnfo__flowtag_match_mask(b, FT_FP_OF(hash)); m; m &= m - 1) {
+        uint32_t slot = FT_SLOT_OF(b->cell[__builtin_ctz(m)]);
+        if (VNFO_LIKELY(vnfo__flowtag_orig_equal(t, slot, key)))
+            return slot;
+    }
+    if (VNFO_LIKELY(b->meta < FT_META_OVERFLOW_ONE))
+        return 0; /* nothing homed here or before went further */
+    return vnfo__flowtag_index_find_after(t, key, hash, b);
+}
 
 /* Adds slot (whose key is not indexed yet). */
 void vnfo__flowtag_index_insert(vnfo_flowtag_table *t, uint64_t hash, uint32_t slot);

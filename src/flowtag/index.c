@@ -16,15 +16,12 @@
 #include <string.h>
 #define XXH_INLINE_ALL /* the per-packet hash is inlined, not a call into the shared library */
 #include <xxhash.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "flowtag_int.h"
 
-#define SLOT_BITS 24
-#define SLOT_OF(cell) ((cell) & ((1u << SLOT_BITS) - 1))
-#define FP_OF(hash) ((uint32_t)((hash) >> 56))
+#define SLOT_BITS FT_SLOT_BITS
+#define SLOT_OF(cell) FT_SLOT_OF(cell)
+#define FP_OF(hash) FT_FP_OF(hash)
 
 /* A fixed seed: the index layout must not depend on the process, so that a
  * table behaves the same after being decoded elsewhere. */
@@ -45,50 +42,19 @@ static const struct ft_bucket *next_bucket(const vnfo_flowtag_table *t, const st
     return b + 1 == t->index + t->buckets ? t->index : b + 1;
 }
 
-/* Bit i set when cell i is in use and carries fingerprint fp. */
-static uint32_t match_mask(const struct ft_bucket *b, uint32_t fp)
-{
-    uint32_t used = (1u << bucket_count(b)) - 1;
-#if defined(__SSE2__)
-    /* The whole line as 16 lanes (the 16th is meta, never "used"): shift
-     * each cell's fingerprint down, compare, and narrow the 16 lane masks to
-     * one bit each. */
-    const __m128i *v = (const __m128i *)(const void *)b;
-    const __m128i want = _mm_set1_epi32((int)fp);
-    __m128i c0 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 0), SLOT_BITS), want);
-    __m128i c1 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 1), SLOT_BITS), want);
-    __m128i c2 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 2), SLOT_BITS), want);
-    __m128i c3 = _mm_cmpeq_epi32(_mm_srli_epi32(_mm_load_si128(v + 3), SLOT_BITS), want);
-    __m128i bytes = _mm_packs_epi16(_mm_packs_epi32(c0, c1), _mm_packs_epi32(c2, c3));
-    return (uint32_t)_mm_movemask_epi8(bytes) & used;
-#else
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < FT_BUCKET_CELLS; i++)
-        m |= (uint32_t)((b->cell[i] >> SLOT_BITS) == fp) << i;
-    return m & used;
-#endif
-}
-
-uint32_t vnfo__flowtag_bucket_guess(const struct ft_bucket *b, uint64_t hash)
-{
-    uint32_t m = match_mask(b, FP_OF(hash));
-    return m ? SLOT_OF(b->cell[__builtin_ctz(m)]) : 0;
-}
-
-uint32_t vnfo__flowtag_index_find(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
-                                  uint64_t hash)
+uint32_t vnfo__flowtag_index_find_after(const vnfo_flowtag_table *t, const vnfo_flow_key *key,
+                                        uint64_t hash, const struct ft_bucket *b)
 {
     uint32_t fp = FP_OF(hash);
-    const struct ft_bucket *b = vnfo__flowtag_bucket(t, hash);
     for (;;) {
-        for (uint32_t m = match_mask(b, fp); m; m &= m - 1) {
+        b = next_bucket(t, b);
+        for (uint32_t m = vnfo__flowtag_match_mask(b, fp); m; m &= m - 1) {
             uint32_t slot = SLOT_OF(b->cell[__builtin_ctz(m)]);
             if (vnfo__flowtag_orig_equal(t, slot, key))
                 return slot;
         }
         if (b->meta < FT_META_OVERFLOW_ONE)
             return 0; /* nothing homed here or before went further */
-        b = next_bucket(t, b);
     }
 }
 
