@@ -60,4 +60,44 @@ expect 3 "simulate on a capture silent for 200000 s" timeout 120 \
     "$vnfo" simulate --manifest "$tmp/D/manifest.json" --pcap "$top_srcdir/tests/corpus/capture/silent-200000s.pcap" \
     --keys "$tmp/D/keys" --out "$tmp/gap"
 contains "$tmp/err" "vnfo: simulate: the capture is silent for 200000 s before frame 2: at one heartbeat per 1000 ms that is more than 100000 heartbeats per node"
+
+# Names from the command line in output and messages, escaped (audit 4):
+# the public key's path that `vnfo log verify` prints, an account input file,
+# simulate's output folder, tap's log, an unknown option or scenario.
+cp "$tmp/D/keys/fw.pub" "$tmp/$name.pub"
+expect 0 "log verify names a hostile key path escaped" \
+    "$vnfo" log verify --pub "$tmp/$name.pub" "$tmp/zero/fw.log"
+contains "$tmp/out" "($tmp/$shown.pub)"
+no_raw_controls "$tmp/out"
+printf '1\nx\n' >"$tmp/$name.values"
+expect 3 "account names a hostile input file escaped" \
+    "$vnfo" account quantile --q 0.5 --billed 1 "$tmp/$name.values"
+contains "$tmp/err" "vnfo account: $tmp/$shown.values:2: "
+no_raw_controls "$tmp/err"
+printf '1 2\nx\n' >"$tmp/$name.pairs"
+expect 3 "account minimality names a hostile input file escaped" \
+    "$vnfo" account minimality "$tmp/$name.pairs"
+contains "$tmp/err" "vnfo account: $tmp/$shown.pairs:2: "
+no_raw_controls "$tmp/err"
+expect 0 "simulate names a hostile output folder escaped" timeout 120 \
+    "$vnfo" simulate --manifest "$tmp/D/manifest.json" --pcap "$top_srcdir/tests/corpus/capture/zero-time.pcap" \
+    --keys "$tmp/D/keys" --out "$tmp/$name.out"
+contains "$tmp/out" "logs and bill in $tmp/$shown.out"
+no_raw_controls "$tmp/out"
+expect 0 "tap names a hostile log escaped" "$vnfo" tap --manifest "$tmp/D/manifest.json" --node fw \
+    --key "$tmp/D/keys/fw.key" --sampling-key "$tmp/D/keys/sampling.key" --out "$tmp/$name.tap" \
+    --ingress-pcap "$tmp/D/capture.pcap" --egress-pcap "$tmp/D/capture.pcap"
+contains "$tmp/out" "log $tmp/$shown.tap"
+no_raw_controls "$tmp/out"
+expect 64 "simulate names a hostile scenario escaped" \
+    "$vnfo" simulate --manifest "$tmp/D/manifest.json" --pcap "$tmp/D/capture.pcap" --keys "$tmp/D/keys" \
+    --out "$tmp/x" --misbehave "$name"
+contains "$tmp/err" "unknown scenario \"$shown\""
+no_raw_controls "$tmp/err"
+expect 64 "log names a hostile option escaped" "$vnfo" log verify --pub "$tmp/fw.pub" "--$name"
+no_raw_controls "$tmp/err"
+expect 3 "verify names a hostile --acl escaped" "$vnfo" verify --manifest "$tmp/D/manifest.json" \
+    --logs "$tmp/D/honest" --bill "$tmp/D/honest/bill.json" --reference firewall --acl "$tmp/$name.acl"
+contains "$tmp/err" "--acl: $tmp/$shown.acl: No such file or directory"
+no_raw_controls "$tmp/err"
 cli_finish

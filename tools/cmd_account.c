@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 #include "cli_input.h"
 
 struct account_args {
@@ -59,7 +60,7 @@ static int parse_double(double *out, const char *opt, const char *text)
     errno = 0;
     *out = strtod(text, &end);
     if (errno || end == text || *end) {
-        cli_error("account: %s: \"%s\" is not a number", opt, text);
+        cli_error("account: %s: \"%s\" is not a number", opt, vnfo__shown(text).s);
         return 0;
     }
     return 1;
@@ -71,7 +72,7 @@ static int parse_rational(vnfo_rational *out, const char *text)
     const char *slash = strchr(text, '/');
     size_t len = slash ? (size_t)(slash - text) : 0;
     if (!slash || len == 0 || len >= sizeof num) {
-        cli_error("account: --p: \"%s\" is not NUM/DEN", text);
+        cli_error("account: --p: \"%s\" is not NUM/DEN", vnfo__shown(text).s);
         return 0;
     }
     memcpy(num, text, len);
@@ -92,7 +93,7 @@ static int parse_method(vnfo_account_method *out, const char *text)
             *out = names[i].m;
             return 1;
         }
-    cli_error("account: --method: unknown method \"%s\"", text);
+    cli_error("account: --method: unknown method \"%s\"", vnfo__shown(text).s);
     return 0;
 }
 
@@ -103,7 +104,7 @@ static int parse_metric(vnfo_account_metric *out, const char *text)
             *out = (vnfo_account_metric)m;
             return 1;
         }
-    cli_error("account: --metric: unknown metric \"%s\"", text);
+    cli_error("account: --metric: unknown metric \"%s\"", vnfo__shown(text).s);
     return 0;
 }
 
@@ -231,7 +232,7 @@ static int read_values(vnfo_account_acc **out, const char *file)
         if (s == VNFO_OK)
             s = vnfo_account_acc_add(*out, v);
         if (s != VNFO_OK)
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no,
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
     }
     free(buf);
@@ -271,7 +272,7 @@ static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line,
         uint64_t v;
         vnfo_status s = vnfo_account_value_parse(&v, t);
         if (s != VNFO_OK) {
-            fprintf(stderr, "vnfo account: %s:%lu: packet %zu: %s\n", name, no, m + 1,
+            fprintf(stderr, "vnfo account: %s:%lu: packet %zu: %s\n", vnfo__shown(name).s, no, m + 1,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
             return s;
         }
@@ -286,7 +287,7 @@ static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line,
     u->labels++;
     vnfo_status s = vnfo_account_acc_add_cluster(acc, u->values + first, m);
     if (s != VNFO_OK)
-        fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, vnfo_error_message());
+        fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, vnfo_error_message());
     return s;
 }
 
@@ -304,7 +305,7 @@ static int read_units(struct units *u, vnfo_account_acc **out, const char *file)
     while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no)))
         s = read_unit(u, *out, line, name, no);
     if (s == VNFO_E_NO_MEMORY)
-        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", name, no);
+        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", vnfo__shown(name).s, no);
     free(buf);
     if (file)
         fclose(f);
@@ -347,7 +348,7 @@ static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
         vnfo_status s = VNFO_OK;
         const char *why = parse_pair(&provider, &reference, line);
         if (why) {
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, why);
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, why);
             rc = CLI_INPUT_ERROR;
         } else if ((s = vnfo_account_slack_exceeded(&bad, provider, reference, opts)) != VNFO_OK) {
             cli_status_error("account", s);
@@ -450,12 +451,12 @@ static int required(const struct account_args *a)
     if (strcmp(a->sub, "minimality") == 0 && a->have_checked != a->have_violations)
         return missing(a->sub, "--checked with --violations");
     if (a->clusters && (!strcmp(a->sub, "count") || !strcmp(a->sub, "minimality"))) {
-        cli_error("account %s: --clusters applies to total, quantile and perf", a->sub);
+        cli_error("account %s: --clusters applies to total, quantile and perf", vnfo__shown(a->sub).s);
         return CLI_USAGE;
     }
     if (strcmp(a->sub, "total") && strcmp(a->sub, "count") && strcmp(a->sub, "quantile") &&
         strcmp(a->sub, "perf") && strcmp(a->sub, "minimality")) {
-        cli_error("account: unknown check \"%s\"", a->sub);
+        cli_error("account: unknown check \"%s\"", vnfo__shown(a->sub).s);
         return CLI_USAGE;
     }
     return CLI_OK;
