@@ -130,7 +130,7 @@ static int show(const char *path, const uint32_t *tags, int ntags)
     vnfo_status s = vnfo_flowtag_table_deserialize(&t, buf, len);
     free(buf);
     if (s != VNFO_OK) {
-        fprintf(stderr, "vnfo flowtag show: %s: %s: %s\n", path, vnfo_status_name(s), vnfo_error_message());
+        fprintf(stderr, "vnfo flowtag show: %s: %s: %s\n", vnfo__shown(path).s, vnfo_status_name(s), vnfo_error_message());
         return CLI_INPUT_ERROR;
     }
     print_summary(t);

@@ -168,7 +168,7 @@ static vnfo_status check_sampling_key(const vnfo_manifest *m, const char *path)
     vnfo_sampler_free(s);
     if (st == VNFO_OK)
         printf("sampling key  %s matches sampling.key_commitment (key %s); sampler configured\n",
-               path, vnfo_manifest_sampling_key_id(m));
+               vnfo__shown(path).s, vnfo_manifest_sampling_key_id(m));
     return st;
 }
 
