@@ -48,6 +48,14 @@ fifo_out 3 "tap: --out FIFO" tap --manifest "$d/manifest.json" --node fw --key "
     --sampling-key "$d/keys/sampling.key" --out "$f" --ingress-pcap "$d/capture.pcap" --egress-pcap "$d/capture.pcap"
 fifo_out 3 "log prove: --out FIFO" log prove "$d/honest/fw.log" --seq 0 --out "$f"
 fifo_out 3 "generate: --out FIFO" generate --out "$f" --packets 3
+# Key and signature files are written only as regular files (the library's
+# vnfo__file_write): a FIFO is refused, never waited on nor fed a key.
+mkfifo "$tmp/node.key"
+expect 3 "keygen: NAME.key is a FIFO" timeout 20 "$vnfo" keygen --out "$tmp/node" --force
+contains "$tmp/err" "$tmp/node.key: not a regular file (a FIFO); refused"
+expect 1 "manifest sign: --out FIFO" timeout 20 "$vnfo" manifest sign "$d/manifest.json" \
+    --key "$d/keys/customer.key" --out "$f"
+contains "$tmp/err" "$f: not a regular file (a FIFO); refused"
 mkdir "$tmp/simout"; mkfifo "$tmp/simout/fw.log"
 expect 3 "simulate: a FIFO in place of an output log" timeout 60 "$vnfo" simulate --manifest "$d/manifest.json" \
     --pcap "$d/capture.pcap" --keys "$d/keys" --out "$tmp/simout"
