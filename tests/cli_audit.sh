@@ -100,4 +100,20 @@ expect 3 "verify names a hostile --acl escaped" "$vnfo" verify --manifest "$tmp/
     --logs "$tmp/D/honest" --bill "$tmp/D/honest/bill.json" --reference firewall --acl "$tmp/$name.acl"
 contains "$tmp/err" "--acl: $tmp/$shown.acl: No such file or directory"
 no_raw_controls "$tmp/err"
+# Account input is read by line length, not as C strings (audit 4): a NUL
+# byte used to end its line, so "1\n24<NUL>..." read as 1 and 24 and the
+# rest was lost silently; a '\r' inside a line cut it the same way.
+printf '1\n24\000999\n3\n' >"$tmp/nul.values"
+for sub in "quantile --q 0.5 --billed 1" "total --billed 1 --p 1/2" "perf --metric mean --reference 1 --slack-abs 1" \
+           "quantile --q 0.5 --billed 1 --clusters"; do
+    expect 3 "account $sub: a NUL byte in the input" "$vnfo" account $sub "$tmp/nul.values"
+    contains "$tmp/err" "vnfo account: $tmp/nul.values:2:3: NUL byte in a text file"
+done
+printf '1 1\n24\000 9\n' >"$tmp/nul.pairs"
+expect 3 "account minimality: a NUL byte in the input" "$vnfo" account minimality "$tmp/nul.pairs"
+contains "$tmp/err" "vnfo account: $tmp/nul.pairs:2:3: NUL byte in a text file"
+printf '5\r\n7\r8\n' >"$tmp/cr.values"
+expect 3 "account: a carriage return inside a line" "$vnfo" account quantile --q 0.5 --billed 1 "$tmp/cr.values"
+contains "$tmp/err" "vnfo account: $tmp/cr.values:2: value \"7\\u000d8\""
+
 cli_finish

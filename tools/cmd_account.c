@@ -203,14 +203,35 @@ static FILE *open_input(const char *file)
 
 /* The next data line of f (comments and blank lines skipped), of any
  * length; NULL at the end.  *no counts lines. */
-static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no)
+/* The next line that holds a value (blank lines and '#' comments skipped),
+ * without its "\n" or "\r\n"; NULL at the end or, with *bad set and the
+ * place printed, at a NUL byte or a read error.  Lines are handled by their
+ * length, not as C strings: a NUL byte used to end a line early, so a
+ * binary file gave a value or two and silently lost the rest. */
+static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no, const char *name, int *bad)
 {
-    while (getline(buf, cap, f) != -1) {
-        ++*no;
+    ssize_t got;
+    while ((got = getline(buf, cap, f)) != -1) {
+        size_t n = (size_t)got;
         char *line = *buf;
-        line[strcspn(line, "\r\n")] = '\0';
+        ++*no;
+        const char *nul = memchr(line, '\0', n);
+        if (nul) {
+            fprintf(stderr, "vnfo account: %s:%lu:%zu: NUL byte in a text file\n", vnfo__shown(name).s, *no,
+                    (size_t)(nul - line) + 1);
+            *bad = 1;
+            return NULL;
+        }
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
         if (line[0] != '\0' && line[0] != '#')
             return line;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "vnfo account: %s:%lu: read error: %s\n", vnfo__shown(name).s, *no + 1, strerror(errno));
+        *bad = 1;
     }
     return NULL;
 }
@@ -226,7 +247,8 @@ static int read_values(vnfo_account_acc **out, const char *file)
     char *buf = NULL, *line;
     size_t cap = 0;
     unsigned long no = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no))) {
+    int bad = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad))) {
         uint64_t v;
         s = vnfo_account_value_parse(&v, line);
         if (s == VNFO_OK)
@@ -238,7 +260,7 @@ static int read_values(vnfo_account_acc **out, const char *file)
     free(buf);
     if (file)
         fclose(f);
-    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
 }
 
 /* A cluster sample: every packet value, label by label, and the packets
@@ -302,14 +324,15 @@ static int read_units(struct units *u, vnfo_account_acc **out, const char *file)
     char *buf = NULL, *line;
     size_t cap = 0;
     unsigned long no = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no)))
+    int bad = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad)))
         s = read_unit(u, *out, line, name, no);
     if (s == VNFO_E_NO_MEMORY)
         fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", vnfo__shown(name).s, no);
     free(buf);
     if (file)
         fclose(f);
-    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
 }
 
 /* Splits "provider reference" into two values; NULL, or what is wrong. */
@@ -342,7 +365,8 @@ static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
     unsigned long no = 0;
     int rc = CLI_OK;
     *checked = *violations = 0;
-    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no))) {
+    int unreadable = 0;
+    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no, name, &unreadable))) {
         uint64_t provider, reference;
         int bad = 0;
         vnfo_status s = VNFO_OK;
@@ -361,7 +385,7 @@ static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
     free(buf);
     if (file)
         fclose(f);
-    return rc;
+    return unreadable ? CLI_INPUT_ERROR : rc;
 }
 
 static void print_number(const char *label, double v)
