@@ -16,6 +16,10 @@ tests_check_flowtag_carrier_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_carrier_LDADD = $(TEST_LIBS)
 tests_check_flowtag_codec_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_codec_LDADD = $(TEST_LIBS)
+# Hash flooding: crafted flows against the index (white box: src/flowtag).
+check_PROGRAMS += tests/check_flowtag_flood
+tests_check_flowtag_flood_CFLAGS = $(TEST_CFLAGS) $(XXHASH_CFLAGS)
+tests_check_flowtag_flood_LDADD = $(TEST_LIBS) $(XXHASH_LIBS)
 check_PROGRAMS += tests/check_flowtag_burst
 tests_check_flowtag_burst_CFLAGS = $(TEST_CFLAGS)
 tests_check_flowtag_burst_LDADD = $(TEST_LIBS)

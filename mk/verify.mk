@@ -31,7 +31,8 @@ examples_middleboxes_libmiddlebox_la_SOURCES = examples/middleboxes/middlebox.h 
 	examples/middleboxes/ids.c examples/middleboxes/relation.h examples/middleboxes/conn.c \
 	examples/middleboxes/flowtable.c examples/middleboxes/stateful.c \
 	examples/middleboxes/fw_relation.c examples/middleboxes/nat_relation.c \
-	examples/middleboxes/ids_relation.c examples/middleboxes/stream_ids.c
+	examples/middleboxes/ids_relation.c examples/middleboxes/stream_ids.c \
+	src/common/quote.c
 examples_middleboxes_libmiddlebox_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 EXTRA_DIST += examples/middleboxes/acl.txt
 
@@ -53,7 +54,8 @@ noinst_HEADERS += src/verify/verify_private.h src/workers.h
 
 # The simulated provider (tools/sim.h): vnfo simulate, vnfo demo, the tests.
 noinst_LTLIBRARIES += tools/libvnfo_sim.la
-tools_libvnfo_sim_la_SOURCES = tools/sim.h tools/sim.c tools/sim_scenarios.c tools/sim_setup.c tools/sim_stateful.c
+tools_libvnfo_sim_la_SOURCES = tools/sim.h tools/sim.c tools/sim_scenarios.c tools/sim_setup.c tools/sim_stateful.c \
+	tools/cli_output.h
 tools_libvnfo_sim_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/middleboxes -I$(top_srcdir)/tools
 tools_libvnfo_sim_la_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tools_libvnfo_sim_la_LIBADD = examples/middleboxes/libmiddlebox.la tools/libvnfo_traffic.la

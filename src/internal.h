@@ -63,7 +63,8 @@ vnfo_status vnfo__secret_file_read(const char *path, size_t max_size, const char
 /* Length of a one-line text file's content: without a final "\n" or "\r\n". */
 size_t vnfo__text_line_length(const char *text, size_t len);
 
-/* Writes (creating or replacing) a file with the given mode bits. */
+/* Writes (creating or replacing) a regular file with the given mode bits;
+ * anything else (a FIFO, a device, a folder) is VNFO_E_NOT_REGULAR_FILE. */
 vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode);
 
 /* The body of every vnfo_<thing>_options_init(out, version): checks out and

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "pcapng.h"
@@ -183,6 +185,22 @@ START_TEST(test_fallback_hostile)
 }
 END_TEST
 
+/* The fallback reader opens the file again: through vnfo_file_open(), so a
+ * FIFO put in its place is refused at once (fopen() waited for a writer). */
+START_TEST(test_pcapng_open_refuses_fifo)
+{
+    char fdir[] = "/tmp/vnfo-pcapng-XXXXXX", path[64], err[1024], want[128];
+    ck_assert_ptr_nonnull(mkdtemp(fdir));
+    snprintf(path, sizeof path, "%s/fifo.pcapng", fdir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_ptr_null(pcapng_open(path, err, sizeof err));
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO); refused", path);
+    ck_assert_str_eq(err, want);
+    unlink(path);
+    rmdir(fdir);
+}
+END_TEST
+
 static Suite *capture_suite(void)
 {
     Suite *s = suite_create("capture");
@@ -192,6 +210,7 @@ static Suite *capture_suite(void)
     tcase_add_test(tc, test_dlt_mapping);
     tcase_add_test(tc, test_mixed_snaplen_read);
     tcase_add_test(tc, test_fallback_hostile);
+    tcase_add_test(tc, test_pcapng_open_refuses_fifo);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -154,6 +154,42 @@ START_TEST(test_key_files_round_trip)
 }
 END_TEST
 
+/* Key files are written only as regular files (hardening audit 4): a FIFO
+ * used to block the save until some process read it, and then received the
+ * secret key; a device is refused too.  A shorter existing file is
+ * replaced whole (truncated after the check). */
+START_TEST(test_key_save_refuses_special_files)
+{
+    make_tmpdir();
+    char fifo[128], want[256], file[128];
+    path_in_tmp(fifo, sizeof fifo, "node.key");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    vnfo_signing_key *sk;
+    ck_assert_status(vnfo_signing_key_generate(&sk), VNFO_OK);
+    ck_assert_status(vnfo_signing_key_save(sk, fifo), VNFO_E_NOT_REGULAR_FILE);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO); refused", fifo);
+    ck_assert_str_eq(vnfo_error_message(), want);
+    vnfo_public_key pk;
+    vnfo_signing_key_public(&pk, sk);
+    ck_assert_status(vnfo_public_key_save(&pk, "/dev/null"), VNFO_E_NOT_REGULAR_FILE);
+    ck_assert_str_eq(vnfo_error_message(), "/dev/null: not a regular file (a character device); refused");
+    path_in_tmp(file, sizeof file, "node.pub");
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 100; i++)
+        fputs("a longer line than any public key file holds\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_status(vnfo_public_key_save(&pk, file), VNFO_OK);
+    vnfo_public_key back;
+    ck_assert_status(vnfo_public_key_load(&back, file), VNFO_OK);
+    ck_assert_int_eq(vnfo_public_key_equal(&pk, &back), 1);
+    vnfo_signing_key_free(sk);
+    unlink(fifo);
+    unlink(file);
+    rmdir(tmpdir);
+}
+END_TEST
+
 START_TEST(test_key_file_errors)
 {
     make_tmpdir();
@@ -221,6 +257,7 @@ static Suite *key_suite(void)
     tcase_add_test(tc, test_public_parse_errors);
     tcase_add_test(tc, test_key_files_round_trip);
     tcase_add_test(tc, test_key_file_errors);
+    tcase_add_test(tc, test_key_save_refuses_special_files);
     tcase_add_test(tc, test_sizes_for_ffi);
     suite_add_tcase(s, tc);
     return s;

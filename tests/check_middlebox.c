@@ -3,6 +3,9 @@
  * without modification, determinism of verdicts and resource figures. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "middlebox.h"
 #include "testutil.h"
@@ -147,6 +150,64 @@ START_TEST(test_firewall_parse_errors)
 }
 END_TEST
 
+/* The ACL file is read like every other input (hardening audit 4): a NUL
+ * byte used to end the text early and silently drop every rule after it; a
+ * FIFO used to hang the open; the file's name and its words reach messages
+ * escaped. */
+static void acl_file(char *path, size_t size, const char *dir, const char *name, const void *text,
+                     size_t len)
+{
+    snprintf(path, size, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_firewall_load_hostile_files)
+{
+    static struct mb_firewall fw;
+    struct mb_error err;
+    char dir[] = "/tmp/vnfo-acl-XXXXXX", path[256], want[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char nul_acl[] = "default allow\nallow tcp any any any 80\0deny any any any any any\n";
+    acl_file(path, sizeof path, dir, "nul.acl", nul_acl, sizeof nul_acl - 1);
+    ck_assert_int_eq(mb_firewall_load(&fw, path, 1, &err), -1);
+    snprintf(want, sizeof want, "%s:2:25: NUL byte in a text file", path);
+    ck_assert_str_eq(err.text, want);
+    unlink(path);
+
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(mb_firewall_load(&fw, path, 1, &err), -1); /* returns: never waits for a writer */
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO); refused", path);
+    ck_assert_str_eq(err.text, want);
+    unlink(path);
+
+    ck_assert_int_eq(mb_firewall_load(&fw, dir, 1, &err), -1);
+    snprintf(want, sizeof want, "%s: not a regular file (a directory); refused", dir);
+    ck_assert_str_eq(err.text, want);
+
+    char *big = calloc(1, 65537);
+    ck_assert_ptr_nonnull(big);
+    memset(big, '#', 65537);
+    acl_file(path, sizeof path, dir, "big.acl", big, 65537);
+    free(big);
+    ck_assert_int_eq(mb_firewall_load(&fw, path, 1, &err), -1);
+    snprintf(want, sizeof want, "%s: larger than 65536 bytes", path);
+    ck_assert_str_eq(err.text, want);
+    unlink(path);
+
+    static const char bad_proto[] = "allow \x1b[2J\xff any any any any\n";
+    acl_file(path, sizeof path, dir, "e\x1b[31m\n.acl", bad_proto, sizeof bad_proto - 1);
+    ck_assert_int_eq(mb_firewall_load(&fw, path, 1, &err), -1);
+    snprintf(want, sizeof want, "%s/e\\u001b[31m\\u000a.acl:1: unknown protocol \"\\u001b[2J\\xff\"", dir);
+    ck_assert_str_eq(err.text, want);
+    unlink(path);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_nat_rewrites_with_valid_checksums)
 {
     struct mb_nat nat = {1, {203, 0, 113, 5}, 32768, 60999, 0x1234};
@@ -245,6 +306,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_firewall_rules);
     tcase_add_test(tc, test_firewall_parse_errors);
+    tcase_add_test(tc, test_firewall_load_hostile_files);
     tcase_add_test(tc, test_nat_rewrites_with_valid_checksums);
     tcase_add_test(tc, test_ids_drops_alerts_never_modifies);
     tcase_add_test(tc, test_truncated_packets_are_safe);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Hostile inputs through the CLI (issue 11): a FIFO in place of every input
-# file is refused at once with VNFO_E_NOT_REGULAR_FILE naming it (each
-# command runs under `timeout`, so a blocking open fails the test instead
-# of hanging it), and `vnfo log dump` without --pub walks a batch of 65,536
+# file is refused at once with VNFO_E_NOT_REGULAR_FILE naming it, and a FIFO
+# without a reader in place of an output (each command runs under `timeout`,
+# so a blocking open fails the test instead of hanging it), and `vnfo log dump` without --pub walks a batch of 65,536
 # empty records once.
 set -u
 . "${top_srcdir:-..}/tests/cli_lib.sh"
@@ -33,6 +33,39 @@ fifo 3 "verify: sampling key" verify --manifest "$d/manifest.json" --logs "$d/ho
     --bill "$d/honest/bill.json" --key "$f"
 fifo 3 "simulate: capture" simulate --manifest "$d/manifest.json" --pcap "$f" --keys "$d/keys" --out "$tmp/sim"
 fifo 3 "account: values" account quantile --q 0.5 --billed 10 "$f"
+
+fifo 3 "verify: --acl" verify --manifest "$d/manifest.json" --logs "$d/honest" --bill "$d/honest/bill.json" \
+    --reference firewall --acl "$f"
+
+# A FIFO where an output goes (no process reads it): refused at once, not
+# waited on (the open used to block until a reader came).
+fifo_out() {
+    want=$1 what=$2; shift 2
+    expect "$want" "$what" timeout 20 "$vnfo" "$@"
+    contains "$tmp/err" "$f: a FIFO that no process reads; refused (writing would block)"
+}
+fifo_out 3 "tap: --out FIFO" tap --manifest "$d/manifest.json" --node fw --key "$d/keys/fw.key" \
+    --sampling-key "$d/keys/sampling.key" --out "$f" --ingress-pcap "$d/capture.pcap" --egress-pcap "$d/capture.pcap"
+fifo_out 3 "log prove: --out FIFO" log prove "$d/honest/fw.log" --seq 0 --out "$f"
+fifo_out 3 "generate: --out FIFO" generate --out "$f" --packets 3
+# Key and signature files are written only as regular files (the library's
+# vnfo__file_write): a FIFO is refused, never waited on nor fed a key.
+mkfifo "$tmp/node.key"
+expect 3 "keygen: NAME.key is a FIFO" timeout 20 "$vnfo" keygen --out "$tmp/node" --force
+contains "$tmp/err" "$tmp/node.key: not a regular file (a FIFO); refused"
+expect 1 "manifest sign: --out FIFO" timeout 20 "$vnfo" manifest sign "$d/manifest.json" \
+    --key "$d/keys/customer.key" --out "$f"
+contains "$tmp/err" "$f: not a regular file (a FIFO); refused"
+mkdir "$tmp/simout"; mkfifo "$tmp/simout/fw.log"
+expect 3 "simulate: a FIFO in place of an output log" timeout 60 "$vnfo" simulate --manifest "$d/manifest.json" \
+    --pcap "$d/capture.pcap" --keys "$d/keys" --out "$tmp/simout"
+contains "$tmp/err" "$tmp/simout/fw.log: a FIFO that no process reads; refused (writing would block)"
+# With a reader the FIFO is an ordinary output (a pipe to another program).
+cat "$f" >"$tmp/generated.pcap" &
+reader=$!
+expect 0 "generate: --out FIFO with a reader" timeout 20 "$vnfo" generate --out "$f" --packets 3
+wait $reader
+[ "$(wc -c <"$tmp/generated.pcap")" -gt 24 ] || { echo "FAIL: nothing came through the FIFO"; fails=$((fails + 1)); }
 
 # A chain log and an extra log that are FIFOs.
 mkdir "$tmp/logs"; cp "$d/honest/"* "$tmp/logs/"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 #include "cli_input.h"
 
 struct account_args {
@@ -59,7 +60,7 @@ static int parse_double(double *out, const char *opt, const char *text)
     errno = 0;
     *out = strtod(text, &end);
     if (errno || end == text || *end) {
-        cli_error("account: %s: \"%s\" is not a number", opt, text);
+        cli_error("account: %s: \"%s\" is not a number", opt, vnfo__shown(text).s);
         return 0;
     }
     return 1;
@@ -71,7 +72,7 @@ static int parse_rational(vnfo_rational *out, const char *text)
     const char *slash = strchr(text, '/');
     size_t len = slash ? (size_t)(slash - text) : 0;
     if (!slash || len == 0 || len >= sizeof num) {
-        cli_error("account: --p: \"%s\" is not NUM/DEN", text);
+        cli_error("account: --p: \"%s\" is not NUM/DEN", vnfo__shown(text).s);
         return 0;
     }
     memcpy(num, text, len);
@@ -92,7 +93,7 @@ static int parse_method(vnfo_account_method *out, const char *text)
             *out = names[i].m;
             return 1;
         }
-    cli_error("account: --method: unknown method \"%s\"", text);
+    cli_error("account: --method: unknown method \"%s\"", vnfo__shown(text).s);
     return 0;
 }
 
@@ -103,7 +104,7 @@ static int parse_metric(vnfo_account_metric *out, const char *text)
             *out = (vnfo_account_metric)m;
             return 1;
         }
-    cli_error("account: --metric: unknown metric \"%s\"", text);
+    cli_error("account: --metric: unknown metric \"%s\"", vnfo__shown(text).s);
     return 0;
 }
 
@@ -202,14 +203,35 @@ static FILE *open_input(const char *file)
 
 /* The next data line of f (comments and blank lines skipped), of any
  * length; NULL at the end.  *no counts lines. */
-static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no)
+/* The next line that holds a value (blank lines and '#' comments skipped),
+ * without its "\n" or "\r\n"; NULL at the end or, with *bad set and the
+ * place printed, at a NUL byte or a read error.  Lines are handled by their
+ * length, not as C strings: a NUL byte used to end a line early, so a
+ * binary file gave a value or two and silently lost the rest. */
+static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no, const char *name, int *bad)
 {
-    while (getline(buf, cap, f) != -1) {
-        ++*no;
+    ssize_t got;
+    while ((got = getline(buf, cap, f)) != -1) {
+        size_t n = (size_t)got;
         char *line = *buf;
-        line[strcspn(line, "\r\n")] = '\0';
+        ++*no;
+        const char *nul = memchr(line, '\0', n);
+        if (nul) {
+            fprintf(stderr, "vnfo account: %s:%lu:%zu: NUL byte in a text file\n", vnfo__shown(name).s, *no,
+                    (size_t)(nul - line) + 1);
+            *bad = 1;
+            return NULL;
+        }
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
         if (line[0] != '\0' && line[0] != '#')
             return line;
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "vnfo account: %s:%lu: read error: %s\n", vnfo__shown(name).s, *no + 1, strerror(errno));
+        *bad = 1;
     }
     return NULL;
 }
@@ -225,19 +247,20 @@ static int read_values(vnfo_account_acc **out, const char *file)
     char *buf = NULL, *line;
     size_t cap = 0;
     unsigned long no = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no))) {
+    int bad = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad))) {
         uint64_t v;
         s = vnfo_account_value_parse(&v, line);
         if (s == VNFO_OK)
             s = vnfo_account_acc_add(*out, v);
         if (s != VNFO_OK)
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no,
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
     }
     free(buf);
     if (file)
         fclose(f);
-    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
 }
 
 /* A cluster sample: every packet value, label by label, and the packets
@@ -271,7 +294,7 @@ static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line,
         uint64_t v;
         vnfo_status s = vnfo_account_value_parse(&v, t);
         if (s != VNFO_OK) {
-            fprintf(stderr, "vnfo account: %s:%lu: packet %zu: %s\n", name, no, m + 1,
+            fprintf(stderr, "vnfo account: %s:%lu: packet %zu: %s\n", vnfo__shown(name).s, no, m + 1,
                     *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
             return s;
         }
@@ -286,7 +309,7 @@ static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line,
     u->labels++;
     vnfo_status s = vnfo_account_acc_add_cluster(acc, u->values + first, m);
     if (s != VNFO_OK)
-        fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, vnfo_error_message());
+        fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, vnfo_error_message());
     return s;
 }
 
@@ -301,14 +324,15 @@ static int read_units(struct units *u, vnfo_account_acc **out, const char *file)
     char *buf = NULL, *line;
     size_t cap = 0;
     unsigned long no = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no)))
+    int bad = 0;
+    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad)))
         s = read_unit(u, *out, line, name, no);
     if (s == VNFO_E_NO_MEMORY)
-        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", name, no);
+        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", vnfo__shown(name).s, no);
     free(buf);
     if (file)
         fclose(f);
-    return s == VNFO_OK ? CLI_OK : CLI_INPUT_ERROR;
+    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
 }
 
 /* Splits "provider reference" into two values; NULL, or what is wrong. */
@@ -341,13 +365,14 @@ static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
     unsigned long no = 0;
     int rc = CLI_OK;
     *checked = *violations = 0;
-    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no))) {
+    int unreadable = 0;
+    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no, name, &unreadable))) {
         uint64_t provider, reference;
         int bad = 0;
         vnfo_status s = VNFO_OK;
         const char *why = parse_pair(&provider, &reference, line);
         if (why) {
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", name, no, why);
+            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, why);
             rc = CLI_INPUT_ERROR;
         } else if ((s = vnfo_account_slack_exceeded(&bad, provider, reference, opts)) != VNFO_OK) {
             cli_status_error("account", s);
@@ -360,7 +385,7 @@ static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
     free(buf);
     if (file)
         fclose(f);
-    return rc;
+    return unreadable ? CLI_INPUT_ERROR : rc;
 }
 
 static void print_number(const char *label, double v)
@@ -450,12 +475,12 @@ static int required(const struct account_args *a)
     if (strcmp(a->sub, "minimality") == 0 && a->have_checked != a->have_violations)
         return missing(a->sub, "--checked with --violations");
     if (a->clusters && (!strcmp(a->sub, "count") || !strcmp(a->sub, "minimality"))) {
-        cli_error("account %s: --clusters applies to total, quantile and perf", a->sub);
+        cli_error("account %s: --clusters applies to total, quantile and perf", vnfo__shown(a->sub).s);
         return CLI_USAGE;
     }
     if (strcmp(a->sub, "total") && strcmp(a->sub, "count") && strcmp(a->sub, "quantile") &&
         strcmp(a->sub, "perf") && strcmp(a->sub, "minimality")) {
-        cli_error("account: unknown check \"%s\"", a->sub);
+        cli_error("account: unknown check \"%s\"", vnfo__shown(a->sub).s);
         return CLI_USAGE;
     }
     return CLI_OK;

@@ -10,6 +10,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "cli_input.h"
+#include "internal.h" /* vnfo__shown(): the folder is named escaped */
 #include "sim.h"
 #include "traffic.h"
 #include "verify_dir.h"
@@ -121,7 +122,7 @@ static int run_scenario(const char *dir, const vnfo_manifest *m, int scenario)
            (unsigned long long)st.packets, (unsigned long long)st.entered,
            (unsigned long long)st.sampled, DEMO_RATE);
     printf("   $ vnfo verify --manifest %s --logs %s --bill %s --key %s --reference firewall,nat,ids\n",
-           manifest, out, bill, key);
+           vnfo__shown(manifest).s, vnfo__shown(out).s, vnfo__shown(bill).s, vnfo__shown(key).s);
     /* Three examples per check keep each scenario on one screen. */
     struct verify_args a = {manifest, out, bill, key, "firewall,nat,ids", 0, 3, NULL, NULL, 0, 0};
     vnfo_report *r;
@@ -143,7 +144,7 @@ static int prepare(const char *dir, uint64_t seed)
     char keys[1024], path[1024];
     snprintf(keys, sizeof keys, "%s/keys", dir);
     if (mkdir(keys, 0700) != 0 && errno != EEXIST) {
-        cli_error("demo: %s: %s", keys, strerror(errno));
+        cli_error("demo: %s: %s", vnfo__shown(keys).s, strerror(errno));
         return -1;
     }
     vnfo_status st = sim_keys_generate_seeded(keys, names, 5, seed);
@@ -159,13 +160,13 @@ static int prepare(const char *dir, uint64_t seed)
     }
     snprintf(path, sizeof path, "%s/capture.pcap", dir);
     if (write_capture(path) != 0) {
-        cli_error("demo: %s: cannot write the capture", path);
+        cli_error("demo: %s: cannot write the capture", vnfo__shown(path).s);
         return -1;
     }
     printf("demo folder %s: keys/ (fw, ids, nat, customer, provider, sampling), manifest.json\n"
            "(chain fw -> ids -> nat, sampling 1/%d, full packets logged), manifest-tagged.json (the\n"
            "same with the NAT in the middle, fw -> nat -> ids, and FlowTags), capture.pcap (%d\n"
-           "generated packets of %d TCP/UDP flows over IPv4/IPv6)\n", dir, DEMO_RATE, DEMO_PACKETS,
+           "generated packets of %d TCP/UDP flows over IPv4/IPv6)\n", vnfo__shown(dir).s, DEMO_RATE, DEMO_PACKETS,
            DEMO_FLOWS);
     return 0;
 }
@@ -212,11 +213,11 @@ int cmd_demo(int argc, char **argv)
         }
     }
     if (!dir && !(dir = mkdtemp(tmp))) {
-        cli_error("demo: cannot create %s: %s", tmp, strerror(errno));
+        cli_error("demo: cannot create %s: %s", vnfo__shown(tmp).s, strerror(errno));
         return CLI_INPUT_ERROR;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        cli_error("demo: %s: %s", dir, strerror(errno));
+        cli_error("demo: %s: %s", vnfo__shown(dir).s, strerror(errno));
         return CLI_INPUT_ERROR;
     }
     if (prepare(dir, seed) != 0)

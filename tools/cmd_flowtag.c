@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 #include "cli_input.h"
 
 #define CHECKPOINT_MAX (256u << 20) /* a 16M-flow table encodes in well under this */
@@ -79,7 +80,7 @@ static int parse_tag(uint32_t *out, const char *text)
     errno = 0;
     unsigned long long v = strtoull(text, &end, 0);
     if (errno || *end || end == text || text[0] == '-' || v > UINT32_MAX) {
-        cli_error("flowtag show: --tag %s: not a 32-bit number", text);
+        cli_error("flowtag show: --tag %s: not a 32-bit number", vnfo__shown(text).s);
         return -1;
     }
     *out = (uint32_t)v;
@@ -110,7 +111,7 @@ static int checkpoint_read(const char *path, uint8_t **out, size_t *out_len)
         why = "read error (file shrank?)";
     fclose(f);
     if (why) {
-        cli_error("flowtag show: %s: %s", path, why);
+        cli_error("flowtag show: %s: %s", vnfo__shown(path).s, why);
         free(buf);
         return 0;
     }
@@ -129,7 +130,7 @@ static int show(const char *path, const uint32_t *tags, int ntags)
     vnfo_status s = vnfo_flowtag_table_deserialize(&t, buf, len);
     free(buf);
     if (s != VNFO_OK) {
-        fprintf(stderr, "vnfo flowtag show: %s: %s: %s\n", path, vnfo_status_name(s), vnfo_error_message());
+        fprintf(stderr, "vnfo flowtag show: %s: %s: %s\n", vnfo__shown(path).s, vnfo_status_name(s), vnfo_error_message());
         return CLI_INPUT_ERROR;
     }
     print_summary(t);
@@ -167,7 +168,7 @@ int cmd_flowtag(int argc, char **argv)
                 return CLI_USAGE;
             }
         } else {
-            cli_error("flowtag show: unexpected argument '%s'", argv[i]);
+            cli_error("flowtag show: unexpected argument '%s'", vnfo__shown(argv[i]).s);
             free(tags);
             return CLI_USAGE;
         }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_output.h"
+#include "internal.h" /* vnfo__shown() */
 #include "traffic.h"
 
 /* First timestamp of generated captures: fixed, so output is reproducible. */
@@ -24,7 +26,7 @@ int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_
     }
     traffic_pcap pc;
     if (traffic_pcap_open(&pc, path, VNFO_LINKTYPE_ETHERNET, 65535) != 0) {
-        cli_error("generate: %s: %s", path, strerror(errno));
+        cli_error("generate: %s: %s", vnfo__shown(path).s, cli_output_why(errno));
         traffic_gen_free(&g);
         return CLI_INPUT_ERROR;
     }
@@ -38,7 +40,7 @@ int generate_capture(const char *path, uint64_t packets, uint32_t flows, uint64_
     if (traffic_pcap_close(&pc) != 0)
         rc = CLI_INPUT_ERROR;
     if (rc != CLI_OK)
-        cli_error("generate: %s: write failed: %s", path, strerror(errno));
+        cli_error("generate: %s: write failed: %s", vnfo__shown(path).s, strerror(errno));
     traffic_gen_free(&g);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 
 static void keygen_usage(FILE *f)
 {
@@ -33,7 +34,7 @@ static int sampling_keygen(const char *key_path)
         cli_status_error("keygen", s);
         return CLI_INPUT_ERROR;
     }
-    printf("sampling key: %s (mode 0600; share it with the shims and the verifier only)\n", key_path);
+    printf("sampling key: %s (mode 0600; share it with the shims and the verifier only)\n", vnfo__shown(key_path).s);
     printf("commitment: %s\n", commitment);
     return CLI_OK;
 }
@@ -68,7 +69,7 @@ int cmd_keygen(int argc, char **argv)
         return CLI_USAGE;
     }
     if (!force && access(key_path, F_OK) == 0) {
-        cli_error("keygen: %s exists; use --force to replace it", key_path);
+        cli_error("keygen: %s exists; use --force to replace it", vnfo__shown(key_path).s);
         return CLI_FAILED;
     }
     if (sampling)
@@ -90,7 +91,7 @@ int cmd_keygen(int argc, char **argv)
     }
     vnfo_public_key_format(text, sizeof text, &pub);
     vnfo_public_key_fingerprint(fp, sizeof fp, &pub);
-    printf("secret key: %s (mode 0600; keep it on the node)\n", key_path);
-    printf("public key: %s\n  %s\n  fingerprint %s\n", pub_path, text, fp);
+    printf("secret key: %s (mode 0600; keep it on the node)\n", vnfo__shown(key_path).s);
+    printf("public key: %s\n  %s\n  fingerprint %s\n", vnfo__shown(pub_path).s, text, fp);
     return CLI_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_input.h"
+#include "cli_output.h"
 #include "internal.h" /* vnfo__shown(): a provider names its log files */
 
 #define PROOF_FILE_MAX (1u << 20)
@@ -100,7 +101,7 @@ static int args_parse(struct log_args *a, int argc, char **argv)
             errno = 0;
             unsigned long long v = strtoull(val, &end, 10);
             if (errno || *end || !*val || *val == '-' || v > UINT32_MAX) {
-                cli_error("log: --node %s is not a node id", val);
+                cli_error("log: --node %s is not a node id", vnfo__shown(val).s);
                 return 0;
             }
             a->node = (uint32_t)v, a->have_node = 1, i++;
@@ -109,7 +110,7 @@ static int args_parse(struct log_args *a, int argc, char **argv)
             errno = 0;
             a->seq = strtoull(val, &end, 10);
             if (errno || *end || !*val || *val == '-') {
-                cli_error("log: --seq %s is not a sequence number", val);
+                cli_error("log: --seq %s is not a sequence number", vnfo__shown(val).s);
                 return 0;
             }
             a->have_seq = 1, i++;
@@ -119,7 +120,7 @@ static int args_parse(struct log_args *a, int argc, char **argv)
                 return 0;
             }
             if (!digest_parse(a->manifest, val)) {
-                cli_error("log: --manifest-digest %.80s: expected blake2b:<64 hex digits>", val);
+                cli_error("log: --manifest-digest %.80s: expected blake2b:<64 hex digits>", vnfo__shown(val).s);
                 return 0;
             }
             a->have_manifest = 1, i++;
@@ -140,7 +141,7 @@ static int args_parse(struct log_args *a, int argc, char **argv)
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             a->help = 1;
         } else if (arg[0] == '-' && arg[1]) {
-            cli_error("log: unknown option %s", arg);
+            cli_error("log: unknown option %s", vnfo__shown(arg).s);
             return 0;
         } else if (a->nfiles < (int)(sizeof a->files / sizeof a->files[0])) {
             a->files[a->nfiles++] = arg;
@@ -246,7 +247,7 @@ static int log_verify(const struct log_args *a)
     char fp[VNFO_KEY_FINGERPRINT_SIZE];
     vnfo_public_key_load(&pk, a->pub);
     vnfo_public_key_fingerprint(fp, sizeof fp, &pk);
-    printf("key %s (%s)\n", fp, a->pub);
+    printf("key %s (%s)\n", fp, vnfo__shown(a->pub).s);
     size_t faults = 0, n = vnfo_log_reader_batch_count(r);
     vnfo_status first = VNFO_OK;
     for (size_t i = 0; i < n; i++) {
@@ -400,9 +401,9 @@ static void put_hex_line(FILE *f, const char *key, const uint8_t *p, size_t n)
 
 static int proof_write(const char *path, const vnfo_log_proof *p, const uint8_t *rec, size_t len)
 {
-    FILE *f = path ? fopen(path, "w") : stdout;
+    FILE *f = path ? cli_output_fopen(path) : stdout;
     if (!f) {
-        cli_error("log prove: %s: %s", path, strerror(errno));
+        cli_error("log prove: %s: %s", vnfo__shown(path).s, cli_output_why(errno));
         return CLI_INPUT_ERROR;
     }
     fprintf(f, "%s\n", PROOF_MAGIC);
@@ -412,7 +413,7 @@ static int proof_write(const char *path, const vnfo_log_proof *p, const uint8_t 
     for (uint32_t i = 0; i < p->path_len; i++)
         put_hex_line(f, "path", p->path[i], VNFO_LOG_HASH_BYTES);
     if (path && fclose(f) != 0) {
-        cli_error("log prove: %s: %s", path, strerror(errno));
+        cli_error("log prove: %s: %s", vnfo__shown(path).s, strerror(errno));
         return CLI_INPUT_ERROR;
     }
     return CLI_OK;
@@ -527,7 +528,7 @@ static char *proof_text(const char *path, size_t *out_len)
     int read_error = ferror(f);
     fclose(f);
     if (!text || read_error || len > PROOF_FILE_MAX) {
-        cli_error("log check-proof: %s: %s", path, !text ? "out of memory" : read_error ? "read error"
+        cli_error("log check-proof: %s: %s", vnfo__shown(path).s, !text ? "out of memory" : read_error ? "read error"
                                                    : "larger than 1 MiB");
         free(text);
         return NULL;
@@ -538,7 +539,7 @@ static char *proof_text(const char *path, size_t *out_len)
         for (const char *p = text; p < nul; p++, col++)
             if (*p == '\n')
                 line++, col = 0;
-        cli_error("log check-proof: %s:%zu:%zu: NUL byte in a text file", path, line, col);
+        cli_error("log check-proof: %s:%zu:%zu: NUL byte in a text file", vnfo__shown(path).s, line, col);
         free(text);
         return NULL;
     }
@@ -573,7 +574,7 @@ static int proof_read(const char *path, vnfo_log_proof *p, uint8_t *rec, size_t 
     if (ok && seen != 15)
         ok = 0, lineno++;
     if (!ok)
-        cli_error("log check-proof: %s:%d: not a valid \"%s\" proof (docs/FORMAT.md, 3.1)", path,
+        cli_error("log check-proof: %s:%d: not a valid \"%s\" proof (docs/FORMAT.md, 3.1)", vnfo__shown(path).s,
                   lineno, PROOF_MAGIC);
     return ok;
 }
@@ -640,7 +641,7 @@ int cmd_log(int argc, char **argv)
         return log_prove(&a);
     if (strcmp(argv[1], "check-proof") == 0)
         return log_check_proof(&a);
-    cli_error("log: unknown subcommand '%s'", argv[1]);
+    cli_error("log: unknown subcommand '%s'", vnfo__shown(argv[1]).s);
     log_usage(stderr);
     return CLI_USAGE;
 }

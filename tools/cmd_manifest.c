@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 
 static void manifest_usage(FILE *out)
 {
@@ -167,7 +168,7 @@ static vnfo_status check_sampling_key(const vnfo_manifest *m, const char *path)
     vnfo_sampler_free(s);
     if (st == VNFO_OK)
         printf("sampling key  %s matches sampling.key_commitment (key %s); sampler configured\n",
-               path, vnfo_manifest_sampling_key_id(m));
+               vnfo__shown(path).s, vnfo_manifest_sampling_key_id(m));
     return st;
 }
 
@@ -199,7 +200,7 @@ static int options(int argc, char **argv, const char *const *names, const char *
         while (names[k] && strcmp(argv[i], names[k]) != 0)
             k++;
         if (!names[k] || i + 1 >= argc) {
-            cli_error("manifest: unexpected argument '%s'", argv[i]);
+            cli_error("manifest: unexpected argument '%s'", vnfo__shown(argv[i]).s);
             return -1;
         }
         values[k] = argv[i + 1];
@@ -242,7 +243,7 @@ static int do_sign(int argc, char **argv)
     }
     int rc = CLI_OK;
     if (s == VNFO_E_MANIFEST_PARTY_MISMATCH) {
-        fprintf(stderr, "%s: %s is neither the customer's nor the provider's key\n", argv[1], v[0]);
+        fprintf(stderr, "%s: %s is neither the customer's nor the provider's key\n", vnfo__shown(argv[1]).s, vnfo__shown(v[0]).s);
         rc = CLI_FAILED;
     } else if (s != VNFO_OK) {
         rc = fail("manifest sign", s);
@@ -284,11 +285,11 @@ static int do_verify(int argc, char **argv)
     if (s != VNFO_OK) {
         rc = fail("manifest verify", s);
     } else if (vnfo_manifest_party_key(&listed, m, party), !vnfo_public_key_equal(&listed, &pub)) {
-        fprintf(stderr, "%s: signed by the %s, whose key in %s is not %s\n", v[0],
-                vnfo_manifest_party_role_name(party), argv[1], v[1]);
+        fprintf(stderr, "%s: signed by the %s, whose key in %s is not %s\n", vnfo__shown(v[0]).s,
+                vnfo_manifest_party_role_name(party), vnfo__shown(argv[1]).s, vnfo__shown(v[1]).s);
         rc = CLI_FAILED;
     } else {
-        printf("%s: valid %s signature (%s) of manifest %s\n", v[0],
+        printf("%s: valid %s signature (%s) of manifest %s\n", vnfo__shown(v[0]).s,
                vnfo_manifest_party_role_name(party), vnfo_manifest_party_name(m, party),
                vnfo_manifest_id(m));
         rc = CLI_OK;
@@ -313,7 +314,7 @@ int cmd_manifest(int argc, char **argv)
         fputs(vnfo_manifest_template(), stdout);
         return CLI_OK;
     }
-    cli_error("manifest: unknown subcommand '%s'", argv[1]);
+    cli_error("manifest: unknown subcommand '%s'", vnfo__shown(argv[1]).s);
     manifest_usage(stderr);
     return CLI_USAGE;
 }

@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 #include "cli_input.h"
 #include "sim.h"
 
@@ -82,7 +83,7 @@ int cmd_simulate(int argc, char **argv)
         case 'o': so.out_dir = optarg; break;
         case 'x':
             if ((so.scenario = sim_scenario_parse(optarg)) < 0) {
-                cli_error("simulate: unknown scenario \"%s\"", optarg);
+                cli_error("simulate: unknown scenario \"%s\"", vnfo__shown(optarg).s);
                 simulate_usage(stderr);
                 return CLI_USAGE;
             }
@@ -110,7 +111,7 @@ int cmd_simulate(int argc, char **argv)
         return CLI_INPUT_ERROR;
     }
     if (make_dirs(so.out_dir) != 0) {
-        cli_error("simulate: --out %s: cannot create the folder: %s", so.out_dir, strerror(errno));
+        cli_error("simulate: --out %s: cannot create the folder: %s", vnfo__shown(so.out_dir).s, strerror(errno));
         capture_close(cap);
         vnfo_manifest_free(m);
         return CLI_INPUT_ERROR;
@@ -130,6 +131,6 @@ int cmd_simulate(int argc, char **argv)
     printf("simulated %s: %llu packets, %llu entered the chain, %llu sampled, %llu records; "
            "logs and bill in %s\n", sim_scenario_name(so.scenario), (unsigned long long)stats.packets,
            (unsigned long long)stats.entered, (unsigned long long)stats.sampled,
-           (unsigned long long)stats.records, so.out_dir);
+           (unsigned long long)stats.records, vnfo__shown(so.out_dir).s);
     return CLI_OK;
 }

@@ -17,6 +17,8 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "cli_output.h"
+#include "internal.h" /* vnfo__shown(): names from the command line are escaped */
 #include "sim.h"
 #include "tap_capture.h"
 
@@ -70,7 +72,7 @@ static vnfo_status emit_to_log(void *ctx, const vnfo_record *rec)
 static int lib_error(const char *what, vnfo_status st)
 {
     const char *msg = vnfo_error_message();
-    fprintf(stderr, "vnfo tap: %s: %s: %s\n", what, vnfo_status_name(st), *msg ? msg : vnfo_strerror(st));
+    fprintf(stderr, "vnfo tap: %s: %s: %s\n", vnfo__shown(what).s, vnfo_status_name(st), *msg ? msg : vnfo_strerror(st));
     return CLI_INPUT_ERROR;
 }
 
@@ -80,7 +82,7 @@ static int parse_u64(uint64_t *out, const char *text, const char *name)
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
     if (errno || end == text || *end || text[0] == '-') {
-        cli_error("tap: %s: \"%s\" is not a non-negative integer", name, text);
+        cli_error("tap: %s: \"%s\" is not a non-negative integer", name, vnfo__shown(text).s);
         return -1;
     }
     *out = v;
@@ -163,9 +165,9 @@ static vnfo_record_granularity tap_granularity(const vnfo_manifest *m)
 
 static int make_writer(struct tap_run *r, const struct tap_cli *c, size_t pos)
 {
-    r->fd = open(c->out, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    r->fd = cli_output_open(c->out, O_TRUNC | O_APPEND, 0644);
     if (r->fd < 0) {
-        cli_error("tap: %s: %s", c->out, strerror(errno));
+        cli_error("tap: %s: %s", vnfo__shown(c->out).s, cli_output_why(errno));
         return CLI_INPUT_ERROR;
     }
     vnfo_log_writer_options wo = VNFO_LOG_WRITER_OPTIONS_INIT;
@@ -201,7 +203,7 @@ static int setup(struct tap_run *r, const struct tap_cli *c)
         return lib_error(c->manifest, st);
     size_t pos;
     if (vnfo_manifest_chain_find(&pos, r->m, c->node) != VNFO_OK) {
-        cli_error("tap: %s: the chain has no function named \"%s\"", c->manifest, c->node);
+        cli_error("tap: %s: the chain has no function named \"%s\"", vnfo__shown(c->manifest).s, vnfo__shown(c->node).s);
         return CLI_INPUT_ERROR;
     }
     st = vnfo_signing_key_load(&r->key, c->key);
@@ -276,7 +278,7 @@ static int finish(struct tap_run *r, const char *out, int close)
            (unsigned long long)s.ingress_frames, (unsigned long long)s.egress_frames,
            (unsigned long long)s.forwarded, (unsigned long long)s.dropped,
            (unsigned long long)s.generated, (unsigned long long)s.undecidable,
-           (unsigned long long)s.overflow, out);
+           (unsigned long long)s.overflow, vnfo__shown(out).s);
     return CLI_OK;
 }
 
@@ -373,7 +375,7 @@ static int run_live(struct tap_run *r, const struct tap_cli *c)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    printf("tap: capturing on %s (ingress) and %s (egress)\n", c->in_if, c->out_if);
+    printf("tap: capturing on %s (ingress) and %s (egress)\n", vnfo__shown(c->in_if).s, vnfo__shown(c->out_if).s);
     fflush(stdout);
     uint64_t deadline = c->duration_s ? now_ns() + c->duration_s * 1000000000ull : 0;
     int rc = CLI_OK;

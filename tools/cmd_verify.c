@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "internal.h" /* vnfo__shown(): input named in messages is escaped */
 #include "verify_dir.h"
 
 static void verify_usage(FILE *out)
@@ -101,7 +102,7 @@ int cmd_verify(int argc, char **argv)
             errno = 0;
             unsigned long long mib = strtoull(optarg, &end, 10);
             if (errno || *end || !*optarg || *optarg == '-' || mib == 0 || mib > (1ull << 40)) {
-                cli_error("verify: --max-memory %s is not a number of MiB", optarg);
+                cli_error("verify: --max-memory %s is not a number of MiB", vnfo__shown(optarg).s);
                 return CLI_USAGE;
             }
             a.max_memory = (uint64_t)mib << 20;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <vnfo/vnfo.h>
 
 #include "internal.h" /* vnfo__shown(): file names are escaped in messages */
 #include "pcapng.h"
@@ -197,9 +200,18 @@ struct pcapng *pcapng_open(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s: out of memory", vnfo__shown(path).s);
         return NULL;
     }
-    r->f = fopen(path, "rb");
+    /* vnfo_file_open(): the file may have been replaced by a FIFO since
+     * libpcap read it; fopen() would then wait for a writer. */
+    int fd;
+    if (vnfo_file_open(&fd, path) != VNFO_OK) {
+        snprintf(err, err_size, "%s", vnfo_error_message());
+        free(r);
+        return NULL;
+    }
+    r->f = fdopen(fd, "rb");
     if (!r->f) {
         snprintf(err, err_size, "%s: %s", vnfo__shown(path).s, strerror(errno));
+        close(fd);
         free(r);
         return NULL;
     }

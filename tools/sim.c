@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_output.h"
+#include "internal.h" /* vnfo__shown(): the output folder is named escaped */
 #include "sim.h"
 #include "traffic.h"
 
@@ -51,7 +53,7 @@ static vnfo_status fail(vnfo_status st, const char *fmt, ...)
 /* A library failure, with the library's message. */
 static vnfo_status lib_fail(vnfo_status st, const char *what)
 {
-    return fail(st, "%s: %s: %s", what, vnfo_status_name(st), vnfo_error_message());
+    return fail(st, "%s: %s: %s", vnfo__shown(what).s, vnfo_status_name(st), vnfo_error_message());
 }
 
 struct node {
@@ -118,9 +120,9 @@ static vnfo_status open_writer(struct node *nd, struct sim *s, const char *name,
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.log", s->o->out_dir, name);
-    nd->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    nd->fd = cli_output_open(path, O_TRUNC | O_APPEND, 0644);
     if (nd->fd < 0)
-        return fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+        return fail(VNFO_E_IO, "%s: %s", vnfo__shown(path).s, cli_output_why(errno));
     vnfo_log_writer_options wo = VNFO_LOG_WRITER_OPTIONS_INIT;
     wo.node_id = node_id;
     wo.key = nd->key;
@@ -542,9 +544,9 @@ static vnfo_status write_bill(struct sim *s)
     const vnfo_manifest *m = s->m;
     char path[1024], start[32], end[32];
     snprintf(path, sizeof path, "%s/bill.json", s->o->out_dir);
-    FILE *f = fopen(path, "w");
+    FILE *f = cli_output_fopen(path);
     if (!f)
-        return fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+        return fail(VNFO_E_IO, "%s: %s", vnfo__shown(path).s, cli_output_why(errno));
     fmt_time(start, sizeof start, vnfo_manifest_billing_start(m));
     fmt_time(end, sizeof end, vnfo_manifest_billing_end(m));
     fprintf(f, "{\n  \"vnfo_bill\": 1,\n  \"manifest_id\": \"%s\",\n  \"provider\": \"%s\",\n"
@@ -581,7 +583,7 @@ static vnfo_status write_bill(struct sim *s)
             fprintf(f, "}");
     }
     fprintf(f, "%s\n}\n", any_fn ? "}" : "");
-    return fclose(f) == 0 ? VNFO_OK : fail(VNFO_E_IO, "%s: %s", path, strerror(errno));
+    return fclose(f) == 0 ? VNFO_OK : fail(VNFO_E_IO, "%s: %s", vnfo__shown(path).s, strerror(errno));
 }
 
 /* ---- cheating on the log files after the fact ------------------------------------ */
@@ -610,7 +612,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 static int spit(const char *path, const uint8_t *b, size_t len)
 {
-    FILE *f = fopen(path, "wb");
+    FILE *f = cli_output_fopen(path);
     if (!f)
         return -1;
     int bad = fwrite(b, 1, len, f) != len;
@@ -641,12 +643,12 @@ static vnfo_status tamper(struct sim *s, const char *name, int scenario)
     size_t len, off[4096], blen[4096];
     uint8_t *b = slurp(path, &len);
     if (!b)
-        return fail(VNFO_E_IO, "%s: cannot read back", path);
+        return fail(VNFO_E_IO, "%s: cannot read back", vnfo__shown(path).s);
     size_t n = batches(b, len, off, blen, 4096);
     int rc = 0;
     if (n == 0) {
         free(b);
-        return fail(VNFO_E_INVALID_ARGUMENT, "%s: no batch to cheat on (too little traffic)", path);
+        return fail(VNFO_E_INVALID_ARGUMENT, "%s: no batch to cheat on (too little traffic)", vnfo__shown(path).s);
     }
     if (scenario == SIM_TAMPERS_LOG) {
         size_t k = n / 2;
@@ -659,7 +661,7 @@ static vnfo_status tamper(struct sim *s, const char *name, int scenario)
          * period would: a quarter of them (at least the last), never all. */
         if (n < 2) {
             free(b);
-            return fail(VNFO_E_INVALID_ARGUMENT, "%s: one batch only: no tail to delete (too little traffic)", path);
+            return fail(VNFO_E_INVALID_ARGUMENT, "%s: one batch only: no tail to delete (too little traffic)", vnfo__shown(path).s);
         }
         size_t drop = n / 4 ? n / 4 : 1;
         rc = spit(path, b, off[n - drop]);
@@ -674,7 +676,7 @@ static vnfo_status tamper(struct sim *s, const char *name, int scenario)
         }
     }
     free(b);
-    return rc ? fail(VNFO_E_IO, "%s: cannot write back", path) : VNFO_OK;
+    return rc ? fail(VNFO_E_IO, "%s: cannot write back", vnfo__shown(path).s) : VNFO_OK;
 }
 
 static vnfo_status finish_logs(struct sim *s)

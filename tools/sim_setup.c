@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_output.h"
 #include "sim.h"
 
 /* A 32-byte secret: random, or (seeded != 0) BLAKE2b of the seed and a
@@ -131,7 +132,7 @@ static vnfo_status manifest_write(const char *path, const char *keys_dir, unsign
         tagged ? "nat-safe" : "invariant");
     if (n < 0 || (size_t)n >= sizeof text)
         return VNFO_E_LIMIT_EXCEEDED;
-    FILE *f = fopen(path, "w");
+    FILE *f = cli_output_fopen(path);
     if (!f)
         return VNFO_E_IO;
     int bad = fputs(text, f) < 0;

@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "tap_capture.h"
+#include "internal.h" /* vnfo__shown(): interface names are escaped */
 
 static uint32_t linktype_of(pcap_t *p)
 {
@@ -39,7 +40,7 @@ static pcap_t *open_live(const char *ifname, pcap_direction_t dir, unsigned bloc
     char err[PCAP_ERRBUF_SIZE];
     pcap_t *p = pcap_create(ifname, err);
     if (!p) {
-        cli_error("tap: %s: %s", ifname, err);
+        cli_error("tap: %s: %s", vnfo__shown(ifname).s, err);
         return NULL;
     }
     pcap_set_snaplen(p, TAP_LIVE_SNAPLEN);
@@ -53,9 +54,9 @@ static pcap_t *open_live(const char *ifname, pcap_direction_t dir, unsigned bloc
         pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     int r = pcap_activate(p);
     if (r < 0 || pcap_setdirection(p, dir) != 0 || pcap_setnonblock(p, 1, err) != 0) {
-        cli_error("tap: %s: %s", ifname, r < 0 ? pcap_statustostr(r) : pcap_geterr(p));
+        cli_error("tap: %s: %s", vnfo__shown(ifname).s, r < 0 ? pcap_statustostr(r) : pcap_geterr(p));
         if (r < 0 && *pcap_geterr(p))
-            cli_error("tap: %s: %s", ifname, pcap_geterr(p));
+            cli_error("tap: %s: %s", vnfo__shown(ifname).s, pcap_geterr(p));
         pcap_close(p);
         return NULL;
     }
@@ -195,7 +196,7 @@ static void take_egress(u_char *user, const struct pcap_pkthdr *h, const u_char 
 
 static vnfo_status pcap_failed(struct tap_live *l, pcap_t *p, const char *ifname)
 {
-    cli_error("tap: %s: %s", ifname, pcap_geterr(p));
+    cli_error("tap: %s: %s", vnfo__shown(ifname).s, pcap_geterr(p));
     l->failed = 1;
     return VNFO_E_IO;
 }

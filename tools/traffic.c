@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_output.h"
 #include "traffic.h"
 
 uint64_t traffic_rand(uint64_t *state)
@@ -322,7 +323,7 @@ static int put32le(FILE *f, uint32_t x)
 int traffic_pcap_open(traffic_pcap *p, const char *path, uint32_t linktype, uint32_t snaplen)
 {
     p->linktype = linktype;
-    p->f = fopen(path, "wb");
+    p->f = cli_output_fopen(path);
     if (!p->f)
         return -1;
     /* magic, version 2.4, thiszone, sigfigs, snaplen, linktype (little-endian) */

@@ -2,6 +2,7 @@
  * chain entry (<name>.log), any other *.log as a foreign node's, the
  * references asked for, then run. */
 #include <dirent.h>
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "sim.h"
 #include "verify_dir.h"
+#include "internal.h" /* vnfo__shown(): option values are escaped in messages */
 
 static int input_error(const char *cmd, vnfo_status st)
 {
@@ -35,7 +37,7 @@ static int add_logs(vnfo_verifier *v, const vnfo_manifest *m, const char *dir, c
         vnfo_status st = vnfo_verifier_log_add_file(v, vnfo_manifest_chain_name(m, i), path);
         if (st == VNFO_E_NOT_FOUND) {
             cli_error("%s: no log for chain[%zu] \"%s\" (node %u): %s", cmd, i,
-                      vnfo_manifest_chain_name(m, i), vnfo_manifest_chain_node_id(m, i), path);
+                      vnfo_manifest_chain_name(m, i), vnfo_manifest_chain_node_id(m, i), vnfo__shown(path).s);
             return CLI_INPUT_ERROR;
         }
         if (st != VNFO_OK)
@@ -43,7 +45,7 @@ static int add_logs(vnfo_verifier *v, const vnfo_manifest *m, const char *dir, c
     }
     DIR *d = opendir(dir);
     if (!d) {
-        cli_error("%s: %s: cannot open the log folder", cmd, dir);
+        cli_error("%s: %s: cannot open the log folder: %s", cmd, vnfo__shown(dir).s, strerror(errno));
         return CLI_INPUT_ERROR;
     }
     int rc = 0;
@@ -106,7 +108,7 @@ static int configure_references(struct sim_functions *fns, const struct verify_a
     uint8_t addr[4];
     unsigned bits, lo, hi;
     if (parse_nat(a->nat, addr, &bits, &lo, &hi) != 0) {
-        cli_error("%s: --nat \"%s\": expected ADDR[/BITS][:LO-HI] (IPv4, ports 1-65535)", cmd, a->nat);
+        cli_error("%s: --nat \"%s\": expected ADDR[/BITS][:LO-HI] (IPv4, ports 1-65535)", cmd, vnfo__shown(a->nat).s);
         return CLI_USAGE;
     }
     /* The stateless NAT leaves from ADDR; the relation admits the pool
@@ -133,7 +135,7 @@ static int add_references(vnfo_verifier *v, const vnfo_manifest *m, struct sim_f
         int is_relation = sim_relation(&rel, &ctx, fns, t) == 0;
         if (!is_relation && sim_reference_linktype(&fn, &ctx, fns, t) != 0) {
             cli_error("%s: --reference: unknown function \"%s\" (firewall, nat, ids, "
-                      "stateful-firewall, masquerade-nat, stream-ids)", cmd, t);
+                      "stateful-firewall, masquerade-nat, stream-ids)", cmd, vnfo__shown(t).s);
             return CLI_USAGE;
         }
         for (size_t i = 0; i < vnfo_manifest_chain_count(m); i++) {

@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <vnfo/common.h>
+
+#include "internal.h" /* vnfo__shown(): the file's name and its words are escaped in messages */
 
 #include "mb_packet.h"
 #include "middlebox.h"
@@ -92,26 +97,26 @@ static int parse_line(struct mb_firewall *fw, char *line, struct mb_error *err, 
         if (n < 8)
             tok[n++] = t;
         else
-            return mb_fail(err, "%s:%d: too many fields", name, lineno);
+            return mb_fail(err, "%s:%d: too many fields", vnfo__shown(name).s, lineno);
     if (n == 2 && strcmp(tok[0], "default") == 0) {
         if (strcmp(tok[1], "allow") && strcmp(tok[1], "deny"))
-            return mb_fail(err, "%s:%d: default must be allow or deny", name, lineno);
+            return mb_fail(err, "%s:%d: default must be allow or deny", vnfo__shown(name).s, lineno);
         fw->default_allow = strcmp(tok[1], "allow") == 0;
         return 0;
     }
     if (n != 6 || (strcmp(tok[0], "allow") && strcmp(tok[0], "deny")))
         return mb_fail(err, "%s:%d: expected \"allow|deny PROTO SRC SPORT DST DPORT\" or "
-                           "\"default allow|deny\"", name, lineno);
+                           "\"default allow|deny\"", vnfo__shown(name).s, lineno);
     if (fw->n_rules == MB_FIREWALL_MAX_RULES)
-        return mb_fail(err, "%s:%d: more than %d rules", name, lineno, MB_FIREWALL_MAX_RULES);
+        return mb_fail(err, "%s:%d: more than %d rules", vnfo__shown(name).s, lineno, MB_FIREWALL_MAX_RULES);
     struct mb_rule *r = &fw->rules[fw->n_rules];
     r->allow = strcmp(tok[0], "allow") == 0;
     if (parse_proto(&r->proto, tok[1]))
-        return mb_fail(err, "%s:%d: unknown protocol \"%s\"", name, lineno, tok[1]);
+        return mb_fail(err, "%s:%d: unknown protocol \"%s\"", vnfo__shown(name).s, lineno, vnfo__shown(tok[1]).s);
     if (parse_prefix(&r->src, tok[2]) || parse_prefix(&r->dst, tok[4]))
-        return mb_fail(err, "%s:%d: bad address or prefix", name, lineno);
+        return mb_fail(err, "%s:%d: bad address or prefix", vnfo__shown(name).s, lineno);
     if (parse_ports(&r->sport_lo, &r->sport_hi, tok[3]) || parse_ports(&r->dport_lo, &r->dport_hi, tok[5]))
-        return mb_fail(err, "%s:%d: bad port or port range", name, lineno);
+        return mb_fail(err, "%s:%d: bad port or port range", vnfo__shown(name).s, lineno);
     fw->n_rules++;
     return 0;
 }
@@ -127,7 +132,7 @@ int mb_firewall_parse(struct mb_firewall *out, const char *text, const char *nam
         size_t n = strcspn(text, "\n");
         lineno++;
         if (n >= sizeof line)
-            return mb_fail(err, "%s:%d: line longer than %zu bytes", name, lineno, sizeof line - 1);
+            return mb_fail(err, "%s:%d: line longer than %zu bytes", vnfo__shown(name).s, lineno, sizeof line - 1);
         memcpy(line, text, n);
         line[n] = '\0';
         text += n + (text[n] == '\n');
@@ -140,22 +145,46 @@ int mb_firewall_parse(struct mb_firewall *out, const char *text, const char *nam
     return 0;
 }
 
+/* The ACL file: opened as the library opens its inputs (vnfo_file_open():
+ * a FIFO, a device or a folder is refused, never waited on), at most
+ * ACL_MAX_BYTES read, and text only: a NUL byte would end the C string the
+ * parser reads and silently drop every rule after it. */
 int mb_firewall_load(struct mb_firewall *out, const char *path, uint32_t linktype,
                      struct mb_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return mb_fail(err, "%s: %s", path, strerror(errno));
+    int fd;
+    if (vnfo_file_open(&fd, path) != VNFO_OK)
+        return mb_fail(err, "%s", vnfo_error_message());
     char *buf = malloc(ACL_MAX_BYTES + 1);
-    size_t len = buf ? fread(buf, 1, ACL_MAX_BYTES + 1, f) : 0;
-    int bad = ferror(f) || len > ACL_MAX_BYTES;
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        return mb_fail(err, "%s: unreadable or larger than %d bytes", path, ACL_MAX_BYTES);
+    size_t len = 0;
+    ssize_t n = 1;
+    while (buf && len <= ACL_MAX_BYTES && n > 0) {
+        n = read(fd, buf + len, ACL_MAX_BYTES + 1 - len);
+        if (n > 0)
+            len += (size_t)n;
+        else if (n < 0 && errno == EINTR)
+            n = 1;
     }
-    buf[len] = '\0';
-    int rc = mb_firewall_parse(out, buf, path, linktype, err);
+    int read_errno = n < 0 ? errno : 0;
+    close(fd);
+    if (!buf)
+        return mb_fail(err, "%s: out of memory", vnfo__shown(path).s);
+    int rc = 0;
+    const char *nul = memchr(buf, '\0', len);
+    if (read_errno)
+        rc = mb_fail(err, "%s: %s", vnfo__shown(path).s, strerror(read_errno));
+    else if (len > ACL_MAX_BYTES)
+        rc = mb_fail(err, "%s: larger than %d bytes", vnfo__shown(path).s, ACL_MAX_BYTES);
+    else if (nul) {
+        size_t line = 1, col = 1;
+        for (const char *p = buf; p < nul; p++, col++)
+            if (*p == '\n')
+                line++, col = 0;
+        rc = mb_fail(err, "%s:%zu:%zu: NUL byte in a text file", vnfo__shown(path).s, line, col);
+    } else {
+        buf[len] = '\0';
+        rc = mb_firewall_parse(out, buf, path, linktype, err);
+    }
     free(buf);
     return rc;
 }

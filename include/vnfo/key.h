@@ -134,8 +134,9 @@ VNFO_API vnfo_status vnfo_public_key_fingerprint(char *out, size_t size, const v
 
 /**
  * @brief Write a secret key file (mode 0600, replacing an existing file).
- * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO (message names the
- *         path and the system error).
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO (message names the
+ *         path and the system error) or VNFO_E_NOT_REGULAR_FILE (PATH is a
+ *         FIFO, a device or a socket: refused, never waited on).
  * @par Thread safety: safe.
  */
 VNFO_API vnfo_status vnfo_signing_key_save(const vnfo_signing_key *key, const char *path);
@@ -152,7 +153,8 @@ VNFO_API vnfo_status vnfo_signing_key_load(vnfo_signing_key **out, const char *p
 
 /**
  * @brief Write a public key file ("ed25519:<base64>\n", mode 0644).
- * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO or
+ *         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).
  * @par Thread safety: safe.
  */
 VNFO_API vnfo_status vnfo_public_key_save(const vnfo_public_key *key, const char *path);

@@ -611,7 +611,8 @@ VNFO_API vnfo_status vnfo_manifest_signature_parse(uint8_t *out, vnfo_manifest_p
 
 /**
  * @brief Sign and write a signature file (mode 0644).
- * @return As vnfo_manifest_sign(), plus VNFO_E_IO.
+ * @return As vnfo_manifest_sign(), plus VNFO_E_IO and
+ *         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).
  * @par Thread safety: safe.
  */
 VNFO_API vnfo_status vnfo_manifest_signature_save(const vnfo_manifest *manifest,

@@ -315,7 +315,8 @@ VNFO_API vnfo_status vnfo_sampler_key_parse(uint8_t *out, const char *hex);
 /**
  * @brief Write a sampling key file: one line "vnfo-sampling-key:<64 hex>\n",
  *        mode 0600 (replacing an existing file).
- * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO.
+ * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO or
+ *         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).
  * @par Thread safety: safe.
  */
 VNFO_API vnfo_status vnfo_sampler_key_save(const uint8_t *key, const char *path);

@@ -151,13 +151,33 @@ size_t vnfo__text_line_length(const char *text, size_t len)
     return len;
 }
 
+/* Only a regular file is written: a FIFO would block the open until some
+ * process reads it (O_NONBLOCK makes that ENXIO at once) and then hand it a
+ * key; a device or a socket is no place for a key or a signature either.
+ * The file is truncated only once it is known to be regular. */
 vnfo_status vnfo__file_write(const char *path, const void *data, size_t len, unsigned mode)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, (mode_t)mode);
+    if (fd < 0 && errno == ENXIO)
+        return vnfo__error(VNFO_E_NOT_REGULAR_FILE, "%s: not a regular file (a FIFO); refused",
+                           vnfo__shown(path).s);
     if (fd < 0)
         return open_error(path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        vnfo_status s = open_error(path);
+        close(fd);
+        return s;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return vnfo__error(VNFO_E_NOT_REGULAR_FILE, "%s: not a regular file (a %s); refused",
+                           vnfo__shown(path).s, file_kind(st.st_mode));
+    }
+    int flags = fcntl(fd, F_GETFL);
     /* An existing file keeps its old mode through O_CREAT: set it anyway. */
-    if (fchmod(fd, (mode_t)mode) != 0) {
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || ftruncate(fd, 0) != 0 ||
+        fchmod(fd, (mode_t)mode) != 0) {
         vnfo_status s = open_error(path);
         close(fd);
         return s;

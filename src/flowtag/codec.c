@@ -262,7 +262,7 @@ static vnfo_status read_binding(struct mpread *r, vnfo_flowtag_table *t, uint32_
      * A version 2 sweep list has no such order (used flows move late). */
     if ((version == FORMAT_V1 && seen < *prev_seen) || seen > t->now)
         return vnfo__mpread_fail(r, WHERE, "binding last_seen", "out of order or after now");
-    uint64_t hash = vnfo__flowtag_hash(&orig);
+    uint64_t hash = vnfo__flowtag_hash(t, &orig);
     if (vnfo__flowtag_index_find(t, &orig, hash))
         return vnfo__mpread_fail(r, WHERE, "binding original", "flow bound twice");
     t->entries[slot].flags = FT_SEEN;

@@ -136,6 +136,7 @@ struct vnfo_flowtag_table {
     struct ft_list free_list; /* free slots, freed longest ago first */
     uint32_t v6_free;       /* stack of free IPv6 pool slots */
     uint32_t buckets;       /* buckets in the index */
+    uint64_t seed;          /* the index hash's key: random per table (src/flowtag/index.c) */
     struct ft_entry *entries; /* capacity + 1 */
     struct ft_link *links;    /* capacity + 1 */
     struct ft_bucket *index;  /* buckets, 64-byte aligned inside index_mem */
@@ -242,31 +243,45 @@ static inline uint64_t vnfo__flowtag_bswap64(uint64_t x)
 #endif
 }
 
-/* XXH3 of a whole (IPv6) key with the index's seed. */
-uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key);
+/* XXH3 of a whole (IPv6) key, keyed with seed. */
+uint64_t vnfo__flowtag_hash_xxh3(uint64_t seed, const vnfo_flow_key *key);
 
-/* 64-bit hash of a key of IP version 4 or 6: equal for keys with equal
- * canonical forms (the IPv4 bytes past the 4th are not read).  An IPv4
- * key's 13 significant bytes are two words in registers, mixed as XXH3
- * mixes 9 to 16 bytes (XXH3_len_9to16_64b, with words of XXH3's default
- * secret); an IPv6 key is all significant: XXH3 of it.  Fixed constants:
- * the index layout must not depend on the process. */
-static inline uint64_t vnfo__flowtag_hash(const vnfo_flow_key *key)
+/* 64-bit hash of a key of IP version 4 or 6 under a seed: equal for keys
+ * with equal canonical forms (the IPv4 bytes past the 4th are not read).
+ * An IPv4 key's 13 significant bytes are two words in registers, mixed as
+ * XXH3 mixes 9 to 16 bytes (XXH3_len_9to16_64b, with words of XXH3's
+ * default secret, each offset by the seed as XXH3 offsets them); an IPv6
+ * key is all significant: XXH3 of it with the seed.  The seed is the
+ * table's (vnfo__flowtag_hash()); the function exists on its own for the
+ * tests that play the attacker who knows only the constants. */
+static inline uint64_t vnfo__flowtag_hash_seeded(uint64_t seed, const vnfo_flow_key *key)
 {
     if (key->ip_version != 4)
-        return vnfo__flowtag_hash_xxh3(key);
+        return vnfo__flowtag_hash_xxh3(seed, key);
     uint32_t src, dst;
     memcpy(&src, key->src, 4);
     memcpy(&dst, key->dst, 4);
     uint64_t lo = (uint64_t)key->proto | (uint64_t)key->src_port << 8 |
                   (uint64_t)key->dst_port << 24;
     uint64_t hi = (uint64_t)src | (uint64_t)dst << 32;
-    lo ^= 0x1cad21f72c81017cull;
-    hi ^= 0xdb979083e96dd4deull;
+    lo ^= 0x1cad21f72c81017cull + seed;
+    hi ^= 0xdb979083e96dd4deull - seed;
     uint64_t acc = 13 + vnfo__flowtag_bswap64(lo) + hi + vnfo__flowtag_mul_fold(lo, hi);
     acc ^= acc >> 37;
     acc *= 0x165667919E3779F9ull;
     return acc ^ (acc >> 32);
+}
+
+/* The index hash of a key in table t.  Keyed with the table's random seed:
+ * with fixed constants, anyone could compute offline thousands of flows
+ * sharing one home bucket (a few thousand tries each), and each such flow
+ * would probe past all the others before it: quadratic work for traffic
+ * or a checkpoint an adversary chose (hash flooding).  Only the index
+ * layout depends on the seed; tags, events, expiry and checkpoints do
+ * not. */
+static inline uint64_t vnfo__flowtag_hash(const vnfo_flowtag_table *t, const vnfo_flow_key *key)
+{
+    return vnfo__flowtag_hash_seeded(t->seed, key);
 }
 
 /* The home bucket of a hash. */

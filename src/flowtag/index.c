@@ -23,13 +23,9 @@
 #define SLOT_OF(cell) FT_SLOT_OF(cell)
 #define FP_OF(hash) FT_FP_OF(hash)
 
-/* A fixed seed: the index layout must not depend on the process, so that a
- * table behaves the same after being decoded elsewhere. */
-#define INDEX_SEED 0x666c6f77746167ull /* "flowtag" */
-
-uint64_t vnfo__flowtag_hash_xxh3(const vnfo_flow_key *key)
+uint64_t vnfo__flowtag_hash_xxh3(uint64_t seed, const vnfo_flow_key *key)
 {
-    return XXH3_64bits_withSeed(key, sizeof *key, INDEX_SEED);
+    return XXH3_64bits_withSeed(key, sizeof *key, seed);
 }
 
 static uint32_t bucket_count(const struct ft_bucket *b)
@@ -74,7 +70,7 @@ void vnfo__flowtag_index_remove(vnfo_flowtag_table *t, uint32_t slot)
 {
     vnfo_flow_key k;
     vnfo__flowtag_entry_keys(t, &t->entries[slot], &k, NULL);
-    struct ft_bucket *b = (struct ft_bucket *)vnfo__flowtag_bucket(t, vnfo__flowtag_hash(&k));
+    struct ft_bucket *b = (struct ft_bucket *)vnfo__flowtag_bucket(t, vnfo__flowtag_hash(t, &k));
     for (;;) {
         uint32_t n = bucket_count(b);
         for (uint32_t i = 0; i < n; i++)

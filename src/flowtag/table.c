@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #endif
 
+#include <sodium.h>
+
 #include "flowtag_int.h"
 
 size_t vnfo_flowtag_nsh_tlv_bytes(void) { return VNFO_FLOWTAG_NSH_TLV_BYTES; }
@@ -209,6 +211,9 @@ vnfo_status vnfo__flowtag_table_alloc(vnfo_flowtag_table **out, const vnfo_flowt
     t->slot_mask = (uint32_t)((1ull << t->slot_bits) - 1);
     t->gen_mask = (uint32_t)((1ull << (o.width_bits - t->slot_bits)) - 1);
     t->tag_mask = (uint32_t)((1ull << o.width_bits) - 1);
+    /* The index hash's key (flowtag_int.h, vnfo__flowtag_hash): unknown
+     * outside the process, so no one can choose flows that share a bucket. */
+    randombytes_buf(&t->seed, sizeof t->seed);
     s = table_arrays(t, where);
     if (s != VNFO_OK) {
         vnfo_flowtag_table_free(t);
@@ -679,7 +684,7 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
     vnfo_flowtag_table *t = table;
     if (VNFO_UNLIKELY(original->ip_version != 4 || rewritten->ip_version != 4))
         return generate_general(out, t, original, rewritten, service_path_id, epoch, now);
-    uint64_t hash = vnfo__flowtag_hash(original);
+    uint64_t hash = vnfo__flowtag_hash(t, original);
     uint64_t spi_epoch = (uint64_t)service_path_id << 32 | epoch;
     const struct ft_bucket *b = vnfo__flowtag_bucket(t, hash);
     struct ft_entry *e = NULL;
@@ -761,7 +766,7 @@ static inline void generate_stage1(struct gen_slot *g, const vnfo_flowtag_table 
     g->bad = !version_valid(original);
     if (VNFO_UNLIKELY(g->bad))
         return;
-    g->hash = vnfo__flowtag_hash(original);
+    g->hash = vnfo__flowtag_hash(t, original);
     __builtin_prefetch(vnfo__flowtag_bucket(t, g->hash), 0, 3);
 }
 
@@ -824,7 +829,7 @@ static vnfo_status adopt(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_
 {
     uint32_t slot = tag & t->slot_mask;
     struct ft_entry *e = &t->entries[slot];
-    uint64_t hash = vnfo__flowtag_hash(orig);
+    uint64_t hash = vnfo__flowtag_hash(t, orig);
     uint32_t known = vnfo__flowtag_index_find(t, orig, hash);
     if (e->flags & FT_LIVE) {
         if (e->tag != tag || known != slot)
@@ -970,7 +975,7 @@ vnfo_status vnfo_flowtag_lookup(vnfo_flowtag_context *out, const vnfo_flowtag_ta
     vnfo_flow_key orig;
     if (vnfo__flowtag_key_canon(&orig, original) != 0)
         return VNFO_E_INVALID_ARGUMENT;
-    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(&orig));
+    uint32_t slot = vnfo__flowtag_index_find(table, &orig, vnfo__flowtag_hash(table, &orig));
     if (!slot)
         return VNFO_E_FLOWTAG_UNKNOWN;
     context_fill(out, table, &table->entries[slot]);

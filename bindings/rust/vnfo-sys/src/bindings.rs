@@ -4139,7 +4139,7 @@ extern "C" {
         size: usize,
         key: *const vnfo_public_key,
     ) -> vnfo_status;
-    #[doc = " @brief Write a secret key file (mode 0600, replacing an existing file).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO (message names the\n         path and the system error).\n @par Thread safety: safe."]
+    #[doc = " @brief Write a secret key file (mode 0600, replacing an existing file).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO (message names the\n         path and the system error) or VNFO_E_NOT_REGULAR_FILE (PATH is a\n         FIFO, a device or a socket: refused, never waited on).\n @par Thread safety: safe."]
     pub fn vnfo_signing_key_save(
         key: *const vnfo_signing_key,
         path: *const ::std::os::raw::c_char,
@@ -4149,7 +4149,7 @@ extern "C" {
         out: *mut *mut vnfo_signing_key,
         path: *const ::std::os::raw::c_char,
     ) -> vnfo_status;
-    #[doc = " @brief Write a public key file (\"ed25519:<base64>\\n\", mode 0644).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO.\n @par Thread safety: safe."]
+    #[doc = " @brief Write a public key file (\"ed25519:<base64>\\n\", mode 0644).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO or\n         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).\n @par Thread safety: safe."]
     pub fn vnfo_public_key_save(
         key: *const vnfo_public_key,
         path: *const ::std::os::raw::c_char,
@@ -4320,7 +4320,7 @@ extern "C" {
     pub fn vnfo_sampler_key_generate(out: *mut u8) -> vnfo_status;
     #[doc = " @brief Parse a master key from 64 hexadecimal digits.\n @param[out] out VNFO_SAMPLER_KEY_BYTES bytes.\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_KEY_FORMAT.\n @par Thread safety: safe."]
     pub fn vnfo_sampler_key_parse(out: *mut u8, hex: *const ::std::os::raw::c_char) -> vnfo_status;
-    #[doc = " @brief Write a sampling key file: one line \"vnfo-sampling-key:<64 hex>\\n\",\n        mode 0600 (replacing an existing file).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT or VNFO_E_IO.\n @par Thread safety: safe."]
+    #[doc = " @brief Write a sampling key file: one line \"vnfo-sampling-key:<64 hex>\\n\",\n        mode 0600 (replacing an existing file).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_IO or\n         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).\n @par Thread safety: safe."]
     pub fn vnfo_sampler_key_save(
         key: *const u8,
         path: *const ::std::os::raw::c_char,
@@ -4636,7 +4636,7 @@ extern "C" {
         len: usize,
         name: *const ::std::os::raw::c_char,
     ) -> vnfo_status;
-    #[doc = " @brief Sign and write a signature file (mode 0644).\n @return As vnfo_manifest_sign(), plus VNFO_E_IO.\n @par Thread safety: safe."]
+    #[doc = " @brief Sign and write a signature file (mode 0644).\n @return As vnfo_manifest_sign(), plus VNFO_E_IO and\n         VNFO_E_NOT_REGULAR_FILE (not a regular file: refused).\n @par Thread safety: safe."]
     pub fn vnfo_manifest_signature_save(
         manifest: *const vnfo_manifest,
         party: vnfo_manifest_party,
