@@ -23,10 +23,21 @@
 # hash (xxh3-64, or siphash-2-4 when HASH is another), printed beside it.
 #   env: RATES (default "250000 500000 1000000 1500000"), FRAMES (2000000),
 #        BLOCK_MS (5), HASH (siphash-2-4; or xxh3-64, bob), GEN_CPU, KEEP=1
+# CALLGRIND=1 runs both capture programs under valgrind's callgrind and adds
+# the user-space instructions per captured frame of each (the whole process:
+# set-up and stop included), a figure the load of a shared machine does not
+# move; callgrind is ~50x slower, so offer little (RATES=20000 FRAMES=200000).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 vnfo=$build/tools/vnfo count=$build/bench/pcap_count blast=$build/bench/veth_blast
+callgrind=${CALLGRIND:+1} wait_start=50 settle=0.5
+if [ -n "$callgrind" ]; then
+    command -v valgrind > /dev/null || { echo "tap_live: CALLGRIND=1 needs valgrind"; exit 1; }
+    # the program itself, not libtool's wrapper script
+    [ -x "$build/tools/.libs/vnfo" ] && { vnfo=$build/tools/.libs/vnfo; export LD_LIBRARY_PATH=$build/.libs; }
+    wait_start=600 settle=3
+fi
 [ "$(id -u)" -eq 0 ] || { echo "tap_live: needs root (network namespaces); skipped"; exit 0; }
 for t in ip taskset; do command -v $t > /dev/null || { echo "tap_live: no $t; skipped"; exit 0; }; done
 for p in "$count" "$blast"; do [ -x "$p" ] || { echo "tap_live: no $p (make bench builds it)"; exit 1; }; done
@@ -87,15 +98,18 @@ cpu_of() { awk '{ printf "%.6f\n", $1 / 1e9 }' "/proc/$1/schedstat"; }
 # the sink's veth then dropped: the capture saw them leave).
 passed() { ns fw cat /sys/class/net/t0/statistics/rx_packets /sys/class/net/t1/statistics/tx_packets \
     /sys/class/net/t1/statistics/tx_dropped | awk '{ s += $1 } END { print s }'; }
-# measure NAME RATE CMD...: one line "offered received captured drops cpu_s"
+# measure NAME RATE CMD...: one line "offered received captured drops cpu_s instructions"
+# (instructions: callgrind's total under CALLGRIND=1, else 0)
 measure() {
     local name=$1 rate=$2; shift 2
-    ip netns exec "$id-fw" taskset -c 1 "$@" > "$tmp/$name.out" 2>&1 &  # exec: $! is the program
+    local wrap=()
+    [ -n "$callgrind" ] && wrap=(valgrind --tool=callgrind "--callgrind-out-file=$tmp/$name.cg")
+    ip netns exec "$id-fw" taskset -c 1 "${wrap[@]}" "$@" > "$tmp/$name.out" 2>&1 &  # exec: $! is the program
     pid=$!
-    for _ in $(seq 50); do grep -qs capturing "$tmp/$name.out" && break; sleep 0.1; done
+    for _ in $(seq $wait_start); do grep -qs capturing "$tmp/$name.out" && break; sleep 0.1; done
     local rx0 c0 c1; rx0=$(passed) c0=$(cpu_of $pid)
     ns gen $gen_pin "$blast" g0 "$dmac" "$smac" "$frames" "$rate" > "$tmp/$name.blast" 2>&1
-    sleep 0.5
+    sleep $settle
     local rx1; rx1=$(passed) c1=$(cpu_of $pid)
     kill -TERM $pid; wait $pid; pid=
     local offered cpu captured drops
@@ -108,7 +122,9 @@ measure() {
         captured=$(sed -n 's/^tap: \([0-9]*\) ingress, \([0-9]*\) egress.*/\1 \2/p' "$tmp/$name.out" | awk '{print $1 + $2}')
         drops=$(sed -n 's/^tap: \([0-9]*\) frames dropped by the kernel.*/\1/p' "$tmp/$name.out")
     fi
-    echo "${offered:-0} $((rx1 - rx0)) ${captured:-0} ${drops:--1} $cpu"
+    local ir=0
+    [ -n "$callgrind" ] && ir=$(sed -n 's/^summary: //p' "$tmp/$name.cg")
+    echo "${offered:-0} $((rx1 - rx0)) ${captured:-0} ${drops:--1} $cpu ${ir:-0}"
 }
 
 echo "tap_live: $frames frames per step, block timeout $block ms, rate 1/64 $hash digest records; load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -121,13 +137,18 @@ for rate in $rates; do
     tap() { measure "$1" "$rate" "$vnfo" tap --manifest "$tmp/$2" --node fw --key "$tmp/fw.key" \
         --sampling-key "$tmp/sampling.key" --ingress-if t0 --egress-if t1 --block-ms "$block" --out "$tmp/fw.log"; }
     t=$(tap tap m.json) o=$(tap tap2 m2.json)
-    echo "$rate $b $t $o" | awk -v other="$other" '{
-        bn = $6 * 1e9 / ($4 ? $4 : 1); tn = $11 * 1e9 / ($9 ? $9 : 1); on = $16 * 1e9 / ($14 ? $14 : 1)
-        bok = $5 == 0 && $4 >= $3; tok = $10 == 0 && $9 >= $8
-        printf "%-10d | %9d %9d %9d %6d %8.1f %7.2f | %9d %9d %9d %6d %8.1f %7.2f | %7.2fx | %6d %8.1f %.2fx\n", $1, $2, $3, $4, $5, bn, 1e3 / bn, $7, $8, $9, $10, tn, 1e3 / tn, tn / bn, $15, on, on / bn
-        printf "RESULT rate %d bare_offered %d bare_ok %d bare_ns %.1f tap_offered %d tap_ok %d tap_ns %.1f ratio %.3f %s_ns %.1f %s_ratio %.3f\n", $1, $2, bok, bn, $7, tok, tn, tn / bn, other, on, other, on / bn > "/dev/stderr"
+    echo "$rate $b $t $o" | awk -v other="$other" -v cg="$callgrind" '{
+        bn = $6 * 1e9 / ($4 ? $4 : 1); tn = $12 * 1e9 / ($10 ? $10 : 1); on = $18 * 1e9 / ($16 ? $16 : 1)
+        bok = $5 == 0 && $4 >= $3; tok = $11 == 0 && $10 >= $9
+        printf "%-10d | %9d %9d %9d %6d %8.1f %7.2f | %9d %9d %9d %6d %8.1f %7.2f | %7.2fx | %6d %8.1f %.2fx\n", $1, $2, $3, $4, $5, bn, 1e3 / bn, $8, $9, $10, $11, tn, 1e3 / tn, tn / bn, $17, on, on / bn
+        printf "RESULT rate %d bare_offered %d bare_ok %d bare_ns %.1f tap_offered %d tap_ok %d tap_ns %.1f ratio %.3f %s_ns %.1f %s_ratio %.3f\n", $1, $2, bok, bn, $8, tok, tn, tn / bn, other, on, other, on / bn > "/dev/stderr"
+        if (cg) {
+            bi = $7 / ($4 ? $4 : 1); ti = $13 / ($10 ? $10 : 1); oi = $19 / ($16 ? $16 : 1)
+            printf "  user-space instructions per captured frame (callgrind): bare %.0f, tap %.0f (%.2fx), tap under %s %.0f (%.2fx)\n", bi, ti, ti / bi, other, oi, oi / bi
+            printf "INSTR rate %d bare %.0f tap %.0f ratio %.3f %s %.0f %s_ratio %.3f\n", $1, bi, ti, ti / bi, other, oi, other, oi / bi > "/dev/stderr"
+        }
     }' 2>> "$tmp/results"
 done
-awk '$7 && $5 > b { b = $5 } $13 && $11 > t { t = $11 } END {
+awk '/^RESULT/ && $7 && $5 > b { b = $5 } /^RESULT/ && $13 && $11 > t { t = $11 } END {
     printf "tap_live: highest offered rate with zero drops and every frame captured: bare %.2f M frames/s, vnfo tap %.2f M frames/s\n", b / 1e6, t / 1e6 }' "$tmp/results"
-grep RESULT "$tmp/results" | sed 's/^/tap_live: /'
+grep -E "RESULT|INSTR" "$tmp/results" | sed 's/^/tap_live: /'

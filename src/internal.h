@@ -128,4 +128,11 @@ static inline void vnfo__copy(void *dst, const void *src, size_t n)
 /* Whether vnfo_init() has succeeded. */
 int vnfo__initialized(void);
 
+/* vnfo_sampler_decide() for callers inside the library that pass valid
+ * arguments (src/sampler/decide.c). */
+struct vnfo_sampler;
+struct vnfo_sampler_decision;
+vnfo_status vnfo__sampler_decide(struct vnfo_sampler_decision *out, const struct vnfo_sampler *s,
+                                 const uint8_t *pkt, size_t len, uint32_t linktype, uint32_t flowtag);
+
 #endif /* VNFO_INTERNAL_H */

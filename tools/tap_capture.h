@@ -15,6 +15,9 @@
 /* Default block timeout (ms): how long the kernel may hold captured frames
  * before it hands a partly filled block over (TPACKET_V3). */
 #define TAP_LIVE_DEFAULT_BLOCK_MS 5
+/* How often the live loop reads the kernel's capture drops (pcap_stats:
+ * two system calls) into loss notices. */
+#define TAP_LIVE_STATS_NS 100000000u
 /* Selected egress frames held until the ingress stream has passed them. */
 #define TAP_LIVE_HELD_FRAMES 16384
 #define TAP_LIVE_HELD_BYTES (8u << 20)

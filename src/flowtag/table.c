@@ -639,7 +639,7 @@ generate_general(vnfo_flowtag_event *out, vnfo_flowtag_table *t, const vnfo_flow
 {
     if (VNFO_UNLIKELY(!version_valid(orig)))
         return VNFO_E_INVALID_ARGUMENT;
-    return generate_hashed(out, t, orig, vnfo__flowtag_hash(orig), rew, spi, epoch, now, 0);
+    return generate_hashed(out, t, orig, vnfo__flowtag_hash(t, orig), rew, spi, epoch, now, 0);
 }
 
 /* The two ways out of the fast path below for a hashed IPv4 key, out of

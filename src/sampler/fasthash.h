@@ -1,5 +1,6 @@
 /* XXH3-64 and SipHash-2-4 of the default psamp gather (20 bytes for IPv4,
- * 46 for IPv6), computed from the gathered 8-byte words in registers.
+ * 46 for IPv6), computed from the gathered 8-byte words in registers, and of
+ * any gather of 9 to 64 bytes (fx_xxh3_words, fx_siphash) from its words.
  *
  * Why: hashing the gathered bytes from memory makes XXH3 read 8-byte words
  * at offsets the gather did not write them at (it reads the last 16 bytes
@@ -61,6 +62,33 @@ FX_INLINE uint64_t fx_xxh3_46(const uint64_t *w, uint64_t seed)
     acc += fx_mix16(w[1] >> 48 | w[2] << 16, w[2] >> 48 | w[3] << 16, 6, seed);
     acc += fx_mix16(w[0], w[1], 0, seed);
     acc += fx_mix16(w[3] >> 48 | w[4] << 16, w[4] >> 48 | w[5] << 16, 2, seed);
+    return fx_avalanche(acc);
+}
+
+/* The 8 bytes at byte offset o of the words (w must hold the word after). */
+FX_INLINE uint64_t fx_word_at(const uint64_t *w, unsigned o)
+{
+    unsigned q = o / 8, s = 8 * (o % 8);
+    return s ? w[q] >> s | w[q + 1] << (64 - s) : w[q];
+}
+
+/* n bytes, 9 <= n <= 64 (XXH3_len_9to16_64b, XXH3_len_17to128_64b), from
+ * words: each 16-byte read of the algorithm is two fx_word_at(). */
+FX_INLINE uint64_t fx_xxh3_words(const uint64_t *w, unsigned n, uint64_t seed)
+{
+    if (n <= 16) {
+        uint64_t lo = w[0] ^ ((XXH_readLE64(XXH3_kSecret + 24) ^ XXH_readLE64(XXH3_kSecret + 32)) + seed);
+        uint64_t hi = fx_word_at(w, n - 8) ^
+                      ((XXH_readLE64(XXH3_kSecret + 40) ^ XXH_readLE64(XXH3_kSecret + 48)) - seed);
+        return fx_avalanche(n + __builtin_bswap64(lo) + hi + fx_mul_fold(lo, hi));
+    }
+    uint64_t acc = n * XXH_PRIME64_1;
+    if (n > 32) {
+        acc += fx_mix16(w[2], w[3], 4, seed);
+        acc += fx_mix16(fx_word_at(w, n - 32), fx_word_at(w, n - 24), 6, seed);
+    }
+    acc += fx_mix16(w[0], w[1], 0, seed);
+    acc += fx_mix16(fx_word_at(w, n - 16), fx_word_at(w, n - 8), 2, seed);
     return fx_avalanche(acc);
 }
 

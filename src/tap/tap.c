@@ -345,9 +345,7 @@ static int take_decision(vnfo_tap *t, uint64_t *label, const vnfo_sampler_decisi
 static void decide(vnfo_sampler_decision *d, const vnfo_tap *t, const uint8_t *frame, size_t caplen,
                    uint32_t linktype)
 {
-    vnfo_status st = vnfo_sampler_decide(d, t->sampler, frame, caplen, linktype, 0);
-    if (st != VNFO_OK)
-        d->status = st; /* also when the sampler refused before filling d */
+    vnfo__sampler_decide(d, t->sampler, frame, caplen, linktype, 0); /* sets d->status */
 }
 
 /* ---- the two streams ------------------------------------------------------- */
