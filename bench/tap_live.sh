@@ -44,6 +44,11 @@ for p in "$count" "$blast"; do [ -x "$p" ] || { echo "tap_live: no $p (make benc
 rates=${RATES:-250000 500000 1000000 1500000} frames=${FRAMES:-2000000} block=${BLOCK_MS:-5} hash=${HASH:-siphash-2-4}
 [ "$hash" = siphash-2-4 ] && other=xxh3-64 || other=siphash-2-4
 gen_pin=${GEN_CPU:+taskset -c $GEN_CPU}
+# A run killed outright (SIGKILL) cannot clean up after itself: remove the
+# namespaces of earlier runs whose process is gone.
+for stale in $(ip netns list 2> /dev/null | awk '{print $1}' | grep -E '^vnfo-tl-[0-9]+-(gen|fw|sink)$'); do
+    p=${stale#vnfo-tl-}; kill -0 "${p%%-*}" 2> /dev/null || ip netns del "$stale" 2> /dev/null
+done
 id=vnfo-tl-$$ tmp=$(mktemp -d) pid=
 cleanup() {
     [ -n "$pid" ] && { kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; }

@@ -16,6 +16,11 @@ blast=${top_builddir:-.}/bench/veth_blast
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
 command -v ip > /dev/null || { echo "SKIP: no iproute2"; exit 77; }
 command -v python3 > /dev/null || { echo "SKIP: no python3"; exit 77; }
+# A run killed outright (SIGKILL) cannot clean up after itself: remove the
+# namespaces of earlier runs whose process is gone.
+for stale in $(ip netns list 2> /dev/null | awk '{print $1}' | grep -E '^vnfo-tlt-[0-9]+-(gen|fw|sink)$'); do
+    p=${stale#vnfo-tlt-}; kill -0 "${p%%-*}" 2> /dev/null || ip netns del "$stale" 2> /dev/null
+done
 id=vnfo-tlt-$$ tmp=$(mktemp -d) pid=
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null

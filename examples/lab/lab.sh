@@ -52,6 +52,11 @@ for t in ip nft iptables tcpreplay python3; do command -v $t > /dev/null || skip
 [ -x "$vnfo" ] || skip "no $vnfo"
 [ -x "$ids_nfq" ] || skip "no $ids_nfq (libnetfilter-queue-dev missing at configure time)"
 
+# A run killed outright (SIGKILL) cannot clean up after itself: remove the
+# namespaces of earlier runs (default prefix only) whose process is gone.
+for stale in $(ip netns list 2> /dev/null | awk '{print $1}' | grep -E '^vl[0-9]+-(src|fw|nat|ids|sink)$'); do
+    p=${stale#vl}; kill -0 "${p%%-*}" 2> /dev/null || ip netns del "$stale" 2> /dev/null
+done
 # Namespace names: PREFIX<pid>-<function>; VNFO_LAB_PREFIX lets a caller find its own.
 id=${VNFO_LAB_PREFIX:-vl}$$
 ns() { echo "$id-$1"; }
