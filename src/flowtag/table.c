@@ -745,14 +745,6 @@ static inline void prefetch_entry(const struct ft_entry *e)
     __builtin_prefetch(first + sizeof *e - 1, 0, 3);
 }
 
-/* Loads the last byte of an entry (the line after its first when it
- * straddles two) for its side effect on the cache only. */
-static inline void touch_last_line(const struct ft_entry *e)
-{
-    uint8_t last = ((const volatile uint8_t *)e)[sizeof *e - 1];
-    (void)last;
-}
-
 /* Per-packet state of a generate chunk between the pipeline's stages. */
 struct gen_slot {
     uint64_t hash;
@@ -906,46 +898,71 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
 }
 
 /* Consume is a few ns of work a packet, too little to hide a miss behind
- * a few packets: a chunk prefetches all its entries first (and, for IPv6
- * flows, the pairs their keys are in: a second, dependent line), then
- * resolves every tag in a tight loop, then fills the contexts from lines
- * that have all arrived.  Resolving inside the fill loop instead kept the
- * burst at 1.7x the single-call rate (28 ns a packet at 1M flows, 20 now):
- * the core holds only a few 60-instruction fills in flight, and prefetches
- * it dropped when its miss buffers were full came back as serial misses. */
+ * a few packets, so a burst first loads a byte at both ends of the entries
+ * of a chunk (both lines of an entry that straddles two), in a loop of
+ * nothing else: the core keeps as many of these misses in flight as it has
+ * miss buffers, where a loop of prefetches lost those it dropped when the
+ * buffers were full.  The fill loop then resolves and fills each context
+ * as its entry arrives: its instructions wait in the reorder buffer behind
+ * the loads, so the fills overlap the misses still outstanding instead of
+ * starting after the last (a separate resolve pass, which the previous
+ * version had, waited for all of them; docs/PERFORMANCE.md, "flowtag").
+ * Tables with IPv6 room prefetch the pool pair of a packet a few ahead
+ * of the fill: a dependent line, known once the entry has arrived. */
+#define CONSUME_V6_AHEAD 4
+
+/* The entry a tag's slot names, or entry 0 (never live) for a slot out of
+ * range, so that the loads stay inside the array. */
+static inline const struct ft_entry *consume_entry(const vnfo_flowtag_table *t, uint32_t tag)
+{
+    uint32_t slot = tag & t->slot_mask;
+    return &t->entries[slot <= t->opts.capacity ? slot : 0];
+}
+
+/* Loads an entry's first and last bytes for their effect on the cache. */
+static inline void touch_entry(const struct ft_entry *e)
+{
+    const volatile uint8_t *b = (const volatile uint8_t *)e;
+    uint8_t first = b[0], last = b[sizeof *e - 1];
+    (void)first;
+    (void)last;
+}
+
+static inline void prefetch_v6pair(const vnfo_flowtag_table *t, uint32_t tag)
+{
+    const struct ft_entry *e = consume_entry(t, tag);
+    if ((e->flags & (FT_LIVE | FT_V6)) == (FT_LIVE | FT_V6)) {
+        const char *p = (const char *)&t->v6[ft_entry_v6(e)];
+        __builtin_prefetch(p, 0, 3);
+        __builtin_prefetch(p + sizeof(struct ft_v6pair) - 1, 0, 3);
+    }
+}
+
+/* vnfo_flowtag_consume() after its argument checks. */
+static inline __attribute__((always_inline)) vnfo_status
+consume_one(vnfo_flowtag_context *out, const vnfo_flowtag_table *t, uint32_t tag)
+{
+    const struct ft_entry *e = consume_entry(t, tag);
+    if (VNFO_UNLIKELY((e->flags & (FT_LIVE | FT_V6)) != FT_LIVE || e->tag != tag))
+        return consume_other(out, t, tag);
+    context_fill_v4(out, t, e, e->last_seen);
+    return VNFO_OK;
+}
+
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint32_t slot = tags[i] & t->slot_mask;
-        if (slot <= t->opts.capacity)
-            prefetch_entry(&t->entries[slot]);
-    }
+    for (size_t i = 0; i < n; i++)
+        touch_entry(consume_entry(t, tags[i]));
     if (t->v6)
-        for (size_t i = 0; i < n; i++) {
-            const struct ft_entry *e = live_entry(t, tags[i]);
-            if (e && (e->flags & FT_V6))
-                __builtin_prefetch(&t->v6[ft_entry_v6(e)], 0, 3);
-        }
-    /* Resolve every tag before filling any context: a tight loop of loads
-     * keeps many misses in flight, where the fill loop (60 instructions a
-     * packet) would hold only a few, and prefetches the core dropped for
-     * want of miss buffers are loaded here all the same.  The load of the
-     * entry's last byte brings its second line when it straddles two. */
-    const struct ft_entry *found[BURST_CHUNK];
-    for (size_t i = 0; i < n; i++) {
-        const struct ft_entry *e = live_entry(t, tags[i]);
-        if (e)
-            touch_last_line(e);
-        found[i] = e;
-    }
+        for (size_t i = 0; i < n && i < CONSUME_V6_AHEAD; i++)
+            prefetch_v6pair(t, tags[i]);
     vnfo_status first = VNFO_OK;
     for (size_t i = 0; i < n; i++) {
-        const struct ft_entry *e = found[i];
-        status[i] = e ? VNFO_OK : VNFO_E_FLOWTAG_UNKNOWN;
-        if (e)
-            context_fill(&out[i], t, e);
-        else if (first == VNFO_OK)
+        if (t->v6 && i + CONSUME_V6_AHEAD < n)
+            prefetch_v6pair(t, tags[i + CONSUME_V6_AHEAD]);
+        status[i] = consume_one(&out[i], t, tags[i]);
+        if (VNFO_UNLIKELY(status[i] != VNFO_OK) && first == VNFO_OK)
             first = status[i];
     }
     return first;
