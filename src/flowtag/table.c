@@ -928,6 +928,22 @@ static inline void touch_entry(const struct ft_entry *e)
     (void)last;
 }
 
+/* touch_entry() for each tag's entry, in as few instructions as it takes
+ * (about 8 a tag): every instruction of this loop sits in the reorder
+ * buffer until the misses ahead of it retire, and the fewer it holds, the
+ * sooner the fills behind it start.  An out-of-range slot touches the
+ * last entry (touching is harmless; consume_one() still finds it unknown). */
+static inline void touch_entries(const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
+{
+    const struct ft_entry *base = t->entries;
+    uint32_t mask = t->slot_mask, cap = t->opts.capacity;
+#pragma GCC unroll 4
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = tags[i] & mask;
+        touch_entry(&base[slot < cap ? slot : cap]);
+    }
+}
+
 static inline void prefetch_v6pair(const vnfo_flowtag_table *t, uint32_t tag)
 {
     const struct ft_entry *e = consume_entry(t, tag);
@@ -952,8 +968,7 @@ consume_one(vnfo_flowtag_context *out, const vnfo_flowtag_table *t, uint32_t tag
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        touch_entry(consume_entry(t, tags[i]));
+    touch_entries(t, tags, n);
     if (t->v6)
         for (size_t i = 0; i < n && i < CONSUME_V6_AHEAD; i++)
             prefetch_v6pair(t, tags[i]);
