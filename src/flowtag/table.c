@@ -906,7 +906,7 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
  * as its entry arrives: its instructions wait in the reorder buffer behind
  * the loads, so the fills overlap the misses still outstanding instead of
  * starting after the last (a separate resolve pass, which the previous
- * version had, waited for all of them; docs/PERFORMANCE.md, "flowtag").
+ * version had, waited for all of them; docs/PERFORMANCE.md, "sixth pass").
  * Tables with IPv6 room prefetch the pool pair of a packet a few ahead
  * of the fill: a dependent line, known once the entry has arrived. */
 #define CONSUME_V6_AHEAD 4
@@ -929,7 +929,7 @@ static inline void touch_entry(const struct ft_entry *e)
 }
 
 /* touch_entry() for each tag's entry, in as few instructions as it takes
- * (about 8 a tag): every instruction of this loop sits in the reorder
+ * (about 10 a tag): every instruction of this loop sits in the reorder
  * buffer until the misses ahead of it retire, and the fewer it holds, the
  * sooner the fills behind it start.  An out-of-range slot touches the
  * last entry (touching is harmless; consume_one() still finds it unknown). */
