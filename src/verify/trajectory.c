@@ -195,9 +195,10 @@ struct shards {
     size_t *cursor; /* tasks x SHARDS */
 };
 
-/* Ranges for placing keys: at least 65536 records each, at most 16 per
- * thread, so the cursors stay small (16 KiB a range). */
-#define PLACE_RANGE_MIN 65536
+/* Ranges for placing keys: at least 16384 records each (a few times more
+ * ranges than threads, so that none waits long for the last), at most 16
+ * per thread, so the cursors stay small (16 KiB a range). */
+#define PLACE_RANGE_MIN 16384
 #define PLACE_TASKS_PER_THREAD 16
 
 static void shard_sort(void *ctx, size_t i, unsigned worker)
