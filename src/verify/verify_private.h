@@ -218,7 +218,14 @@ static inline size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a
 /* How many packets a run of one label stands for: the most records any
  * one node logged under it (1 for an unambiguous trajectory).  O(n). */
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n);
-vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
+/* Sorts the table and checks the trajectories.  The extra task lists (at
+ * most VFUNCTIONAL_EXTRA_MAX) read the sorted table and nothing the checks
+ * write: they run on the workers in one run with the trajectory scan, long
+ * tasks first, so that the threads do not wait at the end of each list's
+ * own run (the SLA entries are few, and uneven). */
+#define VFUNCTIONAL_EXTRA_MAX 3
+vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report, const struct vnfo__tasks *extra,
+                                    size_t n_extra);
 
 /* flowtags.c: the tagged records are counted over fixed ranges of the
  * sorted table, one task each (a sum of integers: the same whatever the
