@@ -34,6 +34,17 @@ unsigned vnfo__workers_count(const vnfo__workers *w);
 /* Runs fn(ctx, i, worker) for every i < n; returns when all have run.
  * Not reentrant: one run per pool at a time, from one thread. */
 void vnfo__workers_run(vnfo__workers *w, size_t n, vnfo__task_fn fn, void *ctx);
+/* One list of tasks for vnfo__workers_run_lists(). */
+struct vnfo__tasks {
+    size_t n;
+    vnfo__task_fn fn;
+    void *ctx;
+};
+/* Runs the tasks of k independent lists as one run: those of lists[0]
+ * first, in order, then those of lists[1], and so on (put the long tasks
+ * first: the short ones then fill in while they run, instead of the
+ * threads waiting at the end of each list's own run). */
+void vnfo__workers_run_lists(vnfo__workers *w, const struct vnfo__tasks *lists, size_t k);
 /* The number of online CPUs (at least 1). */
 unsigned vnfo__online_cpus(void);
 

@@ -153,3 +153,27 @@ void vnfo__workers_run(vnfo__workers *w, size_t n, vnfo__task_fn fn, void *ctx)
         pthread_cond_wait(&w->idle, &w->lock);
     pthread_mutex_unlock(&w->lock);
 }
+
+struct lists {
+    const struct vnfo__tasks *l;
+    size_t k;
+};
+
+static void lists_task(void *ctx, size_t i, unsigned worker)
+{
+    const struct lists *c = ctx;
+    for (size_t j = 0; j < c->k; i -= c->l[j++].n)
+        if (i < c->l[j].n) {
+            c->l[j].fn(c->l[j].ctx, i, worker);
+            return;
+        }
+}
+
+void vnfo__workers_run_lists(vnfo__workers *w, const struct vnfo__tasks *lists, size_t k)
+{
+    struct lists c = {lists, k};
+    size_t n = 0;
+    for (size_t j = 0; j < k; j++)
+        n += lists[j].n;
+    vnfo__workers_run(w, n, lists_task, &c);
+}

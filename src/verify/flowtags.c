@@ -44,19 +44,13 @@ static vnfo_status make_resolver(vnfo_flowtag_resolver **out, const vnfo_verifie
 }
 
 /* Counting the tagged records is a pass over the whole table, split into
- * fixed ranges on the verifier's workers (a sum of integers: the same
- * whatever the split). */
-#define COUNT_RANGES 16
-
-struct tag_count {
-    const vnfo_verifier *v;
-    size_t count[COUNT_RANGES];
-};
+ * fixed ranges (verify_private.h). */
+#define COUNT_RANGES VTAG_COUNT_RANGES
 
 static void count_tagged(void *ctx, size_t task, unsigned worker)
 {
     (void)worker;
-    struct tag_count *c = ctx;
+    struct vtag_count *c = ctx;
     const vnfo_verifier *v = c->v;
     size_t a = v->n_recs / COUNT_RANGES * task;
     size_t b = task + 1 == COUNT_RANGES ? v->n_recs : v->n_recs / COUNT_RANGES * (task + 1);
@@ -66,19 +60,17 @@ static void count_tagged(void *ctx, size_t task, unsigned worker)
     c->count[task] = n;
 }
 
-static size_t tagged_records(vnfo_verifier *v)
+struct vnfo__tasks vnfo__verify_tag_count_tasks(struct vtag_count *c, const vnfo_verifier *v)
 {
-    struct tag_count c = {v, {0}};
-    vnfo__workers_run(vnfo__verify_workers(v), COUNT_RANGES, count_tagged, &c);
-    size_t tagged = 0;
-    for (size_t i = 0; i < COUNT_RANGES; i++)
-        tagged += c.count[i];
-    return tagged;
+    *c = (struct vtag_count){v, {0}};
+    return (struct vnfo__tasks){COUNT_RANGES, count_tagged, c};
 }
 
-vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report)
+vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report, const struct vtag_count *c)
 {
-    size_t tagged = tagged_records(v);
+    size_t tagged = 0;
+    for (size_t i = 0; i < COUNT_RANGES; i++)
+        tagged += c->count[i];
     if (!vnfo_manifest_has_flowtags(v->manifest) && !v->n_maps && !tagged)
         return VNFO_OK; /* no FlowTags in this contract or these logs */
     vnfo_report_entry *e;

@@ -318,18 +318,61 @@ static vnfo_status sla_report(vnfo_verifier *v, vnfo_report *report, size_t i, c
  * verifier's workers when they may allocate (no vnfo_allocator_set()
  * hooks: workers never call those), else in this thread; the report gets
  * them in manifest order. */
-vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report)
+struct vsla {
+    struct sla_par p;
+    size_t n;
+};
+
+int vnfo__verify_sla_before_replay(const vnfo_verifier *v)
 {
+    if (v->refs || !vnfo__allocator_is_default())
+        return 0; /* costs of an earlier replay, cleared by the next (replay.c) */
+    for (size_t i = 0; i < v->n_chain; i++)
+        if (v->chain[i].ref || v->chain[i].ref_lt)
+            return 0;
+    return 1;
+}
+
+vnfo_status vnfo__verify_sla_tasks(struct vsla **out, struct vnfo__tasks *tasks, const vnfo_verifier *v)
+{
+    *out = NULL;
+    *tasks = (struct vnfo__tasks){0, sla_compute, NULL};
     size_t n = vnfo_manifest_sla_count(v->manifest);
     if (!n)
         return VNFO_OK;
-    struct sla_par p = {v, vnfo__calloc(n, sizeof *p.slot)};
-    if (!p.slot)
+    struct vsla *sla = vnfo__calloc(1, sizeof *sla);
+    struct sla_slot *slot = vnfo__calloc(n, sizeof *slot);
+    if (!sla || !slot) {
+        vnfo__free(sla);
+        vnfo__free(slot);
         return vnfo__error(VNFO_E_NO_MEMORY, "verifier: out of memory for delays");
-    vnfo__workers_run(vnfo__allocator_is_default() ? vnfo__verify_workers(v) : NULL, n, sla_compute, &p);
+    }
+    *sla = (struct vsla){{v, slot}, n};
+    *tasks = (struct vnfo__tasks){n, sla_compute, &sla->p};
+    *out = sla;
+    return VNFO_OK;
+}
+
+void vnfo__verify_sla_free(struct vsla *sla)
+{
+    if (!sla)
+        return;
+    vnfo__free(sla->p.slot);
+    vnfo__free(sla);
+}
+
+vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report, struct vsla *sla)
+{
+    if (!sla) {
+        struct vnfo__tasks t;
+        vnfo_status s = vnfo__verify_sla_tasks(&sla, &t, v);
+        if (s != VNFO_OK || !sla)
+            return s;
+        vnfo__workers_run(vnfo__allocator_is_default() ? vnfo__verify_workers(v) : NULL, t.n, t.fn, t.ctx);
+    }
     vnfo_status s = VNFO_OK;
-    for (size_t i = 0; s == VNFO_OK && i < n; i++)
-        s = sla_report(v, report, i, &p.slot[i]);
-    vnfo__free(p.slot);
+    for (size_t i = 0; s == VNFO_OK && i < sla->n; i++)
+        s = sla_report(v, report, i, &sla->p.slot[i]);
+    vnfo__verify_sla_free(sla);
     return s;
 }

@@ -93,14 +93,26 @@ static vnfo_status subject(vnfo_report *r, const vnfo_verifier *v)
     return s;
 }
 
+/* The FlowTag count and, when they need nothing of the replay
+ * (vnfo__verify_sla_before_replay), the SLA entries' figures run on the
+ * workers in one run with the trajectory scan (vnfo__verify_functional):
+ * alone, the SLA run is a few uneven tasks (an entry each) and the threads
+ * wait at its end; the short ranges of the other two fill that time.  Each
+ * task writes its own slot, and the entries are reported in their usual
+ * order, so the report is the same whatever the thread count. */
 static vnfo_status run_checks(vnfo_verifier *v, vnfo_report *r)
 {
     double t0 = now_ns();
-    vnfo_status s = vnfo__verify_integrity(v, r);
+    struct vtag_count counted;
+    struct vsla *sla = NULL;
+    struct vnfo__tasks extra[2] = {{0, NULL, NULL}, vnfo__verify_tag_count_tasks(&counted, v)};
+    vnfo_status s = vnfo__verify_sla_before_replay(v) ? vnfo__verify_sla_tasks(&sla, &extra[0], v) : VNFO_OK;
     if (s == VNFO_OK)
-        s = vnfo__verify_functional(v, r);
+        s = vnfo__verify_integrity(v, r);
     if (s == VNFO_OK)
-        s = vnfo__verify_flowtags(v, r);
+        s = vnfo__verify_functional(v, r, extra, 2);
+    if (s == VNFO_OK)
+        s = vnfo__verify_flowtags(v, r, &counted);
     if (s == VNFO_OK && v->sampler)
         s = vnfo__verify_sampling(v, r);
     double t1 = now_ns();
@@ -108,8 +120,11 @@ static vnfo_status run_checks(vnfo_verifier *v, vnfo_report *r)
         s = vnfo__verify_replay(v, r);
     if (s == VNFO_OK)
         s = vnfo__verify_relations(v, r);
-    if (s == VNFO_OK)
-        s = vnfo__verify_performance(v, r);
+    if (s == VNFO_OK) {
+        s = vnfo__verify_performance(v, r, sla);
+        sla = NULL; /* freed by it */
+    }
+    vnfo__verify_sla_free(sla);
     if (s == VNFO_OK)
         s = vnfo__verify_accounting(v, r);
     v->stage_ns[2] += t1 - t0;

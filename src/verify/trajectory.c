@@ -195,9 +195,10 @@ struct shards {
     size_t *cursor; /* tasks x SHARDS */
 };
 
-/* Ranges for placing keys: at least 65536 records each, at most 16 per
- * thread, so the cursors stay small (16 KiB a range). */
-#define PLACE_RANGE_MIN 65536
+/* Ranges for placing keys: at least 16384 records each (a few times more
+ * ranges than threads, so that none waits long for the last), at most 16
+ * per thread, so the cursors stay small (16 KiB a range). */
+#define PLACE_RANGE_MIN 16384
 #define PLACE_TASKS_PER_THREAD 16
 
 static void shard_sort(void *ctx, size_t i, unsigned worker)
@@ -950,8 +951,10 @@ static void scan_range(void *ctx, size_t task, unsigned worker)
 }
 
 /* The clean groups' counts from the workers, then every other group in
- * table order. */
-static vnfo_status scan_parallel(struct scan *s, vnfo_verifier *v)
+ * table order.  The other checks' tasks (extra) run in the same run, before
+ * the scan's ranges. */
+static vnfo_status scan_parallel(struct scan *s, vnfo_verifier *v, const struct vnfo__tasks *extra,
+                                 size_t n_extra)
 {
     struct scan_par p = {v, vnfo__calloc(SCAN_RANGES, sizeof *p.shard), vnfo__calloc(v->n_recs + 1, 1)};
     if (!p.shard || !p.redo) {
@@ -963,7 +966,11 @@ static vnfo_status scan_parallel(struct scan *s, vnfo_verifier *v)
         p.shard[i].s.v = v;
         p.shard[i].s.dry = 1;
     }
-    vnfo__workers_run(vnfo__verify_workers(v), SCAN_RANGES, scan_range, &p);
+    struct vnfo__tasks lists[VFUNCTIONAL_EXTRA_MAX + 1];
+    if (n_extra)
+        memcpy(lists, extra, n_extra * sizeof *extra);
+    lists[n_extra] = (struct vnfo__tasks){SCAN_RANGES, scan_range, &p};
+    vnfo__workers_run_lists(vnfo__verify_workers(v), lists, n_extra + 1);
     for (size_t i = 0; i < SCAN_RANGES; i++)
         for (int c = 0; c < C_COUNT; c++)
             s->t[c].checked += p.shard[i].s.t[c].checked;
@@ -979,8 +986,11 @@ static vnfo_status scan_parallel(struct scan *s, vnfo_verifier *v)
     return st;
 }
 
-vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
+vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report, const struct vnfo__tasks *extra,
+                                    size_t n_extra)
 {
+    if (n_extra > VFUNCTIONAL_EXTRA_MAX)
+        return vnfo__error(VNFO_E_INVALID_ARGUMENT, "verifier: %zu task lists beside the trajectory scan", n_extra);
     struct scan s;
     memset(&s, 0, sizeof s);
     s.v = v;
@@ -995,7 +1005,9 @@ vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report)
     if (st != VNFO_OK)
         return st;
     if (v->n_recs)
-        st = scan_parallel(&s, v);
+        st = scan_parallel(&s, v, extra, n_extra);
+    else
+        vnfo__workers_run_lists(vnfo__verify_workers(v), extra, n_extra);
     scratch_free(&s);
     if (st != VNFO_OK)
         return st;

@@ -218,10 +218,26 @@ static inline size_t vnfo__verify_label_run_end(const vnfo_verifier *v, size_t a
 /* How many packets a run of one label stands for: the most records any
  * one node logged under it (1 for an unambiguous trajectory).  O(n). */
 uint32_t vnfo__verify_label_multiplicity(const vnfo_verifier *v, const struct vrec *r, size_t n);
-vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report);
+/* Sorts the table and checks the trajectories.  The extra task lists (at
+ * most VFUNCTIONAL_EXTRA_MAX) read the sorted table and nothing the checks
+ * write: they run on the workers in one run with the trajectory scan, long
+ * tasks first, so that the threads do not wait at the end of each list's
+ * own run (the SLA entries are few, and uneven). */
+#define VFUNCTIONAL_EXTRA_MAX 3
+vnfo_status vnfo__verify_functional(vnfo_verifier *v, vnfo_report *report, const struct vnfo__tasks *extra,
+                                    size_t n_extra);
 
-/* flowtags.c */
-vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report);
+/* flowtags.c: the tagged records are counted over fixed ranges of the
+ * sorted table, one task each (a sum of integers: the same whatever the
+ * split or the thread); vnfo__verify_flowtags() then reports with that
+ * count. */
+#define VTAG_COUNT_RANGES 16
+struct vtag_count {
+    const vnfo_verifier *v;
+    size_t count[VTAG_COUNT_RANGES];
+};
+struct vnfo__tasks vnfo__verify_tag_count_tasks(struct vtag_count *c, const vnfo_verifier *v);
+vnfo_status vnfo__verify_flowtags(vnfo_verifier *v, vnfo_report *report, const struct vtag_count *c);
 
 /* sampling.c */
 vnfo_status vnfo__verify_sampling(vnfo_verifier *v, vnfo_report *report);
@@ -241,7 +257,18 @@ int vnfo__verify_logs_complete(const vnfo_verifier *v);
 
 /* accounting.c and performance.c */
 vnfo_status vnfo__verify_accounting(vnfo_verifier *v, vnfo_report *report);
-vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report);
+/* The SLA entries' figures, one task per entry, each writing its own slot;
+ * reported in manifest order by vnfo__verify_performance().  They read the
+ * references' costs: vnfo__verify_sla_before_replay() says whether they
+ * may be computed before the replay (no reference set, none replayed
+ * before, the workers may allocate), to share a run with other tasks. */
+struct vsla;
+int vnfo__verify_sla_before_replay(const vnfo_verifier *v);
+vnfo_status vnfo__verify_sla_tasks(struct vsla **out, struct vnfo__tasks *tasks, const vnfo_verifier *v);
+void vnfo__verify_sla_free(struct vsla *sla);
+/* Reports the SLA entries: computed now when sla is NULL, else from sla
+ * (freed, whatever the outcome). */
+vnfo_status vnfo__verify_performance(vnfo_verifier *v, vnfo_report *report, struct vsla *sla);
 
 /* evidence.c: an account result as report evidence. */
 vnfo_status vnfo__verify_account_entry(vnfo_report_entry **out, vnfo_report *report,
