@@ -236,31 +236,52 @@ static char *next_line(char **buf, size_t *cap, FILE *f, unsigned long *no, cons
     return NULL;
 }
 
-/* Reads FILE (or stdin) into an accumulator; errors name file and line. */
-static int read_values(vnfo_account_acc **out, const char *file)
+/* Takes one non-blank, non-comment input line: 0 to go on, nonzero to
+ * stop (the reason already printed, naming file and line). */
+typedef int (*line_taker)(void *ctx, char *line, const char *name, unsigned long no);
+
+/* Feeds every line of FILE (or stdin) to take: the one read loop of every
+ * `vnfo account` input.  CLI_OK when every line was read and taken. */
+static int each_line(const char *file, line_taker take, void *ctx)
 {
     FILE *f = open_input(file);
     const char *name = file ? file : "<stdin>";
     if (!f)
         return CLI_INPUT_ERROR;
-    vnfo_status s = vnfo_account_acc_create(out, NULL);
     char *buf = NULL, *line;
     size_t cap = 0;
     unsigned long no = 0;
-    int bad = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad))) {
-        uint64_t v;
-        s = vnfo_account_value_parse(&v, line);
-        if (s == VNFO_OK)
-            s = vnfo_account_acc_add(*out, v);
-        if (s != VNFO_OK)
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no,
-                    *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
-    }
+    int unreadable = 0, stopped = 0;
+    while (!stopped && (line = next_line(&buf, &cap, f, &no, name, &unreadable)))
+        stopped = take(ctx, line, name, no);
     free(buf);
     if (file)
         fclose(f);
-    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
+    return stopped || unreadable ? CLI_INPUT_ERROR : CLI_OK;
+}
+
+/* A line holding one value, added to the accumulator ctx. */
+static int take_value(void *ctx, char *line, const char *name, unsigned long no)
+{
+    uint64_t v;
+    vnfo_status s = vnfo_account_value_parse(&v, line);
+    if (s == VNFO_OK)
+        s = vnfo_account_acc_add(ctx, v);
+    if (s != VNFO_OK)
+        fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no,
+                *vnfo_error_message() ? vnfo_error_message() : vnfo_strerror(s));
+    return s != VNFO_OK;
+}
+
+/* Reads FILE (or stdin) into an accumulator; errors name file and line. */
+static int read_values(vnfo_account_acc **out, const char *file)
+{
+    vnfo_status s = vnfo_account_acc_create(out, NULL);
+    if (s != VNFO_OK) {
+        cli_status_error("account", s);
+        return CLI_INPUT_ERROR;
+    }
+    return each_line(file, take_value, *out);
 }
 
 /* A cluster sample: every packet value, label by label, and the packets
@@ -313,26 +334,30 @@ static vnfo_status read_unit(struct units *u, vnfo_account_acc *acc, char *line,
     return s;
 }
 
+struct units_input {
+    struct units *u;
+    vnfo_account_acc *acc;
+};
+
+static int take_unit(void *ctx, char *line, const char *name, unsigned long no)
+{
+    struct units_input *in = ctx;
+    vnfo_status s = read_unit(in->u, in->acc, line, name, no);
+    if (s == VNFO_E_NO_MEMORY)
+        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", vnfo__shown(name).s, no);
+    return s != VNFO_OK;
+}
+
 /* Reads FILE (or stdin) with one label per line (--clusters). */
 static int read_units(struct units *u, vnfo_account_acc **out, const char *file)
 {
-    FILE *f = open_input(file);
-    const char *name = file ? file : "<stdin>";
-    if (!f)
-        return CLI_INPUT_ERROR;
     vnfo_status s = vnfo_account_acc_create(out, NULL);
-    char *buf = NULL, *line;
-    size_t cap = 0;
-    unsigned long no = 0;
-    int bad = 0;
-    while (s == VNFO_OK && (line = next_line(&buf, &cap, f, &no, name, &bad)))
-        s = read_unit(u, *out, line, name, no);
-    if (s == VNFO_E_NO_MEMORY)
-        fprintf(stderr, "vnfo account: %s:%lu: out of memory\n", vnfo__shown(name).s, no);
-    free(buf);
-    if (file)
-        fclose(f);
-    return s == VNFO_OK && !bad ? CLI_OK : CLI_INPUT_ERROR;
+    if (s != VNFO_OK) {
+        cli_status_error("account", s);
+        return CLI_INPUT_ERROR;
+    }
+    struct units_input in = {u, *out};
+    return each_line(file, take_unit, &in);
 }
 
 /* Splits "provider reference" into two values; NULL, or what is wrong. */
@@ -351,41 +376,42 @@ static const char *parse_pair(uint64_t *provider, uint64_t *reference, char *lin
     return NULL;
 }
 
+struct pairs_input {
+    uint64_t checked, violations;
+    const vnfo_account_options *opts;
+};
+
+/* A "provider reference" line, counted as checked and maybe violating. */
+static int take_pair(void *ctx, char *line, const char *name, unsigned long no)
+{
+    struct pairs_input *in = ctx;
+    uint64_t provider, reference;
+    int bad = 0;
+    const char *why = parse_pair(&provider, &reference, line);
+    if (why) {
+        fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, why);
+        return 1;
+    }
+    vnfo_status s = vnfo_account_slack_exceeded(&bad, provider, reference, in->opts);
+    if (s != VNFO_OK) {
+        cli_status_error("account", s);
+        return 1;
+    }
+    in->checked++;
+    in->violations += (uint64_t)bad;
+    return 0;
+}
+
 /* Counts the pairs of FILE (or stdin) whose provider value exceeds the
  * reference plus the slack of opts. */
 static int read_pairs(uint64_t *checked, uint64_t *violations, const char *file,
                       const vnfo_account_options *opts)
 {
-    FILE *f = open_input(file);
-    const char *name = file ? file : "<stdin>";
-    if (!f)
-        return CLI_INPUT_ERROR;
-    char *buf = NULL, *line;
-    size_t cap = 0;
-    unsigned long no = 0;
-    int rc = CLI_OK;
-    *checked = *violations = 0;
-    int unreadable = 0;
-    while (rc == CLI_OK && (line = next_line(&buf, &cap, f, &no, name, &unreadable))) {
-        uint64_t provider, reference;
-        int bad = 0;
-        vnfo_status s = VNFO_OK;
-        const char *why = parse_pair(&provider, &reference, line);
-        if (why) {
-            fprintf(stderr, "vnfo account: %s:%lu: %s\n", vnfo__shown(name).s, no, why);
-            rc = CLI_INPUT_ERROR;
-        } else if ((s = vnfo_account_slack_exceeded(&bad, provider, reference, opts)) != VNFO_OK) {
-            cli_status_error("account", s);
-            rc = CLI_INPUT_ERROR;
-        } else {
-            ++*checked;
-            *violations += (uint64_t)bad;
-        }
-    }
-    free(buf);
-    if (file)
-        fclose(f);
-    return unreadable ? CLI_INPUT_ERROR : rc;
+    struct pairs_input in = {0, 0, opts};
+    int rc = each_line(file, take_pair, &in);
+    *checked = in.checked;
+    *violations = in.violations;
+    return rc;
 }
 
 static void print_number(const char *label, double v)
