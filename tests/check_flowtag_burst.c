@@ -178,6 +178,19 @@ START_TEST(test_consume_burst_equals_single_calls)
         if (st[i] == VNFO_OK)
             assert_context_eq(&ca[i], &cb);
     }
+    /* Every status written, whatever the length (the burst sets them four
+     * at a time, then the rest one by one): lengths that end a chunk or
+     * four early, over statuses that are none of the results. */
+    static const size_t lengths[] = {N - 1, 35, 33, 7, 2, 1};
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
+        for (size_t at = 0; at + lengths[l] < N; at += 23) {
+            size_t n = lengths[l];
+            memset(st, 0x5A, sizeof st);
+            (void)vnfo_flowtag_consume_burst(ca, st, t, tags + at, n);
+            for (size_t i = 0; i < n; i++)
+                ck_assert_int_eq(st[i], vnfo_flowtag_consume(&cb, t, tags[at + i]));
+            ck_assert_int_eq(st[n], 0x5A5A5A5A); /* nothing past the burst */
+        }
     /* All live: VNFO_OK. */
     uint32_t live[3] = {1, 2, 3};
     ck_assert_status(vnfo_flowtag_consume_burst(ca, st, t, live, 3), VNFO_OK);

@@ -415,20 +415,20 @@ vnfo_status vnfo__flowtag_bind(vnfo_flowtag_table *t, uint32_t slot, uint32_t ta
 /* The fields after the keys: tag, node id, service path, epoch and
  * reserved in one 16-byte and one 8-byte store (the entry holds tag, -,
  * spi, epoch in the context's order), then last_seen. */
-static inline void context_tail(vnfo_flowtag_context *c, const vnfo_flowtag_table *t,
+static inline void context_tail(vnfo_flowtag_context *c, const uint32_t *node_id,
                                 const struct ft_entry *e, uint64_t last_seen)
 {
 #if defined(__SSE2__)
     const __m128i no_word1 = _mm_setr_epi32(-1, 0, -1, -1);
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)e);
-    __m128i node = _mm_slli_si128(_mm_cvtsi32_si128((int)t->opts.node_id), 4);
+    __m128i node = _mm_slli_si128(_mm_cvtsi32_si128((int)*node_id), 4);
     _mm_storeu_si128((__m128i *)(void *)&c->tag, _mm_or_si128(_mm_and_si128(v, no_word1), node));
     /* epoch and reserved (0) as one word: SSE2 means x86, little endian */
     uint64_t epoch_reserved = e->epoch;
     memcpy(&c->epoch, &epoch_reserved, 8);
 #else
     c->tag = e->tag;
-    c->node_id = t->opts.node_id;
+    c->node_id = *node_id;
     c->service_path_id = e->spi;
     c->epoch = e->epoch;
     c->reserved = 0;
@@ -451,17 +451,27 @@ context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const stru
         v4_key_write(&c->original, e->orig, e->orig_dst);
         v4_key_write(&c->rewritten, e->rew, e->rew_dst);
     }
-    context_tail(c, t, e, last_seen);
+    context_tail(c, &t->opts.node_id, e, last_seen);
 }
 
-/* The fill of an entry known to hold IPv4 keys. */
+/* The fill of an entry known to hold IPv4 keys, with the table's node id
+ * at node_id: the table's own field for a single call (read by the
+ * instruction that uses it), a copy in a register for a loop (through the
+ * table, each context stored would make the compiler load it again). */
+static inline __attribute__((always_inline)) void
+context_fill_v4_node(vnfo_flowtag_context *c, const uint32_t *node_id, const struct ft_entry *e,
+                     uint64_t last_seen)
+{
+    v4_key_write(&c->original, e->orig, e->orig_dst);
+    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
+    context_tail(c, node_id, e, last_seen);
+}
+
 static inline __attribute__((always_inline)) void
 context_fill_v4(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e,
                 uint64_t last_seen)
 {
-    v4_key_write(&c->original, e->orig, e->orig_dst);
-    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
-    context_tail(c, t, e, last_seen);
+    context_fill_v4_node(c, &t->opts.node_id, e, last_seen);
 }
 
 static inline __attribute__((always_inline)) void
@@ -897,56 +907,58 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
     return VNFO_OK;
 }
 
-/* Consume is a few ns of work a packet, too little to hide a miss behind
- * a few packets, so a burst first loads a byte at both ends of the entries
- * of a chunk (both lines of an entry that straddles two), in a loop of
- * nothing else: the core keeps as many of these misses in flight as it has
- * miss buffers, where a loop of prefetches lost those it dropped when the
- * buffers were full.  The fill loop then resolves and fills each context
- * as its entry arrives: its instructions wait in the reorder buffer behind
- * the loads, so the fills overlap the misses still outstanding instead of
- * starting after the last (a separate resolve pass, which the previous
- * version had, waited for all of them; docs/PERFORMANCE.md, "sixth pass").
- * Tables with IPv6 room prefetch the pool pair of a packet a few ahead
- * of the fill: a dependent line, known once the entry has arrived. */
+/* A consume burst asks for the lines of all its entries first, in a loop
+ * of nothing else, and then fills the contexts in order as the lines
+ * arrive.  The requests are prefetches into the L2 cache (prefetcht2):
+ * a demand load or an L1 prefetch holds one of the L1's miss buffers
+ * until its line arrives, and with about 20 of them a chunk's 48 lines
+ * (a 48-byte entry straddles two lines for half the slots) took three
+ * rounds of memory latency; L2 prefetches are tracked by the L2, which
+ * keeps far more misses in flight, so the chunk's lines arrive in about
+ * one round and the fills then hit the L2 (docs/PERFORMANCE.md,
+ * "seventh pass").  Tables with IPv6 room prefetch the pool pair of a
+ * packet a few ahead of the fill: a dependent line, known once the entry
+ * has arrived. */
 #define CONSUME_V6_AHEAD 4
 
+/* A prefetch into L2 that the compiler keeps.  GCC's pure-const pass
+ * finds a function that holds nothing but __builtin_prefetch() calls
+ * "pure" and then deletes every call to it (a pure function returning
+ * void does nothing): with the builtin, request_entries() vanished from
+ * the library, as objdump shows.  An asm statement is never pure. */
+static inline void prefetch_l2(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ volatile("prefetcht2 %0" : : "m"(*(const char *)p));
+#else
+    __builtin_prefetch(p, 0, 1);
+#endif
+}
+
 /* The entry a tag's slot names, or entry 0 (never live) for a slot out of
- * range, so that the loads stay inside the array. */
-static inline const struct ft_entry *consume_entry(const vnfo_flowtag_table *t, uint32_t tag)
+ * range, so that every read stays inside the array. */
+static inline const struct ft_entry *consume_entry(const struct ft_entry *base, uint32_t mask,
+                                                   uint32_t capacity, uint32_t tag)
 {
-    uint32_t slot = tag & t->slot_mask;
-    return &t->entries[slot <= t->opts.capacity ? slot : 0];
+    uint32_t slot = tag & mask;
+    return &base[slot <= capacity ? slot : 0];
 }
 
-/* Loads an entry's first and last bytes for their effect on the cache. */
-static inline void touch_entry(const struct ft_entry *e)
+/* Both lines of each tag's entry (the first and the last byte), and
+ * nothing else: the loop is short, so all of it is issued at once. */
+static inline void request_entries(const struct ft_entry *base, uint32_t mask, uint32_t capacity,
+                                   const uint32_t *tags, size_t n)
 {
-    const volatile uint8_t *b = (const volatile uint8_t *)e;
-    uint8_t first = b[0], last = b[sizeof *e - 1];
-    (void)first;
-    (void)last;
-}
-
-/* touch_entry() for each tag's entry, in as few instructions as it takes
- * (about 10 a tag): every instruction of this loop sits in the reorder
- * buffer until the misses ahead of it retire, and the fewer it holds, the
- * sooner the fills behind it start.  An out-of-range slot touches the
- * last entry (touching is harmless; consume_one() still finds it unknown). */
-static inline void touch_entries(const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
-{
-    const struct ft_entry *base = t->entries;
-    uint32_t mask = t->slot_mask, cap = t->opts.capacity;
-#pragma GCC unroll 4
     for (size_t i = 0; i < n; i++) {
-        uint32_t slot = tags[i] & mask;
-        touch_entry(&base[slot < cap ? slot : cap]);
+        const char *e = (const char *)consume_entry(base, mask, capacity, tags[i]);
+        prefetch_l2(e);
+        prefetch_l2(e + sizeof(struct ft_entry) - 1);
     }
 }
 
 static inline void prefetch_v6pair(const vnfo_flowtag_table *t, uint32_t tag)
 {
-    const struct ft_entry *e = consume_entry(t, tag);
+    const struct ft_entry *e = consume_entry(t->entries, t->slot_mask, t->opts.capacity, tag);
     if ((e->flags & (FT_LIVE | FT_V6)) == (FT_LIVE | FT_V6)) {
         const char *p = (const char *)&t->v6[ft_entry_v6(e)];
         __builtin_prefetch(p, 0, 3);
@@ -954,31 +966,49 @@ static inline void prefetch_v6pair(const vnfo_flowtag_table *t, uint32_t tag)
     }
 }
 
-/* vnfo_flowtag_consume() after its argument checks. */
-static inline __attribute__((always_inline)) vnfo_status
-consume_one(vnfo_flowtag_context *out, const vnfo_flowtag_table *t, uint32_t tag)
+/* Sets n statuses to VNFO_OK: 16 bytes a store. */
+static inline void statuses_ok(vnfo_status *status, size_t n)
 {
-    const struct ft_entry *e = consume_entry(t, tag);
-    if (VNFO_UNLIKELY((e->flags & (FT_LIVE | FT_V6)) != FT_LIVE || e->tag != tag))
-        return consume_other(out, t, tag);
-    context_fill_v4(out, t, e, e->last_seen);
-    return VNFO_OK;
+    size_t i = 0;
+#if defined(__SSE2__)
+    _Static_assert(VNFO_OK == 0 && sizeof(vnfo_status) == 4, "four statuses of zero bytes");
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_si128((__m128i *)(void *)&status[i], _mm_setzero_si128());
+#endif
+    for (; i < n; i++)
+        status[i] = VNFO_OK;
 }
 
+/* vnfo_flowtag_consume() of each tag, in order.  The table's fields are
+ * read once into registers (each context stored could alias them), every
+ * status is first set to VNFO_OK in a few wide stores, and a packet that
+ * is not a live IPv4 entry (IPv6 keys, an unknown tag) leaves the loop's
+ * straight line for consume_other(), which also writes its status: the
+ * common packet is the tag test and the context's eight stores. */
 static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                                  const vnfo_flowtag_table *t, const uint32_t *tags, size_t n)
 {
-    touch_entries(t, tags, n);
-    if (t->v6)
+    const struct ft_entry *base = t->entries;
+    const uint32_t mask = t->slot_mask, capacity = t->opts.capacity, node = t->opts.node_id;
+    const int v6 = t->v6 != NULL;
+    request_entries(base, mask, capacity, tags, n);
+    statuses_ok(status, n);
+    if (v6)
         for (size_t i = 0; i < n && i < CONSUME_V6_AHEAD; i++)
             prefetch_v6pair(t, tags[i]);
     vnfo_status first = VNFO_OK;
     for (size_t i = 0; i < n; i++) {
-        if (t->v6 && i + CONSUME_V6_AHEAD < n)
+        if (v6 && i + CONSUME_V6_AHEAD < n)
             prefetch_v6pair(t, tags[i + CONSUME_V6_AHEAD]);
-        status[i] = consume_one(&out[i], t, tags[i]);
-        if (VNFO_UNLIKELY(status[i] != VNFO_OK) && first == VNFO_OK)
-            first = status[i];
+        uint32_t tag = tags[i];
+        const struct ft_entry *e = consume_entry(base, mask, capacity, tag);
+        if (VNFO_UNLIKELY((e->flags & (FT_LIVE | FT_V6)) != FT_LIVE || e->tag != tag)) {
+            status[i] = consume_other(&out[i], t, tag);
+            if (status[i] != VNFO_OK && first == VNFO_OK)
+                first = status[i];
+            continue;
+        }
+        context_fill_v4_node(&out[i], &node, e, e->last_seen);
     }
     return first;
 }
