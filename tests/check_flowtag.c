@@ -62,7 +62,16 @@ START_TEST(test_bind_reuse_update_consume)
     /* Same flow, same binding: nothing to log, same tag. */
     ev = gen(t, &a, &a_out, 12);
     ck_assert_uint_eq(ev.kind, VNFO_FLOWTAG_EVENT_NONE);
+    ck_assert_uint_eq(ev.reserved, 0);
+    ck_assert_uint_eq(ev.time, 12);
     ck_assert_uint_eq(ev.context.tag, 1);
+    ck_assert_mem_eq(&ev.context.original, &a, sizeof a);
+    ck_assert_mem_eq(&ev.context.rewritten, &a_out, sizeof a);
+    ck_assert_uint_eq(ev.context.node_id, 7);
+    ck_assert_uint_eq(ev.context.service_path_id, 42);
+    ck_assert_uint_eq(ev.context.epoch, 3);
+    ck_assert_uint_eq(ev.context.reserved, 0);
+    ck_assert_uint_eq(ev.context.last_seen, 12);
     /* The NAT moves the flow to another port: UPDATE, same tag. */
     vnfo_flow_key a_out2 = ft_nat(&a, 77);
     ev = gen(t, &a, &a_out2, 13);
@@ -72,9 +81,11 @@ START_TEST(test_bind_reuse_update_consume)
     ck_assert_status(vnfo_flowtag_consume(&c, t, 1), VNFO_OK);
     ck_assert_mem_eq(&c.original, &a, sizeof a);
     ck_assert_mem_eq(&c.rewritten, &a_out2, sizeof a);
+    ck_assert_uint_eq(c.tag, 1);
     ck_assert_uint_eq(c.node_id, 7);
     ck_assert_uint_eq(c.service_path_id, 42);
     ck_assert_uint_eq(c.epoch, 3);
+    ck_assert_uint_eq(c.reserved, 0);
     ck_assert_uint_eq(c.last_seen, 13);
     /* A new service path is an update too; the creation epoch stays. */
     ck_assert_status(vnfo_flowtag_generate(&ev, t, &a, &a_out2, 43, 9, 14), VNFO_OK);

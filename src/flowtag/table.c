@@ -302,6 +302,18 @@ int vnfo__flowtag_key_canon(vnfo_flow_key *out, const vnfo_flow_key *in)
     return 0;
 }
 
+#if defined(__SSE2__)
+static inline __m128i load16(const uint8_t *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+static inline void store16(uint8_t *p, __m128i v)
+{
+    _mm_storeu_si128((__m128i *)(void *)p, v);
+}
+#endif
+
 /* Writes the canonical IPv4 key whose bytes 1..9 (an image) are at image
  * and whose destination address is at dst.  image may be an entry's or
  * &key->proto of a caller's key: the 16 bytes from image - 1 are readable
@@ -436,10 +448,64 @@ static inline void context_tail(vnfo_flowtag_context *c, const uint32_t *node_id
     c->last_seen = last_seen;
 }
 
-/* Inlined into every per-packet call (consume, generate, their bursts):
- * out of line, the call cost as much as filling an IPv4 context.  An IPv4
- * context is nine stores (three a key, three for the rest), from loads
- * that all precede any store of the caller to the entry. */
+/* The context of an entry that holds IPv4 keys, in seven stores: six of
+ * 16 bytes, each a load from the entry masked into place (or one word
+ * shifted into place), and last_seen.  Written field by field, a context
+ * took 19 stores, and key by key (v4_key_write) 8 and 48 instructions a
+ * consume; each store and instruction of an independent call holds a
+ * place in the core's window until the call's miss is served, so the
+ * fewer, the more calls overlap their misses (docs/PERFORMANCE.md,
+ * "flowtag").  Every load stays inside the entry (the static assertions
+ * under struct ft_entry).  node_id points to the table's own field in a
+ * single call (read by the instruction that uses it) and to a copy in a
+ * register in a loop (through the table, each context stored would make
+ * the compiler load it again).  Forced inline into every per-packet call:
+ * out of line, the call cost as much as the fill. */
+static inline __attribute__((always_inline)) void
+context_fill_v4_node(vnfo_flowtag_context *c, const uint32_t *node_id, const struct ft_entry *e,
+                     uint64_t last_seen)
+{
+#if defined(__SSE2__)
+    const uint8_t *b = (const uint8_t *)e;
+    uint8_t *o = (uint8_t *)c;
+    /* bytes 0..15: version 4, then proto, ports and src (the image) */
+    __m128i s0 = load16(b + offsetof(struct ft_entry, orig) - 1);
+    s0 = _mm_or_si128(_mm_and_si128(s0, _mm_setr_epi8(0, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0,
+                                                      0, 0, 0, 0, 0)),
+                      _mm_cvtsi32_si128(4));
+    /* 16..31: the original dst at 22 */
+    uint32_t dst;
+    memcpy(&dst, e->orig_dst, 4);
+    __m128i s1 = _mm_slli_si128(_mm_cvtsi32_si128((int)dst), 6);
+    /* 32..47: the rewritten key's version at 38, its image at 39 */
+    __m128i s2 = load16(b + offsetof(struct ft_entry, rew) - 7);
+    s2 = _mm_or_si128(_mm_and_si128(s2, _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1,
+                                                      -1, -1, -1)),
+                      _mm_setr_epi8(0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    /* 48..63: the rewritten dst at 60 */
+    __m128i s3 = load16(b + offsetof(struct ft_entry, rew_dst) - 12);
+    s3 = _mm_and_si128(s3, _mm_setr_epi32(0, 0, 0, -1));
+    /* 64..79: the tag at 76 */
+    __m128i s4 = _mm_slli_si128(_mm_cvtsi32_si128((int)e->tag), 12);
+    /* 80..95: node id, service path, epoch, reserved (0) */
+    __m128i s5 = load16(b + offsetof(struct ft_entry, orig_dst));
+    s5 = _mm_or_si128(_mm_and_si128(s5, _mm_setr_epi32(0, -1, -1, 0)),
+                      _mm_cvtsi32_si128((int)*node_id));
+    store16(o, s0);
+    store16(o + 16, s1);
+    store16(o + 32, s2);
+    store16(o + 48, s3);
+    store16(o + 64, s4);
+    store16(o + 80, s5);
+    c->last_seen = last_seen;
+#else
+    v4_key_write(&c->original, e->orig, e->orig_dst);
+    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
+    context_tail(c, node_id, e, last_seen);
+#endif
+}
+
+/* The context of any live entry. */
 static inline __attribute__((always_inline)) void
 context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e,
                 uint64_t last_seen)
@@ -447,24 +513,10 @@ context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const stru
     if (VNFO_UNLIKELY(e->flags & FT_V6)) {
         c->original = t->v6[ft_entry_v6(e)].orig;
         c->rewritten = t->v6[ft_entry_v6(e)].rew;
+        context_tail(c, &t->opts.node_id, e, last_seen);
     } else {
-        v4_key_write(&c->original, e->orig, e->orig_dst);
-        v4_key_write(&c->rewritten, e->rew, e->rew_dst);
+        context_fill_v4_node(c, &t->opts.node_id, e, last_seen);
     }
-    context_tail(c, &t->opts.node_id, e, last_seen);
-}
-
-/* The fill of an entry known to hold IPv4 keys, with the table's node id
- * at node_id: the table's own field for a single call (read by the
- * instruction that uses it), a copy in a register for a loop (through the
- * table, each context stored would make the compiler load it again). */
-static inline __attribute__((always_inline)) void
-context_fill_v4_node(vnfo_flowtag_context *c, const uint32_t *node_id, const struct ft_entry *e,
-                     uint64_t last_seen)
-{
-    v4_key_write(&c->original, e->orig, e->orig_dst);
-    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
-    context_tail(c, node_id, e, last_seen);
 }
 
 static inline __attribute__((always_inline)) void
