@@ -35,13 +35,14 @@ struct ft_v6pair {
  * are numbered from 1; 0 means "none" in links and in the index.
  *
  * The layout is the context's, so that filling a 104-byte context is a few
- * wide copies (docs/flowtags.md, "Memory layout"): spi and epoch sit as
- * the context's service_path_id and epoch do, after a word that the node
- * id replaces; an IPv4 key's image is bytes 1..9 of the key, so a 16-byte
- * load that ends with it, masked, with the version put in, is the first
- * 16 bytes of the context's key (table.c, context_fill_v4_node()).  Every
- * such load stays inside the entry, so it never touches a line the entry
- * does not span. */
+ * wide copies (docs/flowtags.md, "Memory layout"): tag, orig_dst, spi and
+ * epoch are one 16-byte load whose second word is replaced by the node id
+ * (context: tag, node_id, service_path_id, epoch); an IPv4 key's image is
+ * bytes 1..9 of the key, so a 16-byte load from the byte before it,
+ * masked, with byte 0 set to 4, is the key's first 16 bytes
+ * (table.c, v4_key_write() and context_fill_consumed()).  Every such load
+ * stays inside the entry (the rew image ends 6 bytes before the entry
+ * does), so it never touches a line the entry does not span. */
 struct ft_entry {
     uint32_t tag;       /* live: its tag; free: the last tag it had, 0 if never used */
     uint8_t orig_dst[4]; /* IPv4: the original key's dst; FT_V6: the pool index (ft_entry_v6) */
@@ -71,19 +72,16 @@ _Static_assert(offsetof(vnfo_flowtag_context, node_id) == offsetof(vnfo_flowtag_
                    offsetof(struct ft_entry, orig_dst) == 4 && offsetof(struct ft_entry, spi) == 8 &&
                    offsetof(struct ft_entry, epoch) == 12,
                "tag, node_id, spi, epoch, reserved: one 16-byte and one 8-byte store");
-_Static_assert(offsetof(struct ft_entry, rew) >= 7 && offsetof(struct ft_entry, rew) + 9 <= 48 &&
-                   offsetof(struct ft_entry, rew_dst) >= 12 &&
-                   offsetof(struct ft_entry, rew_dst) + 4 <= 48 &&
-                   offsetof(struct ft_entry, orig_dst) + 16 <= 48 &&
-                   offsetof(struct ft_entry, last_seen) == 16,
-               "the 16-byte loads of context_fill_v4_node() stay inside the entry");
+_Static_assert(offsetof(struct ft_entry, orig) + 16 <= sizeof(struct ft_entry) &&
+                   offsetof(struct ft_entry, rew_dst) == offsetof(struct ft_entry, rew) + 9 &&
+                   offsetof(struct ft_entry, rew) - 1 + 16 == sizeof(struct ft_entry),
+               "table.c, context_fill_consumed(): three 16-byte loads inside the entry");
 _Static_assert(offsetof(vnfo_flow_key, dst) == 22 && sizeof(vnfo_flow_key) == 38 &&
                    offsetof(vnfo_flowtag_context, rewritten) == 38 &&
                    offsetof(vnfo_flowtag_context, tag) == 76 &&
                    offsetof(vnfo_flowtag_context, node_id) == 80 &&
-                   offsetof(vnfo_flowtag_context, last_seen) == 96 &&
-                   sizeof(vnfo_flowtag_context) == 104,
-               "the context's bytes as context_fill_v4_node() places them");
+                   offsetof(vnfo_flowtag_context, last_seen) == 96,
+               "table.c, context_fill_consumed(): the context's bytes as it places them");
 
 /* The IPv6 pool index of an FT_V6 entry. */
 static inline uint32_t ft_entry_v6(const struct ft_entry *e)

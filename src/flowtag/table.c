@@ -448,64 +448,10 @@ static inline void context_tail(vnfo_flowtag_context *c, const uint32_t *node_id
     c->last_seen = last_seen;
 }
 
-/* The context of an entry that holds IPv4 keys, in seven stores: six of
- * 16 bytes, each a load from the entry masked into place (or one word
- * shifted into place), and last_seen.  Written field by field, a context
- * took 19 stores, and key by key (v4_key_write) 8 and 48 instructions a
- * consume; each store and instruction of an independent call holds a
- * place in the core's window until the call's miss is served, so the
- * fewer, the more calls overlap their misses (docs/PERFORMANCE.md,
- * "flowtag").  Every load stays inside the entry (the static assertions
- * under struct ft_entry).  node_id points to the table's own field in a
- * single call (read by the instruction that uses it) and to a copy in a
- * register in a loop (through the table, each context stored would make
- * the compiler load it again).  Forced inline into every per-packet call:
- * out of line, the call cost as much as the fill. */
-static inline __attribute__((always_inline)) void
-context_fill_v4_node(vnfo_flowtag_context *c, const uint32_t *node_id, const struct ft_entry *e,
-                     uint64_t last_seen)
-{
-#if defined(__SSE2__)
-    const uint8_t *b = (const uint8_t *)e;
-    uint8_t *o = (uint8_t *)c;
-    /* bytes 0..15: version 4, then proto, ports and src (the image) */
-    __m128i s0 = load16(b + offsetof(struct ft_entry, orig) - 1);
-    s0 = _mm_or_si128(_mm_and_si128(s0, _mm_setr_epi8(0, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0,
-                                                      0, 0, 0, 0, 0)),
-                      _mm_cvtsi32_si128(4));
-    /* 16..31: the original dst at 22 */
-    uint32_t dst;
-    memcpy(&dst, e->orig_dst, 4);
-    __m128i s1 = _mm_slli_si128(_mm_cvtsi32_si128((int)dst), 6);
-    /* 32..47: the rewritten key's version at 38, its image at 39 */
-    __m128i s2 = load16(b + offsetof(struct ft_entry, rew) - 7);
-    s2 = _mm_or_si128(_mm_and_si128(s2, _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1,
-                                                      -1, -1, -1)),
-                      _mm_setr_epi8(0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-    /* 48..63: the rewritten dst at 60 */
-    __m128i s3 = load16(b + offsetof(struct ft_entry, rew_dst) - 12);
-    s3 = _mm_and_si128(s3, _mm_setr_epi32(0, 0, 0, -1));
-    /* 64..79: the tag at 76 */
-    __m128i s4 = _mm_slli_si128(_mm_cvtsi32_si128((int)e->tag), 12);
-    /* 80..95: node id, service path, epoch, reserved (0) */
-    __m128i s5 = load16(b + offsetof(struct ft_entry, orig_dst));
-    s5 = _mm_or_si128(_mm_and_si128(s5, _mm_setr_epi32(0, -1, -1, 0)),
-                      _mm_cvtsi32_si128((int)*node_id));
-    store16(o, s0);
-    store16(o + 16, s1);
-    store16(o + 32, s2);
-    store16(o + 48, s3);
-    store16(o + 64, s4);
-    store16(o + 80, s5);
-    c->last_seen = last_seen;
-#else
-    v4_key_write(&c->original, e->orig, e->orig_dst);
-    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
-    context_tail(c, node_id, e, last_seen);
-#endif
-}
-
-/* The context of any live entry. */
+/* Inlined into every per-packet call (generate, its bursts): out of line,
+ * the call cost as much as filling an IPv4 context.  An IPv4 context is
+ * eight stores (three a key, two for the rest), from loads that all
+ * precede any store of the caller to the entry. */
 static inline __attribute__((always_inline)) void
 context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e,
                 uint64_t last_seen)
@@ -513,17 +459,67 @@ context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const stru
     if (VNFO_UNLIKELY(e->flags & FT_V6)) {
         c->original = t->v6[ft_entry_v6(e)].orig;
         c->rewritten = t->v6[ft_entry_v6(e)].rew;
-        context_tail(c, &t->opts.node_id, e, last_seen);
     } else {
-        context_fill_v4_node(c, &t->opts.node_id, e, last_seen);
+        v4_key_write(&c->original, e->orig, e->orig_dst);
+        v4_key_write(&c->rewritten, e->rew, e->rew_dst);
     }
+    context_tail(c, &t->opts.node_id, e, last_seen);
 }
 
+/* The fill of an entry known to hold IPv4 keys. */
 static inline __attribute__((always_inline)) void
 context_fill_v4(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e,
                 uint64_t last_seen)
 {
-    context_fill_v4_node(c, &t->opts.node_id, e, last_seen);
+    v4_key_write(&c->original, e->orig, e->orig_dst);
+    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
+    context_tail(c, &t->opts.node_id, e, last_seen);
+}
+
+/* The context of a consumed entry that holds IPv4 keys, from three 16-byte
+ * loads of the entry shifted into place (byte shifts bring in zeros, so
+ * no mask is loaded), in seven stores.  A consume of the fill above made
+ * 16 loads, this one 11: independent consumes overlap their misses only
+ * as far as the core's queues hold the waiting calls, and the loads, more
+ * than the instructions, set how many fit (docs/PERFORMANCE.md, "seventh
+ * pass": 4.7x to 4.4x the baseline, where a fill of fewer instructions and
+ * stores but as many loads gained nothing).  The generate of a known flow
+ * keeps the fill above: this one made it slower (3.3x to 4.0x).  node_id
+ * points to the table's own field in a single call and to a copy in a
+ * register in a loop (through the table, each context stored would make
+ * the compiler load it again). */
+static inline __attribute__((always_inline)) void
+context_fill_consumed(vnfo_flowtag_context *c, const uint32_t *node_id, const struct ft_entry *e)
+{
+#if defined(__SSE2__)
+    const uint8_t *b = (const uint8_t *)e;
+    uint8_t *o = (uint8_t *)c;
+    __m128i head = load16(b);                                       /* tag, orig_dst, spi, epoch */
+    __m128i orig = load16(b + offsetof(struct ft_entry, orig));     /* orig image, ... */
+    __m128i rew = load16(b + offsetof(struct ft_entry, rew) - 1);   /* ..., rew image, rew_dst */
+    int version = 4;
+    __asm__("" : "+r"(version)); /* from a register: as a constant it is one more load */
+    __m128i four = _mm_cvtsi32_si128(version);
+    /* 0..15: version, then the image (bytes 1..9 of the key), zeros */
+    store16(o, _mm_or_si128(_mm_srli_si128(_mm_slli_si128(orig, 7), 6), four));
+    /* 16..31: the original dst at 22 */
+    store16(o + 16, _mm_slli_si128(_mm_srli_si128(_mm_slli_si128(head, 8), 12), 6));
+    /* 32..47: the rewritten key's version at 38, its image at 39 */
+    store16(o + 32, _mm_or_si128(_mm_slli_si128(_mm_srli_si128(rew, 1), 7),
+                                 _mm_slli_si128(four, 6)));
+    /* 48..63: the rewritten dst at 60 */
+    store16(o + 48, _mm_slli_si128(_mm_srli_si128(rew, 10), 12));
+    /* 64..79: the tag at 76 */
+    store16(o + 64, _mm_slli_si128(head, 12));
+    /* 80..95: node id, service path, epoch, reserved (0) */
+    store16(o + 80, _mm_or_si128(_mm_slli_si128(_mm_srli_si128(head, 8), 4),
+                                 _mm_cvtsi32_si128((int)*node_id)));
+    c->last_seen = e->last_seen;
+#else
+    v4_key_write(&c->original, e->orig, e->orig_dst);
+    v4_key_write(&c->rewritten, e->rew, e->rew_dst);
+    context_tail(c, node_id, e, e->last_seen);
+#endif
 }
 
 static inline __attribute__((always_inline)) void
@@ -941,9 +937,9 @@ static __attribute__((noinline)) vnfo_status consume_other(vnfo_flowtag_context 
     return VNFO_OK;
 }
 
-/* About 45 instructions and 8 stores for a live IPv4 flow: one test of
- * the slot's range (slot 0 is never live, so needs no test of its own),
- * one of the flags and one of the tag, then the fill. */
+/* For a live IPv4 flow: one test of the slot's range (slot 0 is never
+ * live, so needs no test of its own), one of the flags and one of the
+ * tag, then the fill (52 instructions, 11 loads and 7 stores in all). */
 vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
                                  uint32_t tag)
 {
@@ -955,7 +951,7 @@ vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_t
     const struct ft_entry *e = &table->entries[slot];
     if (VNFO_UNLIKELY((e->flags & (FT_LIVE | FT_V6)) != FT_LIVE || e->tag != tag))
         return consume_other(out, table, tag);
-    context_fill_v4(out, table, e, e->last_seen);
+    context_fill_consumed(out, &table->opts.node_id, e);
     return VNFO_OK;
 }
 
@@ -1060,7 +1056,7 @@ static vnfo_status consume_chunk(vnfo_flowtag_context *out, vnfo_status *status,
                 first = status[i];
             continue;
         }
-        context_fill_v4_node(&out[i], &node, e, e->last_seen);
+        context_fill_consumed(&out[i], &node, e);
     }
     return first;
 }
