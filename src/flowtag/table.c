@@ -450,8 +450,8 @@ static inline void context_tail(vnfo_flowtag_context *c, const uint32_t *node_id
 
 /* Inlined into every per-packet call (generate, its bursts): out of line,
  * the call cost as much as filling an IPv4 context.  An IPv4 context is
- * eight stores (three a key, two for the rest), from loads that all
- * precede any store of the caller to the entry. */
+ * nine stores (three a key, three for the rest; GCC merges the last two),
+ * from loads that all precede any store of the caller to the entry. */
 static inline __attribute__((always_inline)) void
 context_fill_at(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const struct ft_entry *e,
                 uint64_t last_seen)
@@ -479,7 +479,7 @@ context_fill_v4(vnfo_flowtag_context *c, const vnfo_flowtag_table *t, const stru
 /* The context of a consumed entry that holds IPv4 keys, from three 16-byte
  * loads of the entry shifted into place (byte shifts bring in zeros, so
  * no mask is loaded), in seven stores.  A consume of the fill above made
- * 16 loads, this one 11: independent consumes overlap their misses only
+ * 16 loads, this one 10: independent consumes overlap their misses only
  * as far as the core's queues hold the waiting calls, and the loads, more
  * than the instructions, set how many fit (docs/PERFORMANCE.md, "seventh
  * pass": 4.7x to 4.4x the baseline, where a fill of fewer instructions and
@@ -939,7 +939,7 @@ static __attribute__((noinline)) vnfo_status consume_other(vnfo_flowtag_context 
 
 /* For a live IPv4 flow: one test of the slot's range (slot 0 is never
  * live, so needs no test of its own), one of the flags and one of the
- * tag, then the fill (52 instructions, 11 loads and 7 stores in all). */
+ * tag, then the fill (52 instructions, 10 loads and 7 stores in all). */
 vnfo_status vnfo_flowtag_consume(vnfo_flowtag_context *out, const vnfo_flowtag_table *table,
                                  uint32_t tag)
 {
@@ -980,6 +980,7 @@ static inline void prefetch_l2(const void *p)
     __asm__ volatile("prefetcht2 %0" : : "m"(*(const char *)p));
 #else
     __builtin_prefetch(p, 0, 1);
+    __asm__ volatile("" : : "r"(p)); /* keeps the function impure */
 #endif
 }
 
