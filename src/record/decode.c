@@ -383,7 +383,9 @@ static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
     size_t at = r->pos;
     if (n < 2)
         return fail(VNFO_E_RECORD_MALFORMED, r, 0, "record", "fewer than 2 elements");
-    if ((s = read_uint(r, &v, UINT32_MAX, "version")) != VNFO_OK)
+    /* Any uint: a version or type above what this library knows is
+     * unsupported / unknown (docs/FORMAT.md 1), never "out of range". */
+    if ((s = read_uint(r, &v, UINT64_MAX, "version")) != VNFO_OK)
         return s;
     if (v == 0)
         return fail(VNFO_E_RECORD_MALFORMED, r, at, "version", "0 is not a version");
@@ -394,7 +396,7 @@ static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
                            VNFO_RECORD_FORMAT_VERSION_MIN, VNFO_RECORD_FORMAT_VERSION);
     out->format_version = (uint32_t)v;
     at = r->pos;
-    if ((s = read_uint(r, &v, UINT32_MAX, "type")) != VNFO_OK)
+    if ((s = read_uint(r, &v, UINT64_MAX, "type")) != VNFO_OK)
         return s;
     unsigned want = record_field_count(out->format_version, v);
     if (want == 0)
