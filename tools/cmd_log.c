@@ -175,14 +175,26 @@ static vnfo_status reader_make(vnfo_log_reader **out, const struct log_args *a,
     return s;
 }
 
-/* The manifest digest the first readable batch states (zero when none). */
+/* Whether the batch's header is signed by the node: every per-batch check
+ * before the signature passed and the signature verified (the checks after
+ * it, manifest digest included, may still have failed). */
+static int header_signed(const vnfo_log_batch_info *b)
+{
+    return b->header_valid && b->status != VNFO_E_LOG_MALFORMED &&
+           b->status != VNFO_E_UNSUPPORTED_VERSION && b->status != VNFO_E_SIGNATURE_INVALID &&
+           b->status != VNFO_E_LOG_TRUNCATED;
+}
+
+/* The manifest digest the first batch with a signed header states (zero when
+ * none), so that a forged or corrupted batch in front cannot set the digest
+ * every authentic batch is then held to (docs/FORMAT.md 4). */
 static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r)
 {
     memset(out, 0, VNFO_LOG_HASH_BYTES);
     for (size_t i = 0; i < vnfo_log_reader_batch_count(r); i++) {
         vnfo_log_batch_info b;
         vnfo_log_reader_batch(&b, r, i);
-        if (b.header_valid) {
+        if (header_signed(&b)) {
             memcpy(out, b.header.manifest_digest, VNFO_LOG_HASH_BYTES);
             return;
         }

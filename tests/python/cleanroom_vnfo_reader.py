@@ -1,0 +1,535 @@
+"""A reader/verifier for libvnfo logs written from docs/FORMAT.md alone.
+
+Clean room: nothing here comes from src/log, src/record or
+tests/python/test_log_format.py; every rule cites the section of
+docs/FORMAT.md it implements.  A fault is `Fault(status, where)` with the
+status name docs/FORMAT.md gives for it (section 1.8 for records, 4.1 for
+batches, files and the chain).
+"""
+
+import base64
+import hashlib
+import struct
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+U32 = 2**32 - 1
+U64 = 2**64 - 1
+HEADER_BYTES = 144
+SIG_BYTES = 64
+FRAME_MIN, FRAME_MAX = 208, 268435456          # 5
+RECORD_MAX = 133124                            # 7
+RECORDS_PER_BATCH_MAX = 1048576                # 2.1, 7
+SIG_CONTEXT = b"vnfo log batch header v1\x00"   # 2.2
+
+TYPE_NAMES = {1: "packet", 2: "flowtag_map", 3: "loss_notice",
+              4: "epoch_start", 5: "heartbeat", 6: "period_close"}
+# 1: array length by (version, type)
+LENGTHS = {1: {1: 20, 2: 11, 3: 8, 4: 7},
+           2: {1: 22, 2: 11, 3: 8, 4: 7, 5: 6, 6: 8}}
+
+
+RECORD_MALFORMED = "VNFO_E_RECORD_MALFORMED"
+NONCANONICAL = "VNFO_E_RECORD_NONCANONICAL"
+UNKNOWN_TYPE = "VNFO_E_RECORD_UNKNOWN_TYPE"
+UNSUPPORTED = "VNFO_E_UNSUPPORTED_VERSION"
+LIMIT = "VNFO_E_LIMIT_EXCEEDED"
+LOG_MALFORMED = "VNFO_E_LOG_MALFORMED"
+SIGNATURE = "VNFO_E_SIGNATURE_INVALID"
+MANIFEST = "VNFO_E_LOG_MANIFEST_MISMATCH"
+ROOT = "VNFO_E_LOG_ROOT_MISMATCH"
+NODE = "VNFO_E_LOG_NODE_MISMATCH"
+TRUNCATED = "VNFO_E_LOG_TRUNCATED"
+DUPLICATE = "VNFO_E_LOG_DUPLICATE"
+REORDERED = "VNFO_E_LOG_REORDERED"
+GAP = "VNFO_E_LOG_SEQUENCE_GAP"
+BROKEN = "VNFO_E_LOG_BROKEN_CHAIN"
+
+
+class Fault(Exception):
+    def __init__(self, status, where):
+        super().__init__(f"{status}: {where}")
+        self.status = status
+        self.where = where
+
+
+# ---------------------------------------------------------------- msgpack (1.5)
+
+class _Msgpack:
+    """Strict msgpack reader: only the forms 1.5 allows, shortest only."""
+
+    def __init__(self, data):
+        self.b = data
+        self.pos = 0
+
+    def _take(self, n, what):
+        if self.pos + n > len(self.b):
+            raise Fault(RECORD_MALFORMED, f"{what} runs past the record's end at offset {self.pos}")
+        out = self.b[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def _byte(self, what):
+        return self._take(1, what)[0]
+
+    def peek(self):
+        if self.pos >= len(self.b):
+            raise Fault(RECORD_MALFORMED, f"record ends at offset {self.pos}")
+        return self.b[self.pos]
+
+    def uint(self, what, limit=U64):
+        at = self.pos
+        t = self._byte(what)
+        if t <= 0x7F:
+            v = t
+        elif t in (0xCC, 0xCD, 0xCE, 0xCF):
+            size = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8}[t]
+            v = int.from_bytes(self._take(size, what), "big")
+            shortest = 0x7F if size == 1 else (1 << (8 * size // 2)) - 1
+            if v <= shortest:
+                raise Fault(NONCANONICAL, f"{what}: integer {v} not in its shortest form at offset {at}")
+        else:
+            raise Fault(RECORD_MALFORMED, f"{what}: expected uint, found type byte 0x{t:02x} at offset {at}")
+        if v > limit:
+            raise Fault(RECORD_MALFORMED, f"{what}: {v} exceeds {limit} at offset {at}")
+        return v
+
+    def is_nil(self):
+        if self.peek() == 0xC0:
+            self.pos += 1
+            return True
+        return False
+
+    def _len(self, what, fix_lo, fix_bits, forms):
+        """forms: list of (type byte, length size); fix form first when fix_lo."""
+        at = self.pos
+        t = self._byte(what)
+        if fix_lo is not None and fix_lo <= t < fix_lo + (1 << fix_bits):
+            return t - fix_lo
+        small = (1 << fix_bits) - 1 if fix_lo is not None else -1
+        for tb, size in forms:
+            if t == tb:
+                n = int.from_bytes(self._take(size, what), "big")
+                if n <= small:
+                    raise Fault(NONCANONICAL, f"{what}: length {n} not in its shortest form at offset {at}")
+                small = (1 << (8 * size)) - 1
+                return n
+            small = (1 << (8 * size)) - 1
+        raise Fault(RECORD_MALFORMED, f"{what}: unexpected type byte 0x{t:02x} at offset {at}")
+
+    def array(self, what):
+        return self._len(what, 0x90, 4, [(0xDC, 2), (0xDD, 4)])
+
+    def map(self, what):
+        return self._len(what, 0x80, 4, [(0xDE, 2), (0xDF, 4)])
+
+    def str(self, what):
+        n = self._len(what, 0xA0, 5, [(0xD9, 1), (0xDA, 2), (0xDB, 4)])
+        return self._take(n, what)
+
+    def bin(self, what):
+        n = self._len(what, None, 0, [(0xC4, 1), (0xC5, 2), (0xC6, 4)])
+        return self._take(n, what)
+
+
+# ------------------------------------------------------------------ records (1)
+
+def _flow_key(m, what):
+    n = m.array(what)
+    if n != 6:
+        raise Fault(RECORD_MALFORMED, f"{what}: flow key has {n} elements, not 6")
+    ipv = m.uint(what + ".ip_version")
+    if ipv not in (4, 6):
+        raise Fault(RECORD_MALFORMED, f"{what}: ip_version {ipv}")
+    proto = m.uint(what + ".proto", 255)
+    sport = m.uint(what + ".src_port", 65535)
+    dport = m.uint(what + ".dst_port", 65535)
+    addrs = []
+    for side in ("src", "dst"):
+        a = m.bin(f"{what}.{side}")
+        if len(a) != 16:
+            raise Fault(RECORD_MALFORMED, f"{what}.{side}: {len(a)} bytes, not 16")
+        if ipv == 4 and any(a[4:]):
+            raise Fault(NONCANONICAL, f"{what}.{side}: IPv4 padding not zero")
+        addrs.append(bytes(a))
+    return {"ip_version": ipv, "proto": proto, "src_port": sport,
+            "dst_port": dport, "src": addrs[0], "dst": addrs[1]}
+
+
+def _fixed_bin(m, what, size):
+    b = m.bin(what)
+    if len(b) != size:
+        raise Fault(RECORD_MALFORMED, f"{what}: {len(b)} bytes, not {size}")
+    return bytes(b)
+
+
+def _packet(m, r, version):
+    r["hop"] = m.uint("hop", U32)
+    r["label"] = m.uint("label")
+    r["flowtag"] = m.uint("flowtag", U32)
+    r["digest_in"] = _fixed_bin(m, "digest_in", 16)
+    r["digest_out"] = _fixed_bin(m, "digest_out", 16)
+    r["verdict"] = m.uint("verdict")
+    if r["verdict"] > 2:
+        raise Fault(RECORD_MALFORMED, f"verdict {r['verdict']}")
+    if r["verdict"] == 2 and any(r["digest_in"]):
+        raise Fault(RECORD_MALFORMED, "generated packet with a digest_in")
+    if r["verdict"] == 1 and any(r["digest_out"]):
+        raise Fault(RECORD_MALFORMED, "dropped packet with a digest_out")
+    for f in ("t_in_ns", "t_out_ns", "cpu_cycles", "mem_bytes"):
+        r[f] = m.uint(f)
+    n = m.map("counters")
+    if n > 16:
+        raise Fault(LIMIT, f"counters: {n} entries, more than 16")
+    counters, prev = {}, None
+    for _ in range(n):
+        name = bytes(m.str("counter name"))
+        if len(name) > 64:
+            raise Fault(LIMIT, f"counter name of {len(name)} bytes")
+        if not name or any(c < 0x21 or c > 0x7E for c in name):
+            raise Fault(RECORD_MALFORMED, f"counter name {name!r}")
+        if prev is not None and name <= prev:
+            raise Fault(NONCANONICAL, f"counter name {name!r} not after {prev!r}")
+        prev = name
+        counters[name.decode()] = m.uint(f"counter {name.decode()}")
+    r["counters"] = counters
+    r["granularity"] = m.uint("granularity")
+    if r["granularity"] > 2:
+        raise Fault(RECORD_MALFORMED, f"granularity {r['granularity']}")
+    cap = {0: 0, 1: 128, 2: 65535}[r["granularity"]]
+    for f in ("bytes_in", "bytes_out"):
+        if m.is_nil():
+            r[f] = None
+            continue
+        b = bytes(m.bin(f))
+        if r["granularity"] == 0:
+            raise Fault(RECORD_MALFORMED, f"{f}: packet bytes at granularity digest")
+        if len(b) > cap:
+            raise Fault(LIMIT, f"{f}: {len(b)} bytes at granularity {r['granularity']}")
+        r[f] = b
+    r["state_digest"] = None if m.is_nil() else _fixed_bin(m, "state_digest", 32)
+    if version >= 2:
+        r["link_type"] = None if m.is_nil() else m.uint("link_type", 65535)
+        r["wire_len"] = m.uint("wire_len", U32)
+    else:
+        r["link_type"] = None
+        r["wire_len"] = 0
+
+
+def _flowtag_map(m, r, version):
+    r["tag"] = m.uint("tag", U32)
+    r["tagging_node"] = m.uint("tagging node id", U32)
+    r["service_path"] = m.uint("service path id", U32)
+    r["time_ns"] = m.uint("time_ns")
+    r["original"] = _flow_key(m, "original flow key")
+    r["rewritten"] = _flow_key(m, "rewritten flow key")
+
+
+def _loss(m, r, version):
+    r["count"] = m.uint("count")
+    r["reason"] = m.uint("reason")
+    if r["reason"] > 4:
+        raise Fault(RECORD_MALFORMED, f"loss reason {r['reason']}")
+    r["time_ns"] = m.uint("time_ns")
+
+
+def _epoch_start(m, r, version):
+    r["time_ns"] = m.uint("time_ns")
+    c = bytes(m.bin("commitment"))
+    if len(c) > 64:
+        raise Fault(LIMIT, f"commitment: {len(c)} bytes, more than 64")
+    r["commitment"] = c
+
+
+def _heartbeat(m, r, version):
+    r["time_ns"] = m.uint("time_ns")
+
+
+def _period_close(m, r, version):
+    r["period_start_ns"] = m.uint("period_start_ns")
+    r["period_end_ns"] = m.uint("period_end_ns")
+    if r["period_end_ns"] < r["period_start_ns"]:
+        raise Fault(RECORD_MALFORMED, "period_end_ns below period_start_ns")
+    r["time_ns"] = m.uint("time_ns")
+
+
+BODIES = {1: _packet, 2: _flowtag_map, 3: _loss, 4: _epoch_start,
+          5: _heartbeat, 6: _period_close}
+
+
+def decode_record(data):
+    """Decode one record (section 1); raise Fault on the first fault."""
+    m = _Msgpack(data)
+    n = m.array("record")
+    if n < 2:  # 1.8: a fault of the array header (byte 0) comes first
+        raise Fault(RECORD_MALFORMED, "record array of fewer than 2 elements")
+    version = m.uint("format version")
+    if version == 0:
+        raise Fault(RECORD_MALFORMED, "format version 0")
+    if version > 2:
+        raise Fault(UNSUPPORTED, f"record format version {version}")
+    rtype = m.uint("record type")
+    if rtype not in LENGTHS[version]:
+        raise Fault(UNKNOWN_TYPE, f"record type {rtype} in version {version}")
+    if n != LENGTHS[version][rtype]:
+        raise Fault(RECORD_MALFORMED, f"{TYPE_NAMES[rtype]} v{version} has {n} elements, "
+                    f"not {LENGTHS[version][rtype]}")
+    r = {"version": version, "type": rtype, "type_name": TYPE_NAMES[rtype]}
+    r["node"] = m.uint("node id", U32)
+    r["epoch"] = m.uint("epoch")
+    r["seq"] = m.uint("seq")
+    BODIES[rtype](m, r, version)
+    if m.pos != len(data):
+        raise Fault(NONCANONICAL, f"{len(data) - m.pos} bytes after the record array")
+    return r
+
+
+# ------------------------------------------------------------------ batches (2, 3)
+
+def tree_hash_fn(code):
+    if code == 1:
+        return lambda b: hashlib.blake2b(b, digest_size=32).digest()
+    if code == 2:
+        return lambda b: hashlib.sha256(b).digest()
+    raise Fault(LOG_MALFORMED, f"tree hash {code}")
+
+
+def merkle_root(leaves, H):
+    """RFC 6962 section 2.1 MTH over the leaves' exact bytes."""
+    if not leaves:
+        return H(b"")
+    level_hashes = [H(b"\x00" + d) for d in leaves]
+
+    def mth(lo, hi):
+        if hi - lo == 1:
+            return level_hashes[lo]
+        k = 1
+        while k * 2 < hi - lo:
+            k *= 2
+        return H(b"\x01" + mth(lo, lo + k) + mth(lo + k, hi))
+    return mth(0, len(leaves))
+
+
+def parse_header(h):
+    f = struct.unpack(">4sHBBI32sQQIQ32s32sQ", h)
+    keys = ("magic", "version", "tree_hash", "reserved", "node", "manifest_digest",
+            "epoch", "first_seq", "count", "lost", "prev_hash", "root", "created_ns")
+    return dict(zip(keys, f))
+
+
+def load_public_key(text):
+    """Section 6: `ed25519:<base64 of 32 bytes>`, one line."""
+    line = text.rstrip("\n").rstrip("\r") if isinstance(text, str) else text
+    if not line.startswith("ed25519:"):
+        raise ValueError("not an ed25519 public key line")
+    raw = base64.b64decode(line[len("ed25519:"):], validate=True)
+    if len(raw) != 32:
+        raise ValueError("public key is not 32 bytes")
+    return raw
+
+
+def check_batch(batch, pubkey=None, manifest_digest=None, signed_header_only=False):
+    """Section 4's per-batch order: magic and version, header fields,
+    signature, manifest digest, record framing, Merkle root.  Returns
+    (header, batch hash, [record bytes])."""
+    if len(batch) < HEADER_BYTES + SIG_BYTES:
+        raise Fault(LOG_MALFORMED, f"batch of {len(batch)} bytes is shorter than 208")
+    h = batch[:HEADER_BYTES]
+    hd = parse_header(h)
+    if hd["magic"] != b"VNFB":
+        raise Fault(LOG_MALFORMED, f"magic {hd['magic']!r}")
+    if hd["version"] > 1:
+        raise Fault(UNSUPPORTED, f"batch format version {hd['version']}")
+    if hd["version"] == 0:
+        raise Fault(LOG_MALFORMED, "batch format version 0")
+    H = tree_hash_fn(hd["tree_hash"])
+    if hd["reserved"] != 0:
+        raise Fault(LOG_MALFORMED, f"reserved byte {hd['reserved']}")
+    if not 1 <= hd["count"] <= RECORDS_PER_BATCH_MAX:
+        raise Fault(LOG_MALFORMED, f"record count {hd['count']}")
+    if hd["first_seq"] + hd["count"] > U64:
+        raise Fault(LOG_MALFORMED, "sequence numbers overflow")
+    if pubkey is not None:
+        try:
+            Ed25519PublicKey.from_public_bytes(pubkey).verify(
+                bytes(batch[HEADER_BYTES:HEADER_BYTES + SIG_BYTES]), SIG_CONTEXT + bytes(h))
+        except InvalidSignature:
+            raise Fault(SIGNATURE, "signature does not verify") from None
+    if signed_header_only:
+        return hd["manifest_digest"]
+    if manifest_digest is not None and hd["manifest_digest"] != manifest_digest:
+        raise Fault(MANIFEST, "manifest digest differs")
+    records, pos = [], HEADER_BYTES + SIG_BYTES
+    for i in range(hd["count"]):
+        if pos + 4 > len(batch):
+            raise Fault(LOG_MALFORMED, f"record {i}: length prefix past the batch end")
+        (n,) = struct.unpack(">I", batch[pos:pos + 4])
+        if pos + 4 + n > len(batch):  # 4.1: a length alone is never refused
+            raise Fault(LOG_MALFORMED, f"record {i}: length {n} at batch offset {pos}")
+        records.append(bytes(batch[pos + 4:pos + 4 + n]))
+        pos += 4 + n
+    if pos != len(batch):
+        raise Fault(LOG_MALFORMED, f"{len(batch) - pos} bytes after the last record")
+    if merkle_root(records, H) != hd["root"]:
+        raise Fault(ROOT, "Merkle root differs")
+    return hd, H(b"\x02" + bytes(h)), records
+
+
+# ------------------------------------------------------------------ files (5)
+
+def split_frames(data):
+    """Returns (list of (offset, batch bytes), tail fault or None)."""
+    frames, pos = [], 0
+    while pos < len(data):
+        if pos + 4 > len(data):
+            # ends inside a frame length: nothing after it to compare with
+            # VNFB, read as a truncated tail (a crash during a write)
+            return frames, Fault(TRUNCATED, f"file ends inside a frame length at offset {pos}")
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        if not FRAME_MIN <= n <= FRAME_MAX:
+            return frames, Fault(LOG_MALFORMED, f"frame length {n} out of range at offset {pos}")
+        body = data[pos + 4:pos + 4 + n]
+        if len(body) < n:
+            if b"VNFB".startswith(bytes(body[:4])):
+                return frames, Fault(TRUNCATED, f"frame at offset {pos} truncated")
+            return frames, Fault(LOG_MALFORMED, f"frame at offset {pos} is not a batch")
+        frames.append((pos, body))
+        pos += 4 + n
+    return frames, None
+
+
+# ------------------------------------------------------------------ a whole log (4)
+
+def _chain(authentic, anchor=None):
+    """Section 4.2: judge the authentic batches in stream order.  Returns
+    {index: status} for the batches at fault."""
+    faults, seen = {}, set()
+    ref = anchor          # (next seq, hash of the reference batch)
+    for idx, (off, hd, bh, recs) in enumerate(authentic):
+        if bh in seen:
+            faults[idx] = DUPLICATE
+            continue
+        seen.add(bh)
+        if ref is None:
+            ref = (hd["first_seq"] + hd["count"], bh)
+            continue
+        want = ref[0] + hd["lost"]
+        if want > U64:
+            faults[idx] = GAP
+            continue
+        if hd["first_seq"] < want:
+            faults[idx] = REORDERED      # the reference stays
+            continue
+        if hd["first_seq"] > want:
+            later = any(want <= a[1]["first_seq"] < hd["first_seq"] for a in authentic[idx + 1:])
+            faults[idx] = REORDERED if later else GAP
+        elif hd["prev_hash"] != ref[1]:
+            faults[idx] = BROKEN
+        ref = (hd["first_seq"] + hd["count"], bh)   # this batch is the new reference
+    return faults
+
+
+def verify_log(data, pubkey, manifest_digest=None, node=None):
+    """Verify one writer's stream (section 4).  Without an expected manifest
+    digest, the one the first batch with a signed header states is expected
+    (4.1).  Returns {"records", "faults": [(offset, Fault)], "batches", "headers"}."""
+    frames, tail = split_frames(data)
+    if manifest_digest is None:
+        for _, body in frames:
+            try:
+                manifest_digest = check_batch(body, pubkey, None, signed_header_only=True)
+                break
+            except Fault:
+                continue
+    faults, authentic = [], []
+    for off, body in frames:
+        try:
+            hd, bh, recs = check_batch(body, pubkey, manifest_digest)
+        except Fault as f:
+            faults.append((off, f))
+            continue
+        if node is None:
+            node = hd["node"]
+        if hd["node"] != node:
+            faults.append((off, Fault(NODE, f"node {hd['node']} not {node}")))
+            continue
+        authentic.append((off, hd, bh, recs))
+    chain = _chain(authentic)
+    records = []
+    for idx, (off, hd, bh, recs) in enumerate(authentic):
+        if idx in chain:
+            faults.append((off, Fault(chain[idx], f"batch at offset {off}")))
+            if chain[idx] == DUPLICATE:
+                continue             # 4.2: a duplicate's records are read once
+        for i, rb in enumerate(recs):
+            try:
+                r = decode_record(rb)
+            except Fault as f:
+                faults.append((off, Fault(f.status, f"record {i}: {f.where}")))
+                continue
+            if r["node"] != hd["node"] or r["epoch"] != hd["epoch"] or r["seq"] != hd["first_seq"] + i:
+                faults.append((off, Fault(LOG_MALFORMED, f"record {i}: node/epoch/seq differ from the header")))
+                continue
+            r["_bytes"] = rb
+            records.append(r)
+    if tail is not None:
+        faults.append((None, tail))
+    faults.sort(key=lambda f: -1 if f[0] is None else f[0])
+    if tail is not None:
+        faults.append(faults.pop(0))
+    return {"records": records, "faults": faults, "batches": len(frames),
+            "headers": [a[1] for a in authentic]}
+
+
+# ------------------------------------------------------------------ proofs (3.1)
+
+def verify_inclusion(index, size, leaf_hash, path, root, H):
+    """RFC 9162 section 2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf_hash
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = H(b"\x01" + p + r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = H(b"\x01" + r + p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def check_proof(text, pubkey):
+    """Section 3.1: returns the decoded record, or raises Fault."""
+    lines = text.splitlines()
+    if not lines or lines[0] != "vnfo-inclusion-proof v1":
+        raise Fault("VNFO_E_LOG_PROOF_INVALID", "not a v1 inclusion proof")
+    fields, path = {}, []
+    for ln in lines[1:]:
+        key, _, value = ln.partition(": ")
+        if key == "path":
+            path.append(bytes.fromhex(value))
+        else:
+            fields[key] = value
+    signed = bytes.fromhex(fields["signed-header"])
+    record = bytes.fromhex(fields["record"])
+    index, size = int(fields["leaf-index"]), int(fields["tree-size"])
+    if len(signed) != HEADER_BYTES + SIG_BYTES or any(len(p) != 32 for p in path):
+        raise Fault("VNFO_E_LOG_PROOF_INVALID", "field sizes")
+    hd = parse_header(signed[:HEADER_BYTES])
+    try:
+        Ed25519PublicKey.from_public_bytes(pubkey).verify(signed[HEADER_BYTES:], SIG_CONTEXT + signed[:HEADER_BYTES])
+    except InvalidSignature:
+        raise Fault(SIGNATURE, "signed header does not verify") from None
+    if size != hd["count"]:
+        raise Fault("VNFO_E_LOG_PROOF_INVALID", "tree-size differs from the record count")
+    H = tree_hash_fn(hd["tree_hash"])
+    if not verify_inclusion(index, size, H(b"\x00" + record), path, hd["root"], H):
+        raise Fault("VNFO_E_LOG_PROOF_INVALID", "path does not lead to the signed root")
+    return decode_record(record)
