@@ -175,28 +175,45 @@ static vnfo_status reader_make(vnfo_log_reader **out, const struct log_args *a,
     return s;
 }
 
-/* Whether the batch's header is signed by the node: every per-batch check
- * before the signature passed and the signature verified (the checks after
- * it, manifest digest included, may still have failed). */
-static int header_signed(const vnfo_log_batch_info *b)
+/* Whether the batch's header signature verifies (docs/FORMAT.md 2.2). */
+static int signature_ok(const vnfo_log_batch_info *b, const vnfo_public_key *key)
 {
-    return b->header_valid && b->status != VNFO_E_LOG_MALFORMED &&
-           b->status != VNFO_E_UNSUPPORTED_VERSION && b->status != VNFO_E_SIGNATURE_INVALID &&
-           b->status != VNFO_E_LOG_TRUNCATED;
+    static const char context[] = "vnfo log batch header v1"; /* then one zero byte */
+    uint8_t msg[sizeof context + VNFO_LOG_HEADER_BYTES];
+    if (b->len < VNFO_LOG_HEADER_BYTES + VNFO_KEY_SIGNATURE_BYTES)
+        return 0;
+    memcpy(msg, context, sizeof context);
+    memcpy(msg + sizeof context, b->bytes, VNFO_LOG_HEADER_BYTES);
+    return vnfo_public_key_verify(key, msg, sizeof msg, b->bytes + VNFO_LOG_HEADER_BYTES) == VNFO_OK;
 }
 
-/* The manifest digest the first batch with a signed header states (zero when
- * none), so that a forged or corrupted batch in front cannot set the digest
- * every authentic batch is then held to (docs/FORMAT.md 4). */
-static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r)
+/* The manifest digest every batch is held to when none is given: that of
+ * the first batch that is authentic but for its digest (checks 1 to 4, 6
+ * and 7 of docs/FORMAT.md 4.1: signed header, framing, Merkle root), else
+ * of the first with a signed header (checks 1 to 4), else zero.  So a
+ * corrupted batch in front does not set the digest every authentic batch
+ * is then held to, and a lone corrupted batch still gets its own fault. */
+static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r,
+                          const vnfo_public_key *key)
 {
+    int fallback = 0;
     memset(out, 0, VNFO_LOG_HASH_BYTES);
     for (size_t i = 0; i < vnfo_log_reader_batch_count(r); i++) {
         vnfo_log_batch_info b;
+        vnfo_log_header h;
         vnfo_log_reader_batch(&b, r, i);
-        if (header_signed(&b)) {
-            memcpy(out, b.header.manifest_digest, VNFO_LOG_HASH_BYTES);
+        if (!b.header_valid || !b.bytes)
+            continue;
+        vnfo_status s = vnfo_log_batch_verify(&h, b.bytes, b.len, key, NULL);
+        if (s == VNFO_OK) {
+            memcpy(out, h.manifest_digest, VNFO_LOG_HASH_BYTES);
             return;
+        }
+        /* past the signature: framing or root failed */
+        if (!fallback && (s == VNFO_E_LOG_MALFORMED || s == VNFO_E_LOG_ROOT_MISMATCH) &&
+            signature_ok(&b, key)) {
+            memcpy(out, h.manifest_digest, VNFO_LOG_HASH_BYTES);
+            fallback = 1;
         }
     }
 }
@@ -211,7 +228,9 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
         memcpy(digest, a->manifest, sizeof digest);
     vnfo_status s = reader_make(out, a, digest);
     if (s == VNFO_OK && !a->have_manifest && a->pub) {
-        stated_digest(digest, *out);
+        vnfo_public_key key;
+        if (vnfo_public_key_load(&key, a->pub) == VNFO_OK) /* reader_make loaded it once */
+            stated_digest(digest, *out, &key);
         int dump = strcmp(cmd, "log dump") == 0;
         /* stdout carries JSON lines or a proof: the note goes to stderr */
         FILE *f = a->jsonl || strcmp(cmd, "log prove") == 0 ? stderr : stdout;

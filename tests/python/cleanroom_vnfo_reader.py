@@ -329,10 +329,8 @@ def load_public_key(text):
     return raw
 
 
-def check_batch(batch, pubkey=None, manifest_digest=None, signed_header_only=False):
-    """Section 4's per-batch order: magic and version, header fields,
-    signature, manifest digest, record framing, Merkle root.  Returns
-    (header, batch hash, [record bytes])."""
+def signed_header(batch, pubkey=None):
+    """4.1 checks 1 to 4: magic, version, header fields, signature."""
     if len(batch) < HEADER_BYTES + SIG_BYTES:
         raise Fault(LOG_MALFORMED, f"batch of {len(batch)} bytes is shorter than 208")
     h = batch[:HEADER_BYTES]
@@ -343,7 +341,7 @@ def check_batch(batch, pubkey=None, manifest_digest=None, signed_header_only=Fal
         raise Fault(UNSUPPORTED, f"batch format version {hd['version']}")
     if hd["version"] == 0:
         raise Fault(LOG_MALFORMED, "batch format version 0")
-    H = tree_hash_fn(hd["tree_hash"])
+    tree_hash_fn(hd["tree_hash"])  # refuses a tree hash other than 1 and 2
     if hd["reserved"] != 0:
         raise Fault(LOG_MALFORMED, f"reserved byte {hd['reserved']}")
     if not 1 <= hd["count"] <= RECORDS_PER_BATCH_MAX:
@@ -356,8 +354,14 @@ def check_batch(batch, pubkey=None, manifest_digest=None, signed_header_only=Fal
                 bytes(batch[HEADER_BYTES:HEADER_BYTES + SIG_BYTES]), SIG_CONTEXT + bytes(h))
         except InvalidSignature:
             raise Fault(SIGNATURE, "signature does not verify") from None
-    if signed_header_only:
-        return hd["manifest_digest"]
+    return hd
+
+
+def check_batch(batch, pubkey=None, manifest_digest=None):
+    """4.1 checks 1 to 7 in order.  Returns (header, batch hash, [record bytes])."""
+    hd = signed_header(batch, pubkey)
+    h = batch[:HEADER_BYTES]
+    H = tree_hash_fn(hd["tree_hash"])
     if manifest_digest is not None and hd["manifest_digest"] != manifest_digest:
         raise Fault(MANIFEST, "manifest digest differs")
     records, pos = [], HEADER_BYTES + SIG_BYTES
@@ -430,18 +434,29 @@ def _chain(authentic, anchor=None):
     return faults
 
 
+def _stated_digest(frames, pubkey):
+    """4.1: the digest of the first batch passing checks 1-4, 6 and 7, else
+    of the first passing 1-4, else zero."""
+    fallback = None
+    for _, body in frames:
+        try:
+            return check_batch(body, pubkey, None)[0]["manifest_digest"]
+        except Fault:
+            if fallback is None:
+                try:
+                    fallback = signed_header(body, pubkey)["manifest_digest"]
+                except Fault:
+                    pass
+    return fallback if fallback is not None else bytes(32)
+
+
 def verify_log(data, pubkey, manifest_digest=None, node=None):
     """Verify one writer's stream (section 4).  Without an expected manifest
-    digest, the one the first batch with a signed header states is expected
-    (4.1).  Returns {"records", "faults": [(offset, Fault)], "batches", "headers"}."""
+    digest, the one _stated_digest finds is expected (4.1).  Returns {"records", "faults": [(offset,
+    Fault)], "batches", "headers"}."""
     frames, tail = split_frames(data)
     if manifest_digest is None:
-        for _, body in frames:
-            try:
-                manifest_digest = check_batch(body, pubkey, None, signed_header_only=True)
-                break
-            except Fault:
-                continue
+        manifest_digest = _stated_digest(frames, pubkey)
     faults, authentic = [], []
     for off, body in frames:
         try:

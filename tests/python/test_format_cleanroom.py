@@ -171,6 +171,21 @@ def _pcap_sample(limit=40):
     return [os.path.join(d, n) for n in picked[:limit]]
 
 
+def _spread_pcap(src, dst, gap_s=3):
+    """A copy of a classic little-endian pcap whose every 500th packet comes
+    gap_s seconds after the one before: quiet stretches, so that a tap under
+    logging.heartbeat_ms signs heartbeats."""
+    data = open(src, "rb").read()
+    out, pos, i, shift = [data[:24]], 24, 0, 0
+    while pos + 16 <= len(data):
+        sec, usec, incl, orig = struct.unpack("<IIII", data[pos:pos + 16])
+        shift += gap_s if i and i % 500 == 0 else 0
+        out.append(struct.pack("<IIII", sec + shift, usec, incl, orig) + data[pos + 16:pos + 16 + incl])
+        pos += 16 + incl
+        i += 1
+    open(dst, "wb").write(b"".join(out))
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     if not os.access(VNFO, os.X_OK):
@@ -197,9 +212,12 @@ def corpus(tmp_path_factory):
     tap = ["tap", "--manifest", man, "--node", "fw", "--key", str(keys / "fw.key"),
            "--sampling-key", str(keys / "sampling.key")]
     fwpub = str(keys / "fw.pub")
-    for name, opts in (("paired", []), ("full-table", ["--capacity", "1"])):
+    gaps = str(top / "gaps.pcap")
+    _spread_pcap(cap, gaps)
+    for name, pcap, opts in (("paired", cap, []), ("full-table", cap, ["--capacity", "1"]),
+                             ("heartbeats", gaps, [])):
         out = str(top / f"tap-{name}.log")
-        run(*tap, "--ingress-pcap", cap, "--egress-pcap", cap, "--out", out, *opts)
+        run(*tap, "--ingress-pcap", pcap, "--egress-pcap", pcap, "--out", out, *opts)
         logs.append((out, fwpub))
     pcaps = _pcap_sample()
     for i, p in enumerate(pcaps):
@@ -403,6 +421,9 @@ LOG_CASES = [
     ("lost count overflows", lambda f: frame(f.frames[0]) + _resigned_second(f, lost=2**64 - 1), [cr.GAP]),
     ("second batch names another manifest", lambda f: (lambda F: F[0] + _resigned_second(f, md=b"\7" * 32) + b"".join(F[2:]))(_chain_frames(f)), [cr.MANIFEST, cr.GAP]),
     ("first batch's manifest digest corrupted", lambda f: (lambda F: flip(F[0], 4 + 20) + b"".join(F[1:]))(_chain_frames(f)), [cr.SIGNATURE]),
+    ("first batch signed with another manifest but a wrong root", lambda f: (lambda F: frame(
+        f.batch(f.records[0], md=b"\7" * 32)[:-1] + b"\0") + b"".join(F[1:]))(_chain_frames(f)),
+     [cr.MANIFEST]),
     ("second batch from node 7", lambda f: frame(f.frames[0]) + _resigned_second(f, node=7), [cr.NODE]),
     ("ends in a frame length", _truncated(3), [cr.TRUNCATED]),
     ("ends after a frame length", _truncated(4), [cr.TRUNCATED]),
