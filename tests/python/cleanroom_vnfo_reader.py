@@ -319,13 +319,15 @@ def parse_header(h):
 
 
 def load_public_key(text):
-    """Section 6: `ed25519:<base64 of 32 bytes>`, one line."""
-    line = text.rstrip("\n").rstrip("\r") if isinstance(text, str) else text
+    """Section 6: `ed25519:<canonical base64 of 32 bytes>`, one line."""
+    line = text[:-1] if text.endswith("\n") else text
+    line = line[:-1] if line.endswith("\r") else line
     if not line.startswith("ed25519:"):
         raise ValueError("not an ed25519 public key line")
-    raw = base64.b64decode(line[len("ed25519:"):], validate=True)
-    if len(raw) != 32:
-        raise ValueError("public key is not 32 bytes")
+    b64 = line[len("ed25519:"):]
+    raw = base64.b64decode(b64, validate=True)
+    if len(raw) != 32 or base64.b64encode(raw).decode() != b64:
+        raise ValueError("not the canonical base64 of 32 bytes")
     return raw
 
 
@@ -450,11 +452,27 @@ def _stated_digest(frames, pubkey):
     return fallback if fallback is not None else bytes(32)
 
 
-def verify_log(data, pubkey, manifest_digest=None, node=None):
-    """Verify one writer's stream (section 4).  Without an expected manifest
-    digest, the one _stated_digest finds is expected (4.1).  Returns {"records", "faults": [(offset,
-    Fault)], "batches", "headers"}."""
-    frames, tail = split_frames(data)
+def verify_log(data, pubkey, manifest_digest=None, node=None, from_start=False):
+    """Verify one writer's stream (section 4).  data: the bytes of one file,
+    or a list of files' bytes (section 5: one stream, each file framed on
+    its own).  Without an expected manifest digest, the one _stated_digest
+    finds is expected (4.1); from_start anchors the chain at seq 0 and the
+    zero hash (4.2).  Returns {"records", "faults": [(where, Fault)],
+    "batches", "headers"}, where is a file offset for one file (None for
+    its truncated tail), (file index, offset) for a list."""
+    anchor = (0, bytes(32)) if from_start else None
+    if isinstance(data, list):
+        return _verify_stream(data, pubkey, manifest_digest, node, anchor)
+    return _verify_stream([data], pubkey, manifest_digest, node, anchor, single=True)
+
+
+def _verify_stream(files, pubkey, manifest_digest, node, anchor, single=False):
+    frames, tails = [], []
+    for i, data in enumerate(files):
+        fr, tail = split_frames(data)
+        frames += [((i, off), body) for off, body in fr]
+        if tail is not None:
+            tails.append(((i, len(data)), tail))
     if manifest_digest is None:
         manifest_digest = _stated_digest(frames, pubkey)
     faults, authentic = [], []
@@ -470,7 +488,7 @@ def verify_log(data, pubkey, manifest_digest=None, node=None):
             faults.append((off, Fault(NODE, f"node {hd['node']} not {node}")))
             continue
         authentic.append((off, hd, bh, recs))
-    chain = _chain(authentic)
+    chain = _chain(authentic, anchor)
     records = []
     for idx, (off, hd, bh, recs) in enumerate(authentic):
         if idx in chain:
@@ -488,11 +506,11 @@ def verify_log(data, pubkey, manifest_digest=None, node=None):
                 continue
             r["_bytes"] = rb
             records.append(r)
-    if tail is not None:
-        faults.append((None, tail))
-    faults.sort(key=lambda f: -1 if f[0] is None else f[0])
-    if tail is not None:
-        faults.append(faults.pop(0))
+    # in stream order: a file's batches, then its tail
+    faults += tails
+    faults.sort(key=lambda f: f[0])
+    if single:  # plain offsets; None for the tail
+        faults = [(None if f in tails else o[1], t) for f in faults for o, t in [f]]
     return {"records": records, "faults": faults, "batches": len(frames),
             "headers": [a[1] for a in authentic]}
 

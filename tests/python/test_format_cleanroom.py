@@ -109,8 +109,8 @@ def as_dump_json(r):
     return out
 
 
-def library_verdicts(log, pub, *extra):
-    p = run("log", "verify", "--pub", pub, *extra, log, check=False)
+def library_verdicts(log, pub, *extra, more=()):
+    p = run("log", "verify", "--pub", pub, *extra, log, *more, check=False)
     return p.returncode, re.findall(r"\b(VNFO_E_[A-Z_]+): ", p.stdout), p.stdout + p.stderr
 
 
@@ -258,7 +258,8 @@ class Forger:
         seed = base64.b64decode(open(keys / "fw.key").read().strip().split(":", 1)[1])
         self.sk = Ed25519PrivateKey.from_private_bytes(seed)
         self.pub = str(keys / "fw.pub")
-        data = open(corpus["demo"] / "honest" / "fw.log", "rb").read()
+        self.log = corpus["demo"] / "honest" / "fw.log"
+        data = open(self.log, "rb").read()
         frames, _ = cr.split_frames(data)
         self.frames = [bytes(b) for _, b in frames]
         self.header0 = cr.parse_header(self.frames[0][:144])
@@ -464,6 +465,67 @@ def _both_readers(f, tmp_path, data, want):
     assert mine == want
     assert theirs == want, text[-600:]
     assert rc == (1 if want else 0)
+
+
+# (name, builder(forger) -> [file bytes], extra `vnfo log verify` options, statuses)
+STREAM_CASES = [
+    ("first file truncated inside a batch, second goes on after it",
+     lambda f, F: [F[0] + F[1][:50], b"".join(F[2:])], [], [cr.TRUNCATED, cr.GAP]),
+    ("first file ends in a frame length, second holds that frame",
+     lambda f, F: [F[0] + F[1][:2], b"".join(F[1:])], [], [cr.TRUNCATED]),
+    ("a frame split across two files",
+     lambda f, F: [F[0] + F[1][:100], F[1][100:] + b"".join(F[2:])], [], [cr.TRUNCATED, cr.LOG_MALFORMED]),
+    ("two empty files", lambda f, F: [b"", b""], [], []),
+    ("batches spread over three files", lambda f, F: [F[0], b"".join(F[1:5]), b"".join(F[5:])], [], []),
+    ("from the start, first batch deleted", lambda f, F: [b"".join(F[1:])], ["--from-start"], [cr.GAP]),
+    ("from the start, whole log", lambda f, F: [b"".join(F)], ["--from-start"], []),
+    ("from the start, first two batches swapped", lambda f, F: [F[1] + F[0] + b"".join(F[2:])],
+     ["--from-start"], [cr.REORDERED, cr.REORDERED]),
+]
+
+
+@needs_vnfo
+@pytest.mark.parametrize("name,build,opts,want", STREAM_CASES, ids=[c[0] for c in STREAM_CASES])
+def test_streams_of_several_files_both_readers(forger, tmp_path, name, build, opts, want):
+    f = forger
+    parts = build(f, _chain_frames(f))
+    paths = []
+    for i, data in enumerate(parts):
+        paths.append(str(tmp_path / f"part{i}.log"))
+        open(paths[-1], "wb").write(data)
+    mine = cr.verify_log(parts, cr.load_public_key(open(f.pub).read()),
+                         from_start="--from-start" in opts)
+    rc, theirs, text = library_verdicts(paths[0], f.pub, *opts, more=paths[1:])
+    assert [x.status for _, x in mine["faults"]] == want
+    assert theirs == want, text[-600:]
+    assert rc == (1 if want or not mine["batches"] else 0)
+    if not want and mine["batches"]:
+        dump = run("log", "dump", "--jsonl", "--pub", f.pub, *paths).stdout
+        assert [json.loads(x)["seq"] for x in dump.splitlines()] == [r["seq"] for r in mine["records"]]
+
+
+@needs_vnfo
+@pytest.mark.parametrize("text,ok", [
+    ("{k}\n", True), ("{k}\r\n", True), ("{k}", True), ("{k}\n\n", False), ("{k} \n", False),
+    (" {k}\n", False), ("{k}\nmore\n", False), ("{unpadded}\n", False),
+    ("{noncanonical}\n", False), ("ED25519:{b64}\n", False)])
+def test_public_key_files_both_readers(forger, tmp_path, text, ok):
+    k = open(forger.pub).read().strip()
+    b64 = k.split(":", 1)[1]
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".index(b64[-2])
+    noncanonical = "ed25519:" + b64[:-2] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[last ^ 1] + "="
+    key = tmp_path / "k.pub"
+    key.write_bytes(text.format(k=k, b64=b64, unpadded=k.rstrip("="), noncanonical=noncanonical).encode())
+    try:
+        cr.load_public_key(key.read_bytes().decode())
+        mine = True
+    except ValueError:
+        mine = False
+    p = run("log", "verify", "--pub", str(key), str(forger.log), check=False)
+    assert mine == ok
+    assert (p.returncode == 0) == ok, p.stdout + p.stderr
+    if not ok:
+        assert "VNFO_E_KEY_FORMAT" in p.stderr
 
 
 @needs_vnfo
