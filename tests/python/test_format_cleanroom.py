@@ -247,6 +247,39 @@ def test_every_writer_log_reads_the_same(corpus):
         assert len(seen_links - {None, 1}) >= 1, seen_links
 
 
+def _binding():
+    """The Python binding of this checkout, when its extension was built in
+    place (bindings/python/tests builds it); None otherwise."""
+    sys.path.insert(0, os.path.join(TOP, "bindings", "python"))
+    try:
+        import vnfo.log
+        import vnfo.record
+        return vnfo
+    except ImportError:
+        return None
+    finally:
+        sys.path.pop(0)
+
+
+@needs_vnfo
+def test_python_binding_reads_the_same(corpus):
+    vnfo = _binding()
+    if vnfo is None:
+        pytest.skip("the Python binding is not built in place (run bindings/python/tests first)")
+    for log, pub in corpus["logs"]:
+        data = open(log, "rb").read()
+        key = cr.load_public_key(open(pub).read())
+        frames, _ = cr.split_frames(data)
+        digest = cr._stated_digest([((0, o), b) for o, b in frames], key)
+        mine = cr.verify_log(data, key, manifest_digest=digest)
+        reader = vnfo.log.LogReader(vnfo.PublicKey.load(pub), manifest_digest=digest).add_file(log)
+        reader.verify()
+        theirs = [vnfo.record.encode(r) for r in reader.records(on_error="collect")]
+        assert [r["_bytes"] for r in mine["records"]] == theirs, log
+        batch_faults = [f.status for _, f in mine["faults"] if "record " not in f.where]
+        assert batch_faults == [b.status_name for b in reader.faults], log
+
+
 # ----------------------------------------------------------------- corrupted logs
 
 class Forger:
