@@ -495,10 +495,13 @@ static int log_prove(const struct log_args *a)
 
 /* ---- check-proof ------------------------------------------------------------- */
 
+/* Lowercase hex only (docs/FORMAT.md: hex is lowercase), so that each value
+ * has one spelling. */
 static int hex_field(uint8_t *out, size_t cap, size_t *len, const char *val, size_t want)
 {
     size_t n = 0;
-    if (sodium_hex2bin(out, cap, val, strlen(val), NULL, &n, NULL) != 0 || 2 * n != strlen(val))
+    if (strspn(val, "0123456789abcdef") != strlen(val) ||
+        sodium_hex2bin(out, cap, val, strlen(val), NULL, &n, NULL) != 0 || 2 * n != strlen(val))
         return 0;
     if (want && n != want)
         return 0;
@@ -506,14 +509,27 @@ static int hex_field(uint8_t *out, size_t cap, size_t *len, const char *val, siz
     return 1;
 }
 
+/* Plain decimal: digits only, no sign, no space, no leading zero. */
 static int uint32_field(uint32_t *out, const char *val)
 {
     char *end;
+    if (!(*val >= '0' && *val <= '9') || (val[0] == '0' && val[1]))
+        return 0;
     errno = 0;
     unsigned long long v = strtoull(val, &end, 10);
-    if (errno || *end || !*val || *val == '-' || v > UINT32_MAX)
+    if (errno || *end || v > UINT32_MAX)
         return 0;
     *out = (uint32_t)v;
+    return 1;
+}
+
+/* Marks key bit seen; 0 when it was already: a repeated key would leave
+ * two readers free to take different values. */
+static int first_time(int *seen, int bit)
+{
+    if (*seen & bit)
+        return 0;
+    *seen |= bit;
     return 1;
 }
 
@@ -527,14 +543,14 @@ static int proof_line(vnfo_log_proof *p, uint8_t *rec, size_t *rec_len, int *see
     const char *key = line, *val = colon + 2;
     size_t n;
     if (strcmp(key, "signed-header") == 0)
-        return (*seen |= 1, hex_field(p->signed_header, sizeof p->signed_header, &n, val,
-                                      sizeof p->signed_header));
+        return first_time(seen, 1) && hex_field(p->signed_header, sizeof p->signed_header, &n, val,
+                                                sizeof p->signed_header);
     if (strcmp(key, "leaf-index") == 0)
-        return (*seen |= 2, uint32_field(&p->leaf_index, val));
+        return first_time(seen, 2) && uint32_field(&p->leaf_index, val);
     if (strcmp(key, "tree-size") == 0)
-        return (*seen |= 4, uint32_field(&p->tree_size, val));
+        return first_time(seen, 4) && uint32_field(&p->tree_size, val);
     if (strcmp(key, "record") == 0)
-        return (*seen |= 8, hex_field(rec, VNFO_RECORD_MAX_BYTES, rec_len, val, 0));
+        return first_time(seen, 8) && hex_field(rec, VNFO_RECORD_MAX_BYTES, rec_len, val, 0);
     if (strcmp(key, "path") == 0) {
         if (p->path_len >= VNFO_LOG_MAX_PROOF_DEPTH)
             return 0;

@@ -538,28 +538,56 @@ def verify_inclusion(index, size, leaf_hash, path, root, H):
     return sn == 0 and r == root
 
 
-def check_proof(text, pubkey):
-    """Section 3.1: returns the decoded record, or raises Fault."""
-    lines = text.splitlines()
+PROOF_KEYS = ("signed-header", "leaf-index", "tree-size", "record")
+_HEX = set("0123456789abcdef")
+
+
+def parse_proof(text):
+    """Section 3.1's text; ValueError for anything it does not allow."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
     if not lines or lines[0] != "vnfo-inclusion-proof v1":
-        raise Fault("VNFO_E_LOG_PROOF_INVALID", "not a v1 inclusion proof")
+        raise ValueError("line 1: not a v1 inclusion proof")
     fields, path = {}, []
-    for ln in lines[1:]:
-        key, _, value = ln.partition(": ")
+    for no, ln in enumerate(lines[1:], 2):
+        if ln == "":
+            continue
+        key, sep, value = ln.partition(": ")
+        if not sep or (key in fields) or key not in PROOF_KEYS + ("path",):
+            raise ValueError(f"line {no}: bad, unknown or repeated key")
+        if key in ("leaf-index", "tree-size"):
+            if not value.isascii() or not value.isdigit() or (value[0] == "0" and len(value) > 1) \
+                    or int(value) > U32:
+                raise ValueError(f"line {no}: not a plain decimal")
+            value = int(value)
+        else:
+            if set(value) - _HEX or len(value) % 2:
+                raise ValueError(f"line {no}: not lowercase hex")
+            value = bytes.fromhex(value)
+            want = {"signed-header": HEADER_BYTES + SIG_BYTES, "path": 32}.get(key)
+            if want is not None and len(value) != want:
+                raise ValueError(f"line {no}: {key} of {len(value)} bytes")
         if key == "path":
-            path.append(bytes.fromhex(value))
+            path.append(value)
+            if len(path) > 32:
+                raise ValueError(f"line {no}: more than 32 path hashes")
         else:
             fields[key] = value
-    signed = bytes.fromhex(fields["signed-header"])
-    record = bytes.fromhex(fields["record"])
-    index, size = int(fields["leaf-index"]), int(fields["tree-size"])
-    if len(signed) != HEADER_BYTES + SIG_BYTES or any(len(p) != 32 for p in path):
-        raise Fault("VNFO_E_LOG_PROOF_INVALID", "field sizes")
-    hd = parse_header(signed[:HEADER_BYTES])
-    try:
-        Ed25519PublicKey.from_public_bytes(pubkey).verify(signed[HEADER_BYTES:], SIG_CONTEXT + signed[:HEADER_BYTES])
-    except InvalidSignature:
-        raise Fault(SIGNATURE, "signed header does not verify") from None
+    if set(fields) != set(PROOF_KEYS):
+        raise ValueError("a key is missing")
+    return fields, path
+
+
+def check_proof(text, pubkey):
+    """Section 3.1: returns the decoded record; ValueError for unreadable
+    text, Fault for a proof that does not prove."""
+    fields, path = parse_proof(text)
+    signed = fields["signed-header"]
+    record = fields["record"]
+    index, size = fields["leaf-index"], fields["tree-size"]
+    hd = signed_header(signed, pubkey)
     if size != hd["count"]:
         raise Fault("VNFO_E_LOG_PROOF_INVALID", "tree-size differs from the record count")
     H = tree_hash_fn(hd["tree_hash"])

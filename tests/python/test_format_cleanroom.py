@@ -599,3 +599,53 @@ def test_inclusion_proofs_check_from_the_document(corpus, tmp_path):
         assert e.value.status == "VNFO_E_LOG_PROOF_INVALID"
         p = run("log", "check-proof", "--pub", f.pub, str(tmp_path / "bad.txt"), check=False)
         assert p.returncode != 0 and "VNFO_E_LOG_PROOF_INVALID" in p.stdout + p.stderr
+
+
+def _proof_variants():
+    def edit(old, new):
+        return lambda t: t.replace(old, new, 1)
+    return [
+        ("as written", lambda t: t, 0),
+        ("CRLF", lambda t: t.replace("\n", "\r\n"), 0),
+        ("no final newline", lambda t: t.rstrip("\n"), 0),
+        ("an empty line", edit("\nleaf-index", "\n\nleaf-index"), 0),
+        ("keys in another order", lambda t: "\n".join(
+            [t.splitlines()[0], t.splitlines()[2], t.splitlines()[1]] + t.splitlines()[3:]) + "\n", 0),
+        ("leaf index repeated", edit("tree-size", "leaf-index: 0\ntree-size"), 3),
+        ("leaf index with a sign", edit("leaf-index: ", "leaf-index: +"), 3),
+        ("leaf index with a leading zero", edit("leaf-index: ", "leaf-index: 0"), 3),
+        ("two spaces after the colon", edit("leaf-index: ", "leaf-index:  "), 3),
+        ("uppercase hex", lambda t: re.sub(r"signed-header: (\w+)",
+                                           lambda m: "signed-header: " + m[1].upper(), t), 3),
+        ("an unknown key", lambda t: t + "comment: x\n", 3),
+        ("tree size one more", lambda t: re.sub(r"tree-size: (\d+)", lambda m: f"tree-size: {int(m[1]) + 1}", t), 1),
+        ("leaf index = tree size", lambda t: re.sub(r"leaf-index: \d+", "leaf-index: " + re.search(r"tree-size: (\d+)", t)[1], t), 1),
+        ("last path hash dropped", lambda t: t[:t.rindex("path: ")], 1),
+        ("a path hash too many", lambda t: t + t[t.rindex("path: "):], 1),
+    ]
+
+
+@needs_vnfo
+@pytest.mark.parametrize("name,edit,exit_code", _proof_variants(), ids=[v[0] for v in _proof_variants()])
+def test_inclusion_proof_text_both_readers(forger, tmp_path, name, edit, exit_code):
+    """3.1's text, read strictly by both: one meaning per proof."""
+    proof = tmp_path / "p.txt"
+    run("log", "prove", str(forger.log), "--seq", "70", "--pub", forger.pub, "--out", str(proof))
+    text = edit(proof.read_text())
+    assert text != proof.read_text() or exit_code == 0
+    proof.write_bytes(text.encode())
+    p = run("log", "check-proof", "--pub", forger.pub, str(proof), check=False)
+    assert p.returncode == exit_code, p.stdout + p.stderr
+    pub = cr.load_public_key(open(forger.pub).read())
+    if exit_code == 3:
+        with pytest.raises(ValueError):
+            cr.check_proof(text, pub)
+        assert re.search(r"p\.txt:\d+: not a valid", p.stderr), p.stderr
+    elif exit_code == 1:
+        with pytest.raises(cr.Fault) as e:
+            cr.check_proof(text, pub)
+        assert e.value.status == "VNFO_E_LOG_PROOF_INVALID"
+        assert "VNFO_E_LOG_PROOF_INVALID" in p.stderr
+    else:
+        assert cr.check_proof(text, pub)["seq"] == 70
+
