@@ -280,6 +280,24 @@ def test_python_binding_reads_the_same(corpus):
         assert batch_faults == [b.status_name for b in reader.faults], log
 
 
+@pytest.mark.parametrize("rewritten,kind", [
+    ([4, 0, 0, 0, bytes(16), bytes(16)], "expire"),
+    ([6, 0, 0, 0, bytes(16), bytes(16)], "expire"),   # a null flow whatever its ip_version
+    ([4, 6, 40000, 2, b"\xcb\0q\7" + bytes(12), b"\5\6\7\x08" + bytes(12)], "bind"),
+])
+def test_flowtag_map_records_mean_what_format_md_says(rewritten, kind):
+    """1.2: keyed by (tagging node, tag), not the record's node; a null
+    rewritten flow of any ip_version ends the binding."""
+    vnfo = _binding()
+    if vnfo is None:
+        pytest.skip("the Python binding is not built in place (run bindings/python/tests first)")
+    import vnfo.flowtag
+    data = pk([2, 2, 1, 0, 0, 9, 3, 1, 5, _fk(), rewritten])
+    assert cr.decode_record(data)["tagging_node"] == 3
+    event = vnfo.flowtag.Event.from_record(vnfo.record.decode(data))
+    assert (event.kind, event.context.node_id, event.context.tag) == (kind, 3, 9)
+
+
 # ----------------------------------------------------------------- corrupted logs
 
 class Forger:
