@@ -580,6 +580,25 @@ def test_public_key_files_both_readers(forger, tmp_path, text, ok):
 
 
 @needs_vnfo
+@pytest.mark.parametrize("mode,ok", [(0o600, True), (0o400, True), (0o700, True), (0o640, False),
+                                     (0o620, False), (0o602, False), (0o610, False)])
+def test_secret_key_file_modes(corpus, tmp_path, mode, ok):
+    """6: refused when group or others have any permission on it."""
+    keys, demo = corpus["keys"], corpus["demo"]
+    key = tmp_path / "fw.key"
+    key.write_bytes((keys / "fw.key").read_bytes())
+    os.chmod(key, mode)
+    cap = str(demo / "capture.pcap")
+    p = run("tap", "--manifest", str(demo / "manifest.json"), "--node", "fw", "--key", str(key),
+            "--sampling-key", str(keys / "sampling.key"), "--ingress-pcap", cap, "--egress-pcap", cap,
+            "--out", str(tmp_path / "fw.log"), check=False)
+    assert (p.returncode == 0) == ok, p.stderr
+    if not ok:
+        assert f"VNFO_E_KEY_PERMISSIONS: {key}: secret key file has mode {mode:03o}; group and " \
+               "others must have no access to it (chmod 600)" in p.stderr, p.stderr
+
+
+@needs_vnfo
 def test_cli_takes_the_manifest_digest_from_a_signed_batch(corpus, tmp_path):
     """A corrupted first batch must not set the digest every authentic batch
     is then held to: one fault, not one per batch (tools/cmd_log.c)."""
