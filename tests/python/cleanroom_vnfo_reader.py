@@ -124,13 +124,21 @@ class _Msgpack:
     def map(self, what):
         return self._len(what, 0x80, 4, [(0xDE, 2), (0xDF, 4)])
 
-    def str(self, what):
+    def str(self, what, limit=None):
         n = self._len(what, 0xA0, 5, [(0xD9, 1), (0xDA, 2), (0xDB, 4)])
-        return self._take(n, what)
+        return self._take(self._within(n, limit, what), what)
 
-    def bin(self, what):
+    def bin(self, what, limit=None):
         n = self._len(what, None, 0, [(0xC4, 1), (0xC5, 2), (0xC6, 4)])
-        return self._take(n, what)
+        return self._take(self._within(n, limit, what), what)
+
+    @staticmethod
+    def _within(n, limit, what):
+        """1.8: a limit applies to the stated length, before the bytes are
+        looked for."""
+        if limit is not None and n > limit:
+            raise Fault(LIMIT, f"{what}: {n} bytes, more than {limit}")
+        return n
 
 
 # ------------------------------------------------------------------ records (1)
@@ -184,9 +192,7 @@ def _packet(m, r, version):
         raise Fault(LIMIT, f"counters: {n} entries, more than 16")
     counters, prev = {}, None
     for _ in range(n):
-        name = bytes(m.str("counter name"))
-        if len(name) > 64:
-            raise Fault(LIMIT, f"counter name of {len(name)} bytes")
+        name = bytes(m.str("counter name", 64))
         if not name or any(c < 0x21 or c > 0x7E for c in name):
             raise Fault(RECORD_MALFORMED, f"counter name {name!r}")
         if prev is not None and name <= prev:
@@ -202,12 +208,9 @@ def _packet(m, r, version):
         if m.is_nil():
             r[f] = None
             continue
-        b = bytes(m.bin(f))
         if r["granularity"] == 0:
             raise Fault(RECORD_MALFORMED, f"{f}: packet bytes at granularity digest")
-        if len(b) > cap:
-            raise Fault(LIMIT, f"{f}: {len(b)} bytes at granularity {r['granularity']}")
-        r[f] = b
+        r[f] = bytes(m.bin(f, cap))
     r["state_digest"] = None if m.is_nil() else _fixed_bin(m, "state_digest", 32)
     if version >= 2:
         r["link_type"] = None if m.is_nil() else m.uint("link_type", 65535)
@@ -236,10 +239,7 @@ def _loss(m, r, version):
 
 def _epoch_start(m, r, version):
     r["time_ns"] = m.uint("time_ns")
-    c = bytes(m.bin("commitment"))
-    if len(c) > 64:
-        raise Fault(LIMIT, f"commitment: {len(c)} bytes, more than 64")
-    r["commitment"] = c
+    r["commitment"] = bytes(m.bin("commitment", 64))
 
 
 def _heartbeat(m, r, version):

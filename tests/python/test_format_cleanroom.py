@@ -421,6 +421,10 @@ RECORD_CASES = [
     ("epoch start, empty commitment", pk([2, 4, 1, 0, 0, 1, b""]), []),
     ("epoch start, nil commitment", pk([2, 4, 1, 0, 0, 1, None]), [M]),
     ("epoch start, 65-byte commitment", pk([2, 4, 1, 0, 0, 1, b"x" * 65]), [LE]),
+    ("epoch start, commitment stated as 200 bytes, record ends", bytes.fromhex("97020400000000c4c8"), [LE]),
+    ("epoch start, commitment stated as 20 bytes, record ends", bytes.fromhex("97020400000000c414"), [M]),
+    ("headers bytes stated as 200, record ends", lambda f: (lambda r: r[:r.index(b"\xc4\xc8" + b"x" * 200) + 2])(
+        pk(f.record0[:16] + [1, b"x" * 200] + f.record0[18:])), [LE]),
     ("flowtag map", pk([2, 2, 1, 0, 0, 1, 1, 1, 5, _fk(), _fk()]), []),
     ("flowtag map, IPv4 padding", pk([2, 2, 1, 0, 0, 1, 1, 1, 5, _fk(pad=bytes(11) + b"\1"), _fk()]), [NC]),
     ("flowtag map, ip version 5", pk([2, 2, 1, 0, 0, 1, 1, 1, 5, _fk(v=5), _fk()]), [M]),
