@@ -594,3 +594,23 @@ def check_proof(text, pubkey):
     if not verify_inclusion(index, size, H(b"\x00" + record), path, hd["root"], H):
         raise Fault("VNFO_E_LOG_PROOF_INVALID", "path does not lead to the signed root")
     return decode_record(record)
+
+
+def main(argv):
+    """`cleanroom_vnfo_reader.py --pub NAME.pub FILE...`: one writer's stream;
+    prints "VALID <records>" (exit 0) or "INVALID <status>..." (exit 1)."""
+    if len(argv) < 3 or argv[0] != "--pub":
+        print("usage: cleanroom_vnfo_reader.py --pub NAME.pub FILE...", file=sys.stderr)
+        return 64
+    key = load_public_key(open(argv[1]).read())
+    out = verify_log([open(p, "rb").read() for p in argv[2:]], key)
+    if out["faults"] or not out["batches"]:
+        print("INVALID", *[f.status for _, f in out["faults"]] or ["(no batch)"])
+        return 1
+    print("VALID", len(out["records"]))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))
