@@ -408,6 +408,8 @@ RECORD_CASES = [
     ("link type 65536", lambda f: f.packet(20, 65536), [M]),
     ("wire length nil", lambda f: f.packet(21, None), [M]),
     ("wire length 2^32", lambda f: f.packet(21, 2**32), [M]),
+    ("t_out_ns below t_in_ns", lambda f: f.packet(12, f.record0[11] - 5), []),
+    ("wire length below the captured bytes", lambda f: f.packet(21, 1), []),
     ("record node differs from the header", lambda f: f.packet(2, 9), [cr.LOG_MALFORMED]),
     ("record epoch differs from the header", lambda f: f.packet(3, 9), [cr.LOG_MALFORMED]),
     ("record seq differs from the header", lambda f: f.packet(4, 5), [cr.LOG_MALFORMED]),
