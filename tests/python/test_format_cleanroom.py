@@ -7,12 +7,15 @@ demo`, `vnfo simulate` at each granularity and with the stateful functions,
 `vnfo tap` offline over the demo capture and, with VNFO_PCAP_DIR, over real
 captures of many link types); each log is read by both readers, record by
 record (`vnfo log dump --jsonl`) and verdict by verdict (`vnfo log verify`).
-Then both readers get the same corrupted logs and must give the status
-docs/FORMAT.md names for the fault.  The live tap and the NFQUEUE appliance
-write through the same writer; they run in tests/lab.sh (root).
+Then both readers get the same corrupted logs, streams of several files,
+inclusion proofs and key files, and must give what docs/FORMAT.md names
+for each; the Python binding, when built in place, must read the writers'
+logs alike.  The live tap and the NFQUEUE appliance need root: tests/lab.sh
+reads their logs with the same clean-room reader.
 
 Independent of tests/python/test_log_format.py on purpose: nothing is
 shared.  Needs the build (VNFO_BUILD_DIR, default build/); skips without it.
+About 10 s, 30 s with VNFO_PCAP_DIR (40 real captures).
 """
 
 import base64
