@@ -537,6 +537,9 @@ STREAM_CASES = [
      lambda f, F: [F[0] + F[1][:100], F[1][100:] + b"".join(F[2:])], [], [cr.TRUNCATED, cr.LOG_MALFORMED]),
     ("two empty files", lambda f, F: [b"", b""], [], []),
     ("batches spread over three files", lambda f, F: [F[0], b"".join(F[1:5]), b"".join(F[5:])], [], []),
+    ("node 2 expected, the log is node 1's", lambda f, F: [b"".join(F)], ["--node", "2"], [cr.NODE] * 11),
+    ("node 1 expected, second batch from node 7", lambda f, F: [F[0] + _resigned_second(f, node=7)],
+     ["--node", "1"], [cr.NODE]),
     ("from the start, first batch deleted", lambda f, F: [b"".join(F[1:])], ["--from-start"], [cr.GAP]),
     ("from the start, whole log", lambda f, F: [b"".join(F)], ["--from-start"], []),
     ("from the start, first two batches swapped", lambda f, F: [F[1] + F[0] + b"".join(F[2:])],
@@ -553,7 +556,8 @@ def test_streams_of_several_files_both_readers(forger, tmp_path, name, build, op
     for i, data in enumerate(parts):
         paths.append(str(tmp_path / f"part{i}.log"))
         open(paths[-1], "wb").write(data)
-    mine = cr.verify_log(parts, cr.load_public_key(open(f.pub).read()),
+    node = int(opts[opts.index("--node") + 1]) if "--node" in opts else None
+    mine = cr.verify_log(parts, cr.load_public_key(open(f.pub).read()), node=node,
                          from_start="--from-start" in opts)
     rc, theirs, text = library_verdicts(paths[0], f.pub, *opts, more=paths[1:])
     assert [x.status for _, x in mine["faults"]] == want
