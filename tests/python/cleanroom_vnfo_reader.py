@@ -596,6 +596,120 @@ def check_proof(text, pubkey):
     return decode_record(record)
 
 
+# ------------------------------------------------------------------ manifest digest (docs/manifest.md, "Digest")
+
+def _pack(v):
+    """Canonical msgpack: shortest ints, float64 reals, str, bin, nil, bool, arrays."""
+    if v is None:
+        return b"\xc0"
+    if v is True or v is False:
+        return b"\xc3" if v else b"\xc2"
+    if isinstance(v, int):
+        if v < 0:
+            raise ValueError("no negative integers in a manifest digest")
+        for limit, head, fmt in ((0x7F, b"", ">B"), (0xFF, b"\xcc", ">B"), (0xFFFF, b"\xcd", ">H"),
+                                 (0xFFFFFFFF, b"\xce", ">I"), (U64, b"\xcf", ">Q")):
+            if v <= limit:
+                return head + struct.pack(fmt, v)
+    if isinstance(v, float):
+        return b"\xcb" + struct.pack(">d", v + 0.0)  # -0 reads as 0
+    if isinstance(v, str):
+        b = v.encode()
+        n = len(b)
+        head = bytes([0xA0 | n]) if n < 32 else b"\xd9" + bytes([n]) if n < 256 else b"\xda" + struct.pack(">H", n)
+        return head + b
+    if isinstance(v, bytes):
+        n = len(v)
+        return (b"\xc4" + bytes([n]) if n < 256 else b"\xc5" + struct.pack(">H", n)) + v
+    if isinstance(v, list):
+        n = len(v)
+        head = bytes([0x90 | n]) if n < 16 else b"\xdc" + struct.pack(">H", n)
+        return head + b"".join(_pack(x) for x in v)
+    raise TypeError(type(v))
+
+
+_MANIFEST_NUMBERS = {
+    "may_modify": ["nothing", "headers", "payload", "any"],
+    "hash": [None, "xxh3-64", "siphash-2-4", "bob"],
+    "fields": ["custom", "psamp", "invariant", "nat-safe"],
+    "custom_fields": ["ip.version", "ip.src", "ip.dst", "ip.proto", "ip.id", "ip.frag", "ip.length",
+                      "ipv6.flow_label", "l4.sport", "l4.dport", "tcp.seq", "tcp.ack", "tcp.flags",
+                      "icmp.type", "ip.payload", "l4.payload", "flowtag"],
+    "granularity": ["digest", "headers", "full"],
+    "tree_hash": ["blake2b-256"],
+    "carrier": ["nsh-md1", "nsh-md2", "ipv6-flow-label", "vlan", "dscp"],
+    "statistic": ["mean", "p50", "p95", "p99", "max"],
+    "resource": ["cpu_cycles", "mem_bytes", "packets", "bytes"],
+    "summary": ["sum", "count", "mean", "min", "max", "p50", "p95", "p99"],
+}
+
+
+def manifest_digest(m):
+    """The digest of a parsed JSON manifest (a dict), as docs/manifest.md says."""
+    import calendar
+    import time
+    from fractions import Fraction
+
+    def num(table, name):
+        return _MANIFEST_NUMBERS[table].index(name)
+
+    def key(text):
+        return base64.b64decode(text.split(":", 1)[1])
+
+    def fraction(f):
+        return [f.numerator, 0 if f.denominator == 2**64 else f.denominator]
+
+    def resource(name):
+        return [4 if name.startswith("vendor:") else num("resource", name), name]
+
+    def seconds(text):
+        return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+    names = [c["name"] for c in m["chain"]]
+
+    def scope(name):
+        return None if name in (None, "chain") else names.index(name)
+
+    s = m["sampling"]
+    if "ranges" in s:
+        bound = lambda x: int(x, 16) if isinstance(x, str) else x  # noqa: E731
+        ranges = sorted([bound(lo), bound(hi)] for lo, hi in s["ranges"])
+        bits = 32 if s["hash"] == "bob" else 64
+        rate = fraction(Fraction(sum(hi - lo + 1 for lo, hi in ranges), 2**bits))
+    else:
+        n, d = s["rate"].split("/")
+        rate = fraction(Fraction(int(n), 2 ** int(d[2:]) if d.startswith("2^") else int(d)))
+        ranges = []
+    lg = m["logging"]
+    logging = [num("granularity", lg["granularity"]), lg["batch_records"],
+               num("tree_hash", lg.get("tree_hash", "blake2b-256"))]
+    logging += [lg["heartbeat_ms"]] if "heartbeat_ms" in lg else []
+    ft = m.get("flowtags")
+    sla = [[0, scope(e["scope"]), num("statistic", e["statistic"])] +
+           ([0, e["max_over_reference_us"]] if "max_over_reference_us" in e
+            else [1, float(e["max_over_reference_ratio"])]) for e in m.get("sla", [])]
+    bills = [resource(e["resource"]) + [num("summary", e["summary"]), scope(e.get("function"))] +
+             ([e["max_per_packet"]] if "max_per_packet" in e else []) for e in m["billing"]["resources"]]
+    v = m["verification"]
+    minimality = [resource(k) + [float(b.get("relative", 0)), float(b.get("absolute", 0))]
+                  for k, b in sorted(v.get("minimality", {}).items(), key=lambda kv: kv[0].encode())]
+    canonical = [
+        m["vnfo_manifest"], m["id"],
+        [m["customer"]["name"], key(m["customer"]["public_key"])],
+        [m["provider"]["name"], key(m["provider"]["public_key"])],
+        [[c["name"], c["function"], c["node_id"], key(c["public_key"]), num("may_modify", c["may_modify"]),
+          bool(c["may_drop"])] for c in m["chain"]],
+        [num("hash", s["hash"]), s["key_id"], bytes.fromhex(s["key_commitment"].split(":", 1)[1]), rate,
+         ranges, num("fields", s["fields"]), [num("custom_fields", f) for f in s.get("custom_fields", [])],
+         s.get("payload_bytes", 8), s.get("payload_offset", 0), s.get("epoch_seconds", 0),
+         s.get("bob_initval")],
+        logging, None if ft is None else [num("carrier", ft["carrier"]), ft["bits"]], sla,
+        [seconds(m["billing"]["period"]["start"]), seconds(m["billing"]["period"]["end"]), bills],
+        [float(v["confidence"]), v["clock_skew_us"], minimality],
+    ]
+    return hashlib.blake2b(b"vnfo manifest v1\x00" + _pack(canonical), digest_size=32).digest()
+
+
 def main(argv):
     """`cleanroom_vnfo_reader.py --pub NAME.pub FILE...`: one writer's stream;
     prints "VALID <records>" (exit 0) or "INVALID <status>..." (exit 1)."""

@@ -301,6 +301,46 @@ def test_flowtag_map_records_mean_what_format_md_says(rewritten, kind):
     assert (event.kind, event.context.node_id, event.context.tag) == (kind, 3, 9)
 
 
+def _manifest_variants(tmp_path):
+    """The example manifests, and variants reaching every part of the digest."""
+    paths = sorted(os.path.join(TOP, "examples", "manifests", n)
+                   for n in os.listdir(os.path.join(TOP, "examples", "manifests")) if n.endswith(".json"))
+    m = json.load(open(os.path.join(TOP, "examples", "manifests", "fw-nat-ids.json")))
+    m["sampling"].update(fields="custom", custom_fields=["ip.src", "ip.dst", "l4.payload", "ip.version"],
+                         rate="4/256", payload_offset=3)
+    m["sampling"].pop("payload_bytes")
+    m["billing"]["resources"][0]["max_per_packet"] = 5000000
+    m["verification"]["minimality"] = {"vendor:b": {"absolute": 1}, "bytes": {"relative": 0.5},
+                                       "cpu_cycles": {"relative": 0.1, "absolute": 2000}}
+    m["logging"]["heartbeat_ms"] = 250
+    m["comment"] = "comments do not enter the digest"
+    variant = tmp_path / "variant.json"
+    variant.write_text(json.dumps(m, indent=1))
+    m["sampling"]["rate"] = "1/2^64"
+    m.pop("flowtags")
+    m["chain"][0]["may_drop"] = False
+    tiny = tmp_path / "tiny-rate.json"
+    tiny.write_text(json.dumps(m))
+    return paths + [str(variant), str(tiny)]
+
+
+@needs_vnfo
+def test_manifest_digests_from_manifest_md(corpus, tmp_path):
+    """The digest a batch header carries, computed from docs/manifest.md
+    ("Digest") alone, as `vnfo manifest check` computes it and as the logs
+    state it."""
+    manifests = _manifest_variants(tmp_path) + [str(corpus["demo"] / "manifest.json"),
+                                                str(corpus["demo"] / "manifest-tagged.json")]
+    for path in manifests:
+        p = run("manifest", "check", path, check=False)
+        theirs = re.search(r"blake2b:([0-9a-f]{64})", p.stdout + p.stderr)
+        assert theirs, p.stdout + p.stderr
+        assert cr.manifest_digest(json.load(open(path))).hex() == theirs[1], path
+    demo = cr.manifest_digest(json.load(open(corpus["demo"] / "manifest.json")))
+    header = cr.parse_header(open(corpus["demo"] / "honest" / "fw.log", "rb").read()[4:148])
+    assert header["manifest_digest"] == demo
+
+
 # ----------------------------------------------------------------- corrupted logs
 
 class Forger:
