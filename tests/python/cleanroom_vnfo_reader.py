@@ -710,6 +710,68 @@ def manifest_digest(m):
     return hashlib.blake2b(b"vnfo manifest v1\x00" + _pack(canonical), digest_size=32).digest()
 
 
+# ------------------------------------------------------------------ packet digest (docs/sampling.md, "Packet digest")
+
+_TAGS = (0x8100, 0x88A8, 0x9100)
+_MPLS = (0x8847, 0x8848)
+
+
+def _behind_ethertype(frame, at, ethertype):
+    """The IP header's offset behind an ethertype (tags, labels: sampling.md
+    "Parsing"), or None."""
+    for _ in range(9):
+        if ethertype not in _TAGS:
+            break
+        if at + 4 > len(frame):
+            return None
+        ethertype = struct.unpack(">H", frame[at + 2:at + 4])[0]
+        at += 4
+    if ethertype in _MPLS:
+        for _ in range(8):
+            if at + 4 > len(frame):
+                return None
+            bottom = frame[at + 2] & 1
+            at += 4
+            if bottom:
+                break
+        return at if at < len(frame) and frame[at] >> 4 in (4, 6) else None
+    return at if ethertype in (0x0800, 0x86DD) else None
+
+
+def _ip_offset(frame, linktype):
+    if linktype in (101, 228, 229):
+        return 0
+    if linktype == 1 and len(frame) >= 14:
+        return _behind_ethertype(frame, 14, struct.unpack(">H", frame[12:14])[0])
+    if linktype == 113 and len(frame) >= 16:
+        return _behind_ethertype(frame, 16, struct.unpack(">H", frame[14:16])[0])
+    return None  # other link types: not needed here
+
+
+def packet_digest(frame, linktype):
+    """BLAKE2b-128 of the IP packet with the hop-varying fields zeroed; None
+    for a link type or frame this reader does not parse."""
+    at = _ip_offset(frame, linktype)
+    if at is None or at >= len(frame):
+        return None
+    ip = bytearray(frame[at:])
+    version = ip[0] >> 4
+    if version == 4 and len(ip) >= 20:
+        end = struct.unpack(">H", ip[2:4])[0]
+        ip[1] = 0
+        ip[8] = 0
+        ip[10:12] = b"\0\0"
+    elif version == 6 and len(ip) >= 40:
+        plen = struct.unpack(">H", ip[4:6])[0]
+        end = len(ip) if plen == 0 and ip[6] == 0 else 40 + plen  # jumbogram: the capture
+        ip[0] &= 0xF0
+        ip[1] &= 0x0F
+        ip[7] = 0
+    else:
+        return None
+    return hashlib.blake2b(bytes(ip[:min(end, len(ip))]), digest_size=16).digest()
+
+
 def main(argv):
     """`cleanroom_vnfo_reader.py --pub NAME.pub FILE...`: one writer's stream;
     prints "VALID <records>" (exit 0) or "INVALID <status>..." (exit 1)."""
