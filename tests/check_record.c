@@ -646,6 +646,20 @@ START_TEST(test_edge_cases_of_format_md)
     ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
     ck_assert_str_eq(vnfo_error_message(),
                      "record: byte 15: original: IPv4 address padding (bytes 4..15) not zero");
+    /* The dst address's padding is named at its own byte (15 + 18 = 33)... */
+    buf[15 + 2 + 15] = 0;
+    buf[33 + 2 + 15] = 1;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 33: original: IPv4 address padding (bytes 4..15) not zero");
+    /* ... and src's padding fault comes before a fault in dst (front to back). */
+    buf[15 + 2 + 15] = 1;
+    buf[33] = 0xc0;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 15: original: IPv4 address padding (bytes 4..15) not zero");
+    buf[33] = 0xc4;
+    buf[33 + 2 + 15] = 0;
     /* IPv6 uses all 16 bytes. */
     buf[15 + 2 + 15] = 1;
     buf[11] = 6;
