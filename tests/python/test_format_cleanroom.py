@@ -234,18 +234,19 @@ def corpus(tmp_path_factory):
 
 @needs_vnfo
 def test_every_writer_log_reads_the_same(corpus):
-    seen_types, seen_links, faulty = set(), set(), 0
+    seen_types, seen_links, faulty = set(), set(), set()
     for log, pub in corpus["logs"]:
         mine = assert_same_reading(log, pub)
-        faulty += bool(mine["faults"])
+        if mine["faults"]:
+            faulty.add(os.path.basename(os.path.dirname(log)))
         for r in mine["records"]:
             seen_types.add((r["type_name"], r.get("verdict"), r.get("granularity")))
             seen_links.add(r.get("link_type"))
     names = {t[0] for t in seen_types}
-    assert names == {"packet", "flowtag_map", "loss_notice", "heartbeat", "period_close"}
+    assert names >= {"packet", "flowtag_map", "loss_notice", "heartbeat", "period_close"}
     assert {(t[1], t[2]) for t in seen_types if t[0] == "packet"} >= {
         (0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)}
-    assert faulty == 3  # demo's tampers-log, truncates-log, replays-batch
+    assert faulty >= {"tampers-log", "truncates-log", "replays-batch"}  # the demo's log cheats
     if corpus["real"]:
         assert len(seen_links - {None, 1}) >= 1, seen_links
 
