@@ -12,3 +12,6 @@ if BUILD_CLI
 TESTS += tests/format_cli.sh
 endif
 EXTRA_DIST += tests/format_cli.sh tests/make_linktype_pcaps.py
+# The verifier written from docs/FORMAT.md alone and its pytest (run by
+# ./quickstart test; tests/lab.sh reads the live logs with it).
+EXTRA_DIST += tests/python/cleanroom_vnfo_reader.py tests/python/test_format_cleanroom.py

@@ -55,7 +55,7 @@ vnfo_status vnfo__file_open(int *out_fd, struct stat *st, const char *path);
 vnfo_status vnfo__file_read(const char *path, size_t max_size, uint8_t **out, size_t *out_len);
 
 /* vnfo__file_read for a file holding a secret: VNFO_E_KEY_PERMISSIONS, with
- * "<path>: <what> file has mode 644; ...", when group or others may read it.
+ * "<path>: <what> file has mode 644; ...", when group or others have any access to it.
  * The caller wipes the buffer (sodium_memzero) before freeing it. */
 vnfo_status vnfo__secret_file_read(const char *path, size_t max_size, const char *what,
                                    uint8_t **out, size_t *out_len);

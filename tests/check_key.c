@@ -208,7 +208,14 @@ START_TEST(test_key_file_errors)
     write_file(p, "vnfo-ed25519-secret:nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=\n", 0644);
     ck_assert_status(vnfo_signing_key_load(&sk, p), VNFO_E_KEY_PERMISSIONS);
     snprintf(msg, sizeof msg,
-             "%s: secret key file has mode 644; it must not be readable by group or others (chmod 600)", p);
+             "%s: secret key file has mode 644; group and others must have no access to it (chmod 600)", p);
+    ck_assert_str_eq(vnfo_error_message(), msg);
+    /* Write access alone is refused too (docs/FORMAT.md 6): whoever may
+     * write the file may swap the key. */
+    chmod(p, 0620);
+    ck_assert_status(vnfo_signing_key_load(&sk, p), VNFO_E_KEY_PERMISSIONS);
+    snprintf(msg, sizeof msg,
+             "%s: secret key file has mode 620; group and others must have no access to it (chmod 600)", p);
     ck_assert_str_eq(vnfo_error_message(), msg);
     chmod(p, 0600);
     ck_assert_status(vnfo_signing_key_load(&sk, p), VNFO_OK);

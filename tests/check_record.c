@@ -444,6 +444,12 @@ START_TEST(test_decode_errors)
     /* A newer format version is refused with its own status. */
     expect_decode("dc00160301", VNFO_E_UNSUPPORTED_VERSION,
                   "record: byte 3: version: format version 3; this library reads versions 1 to 2");
+    /* Version and type are any uint (docs/FORMAT.md 1): one above 2^32-1
+     * is unsupported / unknown like 3, not "out of range". */
+    expect_decode("dc0016cf0000000100000000", VNFO_E_UNSUPPORTED_VERSION,
+                  "record: byte 3: version: format version 4294967296; this library reads versions 1 to 2");
+    expect_decode("9602cfffffffffffffffff", VNFO_E_RECORD_UNKNOWN_TYPE,
+                  "record: byte 2: type: unknown type 18446744073709551615 in format version 2");
     expect_decode("9301cc0501", VNFO_E_RECORD_NONCANONICAL,
                   "record: byte 2: type: longer encoding than needed");
     expect_decode("930109", VNFO_E_RECORD_UNKNOWN_TYPE,
@@ -640,6 +646,20 @@ START_TEST(test_edge_cases_of_format_md)
     ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
     ck_assert_str_eq(vnfo_error_message(),
                      "record: byte 15: original: IPv4 address padding (bytes 4..15) not zero");
+    /* The dst address's padding is named at its own byte (15 + 18 = 33)... */
+    buf[15 + 2 + 15] = 0;
+    buf[33 + 2 + 15] = 1;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 33: original: IPv4 address padding (bytes 4..15) not zero");
+    /* ... and src's padding fault comes before a fault in dst (front to back). */
+    buf[15 + 2 + 15] = 1;
+    buf[33] = 0xc0;
+    ck_assert_status(vnfo_record_decode(&back, buf, n), VNFO_E_RECORD_NONCANONICAL);
+    ck_assert_str_eq(vnfo_error_message(),
+                     "record: byte 15: original: IPv4 address padding (bytes 4..15) not zero");
+    buf[33] = 0xc4;
+    buf[33 + 2 + 15] = 0;
     /* IPv6 uses all 16 bytes. */
     buf[15 + 2 + 15] = 1;
     buf[11] = 6;

@@ -660,7 +660,7 @@ START_TEST(test_key_files_and_commitment)
     ck_assert_mem_eq(k, KEY, sizeof k);
     chmod(path, 0640);
     ck_assert_status(vnfo_sampler_key_load(k, path), VNFO_E_KEY_PERMISSIONS);
-    snprintf(msg, sizeof msg, "%s: sampling key file has mode 640; it must not be readable by group or others (chmod 600)", path);
+    snprintf(msg, sizeof msg, "%s: sampling key file has mode 640; group and others must have no access to it (chmod 600)", path);
     ck_assert_str_eq(vnfo_error_message(), msg);
     f = fopen(path, "w");
     fputs("vnfo-sampling-key:abcd\n", f);

@@ -47,6 +47,18 @@ honest() { # no check fails, every functional check passes
 
 run honest
 honest honest
+# The live taps' and the appliance's logs, read by the verifier written from
+# docs/FORMAT.md alone: valid, and the records libvnfo's reader counts.
+reader=${top_srcdir:-.}/tests/python/cleanroom_vnfo_reader.py
+if [ -f "$reader" ] && python3 -c 'import cryptography' 2>/dev/null; then
+    for n in fw nat ids; do
+        want=$("$VNFO_BUILD_DIR/tools/vnfo" log verify --pub "$tmp/honest/keys/$n.pub" "$tmp/honest/logs/$n.log" |
+               sed -n 's/^[0-9]* batches, \([0-9]*\) records, .*: VALID$/VALID \1/p')
+        got=$(python3 "$reader" --pub "$tmp/honest/keys/$n.pub" "$tmp/honest/logs/$n.log")
+        [ -n "$want" ] && [ "$got" = "$want" ] || fail "honest: $n.log: vnfo log verify says '$want', the clean-room reader '$got'"
+    done
+    echo "lab: honest: the clean-room reader reads the live logs as libvnfo does"
+fi
 expect honest bill.packets PASS
 # The kernel was stateful: the sink's replies made flows established, and
 # the NAT chose ports of its own for the flows whose port was outside its

@@ -175,16 +175,45 @@ static vnfo_status reader_make(vnfo_log_reader **out, const struct log_args *a,
     return s;
 }
 
-/* The manifest digest the first readable batch states (zero when none). */
-static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r)
+/* Whether the batch's header signature verifies (docs/FORMAT.md 2.2). */
+static int signature_ok(const vnfo_log_batch_info *b, const vnfo_public_key *key)
 {
+    static const char context[] = "vnfo log batch header v1"; /* then one zero byte */
+    uint8_t msg[sizeof context + VNFO_LOG_HEADER_BYTES];
+    if (b->len < VNFO_LOG_HEADER_BYTES + VNFO_KEY_SIGNATURE_BYTES)
+        return 0;
+    memcpy(msg, context, sizeof context);
+    memcpy(msg + sizeof context, b->bytes, VNFO_LOG_HEADER_BYTES);
+    return vnfo_public_key_verify(key, msg, sizeof msg, b->bytes + VNFO_LOG_HEADER_BYTES) == VNFO_OK;
+}
+
+/* The manifest digest every batch is held to when none is given: that of
+ * the first batch that is authentic but for its digest (checks 1 to 4, 6
+ * and 7 of docs/FORMAT.md 4.1: signed header, framing, Merkle root), else
+ * of the first with a signed header (checks 1 to 4), else zero.  So a
+ * corrupted batch in front does not set the digest every authentic batch
+ * is then held to, and a lone corrupted batch still gets its own fault. */
+static void stated_digest(uint8_t out[VNFO_LOG_HASH_BYTES], const vnfo_log_reader *r,
+                          const vnfo_public_key *key)
+{
+    int fallback = 0;
     memset(out, 0, VNFO_LOG_HASH_BYTES);
     for (size_t i = 0; i < vnfo_log_reader_batch_count(r); i++) {
         vnfo_log_batch_info b;
+        vnfo_log_header h;
         vnfo_log_reader_batch(&b, r, i);
-        if (b.header_valid) {
-            memcpy(out, b.header.manifest_digest, VNFO_LOG_HASH_BYTES);
+        if (!b.header_valid || !b.bytes)
+            continue;
+        vnfo_status s = vnfo_log_batch_verify(&h, b.bytes, b.len, key, NULL);
+        if (s == VNFO_OK) {
+            memcpy(out, h.manifest_digest, VNFO_LOG_HASH_BYTES);
             return;
+        }
+        /* past the signature: framing or root failed */
+        if (!fallback && (s == VNFO_E_LOG_MALFORMED || s == VNFO_E_LOG_ROOT_MISMATCH) &&
+            signature_ok(&b, key)) {
+            memcpy(out, h.manifest_digest, VNFO_LOG_HASH_BYTES);
+            fallback = 1;
         }
     }
 }
@@ -199,7 +228,9 @@ static int reader_open(vnfo_log_reader **out, const struct log_args *a, const ch
         memcpy(digest, a->manifest, sizeof digest);
     vnfo_status s = reader_make(out, a, digest);
     if (s == VNFO_OK && !a->have_manifest && a->pub) {
-        stated_digest(digest, *out);
+        vnfo_public_key key;
+        if (vnfo_public_key_load(&key, a->pub) == VNFO_OK) /* reader_make loaded it once */
+            stated_digest(digest, *out, &key);
         int dump = strcmp(cmd, "log dump") == 0;
         /* stdout carries JSON lines or a proof: the note goes to stderr */
         FILE *f = a->jsonl || strcmp(cmd, "log prove") == 0 ? stderr : stdout;
@@ -464,10 +495,13 @@ static int log_prove(const struct log_args *a)
 
 /* ---- check-proof ------------------------------------------------------------- */
 
+/* Lowercase hex only (docs/FORMAT.md: hex is lowercase), so that each value
+ * has one spelling. */
 static int hex_field(uint8_t *out, size_t cap, size_t *len, const char *val, size_t want)
 {
     size_t n = 0;
-    if (sodium_hex2bin(out, cap, val, strlen(val), NULL, &n, NULL) != 0 || 2 * n != strlen(val))
+    if (strspn(val, "0123456789abcdef") != strlen(val) ||
+        sodium_hex2bin(out, cap, val, strlen(val), NULL, &n, NULL) != 0 || 2 * n != strlen(val))
         return 0;
     if (want && n != want)
         return 0;
@@ -475,14 +509,27 @@ static int hex_field(uint8_t *out, size_t cap, size_t *len, const char *val, siz
     return 1;
 }
 
+/* Plain decimal: digits only, no sign, no space, no leading zero. */
 static int uint32_field(uint32_t *out, const char *val)
 {
     char *end;
+    if (!(*val >= '0' && *val <= '9') || (val[0] == '0' && val[1]))
+        return 0;
     errno = 0;
     unsigned long long v = strtoull(val, &end, 10);
-    if (errno || *end || !*val || *val == '-' || v > UINT32_MAX)
+    if (errno || *end || v > UINT32_MAX)
         return 0;
     *out = (uint32_t)v;
+    return 1;
+}
+
+/* Marks key bit seen; 0 when it was already: a repeated key would leave
+ * two readers free to take different values. */
+static int first_time(int *seen, int bit)
+{
+    if (*seen & bit)
+        return 0;
+    *seen |= bit;
     return 1;
 }
 
@@ -496,14 +543,14 @@ static int proof_line(vnfo_log_proof *p, uint8_t *rec, size_t *rec_len, int *see
     const char *key = line, *val = colon + 2;
     size_t n;
     if (strcmp(key, "signed-header") == 0)
-        return (*seen |= 1, hex_field(p->signed_header, sizeof p->signed_header, &n, val,
-                                      sizeof p->signed_header));
+        return first_time(seen, 1) && hex_field(p->signed_header, sizeof p->signed_header, &n, val,
+                                                sizeof p->signed_header);
     if (strcmp(key, "leaf-index") == 0)
-        return (*seen |= 2, uint32_field(&p->leaf_index, val));
+        return first_time(seen, 2) && uint32_field(&p->leaf_index, val);
     if (strcmp(key, "tree-size") == 0)
-        return (*seen |= 4, uint32_field(&p->tree_size, val));
+        return first_time(seen, 4) && uint32_field(&p->tree_size, val);
     if (strcmp(key, "record") == 0)
-        return (*seen |= 8, hex_field(rec, VNFO_RECORD_MAX_BYTES, rec_len, val, 0));
+        return first_time(seen, 8) && hex_field(rec, VNFO_RECORD_MAX_BYTES, rec_len, val, 0);
     if (strcmp(key, "path") == 0) {
         if (p->path_len >= VNFO_LOG_MAX_PROOF_DEPTH)
             return 0;

@@ -102,6 +102,12 @@ int main(int argc, char **argv)
         r.u.packet.verdict = VNFO_VERDICT_FORWARDED;
         r.u.packet.t_in_ns = 1000ull * i;
         r.u.packet.t_out_ns = 1000ull * i + 250;
+        /* What the frame was and its length on the wire: without them the
+         * verifier reads Ethernet and cannot count the packet in a bytes
+         * bill (docs/FORMAT.md 1.1). */
+        r.u.packet.has_link_type = 1;
+        r.u.packet.link_type = VNFO_LINKTYPE_ETHERNET;
+        r.u.packet.wire_len = sizeof frame;
         if ((s = vnfo_log_writer_append(writer, &r)) != VNFO_OK) {
             fail("append", s);
             goto out;
@@ -128,7 +134,8 @@ int main(int argc, char **argv)
     vnfo_record r;
     unsigned read_back = 0;
     while (vnfo_log_reader_next_record(&r, reader, &cur) == VNFO_OK)
-        read_back++;
+        read_back += r.type == VNFO_RECORD_PACKET && r.u.packet.has_link_type &&
+                     r.u.packet.link_type == VNFO_LINKTYPE_ETHERNET && r.u.packet.wire_len == 64;
     vnfo_log_reader_free(reader);
     printf("1000 packets, %u selected (rate 1/4), %u records verified in %zu batches\n", selected,
            read_back, (size_t)((selected + 15) / 16));

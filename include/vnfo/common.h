@@ -126,7 +126,7 @@ typedef enum vnfo_status {
     /* key: 220-239 */
     VNFO_E_KEY_FORMAT = 220,        /**< A key or key file is malformed (wrong prefix, length or encoding). */
     VNFO_E_SIGNATURE_INVALID = 221, /**< A signature does not verify under the given public key. */
-    VNFO_E_KEY_PERMISSIONS = 222,   /**< A secret key file is readable by group or others. */
+    VNFO_E_KEY_PERMISSIONS = 222,   /**< A secret key file gives group or others some access. */
 
     VNFO_STATUS_RESERVED_ = 0x7fffffff /**< Forces a 32-bit enum; not a status. */
 } vnfo_status;

@@ -11,7 +11,7 @@
  * - public:  "ed25519:<base64 of the 32-byte public key>\n", the same text
  *   the manifest uses;
  * - secret:  "vnfo-ed25519-secret:<base64 of the 32-byte seed>\n", written
- *   with mode 0600 and refused when group or others may read it.
+ *   with mode 0600 and refused when group or others have any access to it.
  */
 #ifndef VNFO_KEY_H
 #define VNFO_KEY_H
@@ -145,7 +145,7 @@ VNFO_API vnfo_status vnfo_signing_key_save(const vnfo_signing_key *key, const ch
  * @brief Read a secret key file.
  * @param[out] out The key; NULL on failure.
  * @return VNFO_OK, VNFO_E_NOT_FOUND, VNFO_E_IO, VNFO_E_KEY_PERMISSIONS (the
- *         file is readable by group or others), VNFO_E_KEY_FORMAT,
+ *         file gives group or others some access), VNFO_E_KEY_FORMAT,
  *         VNFO_E_NOT_INITIALIZED or VNFO_E_NO_MEMORY.
  * @par Thread safety: safe.
  */

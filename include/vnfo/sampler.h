@@ -325,7 +325,7 @@ VNFO_API vnfo_status vnfo_sampler_key_save(const uint8_t *key, const char *path)
  * @brief Read a sampling key file.
  * @param[out] out VNFO_SAMPLER_KEY_BYTES bytes (wiped on failure).
  * @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,
- *         VNFO_E_KEY_PERMISSIONS (readable by group or others) or
+ *         VNFO_E_KEY_PERMISSIONS (group or others have some access) or
  *         VNFO_E_KEY_FORMAT, with a message naming the file.
  * @par Thread safety: safe.
  */

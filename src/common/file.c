@@ -28,14 +28,15 @@ static const char *file_kind(mode_t mode)
     return "special file";
 }
 
-/* Refuses a secret file that group or others may read.  Checked on the open
- * descriptor, so the file read is the file checked. */
+/* Refuses a secret file on which group or others have any permission (read,
+ * write or execute: one who may write it may swap the key).  Checked on the
+ * open descriptor, so the file read is the file checked. */
 static vnfo_status check_private(const char *path, const char *what, const struct stat *st)
 {
     if (!(st->st_mode & 077))
         return VNFO_OK;
     return vnfo__error(VNFO_E_KEY_PERMISSIONS,
-                       "%s: %s file has mode %03o; it must not be readable by group or others "
+                       "%s: %s file has mode %03o; group and others must have no access to it "
                        "(chmod 600)", vnfo__shown(path).s, what, (unsigned)(st->st_mode & 0777));
 }
 

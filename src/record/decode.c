@@ -289,6 +289,23 @@ static vnfo_status read_packet(struct rd *r, vnfo_record_packet *p, uint32_t ver
 
 /* ---- other types ---------------------------------------------------------- */
 
+/* One flow-key address, its padding checked before the next element is
+ * read, so that a record with several faults gets the earliest (docs/FORMAT.md
+ * 1.5): the 12 bytes behind an IPv4 address are padding, and zero is the one
+ * canonical value (anything else would be invisible in `log dump`). */
+static vnfo_status read_address(struct rd *r, uint8_t *out, uint8_t ip_version, const char *field)
+{
+    size_t at = r->pos;
+    vnfo_status s = read_fixed_bin(r, out, RECORD_ADDRESS_BYTES, field);
+    if (s != VNFO_OK)
+        return s;
+    if (ip_version == 4 && !record_all_zero(out + RECORD_IPV4_ADDRESS_BYTES,
+                                            RECORD_ADDRESS_BYTES - RECORD_IPV4_ADDRESS_BYTES))
+        return fail(VNFO_E_RECORD_NONCANONICAL, r, at, field,
+                    "IPv4 address padding (bytes 4..15) not zero");
+    return VNFO_OK;
+}
+
 static vnfo_status read_flow_key(struct rd *r, vnfo_flow_key *k, const char *field)
 {
     size_t at = r->pos;
@@ -313,18 +330,9 @@ static vnfo_status read_flow_key(struct rd *r, vnfo_flow_key *k, const char *fie
     if ((s = read_uint(r, &v, UINT16_MAX, field)) != VNFO_OK)
         return s;
     k->dst_port = (uint16_t)v;
-    size_t addr_at = r->pos;
-    if ((s = read_fixed_bin(r, k->src, RECORD_ADDRESS_BYTES, field)) != VNFO_OK ||
-        (s = read_fixed_bin(r, k->dst, RECORD_ADDRESS_BYTES, field)) != VNFO_OK)
+    if ((s = read_address(r, k->src, k->ip_version, field)) != VNFO_OK)
         return s;
-    /* The 12 bytes behind an IPv4 address are padding: zero is the one
-     * canonical value (anything else would be invisible in `log dump`). */
-    const size_t pad = RECORD_ADDRESS_BYTES - RECORD_IPV4_ADDRESS_BYTES;
-    if (k->ip_version == 4 && (!record_all_zero(k->src + RECORD_IPV4_ADDRESS_BYTES, pad) ||
-                               !record_all_zero(k->dst + RECORD_IPV4_ADDRESS_BYTES, pad)))
-        return fail(VNFO_E_RECORD_NONCANONICAL, r, addr_at, field,
-                    "IPv4 address padding (bytes 4..15) not zero");
-    return VNFO_OK;
+    return read_address(r, k->dst, k->ip_version, field);
 }
 
 static vnfo_status read_flowtag_map(struct rd *r, vnfo_record_flowtag_map *m)
@@ -383,7 +391,9 @@ static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
     size_t at = r->pos;
     if (n < 2)
         return fail(VNFO_E_RECORD_MALFORMED, r, 0, "record", "fewer than 2 elements");
-    if ((s = read_uint(r, &v, UINT32_MAX, "version")) != VNFO_OK)
+    /* Any uint: a version or type above what this library knows is
+     * unsupported / unknown (docs/FORMAT.md 1), never "out of range". */
+    if ((s = read_uint(r, &v, UINT64_MAX, "version")) != VNFO_OK)
         return s;
     if (v == 0)
         return fail(VNFO_E_RECORD_MALFORMED, r, at, "version", "0 is not a version");
@@ -394,7 +404,7 @@ static vnfo_status read_prefix(struct rd *r, vnfo_record *out)
                            VNFO_RECORD_FORMAT_VERSION_MIN, VNFO_RECORD_FORMAT_VERSION);
     out->format_version = (uint32_t)v;
     at = r->pos;
-    if ((s = read_uint(r, &v, UINT32_MAX, "type")) != VNFO_OK)
+    if ((s = read_uint(r, &v, UINT64_MAX, "type")) != VNFO_OK)
         return s;
     unsigned want = record_field_count(out->format_version, v);
     if (want == 0)

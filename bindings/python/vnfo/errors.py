@@ -112,7 +112,7 @@ class NotFound(FileError, FileNotFoundError):
 
 
 class KeyPermissionsError(FileError, PermissionError):
-    """A secret key file is readable by others (VNFO_E_KEY_PERMISSIONS)."""
+    """A secret key file gives group or others some access (VNFO_E_KEY_PERMISSIONS)."""
 
 
 class FormatError(Error, ValueError):

@@ -148,7 +148,7 @@ class SigningKey:
 
     @classmethod
     def load(cls, path: PathLike) -> "SigningKey":
-        """Read a secret key file; refused when group or others may read it."""
+        """Read a secret key file; refused when group or others have any access to it."""
         out = ffi.new("vnfo_signing_key **")
         check(lib.vnfo_signing_key_load(out, fspath(path)), os.fsdecode(path))
         return cls._wrap(out)

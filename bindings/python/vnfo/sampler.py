@@ -92,7 +92,7 @@ def generate_key() -> bytes:
 
 
 def load_key(path) -> bytes:
-    """Read a sampling key file (refused when others may read it)."""
+    """Read a sampling key file (refused when group or others have any access to it)."""
     out = ffi.new("uint8_t[]", KEY_BYTES)
     check(lib.vnfo_sampler_key_load(out, fspath(path)), os.fsdecode(path))
     return bytes(ffi.buffer(out))

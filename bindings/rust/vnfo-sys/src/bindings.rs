@@ -1292,7 +1292,7 @@ pub const VNFO_E_VERIFY_MISSING_LOG: vnfo_status = 193;
 pub const VNFO_E_KEY_FORMAT: vnfo_status = 220;
 #[doc = "< A signature does not verify under the given public key."]
 pub const VNFO_E_SIGNATURE_INVALID: vnfo_status = 221;
-#[doc = "< A secret key file is readable by group or others."]
+#[doc = "< A secret key file gives group or others some access."]
 pub const VNFO_E_KEY_PERMISSIONS: vnfo_status = 222;
 #[doc = "< Forces a 32-bit enum; not a status."]
 pub const VNFO_STATUS_RESERVED_: vnfo_status = 2147483647;
@@ -4144,7 +4144,7 @@ extern "C" {
         key: *const vnfo_signing_key,
         path: *const ::std::os::raw::c_char,
     ) -> vnfo_status;
-    #[doc = " @brief Read a secret key file.\n @param[out] out The key; NULL on failure.\n @return VNFO_OK, VNFO_E_NOT_FOUND, VNFO_E_IO, VNFO_E_KEY_PERMISSIONS (the\n         file is readable by group or others), VNFO_E_KEY_FORMAT,\n         VNFO_E_NOT_INITIALIZED or VNFO_E_NO_MEMORY.\n @par Thread safety: safe."]
+    #[doc = " @brief Read a secret key file.\n @param[out] out The key; NULL on failure.\n @return VNFO_OK, VNFO_E_NOT_FOUND, VNFO_E_IO, VNFO_E_KEY_PERMISSIONS (the\n         file gives group or others some access), VNFO_E_KEY_FORMAT,\n         VNFO_E_NOT_INITIALIZED or VNFO_E_NO_MEMORY.\n @par Thread safety: safe."]
     pub fn vnfo_signing_key_load(
         out: *mut *mut vnfo_signing_key,
         path: *const ::std::os::raw::c_char,
@@ -4325,7 +4325,7 @@ extern "C" {
         key: *const u8,
         path: *const ::std::os::raw::c_char,
     ) -> vnfo_status;
-    #[doc = " @brief Read a sampling key file.\n @param[out] out VNFO_SAMPLER_KEY_BYTES bytes (wiped on failure).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,\n         VNFO_E_KEY_PERMISSIONS (readable by group or others) or\n         VNFO_E_KEY_FORMAT, with a message naming the file.\n @par Thread safety: safe."]
+    #[doc = " @brief Read a sampling key file.\n @param[out] out VNFO_SAMPLER_KEY_BYTES bytes (wiped on failure).\n @return VNFO_OK, VNFO_E_INVALID_ARGUMENT, VNFO_E_NOT_FOUND, VNFO_E_IO,\n         VNFO_E_KEY_PERMISSIONS (group or others have some access) or\n         VNFO_E_KEY_FORMAT, with a message naming the file.\n @par Thread safety: safe."]
     pub fn vnfo_sampler_key_load(out: *mut u8, path: *const ::std::os::raw::c_char) -> vnfo_status;
     #[doc = " @brief VNFO_SAMPLER_KEY_BYTES, for FFI.  @par Thread safety: safe."]
     pub fn vnfo_sampler_key_bytes() -> usize;

@@ -82,6 +82,10 @@ fn run(path: &str) -> Result<bool, Box<dyn std::error::Error>> {
             verdict: FORWARDED,
             t_in_ns: 1000 * i as u64,
             t_out_ns: 1000 * i as u64 + 250,
+            // What the frame was and its wire length: without them a
+            // verifier reads Ethernet and cannot bill the bytes.
+            link_type: Some(LINKTYPE_ETHERNET),
+            wire_len: frame.len() as u32,
             ..PacketRecord::default()
         });
         writer.append(&rec)?;
