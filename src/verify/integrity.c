@@ -2,7 +2,7 @@
  * (bad signatures, root mismatches, broken chains, gaps, duplicates and
  * replays, truncated tails), the losses the writers signed, and, when the
  * manifest names logging.heartbeat_ms, whether each log reaches the end of
- * the billing period (docs/FORMAT.md 4, "Tail deletion"). */
+ * the billing period (docs/FORMAT.md 4.3, "Tail deletion"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
