@@ -246,15 +246,7 @@ vnfo_status vnfo_sampler_decide(vnfo_sampler_decision *out, const vnfo_sampler *
 {
     if (VNFO_UNLIKELY(!out || !s))
         return VNFO_E_INVALID_ARGUMENT;
-    decision_reset(out, s);
-    struct gathered g;
-    vnfo_status st = gather(&g, s, pkt, len, linktype, flowtag);
-    if (VNFO_UNLIKELY(st != VNFO_OK)) {
-        out->status = st;
-        return st;
-    }
-    decide_bytes(out, s, &g);
-    return VNFO_OK;
+    return vnfo__sampler_decide(out, s, pkt, len, linktype, flowtag);
 }
 
 /* Frames gathered before any is hashed, in a burst (every configuration but
