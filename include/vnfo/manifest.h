@@ -437,7 +437,7 @@ VNFO_API vnfo_manifest_tree_hash vnfo_manifest_logging_tree_hash(const vnfo_mani
  * @brief `logging.heartbeat_ms`: the longest a shim may go without signing a
  *        batch (a heartbeat record if nothing else), 1..86400000; 0 when the
  *        manifest does not name it (then logs need no heartbeat nor period
- *        close, and tail deletion cannot be seen: docs/FORMAT.md 4).
+ *        close, and tail deletion cannot be seen: docs/FORMAT.md 4.3).
  * @par Thread safety: safe.
  */
 VNFO_API uint32_t vnfo_manifest_logging_heartbeat_ms(const vnfo_manifest *manifest);

@@ -136,9 +136,11 @@ static void push_leaf(void *ctx, uint32_t index, const uint8_t *rec, size_t len)
     vnfo__log_merkle_push(m, leaf);
 }
 
-static void hex8(char *out, const uint8_t *p)
+/* A whole digest in hex: two digests that differ only late would look the
+ * same if shortened. */
+static void hex_digest(char out[2 * LOG_HASH + 1], const uint8_t *p)
 {
-    sodium_bin2hex(out, 17, p, 8);
+    sodium_bin2hex(out, 2 * LOG_HASH + 1, p, LOG_HASH);
 }
 
 vnfo_status vnfo_log_batch_verify(vnfo_log_header *out, const uint8_t *batch, size_t len,
@@ -157,11 +159,11 @@ vnfo_status vnfo_log_batch_verify(vnfo_log_header *out, const uint8_t *batch, si
                            "(node %u, first seq %llu)", VNFO_LOG_HEADER_BYTES, out->node_id,
                            (unsigned long long)out->first_seq);
     if (manifest_digest && memcmp(manifest_digest, out->manifest_digest, LOG_HASH) != 0) {
-        char got[17], want[17];
-        hex8(got, out->manifest_digest);
-        hex8(want, manifest_digest);
+        char got[2 * LOG_HASH + 1], want[2 * LOG_HASH + 1];
+        hex_digest(got, out->manifest_digest);
+        hex_digest(want, manifest_digest);
         return vnfo__error(VNFO_E_LOG_MANIFEST_MISMATCH,
-                           "batch: byte %d: manifest digest %s..., expected %s...", OFF_MANIFEST, got,
+                           "batch: byte %d: manifest digest %s, expected %s", OFF_MANIFEST, got,
                            want);
     }
     struct log_merkle m;

@@ -4492,7 +4492,7 @@ extern "C" {
     pub fn vnfo_manifest_logging_tree_hash(
         manifest: *const vnfo_manifest,
     ) -> vnfo_manifest_tree_hash;
-    #[doc = " @brief `logging.heartbeat_ms`: the longest a shim may go without signing a\n        batch (a heartbeat record if nothing else), 1..86400000; 0 when the\n        manifest does not name it (then logs need no heartbeat nor period\n        close, and tail deletion cannot be seen: docs/FORMAT.md 4).\n @par Thread safety: safe."]
+    #[doc = " @brief `logging.heartbeat_ms`: the longest a shim may go without signing a\n        batch (a heartbeat record if nothing else), 1..86400000; 0 when the\n        manifest does not name it (then logs need no heartbeat nor period\n        close, and tail deletion cannot be seen: docs/FORMAT.md 4.3).\n @par Thread safety: safe."]
     pub fn vnfo_manifest_logging_heartbeat_ms(manifest: *const vnfo_manifest) -> u32;
     #[doc = " @brief 1 when the manifest has a \"flowtags\" section, 0 otherwise.  @par Thread safety: safe."]
     pub fn vnfo_manifest_has_flowtags(manifest: *const vnfo_manifest) -> ::std::os::raw::c_int;
