@@ -645,6 +645,27 @@ generate_changed(vnfo_flowtag_event *out, vnfo_flowtag_table *t, uint32_t slot,
     return s;
 }
 
+/* The event of a known flow whose binding is unchanged, before its
+ * context is filled. */
+static inline __attribute__((always_inline)) void known_event_begin(vnfo_flowtag_event *out,
+                                                                    uint64_t now)
+{
+    out->kind = VNFO_FLOWTAG_EVENT_NONE;
+    out->reserved = 0;
+    out->time = now;
+}
+
+/* A known flow was used at now.  Called after its event's context is filled
+ * from the entry, so no load of that fill waits for these stores.  No list
+ * move: the sweep gives a used flow a second chance instead. */
+static inline __attribute__((always_inline)) void known_flow_stamp(vnfo_flowtag_table *t,
+                                                                   struct ft_entry *e, uint64_t now)
+{
+    e->last_seen = now;
+    e->flags |= FT_REF;
+    t->now = now;
+}
+
 static int version_valid(const vnfo_flow_key *k)
 {
     return k->ip_version == 4 || k->ip_version == 6;
@@ -676,14 +697,9 @@ generate_hashed(vnfo_flowtag_event *out, vnfo_flowtag_table *t, const vnfo_flow_
     struct ft_entry *e = &t->entries[slot];
     if (VNFO_UNLIKELY(e->spi != spi || !rewritten_equal(t, e, rew)))
         return generate_changed(out, t, slot, orig, rew, spi, now);
-    out->kind = VNFO_FLOWTAG_EVENT_NONE;
-    out->reserved = 0;
-    out->time = now;
+    known_event_begin(out, now);
     context_fill_at(&out->context, t, e, now);
-    /* No list move: the sweep gives a used flow a second chance instead. */
-    e->last_seen = now;
-    e->flags |= FT_REF;
-    t->now = now;
+    known_flow_stamp(t, e, now);
     return VNFO_OK;
 }
 
@@ -765,14 +781,9 @@ vnfo_status vnfo_flowtag_generate(vnfo_flowtag_event *out, vnfo_flowtag_table *t
         return generate_general_hashed(out, t, original, rewritten, spi_epoch, now, hash);
     if (now < t->now)
         now = t->now;
-    out->kind = VNFO_FLOWTAG_EVENT_NONE;
-    out->reserved = 0;
-    out->time = now;
+    known_event_begin(out, now);
     context_fill_v4(&out->context, t, e, now);
-    /* No list move: the sweep gives a used flow a second chance instead. */
-    e->last_seen = now;
-    e->flags |= FT_REF;
-    t->now = now;
+    known_flow_stamp(t, e, now);
     return VNFO_OK;
 }
 
